@@ -1,0 +1,3 @@
+export * from './config/env';
+export * from './logger';
+export * from './jobs/job-catalogue';

@@ -1,0 +1,160 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * One interface for the whole database, as Kysely wants it. The catalogue names (`title`,
+ * `credit`, …) are the public views over the active catalogue schema; see the first migration.
+ */
+
+/** int8 columns are parsed to JS numbers by the db factory (all our counts fit in 2^53). */
+type Int8 = ColumnType<number, number | string, number | string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface TitleTable {
+  tconst: string;
+  title_type: string;
+  primary_title: string;
+  original_title: string;
+  french_title: string | null;
+  is_adult: boolean;
+  start_year: number | null;
+  end_year: number | null;
+  runtime_minutes: number | null;
+  genres: string[];
+  average_rating: number | null;
+  num_votes: number;
+  episode_count: number | null;
+  season_count: number | null;
+}
+
+export interface TitleAkaTable {
+  tconst: string;
+  ordering: number;
+  title: string;
+  region: string | null;
+  language: string | null;
+  types: string[];
+  attributes: string[];
+  is_original_title: boolean | null;
+}
+
+export interface PersonTable {
+  nconst: string;
+  primary_name: string;
+  birth_year: number | null;
+  death_year: number | null;
+  primary_professions: string[];
+  known_for_titles: string[];
+}
+
+export interface CreditTable {
+  tconst: string;
+  ordering: number;
+  nconst: string;
+  category: string;
+  job: string | null;
+  characters: string[] | null;
+}
+
+export interface CrewTable {
+  tconst: string;
+  role: 'director' | 'writer';
+  ordering: number;
+  nconst: string;
+}
+
+export interface TitleTmdbTable {
+  imdb_id: string;
+  tmdb_id: number | null;
+  title: string | null;
+  original_title: string | null;
+  original_language: string | null;
+  overview: string | null;
+  tagline: string | null;
+  poster_path: string | null;
+  backdrop_path: string | null;
+  popularity: number | null;
+  budget: Int8 | null;
+  revenue: Int8 | null;
+  runtime: number | null;
+  /** 'YYYY-MM-DD': the factory keeps SQL dates as text, so no time zone can shift them. */
+  release_date: string | null;
+  production_countries: string[];
+  spoken_languages: string[];
+  genres: string[];
+  production_companies: string[];
+  collection_id: number | null;
+  collection_name: string | null;
+  vote_average: number | null;
+  vote_count: number | null;
+}
+
+export interface CatalogueStateTable {
+  id: Generated<boolean>;
+  active_schema: 'catalogue_a' | 'catalogue_b';
+  import_run_id: number | null;
+  swapped_at: Date | null;
+}
+
+export type ImportRunStatus = 'running' | 'succeeded' | 'failed' | 'abandoned';
+
+export interface ImportRunTable {
+  id: Generated<number>;
+  kind: 'imdb' | 'tmdb';
+  status: ImportRunStatus;
+  sources: string[];
+  policy: ColumnType<unknown, string, string>;
+  job_id: string | null;
+  started_at: Timestamp;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  rows_read: Generated<Int8>;
+  rows_kept: Generated<Int8>;
+  rows_rejected: Generated<Int8>;
+  catalogue_schema: string | null;
+  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+}
+
+export type ImportFileStatus = 'running' | 'loaded' | 'absent' | 'failed';
+
+export interface ImportFileTable {
+  id: Generated<number>;
+  run_id: number;
+  /** The IMDb dataset ('title.basics', …) or 'tmdb'. */
+  dataset: string;
+  /** Path or URL, with credentials removed. */
+  source: string;
+  status: ImportFileStatus;
+  bytes: Int8 | null;
+  sha256: string | null;
+  rows_read: Generated<Int8>;
+  rows_kept: Generated<Int8>;
+  rows_rejected: Generated<Int8>;
+  /** Rows dropped by each rule of the filter policy, by rule id. */
+  filter_stats: ColumnType<Record<string, number>, string | undefined, string>;
+  /** The first rejected rows: line number and reason. */
+  reject_samples: ColumnType<Array<{ line: number; reason: string }>, string | undefined, string>;
+  started_at: Timestamp;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  error: string | null;
+}
+
+export interface Database {
+  title: TitleTable;
+  title_aka: TitleAkaTable;
+  person: PersonTable;
+  credit: CreditTable;
+  crew: CrewTable;
+  title_tmdb: TitleTmdbTable;
+  catalogue_state: CatalogueStateTable;
+  import_run: ImportRunTable;
+  import_file: ImportFileTable;
+}
+
+export type Title = Selectable<TitleTable>;
+export type Person = Selectable<PersonTable>;
+export type Credit = Selectable<CreditTable>;
+export type ImportRun = Selectable<ImportRunTable>;
+export type ImportFile = Selectable<ImportFileTable>;
+export type NewImportFile = Insertable<ImportFileTable>;

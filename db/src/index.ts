@@ -1,0 +1,5 @@
+export * from './database';
+export * from './catalogue';
+export * from './db.factory';
+export * from './migrator';
+export { PgliteSession } from './pglite.dialect';

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m20261125080000 from './20261125080000_catalogue';
+
+/**
+ * Every migration, by name. A static list (rather than a folder scan) works the same under
+ * tsx, jest and a bundled build; names sort by their timestamp prefix.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261125080000_catalogue': m20261125080000,
+};
