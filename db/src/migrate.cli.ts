@@ -1,4 +1,4 @@
-import { createLogger, env, LOG_LEVELS, parseEnv } from '@cine/common';
+import { createLogger, env, LOG_LEVELS, type LogLevel, parseEnv } from '@cine/common';
 import { openDatabase } from './db.factory';
 import { migrateToLatest } from './migrator';
 
@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = parseEnv({
     DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
     DATA_DIR: env.string({ default: '.data/pglite' }),
-    LOG_LEVEL: env.oneOf(LOG_LEVELS, { default: 'info' }),
+    LOG_LEVEL: env.oneOf<LogLevel>(LOG_LEVELS, { default: 'info' }),
   });
   const log = createLogger('migrate', { level: config.LOG_LEVEL, stderr: true });
   const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
