@@ -7,6 +7,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** int8 columns are parsed to JS numbers by the db factory (all our counts fit in 2^53). */
 type Int8 = ColumnType<number, number | string, number | string>;
+/** An int8 column with a default: optional on insert. */
+type Int8Default = ColumnType<number, number | string | undefined, number | string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface TitleTable {
@@ -102,20 +104,25 @@ export interface ImportRunTable {
   kind: 'imdb' | 'tmdb';
   status: ImportRunStatus;
   sources: string[];
-  policy: ColumnType<unknown, string, string>;
+  policy: ColumnType<unknown, unknown, unknown>;
   job_id: string | null;
   started_at: Timestamp;
   finished_at: Date | null;
   duration_ms: number | null;
-  rows_read: Generated<Int8>;
-  rows_kept: Generated<Int8>;
-  rows_rejected: Generated<Int8>;
+  rows_read: Int8Default;
+  rows_kept: Int8Default;
+  rows_rejected: Int8Default;
   catalogue_schema: string | null;
-  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
+  summary: ColumnType<Record<string, unknown>, Record<string, unknown> | undefined, Record<string, unknown>>;
   error: string | null;
 }
 
 export type ImportFileStatus = 'running' | 'loaded' | 'absent' | 'failed';
+
+export interface RejectSample {
+  line: number;
+  reason: string;
+}
 
 export interface ImportFileTable {
   id: Generated<number>;
@@ -127,13 +134,13 @@ export interface ImportFileTable {
   status: ImportFileStatus;
   bytes: Int8 | null;
   sha256: string | null;
-  rows_read: Generated<Int8>;
-  rows_kept: Generated<Int8>;
-  rows_rejected: Generated<Int8>;
+  rows_read: Int8Default;
+  rows_kept: Int8Default;
+  rows_rejected: Int8Default;
   /** Rows dropped by each rule of the filter policy, by rule id. */
-  filter_stats: ColumnType<Record<string, number>, string | undefined, string>;
+  filter_stats: ColumnType<Record<string, number>, Record<string, number> | undefined, Record<string, number>>;
   /** The first rejected rows: line number and reason. */
-  reject_samples: ColumnType<Array<{ line: number; reason: string }>, string | undefined, string>;
+  reject_samples: ColumnType<RejectSample[], RejectSample[] | undefined, RejectSample[]>;
   started_at: Timestamp;
   finished_at: Date | null;
   duration_ms: number | null;

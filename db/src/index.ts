@@ -3,3 +3,4 @@ export * from './catalogue';
 export * from './db.factory';
 export * from './migrator';
 export { PgliteSession } from './pglite.dialect';
+export * from './json';

@@ -1,0 +1,114 @@
+import { CATALOGUE_TABLES, type CatalogueSchema, type CatalogueTable, type DbHandle, otherSchema } from '@cine/db';
+import { sql } from 'kysely';
+
+/** Every process that imports takes this lock first: one import at a time per database. */
+const IMPORT_LOCK_KEY = 0x43_49_4e_45; // "CINE"
+
+export type TableCounts = Record<CatalogueTable, number>;
+
+/**
+ * The catalogue's storage: the inactive schema is the staging area of an import, and `swap`
+ * makes it the one the public views read, in one transaction.
+ */
+export class CatalogueRepository {
+  constructor(private readonly handle: DbHandle) {}
+
+  get backend() {
+    return this.handle.backend;
+  }
+
+  lockImports(): Promise<(() => Promise<void>) | null> {
+    return this.handle.tryLock(IMPORT_LOCK_KEY);
+  }
+
+  async activeSchema(): Promise<CatalogueSchema> {
+    const row = await this.handle.db.selectFrom('catalogue_state').select('active_schema').executeTakeFirstOrThrow();
+    return row.active_schema;
+  }
+
+  async stagingSchema(): Promise<CatalogueSchema> {
+    return otherSchema(await this.activeSchema());
+  }
+
+  /** Empty a schema's tables: the start of an import, or the leftovers of a killed one. */
+  async clear(schema: CatalogueSchema): Promise<void> {
+    const tables = CATALOGUE_TABLES.map((t) => `${schema}.${t}`).join(', ');
+    await sql.raw(`TRUNCATE ${tables}`).execute(this.handle.db);
+  }
+
+  copy(schema: CatalogueSchema, table: CatalogueTable, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void> {
+    return this.handle.copyInto(`${schema}.${table}`, columns, chunks);
+  }
+
+  async setEpisodeStats(schema: CatalogueSchema, stats: Array<{ tconst: string; episodes: number; seasons: number | null }>): Promise<void> {
+    const batch = 10_000;
+    for (let i = 0; i < stats.length; i += batch) {
+      const part = stats.slice(i, i + batch);
+      await sql`
+        UPDATE ${sql.table(`${schema}.title`)} AS t
+        SET episode_count = v.episodes, season_count = v.seasons
+        FROM unnest(${part.map((s) => s.tconst)}::text[], ${part.map((s) => s.episodes)}::int[], ${part.map((s) => s.seasons)}::int[])
+          AS v(tconst, episodes, seasons)
+        WHERE t.tconst = v.tconst`.execute(this.handle.db);
+    }
+  }
+
+  /**
+   * The French title of each film: a French-region title IMDb displays, else any French-region
+   * title that is not a working or festival title, else a French-language one.
+   */
+  async setFrenchTitles(schema: CatalogueSchema): Promise<number> {
+    const result = await sql`
+      UPDATE ${sql.table(`${schema}.title`)} AS t
+      SET french_title = best.title
+      FROM (
+        SELECT DISTINCT ON (tconst) tconst, title
+        FROM ${sql.table(`${schema}.title_aka`)}
+        WHERE NOT (types && ARRAY['working', 'festival']::text[])
+        ORDER BY tconst,
+          (region = 'FR' AND 'imdbDisplay' = ANY (types)) DESC,
+          (region = 'FR') DESC,
+          (language = 'fr') DESC,
+          ordering
+      ) AS best
+      WHERE best.tconst = t.tconst`.execute(this.handle.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** Credits and crew naming people absent from name.basics (kept, and counted). */
+  async danglingPeople(schema: CatalogueSchema): Promise<{ credit: number; crew: number }> {
+    const { rows } = await sql<{ credit: number; crew: number }>`
+      SELECT
+        (SELECT count(*) FROM ${sql.table(`${schema}.credit`)} c
+          WHERE NOT EXISTS (SELECT 1 FROM ${sql.table(`${schema}.person`)} p WHERE p.nconst = c.nconst))::int AS credit,
+        (SELECT count(*) FROM ${sql.table(`${schema}.crew`)} c
+          WHERE NOT EXISTS (SELECT 1 FROM ${sql.table(`${schema}.person`)} p WHERE p.nconst = c.nconst))::int AS crew`.execute(this.handle.db);
+    return rows[0] ?? { credit: 0, crew: 0 };
+  }
+
+  async analyze(schema: CatalogueSchema): Promise<void> {
+    for (const table of CATALOGUE_TABLES) await sql.raw(`ANALYZE ${schema}.${table}`).execute(this.handle.db);
+  }
+
+  async counts(schema?: CatalogueSchema): Promise<TableCounts> {
+    const source = (table: string) => (schema ? `${schema}.${table}` : `public.${table}`);
+    const selects = CATALOGUE_TABLES.map((t) => `(SELECT count(*) FROM ${source(t)})::int AS ${t}`).join(', ');
+    const { rows } = await sql.raw<TableCounts>(`SELECT ${selects}`).execute(this.handle.db);
+    return rows[0]!;
+  }
+
+  /** Point the public views at `schema`: readers see the old catalogue or the new, never a mix. */
+  async swap(schema: CatalogueSchema, runId: number): Promise<void> {
+    await this.handle.db.transaction().execute(async (trx) => {
+      // Lock the state row first so two swaps can never interleave their view replacements.
+      await sql`SELECT active_schema FROM catalogue_state FOR UPDATE`.execute(trx);
+      for (const table of CATALOGUE_TABLES) {
+        await sql.raw(`CREATE OR REPLACE VIEW public.${table} AS SELECT * FROM ${schema}.${table}`).execute(trx);
+      }
+      await trx
+        .updateTable('catalogue_state')
+        .set({ active_schema: schema, import_run_id: runId, swapped_at: new Date() })
+        .execute();
+    });
+  }
+}

@@ -1,0 +1,202 @@
+import { isUtf8 } from 'node:buffer';
+import { ImdbInputError } from './imdb-datasets';
+
+/**
+ * IMDb TSV, exactly: UTF-8, LF, one header line, tab-separated, `\N` for null, no quoting
+ * (a `"` is a literal character), no tab or newline inside a field.
+ *
+ * Built for the 98 M-row files: the stream is cut at the last newline of each chunk, so every
+ * piece decodes on its own (a newline byte is never inside a UTF-8 sequence), is validated as
+ * UTF-8 in one native call, and is scanned with indexOf into field offsets. A row handler reads
+ * only the fields it needs, after a cheap look at the first one.
+ */
+export interface TsvRowHandler {
+  /**
+   * One well-formed data row: field i is `text.slice(f[i], f[i + 1] - 1)`. `f` is reused
+   * between rows: copy what you keep.
+   */
+  (text: string, f: Int32Array, line: number): void;
+}
+
+export interface TsvStats {
+  rowsRead: number;
+  rowsRejected: number;
+  rejectSamples: Array<{ line: number; reason: string }>;
+}
+
+const MAX_REJECT_SAMPLES = 20;
+const NEWLINE = 10;
+
+export class TsvReader {
+  readonly stats: TsvStats = { rowsRead: 0, rowsRejected: 0, rejectSamples: [] };
+  private readonly columns: number;
+  private readonly f: Int32Array;
+  /** The last line number handed to the handler or rejected; 1 is the header. */
+  line = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly header: readonly string[],
+  ) {
+    this.columns = header.length;
+    this.f = new Int32Array(this.columns + 1);
+  }
+
+  /** Decode `input` piece by piece, calling `onRow` for every well-formed row. */
+  async *pieces(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
+    let carry: Buffer | null = null;
+    let sawAnyByte = false;
+    for await (const chunk of input) {
+      if (chunk.length === 0) continue;
+      sawAnyByte = true;
+      const cut = chunk.lastIndexOf(NEWLINE);
+      if (cut === -1) {
+        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+        continue;
+      }
+      const complete = carry ? Buffer.concat([carry, chunk.subarray(0, cut + 1)]) : chunk.subarray(0, cut + 1);
+      carry = cut + 1 < chunk.length ? Buffer.from(chunk.subarray(cut + 1)) : null;
+      yield this.decode(complete);
+    }
+    if (carry && carry.length > 0) yield this.decode(Buffer.concat([carry, Buffer.from([NEWLINE])]));
+    if (!sawAnyByte) throw new ImdbInputError(`${this.file}: empty file (no header line)`);
+    if (this.line === 0) throw new ImdbInputError(`${this.file}: no header line`);
+  }
+
+  private decode(bytes: Buffer): string {
+    if (!isUtf8(bytes)) {
+      throw new ImdbInputError(`${this.file}: line ${this.line + 1 + invalidUtf8Line(bytes)}: invalid UTF-8`);
+    }
+    return bytes.toString('utf8');
+  }
+
+  /** Split a decoded piece (whole lines, each ending with LF) into rows. */
+  scan(text: string, onRow: TsvRowHandler): void {
+    const f = this.f;
+    const columns = this.columns;
+    let pos = 0;
+    const end = text.length;
+    if (this.line === 0 && pos < end) pos = this.checkHeader(text);
+    while (pos < end) {
+      const eol = text.indexOf('\n', pos);
+      const line = ++this.line;
+      // CRLF files are not official, but a stray CR must not end up inside the last field.
+      const stop = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+      f[0] = pos;
+      let n = 1;
+      let tab = text.indexOf('\t', pos);
+      while (tab !== -1 && tab < stop) {
+        if (n === columns) break;
+        f[n++] = tab + 1;
+        tab = text.indexOf('\t', tab + 1);
+      }
+      if (n !== columns || (tab !== -1 && tab < stop)) {
+        this.reject(line, `expected ${columns} fields, found ${countFields(text, pos, stop)}`);
+      } else {
+        f[columns] = stop + 1;
+        this.stats.rowsRead++;
+        onRow(text, f, line);
+      }
+      pos = eol + 1;
+    }
+  }
+
+  /** Record a row the handler finds malformed (a bad id, say), with its line. */
+  reject(line: number, reason: string): void {
+    this.stats.rowsRejected++;
+    if (this.stats.rejectSamples.length < MAX_REJECT_SAMPLES) this.stats.rejectSamples.push({ line, reason });
+  }
+
+  private checkHeader(text: string): number {
+    let eol = text.indexOf('\n');
+    this.line = 1;
+    let headerText = text.slice(0, eol);
+    if (headerText.charCodeAt(0) === 0xfeff) headerText = headerText.slice(1);
+    if (headerText.endsWith('\r')) headerText = headerText.slice(0, -1);
+    const found = headerText.split('\t');
+    const expected = this.header;
+    if (found.length !== expected.length || found.some((name, i) => name !== expected[i])) {
+      const missing = expected.filter((name) => !found.includes(name));
+      const extra = found.filter((name) => !(expected as readonly string[]).includes(name));
+      const detail = [
+        missing.length ? `missing ${missing.join(', ')}` : '',
+        extra.length ? `unexpected ${extra.join(', ')}` : '',
+        !missing.length && !extra.length ? 'columns in another order' : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      throw new ImdbInputError(
+        `${this.file}: line 1: header does not match the IMDb format (${detail}); expected "${expected.join('\\t')}", found "${found.join('\\t')}"`,
+      );
+    }
+    return eol + 1;
+  }
+}
+
+function countFields(text: string, start: number, stop: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\t', start); i !== -1 && i < stop; i = text.indexOf('\t', i + 1)) n++;
+  return n;
+}
+
+/** 0-based line (within `bytes`) of the first invalid UTF-8 sequence. */
+function invalidUtf8Line(bytes: Buffer): number {
+  let line = 0;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === NEWLINE) {
+      if (!isUtf8(bytes.subarray(start, i))) return line;
+      line++;
+      start = i + 1;
+    }
+  }
+  return line;
+}
+
+// Field helpers: the hot loop stays allocation-free until a row is kept.
+
+/** Field `i` as a string (`\N` stays `\N`; see isNull). */
+export function field(text: string, f: Int32Array, i: number): string {
+  return text.slice(f[i]!, f[i + 1]! - 1);
+}
+
+export function isNull(text: string, f: Int32Array, i: number): boolean {
+  const start = f[i]!;
+  return f[i + 1]! - 1 - start === 2 && text.charCodeAt(start) === 92 && text.charCodeAt(start + 1) === 78;
+}
+
+/** The number in an IMDb id (`tt0000001`, `nm0000001`) at field `i`, or -1 if malformed. */
+export function idAt(text: string, f: Int32Array, i: number, prefix0: number, prefix1: number): number {
+  return parseId(text, f[i]!, f[i + 1]! - 1, prefix0, prefix1);
+}
+
+export function parseId(text: string, start: number, end: number, prefix0: number, prefix1: number): number {
+  if (end - start < 3 || end - start > 12) return -1;
+  if (text.charCodeAt(start) !== prefix0 || text.charCodeAt(start + 1) !== prefix1) return -1;
+  let n = 0;
+  for (let p = start + 2; p < end; p++) {
+    const c = text.charCodeAt(p) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n > 0 && n <= 0x7fffffff ? n : -1;
+}
+
+export const T = 116; // 't'
+export const N = 110; // 'n'
+export const M = 109; // 'm'
+
+/** Non-negative integer at field `i`; null for `\N`; NaN if malformed. */
+export function intAt(text: string, f: Int32Array, i: number): number | null {
+  const start = f[i]!;
+  const end = f[i + 1]! - 1;
+  if (isNull(text, f, i)) return null;
+  if (end === start || end - start > 10) return Number.NaN;
+  let n = 0;
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}

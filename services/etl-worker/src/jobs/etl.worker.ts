@@ -1,0 +1,55 @@
+import { ETL_QUEUE, type ImportProgress, type Logger } from '@cine/common';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { assertEveryJobHasHandler, isBadInput, type Processors } from './etl.processors';
+
+export interface EtlWorkerOptions {
+  redisUrl: string;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
+/**
+ * The BullMQ worker: one job at a time (an import takes the whole machine and a database lock),
+ * bad input marked unrecoverable so it is not retried, progress pushed to the job.
+ */
+export function startEtlWorker(processors: Processors, options: EtlWorkerOptions, log: Logger): Worker {
+  assertEveryJobHasHandler(processors);
+  // Workers block on Redis: they must wait for it forever rather than fail a command.
+  const connection = new IORedis(options.redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker(
+    ETL_QUEUE,
+    async (job: Job) => {
+      const process = processors[job.name as keyof Processors] as
+        | ((data: unknown, ctx: { jobId: string | null; onProgress: (p: ImportProgress) => void }) => Promise<unknown>)
+        | undefined;
+      if (!process) throw new UnrecoverableError(`no handler for job ${job.name}`);
+      log.info({ job: job.name, id: job.id, attempt: job.attemptsMade + 1 }, 'job started');
+      try {
+        return await process(job.data, {
+          jobId: job.id ?? null,
+          onProgress: (progress) => {
+            job.updateProgress(progress as unknown as object).catch((err: unknown) => log.warn({ err }, 'progress update failed'));
+          },
+        });
+      } catch (err) {
+        if (isBadInput(err)) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+    },
+    {
+      connection,
+      concurrency: 1,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('failed', (job, err) => log.error({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+  worker.on('completed', (job) => log.info({ job: job.name, id: job.id }, 'job completed'));
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('closed', () => {
+    connection.disconnect();
+  });
+  return worker;
+}

@@ -1,0 +1,37 @@
+import { ConfigError, createLogger } from '@cine/common';
+import { openDatabase } from '@cine/db';
+import { loadEtlConfig } from './config';
+import { createEtlServices } from './etl.services';
+import { startEtlWorker } from './jobs/etl.worker';
+
+/** The ETL worker process (compose's `etl-worker`): takes import jobs from BullMQ. */
+async function main(): Promise<void> {
+  const config = loadEtlConfig();
+  const log = createLogger('etl-worker', { level: config.logLevel });
+  if (!config.redisUrl) throw new ConfigError(['REDIS_URL is required by the worker (the embedded default runs jobs in-process: npm start)']);
+  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required by the worker']);
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, applicationName: 'etl-worker' });
+  const { processors } = createEtlServices(handle, { log, http: config.http });
+  const worker = startEtlWorker(processors, { redisUrl: config.redisUrl, ...config.jobs }, log);
+  await worker.waitUntilReady();
+  log.info('etl worker ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing the current job step');
+    // close() waits for the running job; an import interrupted by a harder kill is retried.
+    await worker.close();
+    await handle.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`etl-worker: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

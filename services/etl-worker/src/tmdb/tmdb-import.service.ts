@@ -1,0 +1,153 @@
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { type ImportProgress, type ImportTmdbPayload, type Logger, redact } from '@cine/common';
+import type { CatalogueRepository } from '../catalogue/catalogue.repository';
+import { num, text, textArray } from '../catalogue/copy-format';
+import type { LedgerRepository } from '../catalogue/ledger.repository';
+import { ImportBusyError } from '../imdb/imdb-import.service';
+import type { SourceRepository } from '../sources/source.repository';
+import type { TmdbRepository } from './tmdb.repository';
+import { readTmdbCsv, type TmdbRecord, TmdbInputError } from './tmdb-record';
+
+export interface TmdbImportResult {
+  runId: number;
+  rowsRead: number;
+  rowsKept: number;
+  rowsRejected: number;
+  duplicates: number;
+  matchedTitles: number;
+  durationMs: number;
+}
+
+const DEFAULT_MAX_REJECT_SHARE = 0.001;
+const FLUSH_CHARS = 1 << 18;
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Imports TMDB CSVs (either format, plain or gzipped) into `title_tmdb`, keyed by imdb_id. */
+export class TmdbImportService {
+  constructor(
+    private readonly catalogue: CatalogueRepository,
+    private readonly tmdb: TmdbRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly sources: SourceRepository,
+    private readonly log: Logger,
+  ) {}
+
+  async run(payload: ImportTmdbPayload, ctx: { jobId?: string | null; onProgress?: (p: ImportProgress) => void } = {}): Promise<TmdbImportResult> {
+    const started = Date.now();
+    const maxRejectShare = payload.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
+    if (payload.sources.length === 0) throw new TmdbInputError('(no file)', 0, 'no TMDB source given (--tmdb FILE)');
+    const release = await this.catalogue.lockImports();
+    if (!release) throw new ImportBusyError();
+    const totals = { read: 0, kept: 0, rejected: 0 };
+    try {
+      await this.ledger.abandonStaleRuns();
+      const runId = await this.ledger.startRun('tmdb', payload.sources.map(redact), { maxRejectShare }, ctx.jobId ?? null);
+      try {
+        await this.tmdb.clearStaging();
+        let seq = 0;
+        for (const [index, location] of payload.sources.entries()) {
+          const opened = await this.sources.openFile(location);
+          const fileId = await this.ledger.startFile(runId, 'tmdb', opened.location);
+          const stats = { read: 0, kept: 0, rejected: 0, samples: [] as Array<{ line: number; reason: string }>, bytes: 0 };
+          const hash = createHash('sha256');
+          try {
+            const bytes = await decompressed(opened.stream, (chunk) => {
+              hash.update(chunk);
+              stats.bytes += chunk.length;
+            });
+            const events = readTmdbCsv(bytes, opened.location);
+            const rows = async function* (): AsyncGenerator<string> {
+              let out = '';
+              for await (const event of events) {
+                stats.read++;
+                if (event.kind === 'rejected') {
+                  stats.rejected++;
+                  if (stats.samples.length < 20) stats.samples.push({ line: event.line, reason: event.reason });
+                  continue;
+                }
+                stats.kept++;
+                out += encode(++seq, event.record);
+                if (out.length >= FLUSH_CHARS) {
+                  yield out;
+                  out = '';
+                  ctx.onProgress?.({ phase: 'tmdb', file: opened.location, fileIndex: index + 1, fileCount: payload.sources.length, bytesRead: stats.bytes, bytesTotal: opened.size, rowsRead: totals.read + stats.read, rowsKept: totals.kept + stats.kept });
+                }
+              }
+              if (out) yield out;
+            };
+            await this.tmdb.copyStaging(rows());
+            if (stats.rejected > 0 && stats.rejected / stats.read > maxRejectShare) {
+              const first = stats.samples.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
+              throw new TmdbInputError(
+                opened.location,
+                stats.samples[0]?.line ?? 0,
+                `${stats.rejected} of ${stats.read} rows rejected, above the ${(100 * maxRejectShare).toFixed(3)}% allowed; ${first}`,
+              );
+            }
+            await this.ledger.finishFile(fileId, {
+              status: 'loaded', bytes: stats.bytes, sha256: hash.digest('hex'), rowsRead: stats.read, rowsKept: stats.kept,
+              rowsRejected: stats.rejected, filterStats: {}, rejectSamples: stats.samples, error: null,
+            });
+          } catch (err) {
+            await this.ledger
+              .finishFile(fileId, {
+                status: 'failed', bytes: stats.bytes, sha256: null, rowsRead: stats.read, rowsKept: stats.kept,
+                rowsRejected: stats.rejected, filterStats: {}, rejectSamples: stats.samples, error: err instanceof Error ? err.message : String(err),
+              })
+              .catch(() => {});
+            throw err;
+          }
+          totals.read += stats.read;
+          totals.kept += stats.kept;
+          totals.rejected += stats.rejected;
+        }
+        const { duplicates } = await this.tmdb.replaceFromStaging();
+        await this.tmdb.clearStaging();
+        const matchedTitles = await this.tmdb.matchedTitles();
+        await this.ledger.finishRun(runId, {
+          status: 'succeeded', rowsRead: totals.read, rowsKept: totals.kept - duplicates, rowsRejected: totals.rejected,
+          catalogueSchema: null, summary: { duplicates, matchedTitles }, error: null,
+        });
+        const result = { runId, rowsRead: totals.read, rowsKept: totals.kept - duplicates, rowsRejected: totals.rejected, duplicates, matchedTitles, durationMs: Date.now() - started };
+        this.log.info(result, 'TMDB import succeeded');
+        return result;
+      } catch (err) {
+        await this.tmdb.clearStaging().catch(() => {});
+        await this.ledger
+          .finishRun(runId, { status: 'failed', rowsRead: totals.read, rowsKept: 0, rowsRejected: totals.rejected, catalogueSchema: null, summary: {}, error: err instanceof Error ? err.message : String(err) })
+          .catch(() => {});
+        throw err;
+      }
+    } finally {
+      await release();
+    }
+  }
+}
+
+/** The file's bytes, gunzipped when it starts with the gzip magic number. */
+async function decompressed(stream: NodeJS.ReadableStream, tap: (chunk: Buffer) => void): Promise<AsyncIterable<Buffer>> {
+  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head: Buffer | null = first.done ? null : first.value;
+  const replay = async function* (): AsyncGenerator<Buffer> {
+    if (head) {
+      tap(head);
+      yield head;
+    }
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      tap(next.value);
+      yield next.value;
+    }
+  };
+  if (!head || head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) return replay();
+  const gunzip = createGunzip();
+  pipeline(Readable.from(replay()), gunzip, () => {});
+  return gunzip;
+}
+
+function encode(seq: number, r: TmdbRecord): string {
+  return `${seq}\t${text(r.imdbId)}\t${num(r.tmdbId)}\t${text(r.title)}\t${text(r.originalTitle)}\t${text(r.originalLanguage)}\t${text(r.overview)}\t${text(r.tagline)}\t${text(r.posterPath)}\t${text(r.backdropPath)}\t${num(r.popularity)}\t${num(r.budget)}\t${num(r.revenue)}\t${num(r.runtime)}\t${text(r.releaseDate)}\t${textArray(r.productionCountries)}\t${textArray(r.spokenLanguages)}\t${textArray(r.genres)}\t${textArray(r.productionCompanies)}\t${num(r.collectionId)}\t${text(r.collectionName)}\t${num(r.voteAverage)}\t${num(r.voteCount)}\n`;
+}
+
