@@ -53,6 +53,18 @@ describe.each([
     expect(Number(count.n)).toBe(1);
   });
 
+  it('aborts the COPY when the rows producer fails, and the connection stays usable', async () => {
+    async function* failing(): AsyncIterable<string> {
+      yield 'tt0000009\tmovie\n';
+      throw new Error('bad input at line 2');
+    }
+    await expect(t.handle.copyInto('catalogue_a.title', ['tconst', 'title_type'], failing())).rejects.toThrow('bad input at line 2');
+    for (let i = 0; i < 12; i++) {
+      const rows = await t.handle.db.selectFrom('title').select('tconst').execute();
+      expect(rows.map((r) => r.tconst)).toEqual(['tt0000001']);
+    }
+  });
+
   it('parses int8 to numbers and keeps dates as text', async () => {
     await t.handle.db
       .insertInto('title_tmdb')

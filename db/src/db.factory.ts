@@ -67,8 +67,18 @@ function openPostgres(url: string, opts: DbOptions): DbHandle {
       const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
       const failed = new Promise<never>((_, reject) => writable.once('error', reject));
       failed.catch(() => {});
-      for await (const chunk of chunks) {
-        if (!writable.write(chunk)) await Promise.race([once(writable, 'drain'), failed]);
+      try {
+        for await (const chunk of chunks) {
+          if (!writable.write(chunk)) await Promise.race([once(writable, 'drain'), failed]);
+        }
+      } catch (err) {
+        // The rows' producer failed (bad input): abort the COPY (CopyFail) so the server rolls
+        // it back and the pooled connection leaves COPY mode instead of waiting forever.
+        if (!writable.destroyed) {
+          writable.destroy(err instanceof Error ? err : new Error(String(err)));
+          await once(writable, 'close').catch(() => {});
+        }
+        throw err;
       }
       writable.end();
       await Promise.race([once(writable, 'finish'), failed]);

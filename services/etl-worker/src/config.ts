@@ -19,6 +19,8 @@ export function loadEtlConfig(source: Env = process.env) {
       ETL_JOB_BACKOFF_MS: env.int({ default: 30_000, min: 0, max: 3_600_000 }),
       // How long a job stays locked without a heartbeat before another worker takes it over.
       ETL_LOCK_DURATION_MS: env.int({ default: 60_000, min: 1000, max: 3_600_000 }),
+      // BullMQ key prefix: lets several installs (or test runs) share one Redis.
+      ETL_QUEUE_PREFIX: env.string({ default: 'bull' }),
       ETL_STALLED_INTERVAL_MS: env.int({ default: 30_000, min: 500, max: 3_600_000 }),
     },
     source,
@@ -37,6 +39,7 @@ export function loadEtlConfig(source: Env = process.env) {
       backoffMs: raw.ETL_JOB_BACKOFF_MS,
       lockDurationMs: raw.ETL_LOCK_DURATION_MS,
       stalledIntervalMs: raw.ETL_STALLED_INTERVAL_MS,
+      prefix: raw.ETL_QUEUE_PREFIX ?? 'bull',
     },
   };
 }

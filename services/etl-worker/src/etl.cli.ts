@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   if (values.queue) {
     if (!config.redisUrl) throw new ConfigError(['REDIS_URL is required with --queue']);
     const connection = producerConnection(config.redisUrl);
-    const queue = new BullmqEtlQueue(connection, { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+    const queue = new BullmqEtlQueue(connection, { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, prefix: config.jobs.prefix });
     try {
       const { id, deduplicated } = await queue.enqueue(request);
       process.stderr.write(`${deduplicated ? 'already requested' : 'enqueued'}: import ${id}\n`);

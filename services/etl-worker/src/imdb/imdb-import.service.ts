@@ -495,7 +495,7 @@ class ImdbPasses {
         finished = true;
         this.log.info({ dataset, source: opened.location, rowsRead: total, rowsKept: scan.kept, rowsRejected, dropped: scan.dropped }, 'file imported');
       } catch (err) {
-        const failure = describeStreamError(err, opened.location, scan.reader.line);
+        const failure = describeStreamError(err, opened.location, scan.reader.line, bytes);
         await this.ledger
           .finishFile(fileId, {
             status: 'failed',
@@ -579,10 +579,13 @@ function characters(raw: string, scan: FileScan): string {
   return textArray([raw]);
 }
 
-function describeStreamError(err: unknown, location: string, line: number): Error {
+function describeStreamError(err: unknown, location: string, line: number, bytes: number): Error {
   if (err instanceof ImdbInputError) return err;
   const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : String(err);
+  if (bytes === 0 && (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message))) {
+    return new ImdbInputError(`${location}: empty file (no header line)`);
+  }
   if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) {
     return new ImdbInputError(`${location}: truncated gzip stream after line ${line} (${message})`);
   }

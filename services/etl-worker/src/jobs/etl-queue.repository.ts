@@ -7,6 +7,7 @@ import { planImport } from './etl-queue';
 export interface BullmqQueueOptions {
   attempts: number;
   backoffMs: number;
+  prefix: string;
 }
 
 /** Producers must fail fast when Redis is down (the gateway answers 503), never queue commands in memory. */
@@ -26,8 +27,8 @@ export class BullmqEtlQueue implements EtlQueue {
     private readonly connection: IORedis,
     private readonly options: BullmqQueueOptions,
   ) {
-    this.queue = new Queue(ETL_QUEUE, { connection });
-    this.flows = new FlowProducer({ connection });
+    this.queue = new Queue(ETL_QUEUE, { connection, prefix: options.prefix });
+    this.flows = new FlowProducer({ connection, prefix: options.prefix });
   }
 
   async enqueue(request: ImportRequest): Promise<{ id: string; deduplicated: boolean }> {
@@ -46,9 +47,11 @@ export class BullmqEtlQueue implements EtlQueue {
       queueName: ETL_QUEUE,
       data: plan.final.data,
       opts: { ...opts, jobId: plan.id },
+      prefix: this.options.prefix,
       children: plan.steps.map((step) => ({
         name: step.name,
         queueName: ETL_QUEUE,
+        prefix: this.options.prefix,
         data: step.data,
         opts: { ...opts, jobId: step.id, failParentOnFailure: true },
       })),
@@ -57,7 +60,7 @@ export class BullmqEtlQueue implements EtlQueue {
   }
 
   async status(id: string): Promise<ImportRunView | null> {
-    const flow = await this.flows.getFlow({ id, queueName: ETL_QUEUE });
+    const flow = await this.flows.getFlow({ id, queueName: ETL_QUEUE, prefix: this.options.prefix });
     if (!flow?.job) return null;
     const children = (flow.children ?? []).map((c) => c.job).sort((a, b) => a.timestamp - b.timestamp);
     const steps = await Promise.all([...children, flow.job].map((job) => stepView(job)));

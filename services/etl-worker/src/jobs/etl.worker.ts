@@ -7,6 +7,7 @@ export interface EtlWorkerOptions {
   redisUrl: string;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  prefix: string;
 }
 
 /**
@@ -39,6 +40,7 @@ export function startEtlWorker(processors: Processors, options: EtlWorkerOptions
     },
     {
       connection,
+      prefix: options.prefix,
       concurrency: 1,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,

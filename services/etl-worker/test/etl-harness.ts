@@ -1,0 +1,37 @@
+import { createLogger } from '@cine/common';
+import { CATALOGUE_TABLES, type DbHandle } from '@cine/db';
+import { sql } from 'kysely';
+import { createEtlServices } from '../src/etl.services';
+
+export const silentLog = createLogger('test', { level: 'silent' });
+
+/** The ETL wired as in production, over a test database; HTTP retries kept short. */
+export function etlFor(handle: DbHandle) {
+  return createEtlServices(handle, { log: silentLog, http: { attempts: 2, retryDelayMs: 10, connectTimeoutMs: 2000 } });
+}
+
+export const SAMPLE_POLICY = { movieMinVotes: 0, seriesMinVotes: 0 };
+
+/** A digest of every catalogue table's content, as readers see it through the public views. */
+export async function catalogueDigest(handle: DbHandle): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of [...CATALOGUE_TABLES, 'title_tmdb']) {
+    const { rows } = await sql
+      .raw<{ d: string | null; n: number }>(`SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS d, count(*)::int AS n FROM public.${table} x`)
+      .execute(handle.db);
+    out[table] = `${rows[0]?.n}:${rows[0]?.d ?? ''}`;
+  }
+  return out;
+}
+
+/** Rows left in the schema that is not serving: there must be none between imports. */
+export async function stagingRows(handle: DbHandle): Promise<number> {
+  const { rows } = await sql<{ active_schema: string }>`SELECT active_schema FROM catalogue_state`.execute(handle.db);
+  const staging = rows[0]!.active_schema === 'catalogue_a' ? 'catalogue_b' : 'catalogue_a';
+  let total = 0;
+  for (const table of CATALOGUE_TABLES) {
+    const r = await sql.raw<{ n: number }>(`SELECT count(*)::int AS n FROM ${staging}.${table}`).execute(handle.db);
+    total += r.rows[0]!.n;
+  }
+  return total;
+}

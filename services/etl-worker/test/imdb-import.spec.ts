@@ -1,0 +1,134 @@
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { catalogueDigest, etlFor, SAMPLE_POLICY, stagingRows } from './etl-harness';
+import { expectedCatalogue, readRaw } from './raw-imdb';
+import { describeWithSamples, IMDB } from './samples';
+
+async function actual(t: TestDatabase) {
+  const { rows } = await sql<Record<string, number>>`
+    SELECT
+      (SELECT count(*) FROM title)::int AS title,
+      (SELECT count(*) FROM title WHERE title_type = 'movie')::int AS movies,
+      (SELECT count(*) FROM title WHERE title_type IN ('tvSeries', 'tvMiniSeries'))::int AS series,
+      (SELECT count(*) FROM title_aka)::int AS title_aka,
+      (SELECT count(*) FROM credit)::int AS credit,
+      (SELECT count(*) FROM crew)::int AS crew,
+      (SELECT count(*) FROM person)::int AS person,
+      (SELECT coalesce(sum(episode_count), 0) FROM title)::int AS episodes,
+      (SELECT count(*) FROM title WHERE french_title IS NOT NULL)::int AS "frenchTitles"`.execute(t.handle.db);
+  return rows[0]!;
+}
+
+describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it.each([['head-50k'], ['subset-2000-movies'], ['famous-40'], ['year-2022']])(
+    'imports %s with the counts an independent reading of the files predicts',
+    async (folder) => {
+      const result = await etlFor(t.handle).imdb.run({ sources: [IMDB(folder)], policy: SAMPLE_POLICY });
+      const { basicsRows, ...expected } = expectedCatalogue([IMDB(folder)]);
+      expect(await actual(t)).toEqual(expected);
+      expect(expected.title).toBeGreaterThan(0);
+      expect(result.counts.title).toBe(expected.title);
+      const file = await t.handle.db
+        .selectFrom('import_file')
+        .selectAll()
+        .where('run_id', '=', result.runId)
+        .where('dataset', '=', 'title.basics')
+        .executeTakeFirstOrThrow();
+      expect(file).toMatchObject({ status: 'loaded', rows_read: basicsRows, rows_kept: expected.title, rows_rejected: 0 });
+      expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(await stagingRows(t.handle)).toBe(0);
+    },
+  );
+
+  it('merges several folders, the later one winning for a title present twice', async () => {
+    const folders = [IMDB('head-50k'), IMDB('subset-2000-movies'), IMDB('famous-40')];
+    const result = await etlFor(t.handle).imdb.run({ sources: folders, policy: SAMPLE_POLICY });
+    const { basicsRows: _, ...expected } = expectedCatalogue(folders);
+    expect(await actual(t)).toEqual(expected);
+    // The Godfather is in head-50k's ratings and in famous-40: famous-40's later dump wins.
+    const godfather = await t.handle.db.selectFrom('title').selectAll().where('tconst', '=', 'tt0068646').executeTakeFirstOrThrow();
+    expect(godfather).toMatchObject({ primary_title: 'The Godfather', french_title: 'Le Parrain', start_year: 1972, num_votes: 1814613 });
+    const absent = await t.handle.db.selectFrom('import_file').select(['dataset', 'source']).where('run_id', '=', result.runId).where('status', '=', 'absent').execute();
+    expect(absent.map((a) => a.dataset)).toEqual(expect.arrayContaining(['title.akas', 'title.crew', 'title.episode', 'title.ratings']));
+  });
+
+  it('keeps every field of every kept title exactly as the file has it', async () => {
+    const folders = [IMDB('famous-40'), IMDB('year-2022')];
+    await etlFor(t.handle).imdb.run({ sources: folders, policy: SAMPLE_POLICY });
+    const rows = await t.handle.db.selectFrom('title').selectAll().orderBy('tconst').execute();
+    const raw = new Map<string, string[]>();
+    for (const folder of folders) for (const r of readRaw(folder, 'title.basics')!) raw.set(r[0]!, r);
+    const n = (v: string) => (v === '\\N' ? null : Number(v));
+    const mismatches = rows.filter((row) => {
+      const r = raw.get(row.tconst)!;
+      const same =
+        row.title_type === r[1] && row.primary_title === r[2] && row.original_title === r[3] && row.start_year === n(r[5]!) &&
+        row.end_year === n(r[6]!) && row.runtime_minutes === n(r[7]!) && row.genres.join(',') === (r[8] === '\\N' ? '' : r[8]);
+      return !same;
+    });
+    expect(rows.length).toBeGreaterThan(10_000);
+    expect(mismatches).toEqual([]);
+    const amelie = rows.find((r) => r.tconst === 'tt0211915');
+    expect(amelie).toMatchObject({ primary_title: 'Amélie', french_title: "Le fabuleux destin d'Amélie Poulain", genres: ['Comedy', 'Romance'] });
+  });
+
+  it('reads a double quote as a literal character, never as CSV quoting', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cine-quirks-'));
+    try {
+      copyFileSync(join(IMDB('head-50k'), 'title.basics.tsv.gz'), join(folder, 'title.basics.tsv.gz'));
+      copyFileSync(join(IMDB('quirks'), 'title.principals.csv-quoted.tsv.gz'), join(folder, 'title.principals.tsv.gz'));
+      await etlFor(t.handle).imdb.run({ sources: [folder], policy: SAMPLE_POLICY });
+      const raw = new Map(readRaw(folder, 'title.principals')!.map((r) => [`${r[0]}/${r[1]}`, r[5]!]));
+      const credits = await t.handle.db.selectFrom('credit').select(['tconst', 'ordering', 'characters']).where('characters', 'is not', null).execute();
+      expect(credits.length).toBeGreaterThan(100);
+      // The CSV-style "[""Self""]" is not JSON: it is kept verbatim, quotes and all.
+      const wrong = credits.filter((c) => c.characters!.length !== 1 || c.characters![0] !== raw.get(`${c.tconst}/${c.ordering}`));
+      expect(wrong).toEqual([]);
+      expect(credits.some((c) => c.characters![0]!.startsWith('"[""'))).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the same catalogue when the same input is imported twice', async () => {
+    const etl = etlFor(t.handle);
+    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    const first = await catalogueDigest(t.handle);
+    const firstSchema = await etl.catalogue.activeSchema();
+    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    expect(await etl.catalogue.activeSchema()).not.toBe(firstSchema);
+    expect(await catalogueDigest(t.handle)).toEqual(first);
+  });
+});
+
+describeWithSamples('IMDb import on the embedded PGlite', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createEmbeddedTestDatabase();
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('imports head-50k with the same counts as the server path, and again identically', async () => {
+    const etl = etlFor(t.handle);
+    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    const { basicsRows: _, ...expected } = expectedCatalogue([IMDB('head-50k')]);
+    expect(await actual(t)).toEqual(expected);
+    const first = await catalogueDigest(t.handle);
+    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    expect(await catalogueDigest(t.handle)).toEqual(first);
+    expect(await stagingRows(t.handle)).toBe(0);
+  });
+});
