@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { ETL_QUEUE, JobName } from '@cine/common';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { Queue, type Worker } from 'bullmq';
+import type IORedis from 'ioredis';
+import { sql } from 'kysely';
+import { BullmqEtlQueue, producerConnection } from '../src/jobs/etl-queue.repository';
+import { startEtlWorker } from '../src/jobs/etl.worker';
+import { etlFor, SAMPLE_POLICY, silentLog, stagingRows } from './etl-harness';
+import { expectedCatalogue } from './raw-imdb';
+import { describeWithSamples, IMDB, REPO_ROOT, TMDB } from './samples';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describeWithSamples('ETL on BullMQ (real Redis)', () => {
+  let t: TestDatabase;
+  let connection: IORedis;
+  let queue: BullmqEtlQueue;
+  const prefix = `cine-test-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    connection = producerConnection(REDIS_URL);
+    queue = new BullmqEtlQueue(connection, { attempts: 3, backoffMs: 100, prefix });
+  });
+  afterAll(async () => {
+    await queue?.close();
+    const cleanup = new Queue(ETL_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    await cleanup.obliterate({ force: true });
+    await cleanup.close();
+    connection?.disconnect();
+    await t?.drop();
+  });
+
+  describe('with a worker in this process', () => {
+    let worker: Worker;
+    beforeAll(async () => {
+      worker = startEtlWorker(etlFor(t.handle).processors, { redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix }, silentLog);
+      await worker.waitUntilReady();
+    });
+    afterAll(async () => {
+      await worker?.close();
+    });
+
+    it('runs an import flow, reports progress per file, and runs post-import after both imports', async () => {
+      const request = { imdb: [IMDB('head-50k')], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY };
+      const { id, deduplicated } = await queue.enqueue(request);
+      expect(deduplicated).toBe(false);
+      const progressed = await until('progress', async () => {
+        const view = await queue.status(id);
+        return view?.steps.find((s) => s.name === JobName.ImportImdb && (s.progress?.rowsRead ?? 0) > 0)?.progress;
+      });
+      expect(progressed.file).toMatch(/\.tsv\.gz$/);
+      const done = await until('completion', async () => {
+        const view = await queue.status(id);
+        return view && (view.state === 'completed' || view.state === 'failed') ? view : null;
+      });
+      expect(done.error).toBeNull();
+      expect(done.steps.map((s) => [s.name, s.state])).toEqual([
+        [JobName.ImportImdb, 'completed'],
+        [JobName.ImportTmdb, 'completed'],
+        [JobName.PostImport, 'completed'],
+      ]);
+      const count = await t.handle.db.selectFrom('title').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(expectedCatalogue([IMDB('head-50k')]).title);
+
+      // The same request again is the same job, not a second import.
+      expect(await queue.enqueue(request)).toEqual({ id, deduplicated: true });
+      // Unless asked to run again.
+      const again = await queue.enqueue({ ...request, nonce: 'again' });
+      expect(again.id).not.toBe(id);
+      await until('second run', async () => ((await queue.status(again.id))?.state === 'completed' ? true : null));
+    });
+
+    it('does not retry bad input, and fails the whole flow with a message naming the file', async () => {
+      const { id } = await queue.enqueue({ imdb: ['/nonexistent/imdb'], policy: SAMPLE_POLICY });
+      const view = await until('failure', async () => {
+        const v = await queue.status(id);
+        return v?.state === 'failed' ? v : null;
+      });
+      expect(view.error).toMatch(/\/nonexistent\/imdb: no such folder/);
+      const job = await new Queue(ETL_QUEUE, { connection: { url: REDIS_URL }, prefix }).getJob(view.steps[0]!.id);
+      expect(job?.attemptsMade).toBe(1);
+    });
+  });
+
+  describe('with worker processes', () => {
+    const children: ChildProcess[] = [];
+    const startWorker = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/main.ts')], {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: t.url,
+          REDIS_URL,
+          ETL_QUEUE_PREFIX: prefix,
+          ETL_LOCK_DURATION_MS: '2000',
+          ETL_STALLED_INTERVAL_MS: '1000',
+          LOG_LEVEL: 'warn',
+          NODE_OPTIONS: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      children.push(child);
+      return { child, output: () => output };
+    };
+    afterAll(() => {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    });
+
+    it('retries an import whose worker was killed mid-run: no duplicates, no leftover staging', async () => {
+      const first = startWorker();
+      const { id } = await queue.enqueue({ imdb: [IMDB('head-50k')], policy: SAMPLE_POLICY, nonce: 'kill' });
+      await until('the import to be half-way', async () => {
+        const view = await queue.status(id);
+        const step = view?.steps.find((s) => s.name === JobName.ImportImdb);
+        return step?.state === 'active' && (step.progress?.fileIndex ?? 0) >= 2;
+      });
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+      expect(await stagingRows(t.handle)).toBeGreaterThan(0);
+
+      const second = startWorker();
+      const done = await until(
+        'the retried import',
+        async () => {
+          const v = await queue.status(id);
+          return v && (v.state === 'completed' || v.state === 'failed') ? v : null;
+        },
+        90_000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}\nworker output:\n${second.output()}`);
+      });
+      expect(done.state).toBe('completed');
+      const { basicsRows: _, ...expected } = expectedCatalogue([IMDB('head-50k')]);
+      const { rows } = await sql<Record<string, number>>`
+        SELECT (SELECT count(*) FROM title)::int AS title, (SELECT count(*) FROM credit)::int AS credit,
+               (SELECT count(*) FROM person)::int AS person, (SELECT count(*) FROM title_aka)::int AS title_aka`.execute(t.handle.db);
+      expect(rows[0]).toEqual({ title: expected.title, credit: expected.credit, person: expected.person, title_aka: expected.title_aka });
+      expect(await stagingRows(t.handle)).toBe(0);
+      const runs = await t.handle.db.selectFrom('import_run').select(['status', 'job_id']).where('job_id', '=', done.steps[0]!.id).orderBy('id').execute();
+      expect(runs.map((r) => r.status)).toEqual(['abandoned', 'succeeded']);
+
+      // SIGTERM: the idle worker closes its connections and exits cleanly.
+      second.child.kill('SIGTERM');
+      const code = await new Promise((r) => second.child.once('exit', r));
+      expect(code).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { SampleCopy } from './corrupt';
+import { catalogueDigest } from './etl-harness';
+import { describeWithSamples, IMDB, REPO_ROOT, TMDB } from './samples';
+
+function etl(args: string[], env: Record<string, string | undefined>) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('npm run etl (command line)', () => {
+  it('prints its usage with the filter rules and their reasons', () => {
+    const { code, stdout } = etl(['--help'], {});
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--min-votes N/);
+    expect(stdout).toMatch(/min-votes: Titles almost nobody rated/);
+  });
+
+  it('exits 2 on a bad option, naming it', () => {
+    const { code, stderr } = etl(['--min-votes', 'many'], {});
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--min-votes must be a non-negative integer, got "many"/);
+  });
+
+  it('exits 1 and names the variable when the environment is wrong', () => {
+    const { code, stderr } = etl(['--imdb', '/x'], { DATABASE_URL: 'mysql://nope' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/DATABASE_URL must use postgres or postgresql/);
+  });
+});
+
+describeWithSamples('npm run etl on the samples', () => {
+  let t: TestDatabase;
+  let out: string;
+  beforeAll(async () => {
+    t = await createTestDatabase({ migrate: false });
+    out = mkdtempSync(join(tmpdir(), 'cine-cli-'));
+  });
+  afterAll(async () => {
+    rmSync(out, { recursive: true, force: true });
+    await t?.drop();
+  });
+
+  it('migrates, loads head-50k and TMDB with plain progress lines, and gives identical counts twice', async () => {
+    const args = ['--imdb', IMDB('head-50k'), '--tmdb', TMDB('tmdb_full.csv'), '--min-votes', '0', '--report-json', join(out, 'r.json')];
+    const first = etl(args, { DATABASE_URL: t.url });
+    expect(first.stderr).toMatch(/IMDb: .* rows read, .* kept, 0 rejected/);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^progress: /m);
+    const report = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
+    expect(report.rowsRead).toBe(350_007);
+    expect(report.maxRssKb).toBeGreaterThan(10_000);
+    const digest = await catalogueDigest(t.handle);
+    const second = etl(args, { DATABASE_URL: t.url });
+    expect(second.code).toBe(0);
+    expect(await catalogueDigest(t.handle)).toEqual(digest);
+  });
+
+  it('exits non-zero on a corrupt file with a message naming file and line, counts unchanged', async () => {
+    const before = await catalogueDigest(t.handle);
+    const copy = new SampleCopy(IMDB('head-50k')).truncate('title.akas', 0.5);
+    try {
+      const { code, stderr } = etl(['--imdb', copy.dir, '--min-votes', '0'], { DATABASE_URL: t.url });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`etl: error: ${copy.file('title.akas')}: truncated gzip stream after line`);
+      expect(await catalogueDigest(t.handle)).toEqual(before);
+    } finally {
+      copy.dispose();
+    }
+  });
+});
