@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { SampleCopy } from './corrupt';
@@ -131,7 +131,7 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function listen(handler?: Parameters<typeof createServer>[0]): Promise<Server> {
+function listen(handler?: RequestListener): Promise<Server> {
   const server = handler ? createServer(handler) : createServer();
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
