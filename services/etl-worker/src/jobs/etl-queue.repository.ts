@@ -1,4 +1,4 @@
-import { ETL_QUEUE, type ImportProgress, type JobName } from '@cine/common';
+import { ETL_QUEUE, type ImportProgress, JobName } from '@cine/common';
 import { FlowProducer, type Job, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import type { EtlQueue, ImportRequest, ImportRunView, StepState } from './etl-queue';
@@ -62,7 +62,9 @@ export class BullmqEtlQueue implements EtlQueue {
   async status(id: string): Promise<ImportRunView | null> {
     const flow = await this.flows.getFlow({ id, queueName: ETL_QUEUE, prefix: this.options.prefix });
     if (!flow?.job) return null;
-    const children = (flow.children ?? []).map((c) => c.job).sort((a, b) => a.timestamp - b.timestamp);
+    // Children are created in the same instant: show them in the catalogue's order (IMDb, then TMDB).
+    const order = Object.values(JobName) as string[];
+    const children = (flow.children ?? []).map((c) => c.job).sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     const steps = await Promise.all([...children, flow.job].map((job) => stepView(job)));
     const failed = steps.find((s) => s.state === 'failed');
     const state: StepState = failed
