@@ -11,7 +11,7 @@ import { isUrl, type SourceRepository } from '../sources/source.repository';
 import { classifyTitle, type FilterPolicy, resolvePolicy } from './filter-policy';
 import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError } from './imdb-datasets';
 import { IntMap, IntSet } from './int-set';
-import { field, idAt, intAt, isNull, M, N, parseId, T, TsvReader, type TsvRowHandler } from './tsv.reader';
+import { field, idAt, intAt, isNull, M, N, parseId, T, textField, TsvReader, type TsvRowHandler } from './tsv.reader';
 
 export interface ImportContext {
   jobId?: string | null;
@@ -269,7 +269,7 @@ class ImdbPasses {
       if (verdict === 'series') keptSeries.add(id);
       const rating = ratings.get(id, 1, -1);
       scan.emit(
-        `${tconst(id)}\t${imdbText(titleType)}\t${imdbText(field(t, f, 2))}\t${imdbText(field(t, f, 3))}\t${adult === '1' ? 't' : 'f'}\t${num(startYear)}\t${num(endYear)}\t${num(runtime)}\t${imdbList(field(t, f, 8))}\t${rating < 0 ? NULL : rating / 10}\t${votes}\n`,
+        `${tconst(id)}\t${imdbText(titleType)}\t${imdbText(textField(t, f, 2))}\t${imdbText(textField(t, f, 3))}\t${adult === '1' ? 't' : 'f'}\t${num(startYear)}\t${num(endYear)}\t${num(runtime)}\t${imdbList(textField(t, f, 8))}\t${rating < 0 ? NULL : rating / 10}\t${votes}\n`,
       );
       scan.keep();
     });
@@ -334,7 +334,7 @@ class ImdbPasses {
         const original = field(t, f, 7);
         // types and attributes hold several values separated by \x02, not commas.
         scan.emit(
-          `${tconst(id)}\t${ordering}\t${imdbText(field(t, f, 2))}\t${imdbText(region)}\t${imdbText(language)}\t${splitMulti(field(t, f, 5), '\x02')}\t${splitMulti(field(t, f, 6), '\x02')}\t${original === '1' ? 't' : original === '0' ? 'f' : NULL}\n`,
+          `${tconst(id)}\t${ordering}\t${imdbText(textField(t, f, 2))}\t${imdbText(textField(t, f, 3))}\t${imdbText(textField(t, f, 4))}\t${splitMulti(textField(t, f, 5), '\x02')}\t${splitMulti(textField(t, f, 6), '\x02')}\t${original === '1' ? 't' : original === '0' ? 'f' : NULL}\n`,
         );
         scan.keep();
       },
@@ -387,7 +387,7 @@ class ImdbPasses {
         if (ordering === null || Number.isNaN(ordering) || person < 0) return scan.reader.reject(line, 'malformed ordering or nconst');
         people.add(person);
         scan.emit(
-          `${tconst(id)}\t${ordering}\t${nconst(person)}\t${imdbText(field(t, f, 3))}\t${imdbText(field(t, f, 4))}\t${characters(field(t, f, 5), scan)}\n`,
+          `${tconst(id)}\t${ordering}\t${nconst(person)}\t${imdbText(textField(t, f, 3))}\t${imdbText(textField(t, f, 4))}\t${characters(textField(t, f, 5), scan)}\n`,
         );
         scan.keep();
       },
@@ -409,7 +409,7 @@ class ImdbPasses {
         const birth = intAt(t, f, 2);
         const death = intAt(t, f, 3);
         scan.emit(
-          `${nconst(id)}\t${imdbText(field(t, f, 1))}\t${num(birth)}\t${num(death)}\t${imdbList(field(t, f, 4))}\t${imdbList(field(t, f, 5))}\n`,
+          `${nconst(id)}\t${imdbText(textField(t, f, 1))}\t${num(birth)}\t${num(death)}\t${imdbList(textField(t, f, 4))}\t${imdbList(field(t, f, 5))}\n`,
         );
         scan.keep();
       },
@@ -493,7 +493,10 @@ class ImdbPasses {
           error: null,
         });
         finished = true;
-        this.log.info({ dataset, source: opened.location, rowsRead: total, rowsKept: scan.kept, rowsRejected, dropped: scan.dropped }, 'file imported');
+        this.log.info(
+          { dataset, source: opened.location, rowsRead: total, rowsKept: scan.kept, rowsRejected, dropped: scan.dropped, rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
+          'file imported',
+        );
       } catch (err) {
         const failure = describeStreamError(err, opened.location, scan.reader.line, bytes);
         await this.ledger

@@ -1,4 +1,4 @@
-import { field, idAt, intAt, isNull, T, TsvReader } from './tsv.reader';
+import { idAt, intAt, isNull, T, textField, TsvReader } from './tsv.reader';
 
 const HEADER = ['tconst', 'averageRating', 'numVotes'] as const;
 
@@ -10,7 +10,7 @@ async function readAll(content: string | Buffer, size = 1 << 16) {
   const reader = new TsvReader('title.ratings.tsv.gz', HEADER);
   const rows: Array<{ line: number; fields: string[] }> = [];
   for await (const piece of reader.pieces(chunks(Buffer.isBuffer(content) ? content : Buffer.from(content), size))) {
-    reader.scan(piece, (t, f, line) => rows.push({ line, fields: [0, 1, 2].map((i) => field(t, f, i)) }));
+    reader.scan(piece, (t, f, line) => rows.push({ line, fields: [0, 1, 2].map((i) => textField(t, f, i)) }));
   }
   return { rows, stats: reader.stats };
 }
@@ -62,6 +62,11 @@ describe('TsvReader', () => {
   it('accepts a multi-byte character split across chunks', async () => {
     const { rows } = await readAll('tconst\taverageRating\tnumVotes\ntt1\t日本語\t2\n', 1);
     expect(rows[0]?.fields[1]).toBe('日本語');
+  });
+
+  it('skips a UTF-8 byte-order mark before the header', async () => {
+    const { rows } = await readAll(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('tconst\taverageRating\tnumVotes\ntt1\tÉté\t2\n')]), 2);
+    expect(rows[0]?.fields).toEqual(['tt1', 'Été', '2']);
   });
 
   it('fails on an empty file', async () => {
