@@ -37,6 +37,9 @@ export class ImportBusyError extends Error {
 }
 
 const FLUSH_CHARS = 1 << 18;
+// Measured at scale 0.1: 1 MB pieces import fastest (7.6 s, 490 MB RSS); 64 KB ones save 90 MB
+// but cost 5 % of time; 256 KB ones are worst for memory (760 MB, GC heuristics).
+const GUNZIP_CHUNK = 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
 
 /**
@@ -453,7 +456,7 @@ class ImdbPasses {
           callback(null, chunk);
         },
       });
-      const gunzip = createGunzip({ chunkSize: 1 << 20 });
+      const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
       pipeline(opened.stream, tap, gunzip, () => {});
       let finished = false;
       try {

@@ -1,0 +1,49 @@
+import { JobName } from '@cine/common';
+import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { InProcessEtlQueue } from '../src/jobs/in-process.queue';
+import { etlFor, SAMPLE_POLICY, silentLog } from './etl-harness';
+import { describeWithSamples, IMDB, TMDB } from './samples';
+
+/** The embedded default: no Redis, the same processors run in the process, one import at a time. */
+describeWithSamples('in-process ETL queue on the embedded database', () => {
+  let t: TestDatabase;
+  let queue: InProcessEtlQueue;
+  beforeAll(async () => {
+    t = await createEmbeddedTestDatabase();
+    queue = new InProcessEtlQueue(etlFor(t.handle).processors, silentLog);
+  });
+  afterAll(async () => {
+    await queue?.close();
+    await t?.drop();
+  });
+
+  it('runs the imports then post-import, with progress, and deduplicates a repeated request', async () => {
+    const request = { imdb: [IMDB('famous-40')], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY };
+    const { id, deduplicated } = await queue.enqueue(request);
+    expect(deduplicated).toBe(false);
+    expect((await queue.enqueue(request)).deduplicated).toBe(true);
+    await queue.idle();
+    const view = await queue.status(id);
+    expect(view?.state).toBe('completed');
+    expect(view?.steps.map((s) => [s.name, s.state])).toEqual([
+      [JobName.ImportImdb, 'completed'],
+      [JobName.ImportTmdb, 'completed'],
+      [JobName.PostImport, 'completed'],
+    ]);
+    expect(view?.steps[0]?.progress?.rowsRead).toBeGreaterThan(0);
+    const titles = await t.handle.db.selectFrom('title').select('tconst').execute();
+    expect(titles).toHaveLength(40);
+  });
+
+  it('stops a run at its first failed step and reports the error', async () => {
+    const { id } = await queue.enqueue({ imdb: ['/nonexistent/imdb'], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY });
+    await queue.idle();
+    const view = await queue.status(id);
+    expect(view?.state).toBe('failed');
+    expect(view?.error).toMatch(/\/nonexistent\/imdb: no such folder/);
+    expect(view?.steps.map((s) => s.state)).toEqual(['failed', 'waiting', 'waiting']);
+    // A failed run can be asked for again.
+    expect((await queue.enqueue({ imdb: ['/nonexistent/imdb'], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY })).deduplicated).toBe(false);
+    await queue.idle();
+  });
+});
