@@ -84,6 +84,25 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       await until('second run', async () => ((await queue.status(again.id))?.state === 'completed' ? true : null));
     });
 
+    it('npm run etl -- --queue enqueues the import, follows its progress and exits 0 when it completed', async () => {
+      // Spawned asynchronously: the worker that runs the job lives in this very process.
+      const cli = await new Promise<{ status: number | null; stderr: string }>((done) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), '--imdb', IMDB('famous-40'), '--min-votes', '0', '--queue', '--force'],
+          { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '', REDIS_URL, ETL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+        );
+        let stderr = '';
+        child.stderr!.on('data', (d) => (stderr += d));
+        child.once('exit', (status) => done({ status, stderr }));
+      });
+      expect(cli.stderr).toMatch(/^enqueued: import post-import-[0-9a-f]{24}$/m);
+      expect(cli.stderr).toMatch(/import post-import-[0-9a-f]{24} completed in/);
+      expect(cli.status).toBe(0);
+      const titles = await t.handle.db.selectFrom('title').select('tconst').execute();
+      expect(titles).toHaveLength(40);
+    });
+
     it('does not retry bad input, and fails the whole flow with a message naming the file', async () => {
       const { id } = await queue.enqueue({ imdb: ['/nonexistent/imdb'], policy: SAMPLE_POLICY });
       const view = await until('failure', async () => {
