@@ -3,31 +3,16 @@
  * Scale 1 is the size of the real dump in early 2026 (docs: market-facts.md, "Data-format facts").
  */
 
-export const IMDB_FILES = [
-  'title.basics',
-  'title.akas',
-  'title.crew',
-  'title.episode',
-  'title.principals',
-  'title.ratings',
-  'name.basics',
-] as const;
+import { datasetFileName, IMDB_DATASETS, type ImdbDataset } from '../imdb/imdb-datasets';
 
-export type ImdbFile = (typeof IMDB_FILES)[number];
+// The names and headers are the importer's own: one definition of the format for both sides.
+export const IMDB_FILES = Object.keys(IMDB_DATASETS) as readonly ImdbDataset[];
 
-export const IMDB_HEADERS: Readonly<Record<ImdbFile, readonly string[]>> = {
-  'title.basics': ['tconst', 'titleType', 'primaryTitle', 'originalTitle', 'isAdult', 'startYear', 'endYear', 'runtimeMinutes', 'genres'],
-  'title.akas': ['titleId', 'ordering', 'title', 'region', 'language', 'types', 'attributes', 'isOriginalTitle'],
-  'title.crew': ['tconst', 'directors', 'writers'],
-  'title.episode': ['tconst', 'parentTconst', 'seasonNumber', 'episodeNumber'],
-  'title.principals': ['tconst', 'ordering', 'nconst', 'category', 'job', 'characters'],
-  'title.ratings': ['tconst', 'averageRating', 'numVotes'],
-  'name.basics': ['nconst', 'primaryName', 'birthYear', 'deathYear', 'primaryProfession', 'knownForTitles'],
-};
+export type ImdbFile = ImdbDataset;
 
-export function imdbFileName(file: ImdbFile): string {
-  return `${file}.tsv.gz`;
-}
+export const IMDB_HEADERS: Readonly<Record<ImdbFile, readonly string[]>> = IMDB_DATASETS;
+
+export const imdbFileName: (file: ImdbFile) => string = datasetFileName;
 
 /** Row counts of the real dump; title.crew has one row per title, title.episode one per episode. */
 export const FULL_SCALE_ROWS: Readonly<Record<ImdbFile, number>> = {

@@ -125,6 +125,27 @@ export class ImdbImportService {
   }
 }
 
+/**
+ * Sources are read latest first, and an id that a later source had in a dataset is skipped in
+ * the earlier ones: "the later folder wins", per dataset, without holding more than the kept ids.
+ */
+class SourceClaims {
+  private readonly later = new IntSet();
+  private current = new IntSet();
+
+  /** null when the row may be kept; else why not. `unique`: one row per id (episodes, names). */
+  take(id: number, unique: boolean): 'overridden' | 'duplicate' | null {
+    if (this.later.has(id)) return 'overridden';
+    if (!this.current.add(id) && unique) return 'duplicate';
+    return null;
+  }
+
+  nextSource(): void {
+    this.later.addAll(this.current);
+    this.current = new IntSet();
+  }
+}
+
 /** Per-file counters: what the ledger records for one file of one source. */
 class FileScan {
   readonly reader: TsvReader;
@@ -285,23 +306,21 @@ class ImdbPasses {
 
   private async episodePass(): Promise<void> {
     const { allTitles, keptSeries, episodes } = this;
-    const claimed = new IntSet();
     await this.drain(
       this.scanDataset(
         'title.episode',
-        (scan, seen) => (t, f, line) => {
+        (scan, claims) => (t, f, line) => {
           const id = idAt(t, f, 0, T, T);
           const parent = idAt(t, f, 1, T, T);
           const season = intAt(t, f, 2);
           if (id < 0 || parent < 0 || Number.isNaN(season)) return scan.reader.reject(line, 'malformed tconst, parentTconst or seasonNumber');
           if (!keptSeries.has(parent)) return scan.drop(allTitles.has(parent) ? 'series-not-kept' : 'dangling-title');
-          if (claimed.has(id)) return scan.drop('overridden');
-          if (!seen.add(id)) return scan.drop('duplicate');
+          const claim = claims.take(id, true);
+          if (claim) return scan.drop(claim);
           episodes.increment(parent, 0);
           if (season !== null) episodes.max(parent, 1, season);
           scan.keep();
-        },
-        (seen) => claimed.addAll(seen),
+        }
       ),
     );
     const stats = [...episodes.entries()].map(([id, [count, seasons]]) => ({
@@ -313,23 +332,20 @@ class ImdbPasses {
   }
 
   /** A kept title's row, not overridden by a later source; else the rule that drops it. */
-  private titleGate(id: number, claimed: IntSet, seen: IntSet): string | null {
+  private titleGate(id: number, claims: SourceClaims): string | null {
     if (!this.kept.has(id)) return this.allTitles.has(id) ? 'title-not-kept' : 'dangling-title';
-    if (claimed.has(id)) return 'overridden';
-    seen.add(id);
-    return null;
+    return claims.take(id, false);
   }
 
   private akasRows(): AsyncGenerator<string> {
-    const claimed = new IntSet();
     const { akaRegions, akaLanguages } = this.policy;
     return this.scanDataset(
       'title.akas',
-      (scan, seen) => (t, f, line) => {
+      (scan, claims) => (t, f, line) => {
         const id = idAt(t, f, 0, T, T);
         const ordering = intAt(t, f, 1);
         if (id < 0 || ordering === null || Number.isNaN(ordering)) return scan.reader.reject(line, 'malformed titleId or ordering');
-        const gate = this.titleGate(id, claimed, seen);
+        const gate = this.titleGate(id, claims);
         if (gate) return scan.drop(gate);
         const region = field(t, f, 3);
         const language = field(t, f, 4);
@@ -340,20 +356,18 @@ class ImdbPasses {
           `${tconst(id)}\t${ordering}\t${imdbText(textField(t, f, 2))}\t${imdbText(textField(t, f, 3))}\t${imdbText(textField(t, f, 4))}\t${splitMulti(textField(t, f, 5), '\x02')}\t${splitMulti(textField(t, f, 6), '\x02')}\t${original === '1' ? 't' : original === '0' ? 'f' : NULL}\n`,
         );
         scan.keep();
-      },
-      (seen) => claimed.addAll(seen),
+      }
     );
   }
 
   private crewRows(): AsyncGenerator<string> {
-    const claimed = new IntSet();
     const people = this.people;
     return this.scanDataset(
       'title.crew',
-      (scan, seen) => (t, f, line) => {
+      (scan, claims) => (t, f, line) => {
         const id = idAt(t, f, 0, T, T);
         if (id < 0) return scan.reader.reject(line, 'malformed tconst');
-        const gate = this.titleGate(id, claimed, seen);
+        const gate = this.titleGate(id, claims);
         if (gate) return scan.drop(gate);
         const key = tconst(id);
         scan.keep();
@@ -370,20 +384,18 @@ class ImdbPasses {
             scan.emit(`${key}\t${role}\t${i + 1}\t${nconst(person)}\n`);
           }
         }
-      },
-      (seen) => claimed.addAll(seen),
+      }
     );
   }
 
   private principalsRows(): AsyncGenerator<string> {
-    const claimed = new IntSet();
     const people = this.people;
     return this.scanDataset(
       'title.principals',
-      (scan, seen) => (t, f, line) => {
+      (scan, claims) => (t, f, line) => {
         const id = idAt(t, f, 0, T, T);
         if (id < 0) return scan.reader.reject(line, 'malformed tconst');
-        const gate = this.titleGate(id, claimed, seen);
+        const gate = this.titleGate(id, claims);
         if (gate) return scan.drop(gate);
         const ordering = intAt(t, f, 1);
         const person = idAt(t, f, 2, N, M);
@@ -393,30 +405,27 @@ class ImdbPasses {
           `${tconst(id)}\t${ordering}\t${nconst(person)}\t${imdbText(textField(t, f, 3))}\t${imdbText(textField(t, f, 4))}\t${characters(textField(t, f, 5), scan)}\n`,
         );
         scan.keep();
-      },
-      (seen) => claimed.addAll(seen),
+      }
     );
   }
 
   private namesRows(): AsyncGenerator<string> {
-    const claimed = new IntSet();
     const people = this.people;
     return this.scanDataset(
       'name.basics',
-      (scan, seen) => (t, f, line) => {
+      (scan, claims) => (t, f, line) => {
         const id = idAt(t, f, 0, N, M);
         if (id < 0) return scan.reader.reject(line, 'malformed nconst');
         if (!people.has(id)) return scan.drop('not-credited');
-        if (claimed.has(id)) return scan.drop('overridden');
-        if (!seen.add(id)) return scan.drop('duplicate');
+        const claim = claims.take(id, true);
+        if (claim) return scan.drop(claim);
         const birth = intAt(t, f, 2);
         const death = intAt(t, f, 3);
         scan.emit(
           `${nconst(id)}\t${imdbText(textField(t, f, 1))}\t${num(birth)}\t${num(death)}\t${imdbList(textField(t, f, 4))}\t${imdbList(field(t, f, 5))}\n`,
         );
         scan.keep();
-      },
-      (seen) => claimed.addAll(seen),
+      }
     );
   }
 
@@ -427,9 +436,9 @@ class ImdbPasses {
    */
   private async *scanDataset(
     dataset: ImdbDataset,
-    makeHandler: (scan: FileScan, seen: IntSet) => TsvRowHandler,
-    afterSource?: (seen: IntSet) => void,
+    makeHandler: (scan: FileScan, claims: SourceClaims) => TsvRowHandler,
   ): AsyncGenerator<string> {
+    const claims = new SourceClaims();
     const fileName = datasetFileName(dataset);
     let found = 0;
     for (let s = this.roots.length - 1; s >= 0; s--) {
@@ -445,8 +454,7 @@ class ImdbPasses {
       found++;
       const fileId = await this.ledger.startFile(this.runId, dataset, opened.location);
       const scan = new FileScan(opened.location, IMDB_DATASETS[dataset]);
-      const seen = new IntSet();
-      const handler = makeHandler(scan, seen);
+      const handler = makeHandler(scan, claims);
       const hash = createHash('sha256');
       let bytes = 0;
       const tap = new Transform({
@@ -482,7 +490,7 @@ class ImdbPasses {
             `${opened.location}: ${rowsRejected} of ${total} rows malformed (${((100 * rowsRejected) / total).toFixed(3)}%, above the ${(100 * this.policy.maxRejectShare).toFixed(3)}% allowed); ${first}`,
           );
         }
-        afterSource?.(seen);
+        claims.nextSource();
         this.record(dataset, scan);
         await this.ledger.finishFile(fileId, {
           status: 'loaded',
@@ -502,42 +510,36 @@ class ImdbPasses {
         );
       } catch (err) {
         const failure = describeStreamError(err, opened.location, scan.reader.line, bytes);
-        await this.ledger
-          .finishFile(fileId, {
-            status: 'failed',
-            bytes,
-            sha256: null,
-            rowsRead: scan.reader.stats.rowsRead + scan.reader.stats.rowsRejected,
-            rowsKept: scan.kept,
-            rowsRejected: scan.reader.stats.rowsRejected,
-            filterStats: scan.dropped,
-            rejectSamples: scan.reader.stats.rejectSamples,
-            error: failure.message,
-          })
-          .catch(() => {});
         finished = true;
+        await this.recordFailedFile(fileId, scan, bytes, failure.message);
         throw failure;
       } finally {
         if (!finished) {
           // The consumer stopped early (the database refused a row): close the file, mark it.
           opened.stream.destroy();
-          await this.ledger
-            .finishFile(fileId, {
-              status: 'failed',
-              bytes,
-              sha256: null,
-              rowsRead: scan.reader.stats.rowsRead,
-              rowsKept: scan.kept,
-              rowsRejected: scan.reader.stats.rowsRejected,
-              filterStats: scan.dropped,
-              rejectSamples: scan.reader.stats.rejectSamples,
-              error: 'loading stopped: the database refused the data (see the run error)',
-            })
-            .catch(() => {});
+          await this.recordFailedFile(fileId, scan, bytes, 'loading stopped: the database refused the data (see the run error)');
         }
       }
     }
     if (found === 0) this.absent.push(dataset);
+  }
+
+  /** Best effort: the run's own failure is what must surface, not a ledger write error. */
+  private async recordFailedFile(fileId: number, scan: FileScan, bytes: number, error: string): Promise<void> {
+    const { rowsRead, rowsRejected, rejectSamples } = scan.reader.stats;
+    await this.ledger
+      .finishFile(fileId, {
+        status: 'failed',
+        bytes,
+        sha256: null,
+        rowsRead: rowsRead + rowsRejected,
+        rowsKept: scan.kept,
+        rowsRejected,
+        filterStats: scan.dropped,
+        rejectSamples,
+        error,
+      })
+      .catch(() => {});
   }
 
   private record(dataset: string, scan: FileScan): void {
