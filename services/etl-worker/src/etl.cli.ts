@@ -153,7 +153,8 @@ async function main(): Promise<number> {
       process.stderr.write(
         `IMDb: ${formatCount(result.rowsRead)} rows read, ${formatCount(result.rowsKept)} kept, ${result.rowsRejected} rejected in ${(result.durationMs / 1000).toFixed(1)} s — ` +
           `${result.counts.title} titles, ${result.counts.credit} credits, ${result.counts.crew} crew, ${result.counts.person} people, ${result.counts.title_aka} French akas` +
-          `${result.absent.length ? ` (absent: ${result.absent.join(', ')})` : ''}\n`,
+          `${result.absent.length ? ` (absent: ${result.absent.join(', ')})` : ''}\n` +
+          `      dangling references kept and counted: ${result.dangling.creditPeople} credits and ${result.dangling.crewPeople} crew entries name people absent from name.basics; ${result.dangling.ratingsTitles} ratings are for titles absent from title.basics\n`,
       );
     }
     if (request.tmdb) {

@@ -43,6 +43,7 @@ export interface ExpectedCatalogue {
   episodes: number;
   frenchTitles: number;
   basicsRows: number;
+  dangling: { creditPeople: number; crewPeople: number };
 }
 
 /** Expected counts for the policy `--min-votes 0` (default runtime 40–360, no adult titles). */
@@ -65,17 +66,22 @@ export function expectedCatalogue(folders: string[]): ExpectedCatalogue {
   const principals = [...merged(folders, 'title.principals', (r) => r[0]!).entries()].filter(([t]) => kept.has(t)).flatMap(([, rows]) => rows);
   const crewRows = [...merged(folders, 'title.crew', (r) => r[0]!).entries()].filter(([t]) => kept.has(t)).flatMap(([, rows]) => rows);
   const people = new Set(principals.map((r) => r[2]!));
-  let crew = 0;
+  const crewPeople: string[] = [];
   for (const [, directors, writers] of crewRows) {
     for (const list of [directors, writers]) {
       if (list === '\\N') continue;
       for (const n of list!.split(',')) {
         people.add(n);
-        crew++;
+        crewPeople.push(n);
       }
     }
   }
+  const crew = crewPeople.length;
   const names = merged(folders, 'name.basics', (r) => r[0]!);
+  const dangling = {
+    creditPeople: principals.filter((r) => !names.has(r[2]!)).length,
+    crewPeople: crewPeople.filter((n) => !names.has(n)).length,
+  };
   const person = [...names.keys()].filter((n) => people.has(n)).length;
   const episodes = [...merged(folders, 'title.episode', (r) => r[0]!).values()].filter((rows) => kept.get(rows[0]![1]!) === 'series').length;
   const values = [...kept.values()];
@@ -90,5 +96,6 @@ export function expectedCatalogue(folders: string[]): ExpectedCatalogue {
     episodes,
     frenchTitles,
     basicsRows,
+    dangling,
   };
 }

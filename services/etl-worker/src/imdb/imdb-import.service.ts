@@ -26,6 +26,8 @@ export interface ImdbImportResult {
   counts: TableCounts;
   durationMs: number;
   absent: string[];
+  /** References the files make to rows they do not hold (kept, and counted). */
+  dangling: { creditPeople: number; crewPeople: number; ratingsTitles: number };
 }
 
 /** Another import holds the lock; retrying later is the right answer. */
@@ -101,6 +103,7 @@ export class ImdbImportService {
           counts,
           durationMs: Date.now() - started,
           absent: summary.absent,
+          dangling: summary.dangling,
         };
         this.log.info(result, 'IMDb import succeeded; catalogue swapped');
         return result;
