@@ -1,7 +1,9 @@
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { sql } from 'kysely';
 import { catalogueDigest, etlFor, SAMPLE_POLICY, stagingRows } from './etl-harness';
 import { expectedCatalogue, readRaw } from './raw-imdb';
@@ -99,6 +101,43 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
       expect(credits.some((c) => c.characters![0]!.startsWith('"[""'))).toBe(true);
     } finally {
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('imports from a base URL over HTTP, retrying a server error, to the same catalogue as from the folder', async () => {
+    const folder = IMDB('famous-40');
+    await etlFor(t.handle).imdb.run({ sources: [folder], policy: SAMPLE_POLICY });
+    const fromFolder = await catalogueDigest(t.handle);
+    const requests = new Map<string, number>();
+    const server = createServer((req, res) => {
+      const name = basename(req.url ?? '');
+      const n = (requests.get(name) ?? 0) + 1;
+      requests.set(name, n);
+      const file = join(folder, name);
+      if (!existsSync(file)) {
+        res.statusCode = 404;
+        return res.end();
+      }
+      // Every file fails once: the importer must retry, not give up or import half.
+      if (n === 1) {
+        res.statusCode = 503;
+        return res.end('busy');
+      }
+      res.setHeader('content-length', statSync(file).size);
+      createReadStream(file).pipe(res);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/datasets/`;
+      const result = await etlFor(t.handle).imdb.run({ sources: [url], policy: SAMPLE_POLICY });
+      expect(await catalogueDigest(t.handle)).toEqual(fromFolder);
+      expect(requests.get('title.basics.tsv.gz')).toBe(2);
+      expect(requests.get('title.crew.tsv.gz')).toBe(1); // a 404 is an absent file, not retried
+      const files = await t.handle.db.selectFrom('import_file').select(['dataset', 'source', 'status', 'bytes']).where('run_id', '=', result.runId).orderBy('id').execute();
+      expect(files.find((f) => f.dataset === 'title.basics')).toMatchObject({ source: `${url}title.basics.tsv.gz`, status: 'loaded', bytes: statSync(join(folder, 'title.basics.tsv.gz')).size });
+      expect(files.find((f) => f.dataset === 'title.crew')).toMatchObject({ status: 'absent' });
+    } finally {
+      await new Promise((r) => server.close(r));
     }
   });
 
