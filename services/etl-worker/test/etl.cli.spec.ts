@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
@@ -65,13 +65,28 @@ describeWithSamples('npm run etl on the samples', () => {
     expect(await catalogueDigest(t.handle)).toEqual(digest);
   });
 
-  it('exits non-zero on a corrupt file with a message naming file and line, counts unchanged', async () => {
+  const corruptions: Array<[string, (copy: SampleCopy) => { args?: string[]; message: (copy: SampleCopy) => string }]> = [
+    ['a truncated gzip file', (c) => (c.truncate('title.akas', 0.5), { message: (c) => `${c.file('title.akas')}: truncated gzip stream after line` })],
+    ['a drifted header', (c) => (c.lines('title.crew', (l) => [l[0]!.replace('writers', 'writer'), ...l.slice(1)]), { message: (c) => `${c.file('title.crew')}: line 1: header does not match` })],
+    [
+      'too many rows with the wrong column count',
+      (c) => (c.lines('title.principals', (l) => l.map((x, i) => (i > 0 && i % 50 === 0 && x ? `${x}\t?` : x))), { message: (c) => `${c.file('title.principals')}: 1000 of 50001 rows malformed` }),
+    ],
+    ['invalid UTF-8', (c) => (c.poisonByte('title.basics', 77, 3, 0xfe), { message: (c) => `${c.file('title.basics')}: line 77: invalid UTF-8` })],
+    ['an empty file', (c) => (writeFileSync(c.file('name.basics'), ''), { message: (c) => `${c.file('name.basics')}: empty file (no header line)` })],
+    ['a missing title.basics', (c) => (c.remove('title.basics'), { message: (c) => `${c.file('title.basics')}: title.basics is required and was not found` })],
+    ['a folder that does not exist', () => ({ args: ['--imdb', '/nonexistent/imdb'], message: () => '/nonexistent/imdb: no such folder' })],
+    ['an unreachable URL', () => ({ args: ['--imdb', 'http://127.0.0.1:9/imdb/'], message: () => 'http://127.0.0.1:9/imdb/title.ratings.tsv.gz: unreachable after 2 attempts' })],
+  ];
+
+  it.each(corruptions)('exits 1 on %s with a message naming the file (and line), counts unchanged', async (_name, corrupt) => {
     const before = await catalogueDigest(t.handle);
-    const copy = new SampleCopy(IMDB('head-50k')).truncate('title.akas', 0.5);
+    const copy = new SampleCopy(IMDB('head-50k'));
     try {
-      const { code, stderr } = etl(['--imdb', copy.dir, '--min-votes', '0'], { DATABASE_URL: t.url });
+      const { args, message } = corrupt(copy);
+      const { code, stderr } = etl(args ?? ['--imdb', copy.dir, '--min-votes', '0'], { DATABASE_URL: t.url, ETL_HTTP_ATTEMPTS: '2', ETL_HTTP_RETRY_DELAY_MS: '10' });
+      expect(stderr).toContain(`etl: error: ${message(copy)}`);
       expect(code).toBe(1);
-      expect(stderr).toContain(`etl: error: ${copy.file('title.akas')}: truncated gzip stream after line`);
       expect(await catalogueDigest(t.handle)).toEqual(before);
     } finally {
       copy.dispose();
