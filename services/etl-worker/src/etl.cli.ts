@@ -7,6 +7,7 @@ import { formatCount, ProgressPrinter } from './cli/progress';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
 import { DEFAULT_POLICY, RULE_REASONS } from './imdb/filter-policy';
+import { ImportInterruptedError } from './imdb/imdb-import.service';
 import { BullmqEtlQueue, producerConnection } from './jobs/etl-queue.repository';
 import type { ImportRequest } from './jobs/etl-queue';
 
@@ -140,6 +141,17 @@ async function main(): Promise<number> {
     }
   }
 
+  // Ctrl-C stops the import cleanly at the next piece of input: nothing is swapped, the previous
+  // catalogue keeps serving. A second Ctrl-C does not wait.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${signal}: stopping the import…\n`);
+    interrupt.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, applicationName: 'etl-cli' });
   try {
     await migrateToLatest(handle.db);
@@ -147,7 +159,7 @@ async function main(): Promise<number> {
     const onProgress = (p: Parameters<typeof printer.update>[0]) => printer.update(p);
     const report: Record<string, unknown> = {};
     if (request.imdb) {
-      const result = await services.imdb.run({ sources: request.imdb, policy }, { onProgress });
+      const result = await services.imdb.run({ sources: request.imdb, policy }, { onProgress, signal: interrupt.signal });
       printer.done();
       report.imdb = result;
       process.stderr.write(
@@ -160,7 +172,7 @@ async function main(): Promise<number> {
     if (request.tmdb) {
       const result = await services.tmdb.run(
         { sources: request.tmdb, ...(policy.maxRejectShare !== undefined ? { maxRejectShare: policy.maxRejectShare } : {}) },
-        { onProgress },
+        { onProgress, signal: interrupt.signal },
       );
       printer.done();
       report.tmdb = result;
@@ -184,6 +196,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof ImportInterruptedError) {
+      process.stderr.write(`\netl: ${err.message}; nothing was changed, the previous catalogue is still serving\n`);
+      process.exit(130);
+    }
     process.stderr.write(`\netl: error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },

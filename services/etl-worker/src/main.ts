@@ -12,17 +12,16 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required by the worker']);
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, applicationName: 'etl-worker' });
   const { processors } = createEtlServices(handle, { log, http: config.http });
-  const worker = startEtlWorker(processors, { redisUrl: config.redisUrl, ...config.jobs }, log);
-  await worker.waitUntilReady();
+  const etlWorker = startEtlWorker(processors, { redisUrl: config.redisUrl, ...config.jobs }, log);
+  await etlWorker.worker.waitUntilReady();
   log.info('etl worker ready');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping: finishing the current job step');
-    // close() waits for the running job; an import interrupted by a harder kill is retried.
-    await worker.close();
+    log.info({ signal }, 'stopping: interrupting the running import, which goes back to the queue');
+    await etlWorker.stop(signal);
     await handle.close();
     log.info('stopped');
     process.exit(0);

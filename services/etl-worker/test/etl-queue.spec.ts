@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ETL_QUEUE, JobName } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
-import { Queue, type Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { sql } from 'kysely';
 import { BullmqEtlQueue, producerConnection } from '../src/jobs/etl-queue.repository';
-import { startEtlWorker } from '../src/jobs/etl.worker';
+import { type EtlWorker, startEtlWorker } from '../src/jobs/etl.worker';
 import { etlFor, SAMPLE_POLICY, silentLog, stagingRows } from './etl-harness';
 import { expectedCatalogue } from './raw-imdb';
 import { describeWithSamples, IMDB, REPO_ROOT, TMDB } from './samples';
@@ -45,13 +45,13 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
   });
 
   describe('with a worker in this process', () => {
-    let worker: Worker;
+    let worker: EtlWorker;
     beforeAll(async () => {
       worker = startEtlWorker(etlFor(t.handle).processors, { redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix }, silentLog);
-      await worker.waitUntilReady();
+      await worker.worker.waitUntilReady();
     });
     afterAll(async () => {
-      await worker?.close();
+      await worker?.stop('end of the tests');
     });
 
     it('runs an import flow, reports progress per file, and runs post-import after both imports', async () => {
@@ -145,6 +145,36 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
     };
     afterAll(() => {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    });
+
+    it('on SIGTERM interrupts the running import at once, leaves the catalogue as it was, and the job is retried', async () => {
+      const first = startWorker();
+      const { id } = await queue.enqueue({ imdb: [IMDB('head-50k')], policy: SAMPLE_POLICY, nonce: 'sigterm' });
+      await until('the import to be running', async () => {
+        const step = (await queue.status(id))?.steps.find((s) => s.name === JobName.ImportImdb);
+        return step?.state === 'active' && (step.progress?.fileIndex ?? 0) >= 2;
+      });
+      const before = await t.handle.db.selectFrom('catalogue_state').selectAll().executeTakeFirstOrThrow();
+      const stopping = Date.now();
+      first.child.kill('SIGTERM');
+      const code = await new Promise((r) => first.child.once('exit', r));
+      expect(code).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+      expect(await t.handle.db.selectFrom('catalogue_state').selectAll().executeTakeFirstOrThrow()).toEqual(before);
+      expect(await stagingRows(t.handle)).toBe(0);
+      const interrupted = await t.handle.db.selectFrom('import_run').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(interrupted).toMatchObject({ status: 'failed', error: 'import interrupted: SIGTERM' });
+      const view = await queue.status(id);
+      expect(view?.state).not.toBe('failed');
+
+      const second = startWorker();
+      const done = await until('the retried import', async () => {
+        const v = await queue.status(id);
+        return v && (v.state === 'completed' || v.state === 'failed') ? v : null;
+      });
+      expect(done.state).toBe('completed');
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
     });
 
     it('retries an import whose worker was killed mid-run: no duplicates, no leftover staging', async () => {

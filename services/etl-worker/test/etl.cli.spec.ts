@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,6 +63,26 @@ describeWithSamples('npm run etl on the samples', () => {
     const second = etl(args, { DATABASE_URL: t.url });
     expect(second.code).toBe(0);
     expect(await catalogueDigest(t.handle)).toEqual(digest);
+  });
+
+  it('stops cleanly on Ctrl-C: exit 130, nothing swapped, the ledger says interrupted', async () => {
+    const before = await catalogueDigest(t.handle);
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), '--imdb', `${IMDB('head-50k')},${IMDB('year-2022')}`, '--min-votes', '0'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', DATABASE_URL: t.url },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.once('exit', done));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (/^progress: /m.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('etl: import interrupted: SIGINT; nothing was changed, the previous catalogue is still serving');
+    expect(await catalogueDigest(t.handle)).toEqual(before);
+    const run = await t.handle.db.selectFrom('import_run').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ status: 'failed', error: 'import interrupted: SIGINT' });
   });
 
   const corruptions: Array<[string, (copy: SampleCopy) => { args?: string[]; message: (copy: SampleCopy) => string }]> = [

@@ -16,6 +16,20 @@ import { field, idAt, intAt, isNull, M, N, parseId, T, textField, TsvReader, typ
 export interface ImportContext {
   jobId?: string | null;
   onProgress?: (progress: ImportProgress) => void;
+  /** Aborting stops the import at the next piece of input, as a failed run: nothing swapped. */
+  signal?: AbortSignal;
+}
+
+/** The import was asked to stop (SIGTERM, Ctrl-C): retrying later is the right answer. */
+export class ImportInterruptedError extends Error {
+  constructor(reason: unknown) {
+    super(`import interrupted${reason instanceof Error ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : ''}`);
+    this.name = 'ImportInterruptedError';
+  }
+}
+
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ImportInterruptedError(signal.reason);
 }
 
 export interface ImdbImportResult {
@@ -77,6 +91,7 @@ export class ImdbImportService {
         await this.catalogue.clear(staging);
         const passes = new ImdbPasses(runId, payload.sources, policy, staging, this.catalogue, this.ledger, this.sources, this.log, ctx);
         const summary = await passes.execute();
+        throwIfInterrupted(ctx.signal);
         const counts = await this.catalogue.counts(staging);
         if (counts.title === 0) {
           throw new ImdbInputError(
@@ -472,6 +487,7 @@ class ImdbPasses {
       let finished = false;
       try {
         for await (const piece of scan.reader.pieces(gunzip)) {
+          throwIfInterrupted(this.ctx.signal);
           scan.reader.scan(piece, handler);
           if (scan.out.length >= FLUSH_CHARS) {
             const out = scan.out;
@@ -591,7 +607,7 @@ function characters(raw: string, scan: FileScan): string {
 }
 
 function describeStreamError(err: unknown, location: string, line: number, bytes: number): Error {
-  if (err instanceof ImdbInputError) return err;
+  if (err instanceof ImdbInputError || err instanceof ImportInterruptedError) return err;
   const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : String(err);
   if (bytes === 0 && (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message))) {

@@ -10,6 +10,7 @@ import type { PostImportService } from './post-import.service';
 export interface JobContext {
   jobId: string | null;
   onProgress: (progress: ImportProgress) => void;
+  signal?: AbortSignal;
 }
 
 export type Processors = { [K in JobName]: (data: JobPayloads[K], ctx: JobContext) => Promise<unknown> };

@@ -1,7 +1,7 @@
-import { ETL_QUEUE, type ImportProgress, type Logger } from '@cine/common';
+import { ETL_QUEUE, type Logger } from '@cine/common';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { assertEveryJobHasHandler, isBadInput, type Processors } from './etl.processors';
+import { assertEveryJobHasHandler, isBadInput, type JobContext, type Processors } from './etl.processors';
 
 export interface EtlWorkerOptions {
   redisUrl: string;
@@ -10,11 +10,22 @@ export interface EtlWorkerOptions {
   prefix: string;
 }
 
+export interface EtlWorker {
+  readonly worker: Worker;
+  /**
+   * Graceful stop: the running import is interrupted at its next piece of input (nothing is
+   * swapped, staging is cleared), its job goes back to the queue for a retry, connections close.
+   * A stop never waits minutes for an import to end.
+   */
+  stop(reason: string): Promise<void>;
+}
+
 /**
  * The BullMQ worker: one job at a time (an import takes the whole machine and a database lock),
  * bad input marked unrecoverable so it is not retried, progress pushed to the job.
  */
-export function startEtlWorker(processors: Processors, options: EtlWorkerOptions, log: Logger): Worker {
+export function startEtlWorker(processors: Processors, options: EtlWorkerOptions, log: Logger): EtlWorker {
+  const running = new Set<AbortController>();
   assertEveryJobHasHandler(processors);
   // Workers block on Redis: they must wait for it forever rather than fail a command.
   const connection = new IORedis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -22,13 +33,16 @@ export function startEtlWorker(processors: Processors, options: EtlWorkerOptions
     ETL_QUEUE,
     async (job: Job) => {
       const process = processors[job.name as keyof Processors] as
-        | ((data: unknown, ctx: { jobId: string | null; onProgress: (p: ImportProgress) => void }) => Promise<unknown>)
+        | ((data: unknown, ctx: JobContext) => Promise<unknown>)
         | undefined;
       if (!process) throw new UnrecoverableError(`no handler for job ${job.name}`);
       log.info({ job: job.name, id: job.id, attempt: job.attemptsMade + 1 }, 'job started');
+      const controller = new AbortController();
+      running.add(controller);
       try {
         return await process(job.data, {
           jobId: job.id ?? null,
+          signal: controller.signal,
           onProgress: (progress) => {
             job.updateProgress(progress as unknown as object).catch((err: unknown) => log.warn({ err }, 'progress update failed'));
           },
@@ -36,6 +50,8 @@ export function startEtlWorker(processors: Processors, options: EtlWorkerOptions
       } catch (err) {
         if (isBadInput(err)) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
         throw err;
+      } finally {
+        running.delete(controller);
       }
     },
     {
@@ -53,5 +69,11 @@ export function startEtlWorker(processors: Processors, options: EtlWorkerOptions
   worker.on('closed', () => {
     connection.disconnect();
   });
-  return worker;
+  return {
+    worker,
+    async stop(reason) {
+      for (const controller of running) controller.abort(reason);
+      await worker.close();
+    },
+  };
 }

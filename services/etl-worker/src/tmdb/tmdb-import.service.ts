@@ -1,11 +1,11 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { type ImportProgress, type ImportTmdbPayload, type Logger, redact } from '@cine/common';
+import { type ImportTmdbPayload, type Logger, redact } from '@cine/common';
 import type { CatalogueRepository } from '../catalogue/catalogue.repository';
 import { num, text, textArray } from '../catalogue/copy-format';
 import type { LedgerRepository } from '../catalogue/ledger.repository';
-import { ImportBusyError } from '../imdb/imdb-import.service';
+import { ImportBusyError, type ImportContext, throwIfInterrupted } from '../imdb/imdb-import.service';
 import type { SourceRepository } from '../sources/source.repository';
 import type { TmdbRepository } from './tmdb.repository';
 import { readTmdbCsv, type TmdbRecord, TmdbInputError } from './tmdb-record';
@@ -34,7 +34,7 @@ export class TmdbImportService {
     private readonly log: Logger,
   ) {}
 
-  async run(payload: ImportTmdbPayload, ctx: { jobId?: string | null; onProgress?: (p: ImportProgress) => void } = {}): Promise<TmdbImportResult> {
+  async run(payload: ImportTmdbPayload, ctx: ImportContext = {}): Promise<TmdbImportResult> {
     const started = Date.now();
     const maxRejectShare = payload.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
     if (payload.sources.length === 0) throw new TmdbInputError('(no file)', 0, 'no TMDB source given (--tmdb FILE)');
@@ -61,6 +61,7 @@ export class TmdbImportService {
             const rows = async function* (): AsyncGenerator<string> {
               let out = '';
               for await (const event of events) {
+                if ((stats.read & 0x3ff) === 0) throwIfInterrupted(ctx.signal);
                 stats.read++;
                 if (event.kind === 'rejected') {
                   stats.rejected++;
@@ -103,6 +104,7 @@ export class TmdbImportService {
           totals.kept += stats.kept;
           totals.rejected += stats.rejected;
         }
+        throwIfInterrupted(ctx.signal);
         const { duplicates } = await this.tmdb.replaceFromStaging();
         await this.tmdb.clearStaging();
         const matchedTitles = await this.tmdb.matchedTitles();
