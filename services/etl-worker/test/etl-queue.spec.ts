@@ -82,7 +82,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       const again = await queue.enqueue({ ...request, nonce: 'again' });
       expect(again.id).not.toBe(id);
       await until('second run', async () => ((await queue.status(again.id))?.state === 'completed' ? true : null));
-    });
+    }, 120_000);
 
     it('npm run etl -- --queue enqueues the import, follows its progress and exits 0 when it completed', async () => {
       // Spawned asynchronously: the worker that runs the job lives in this very process.
@@ -175,7 +175,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       expect(done.state).toBe('completed');
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));
-    });
+    }, 180_000);
 
     it('retries an import whose worker was killed mid-run: no duplicates, no leftover staging', async () => {
       const first = startWorker();
@@ -197,7 +197,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
           const v = await queue.status(id);
           return v && (v.state === 'completed' || v.state === 'failed') ? v : null;
         },
-        90_000,
+        150_000,
       ).catch((err: Error) => {
         throw new Error(`${err.message}\nworker output:\n${second.output()}`);
       });
@@ -215,6 +215,6 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       second.child.kill('SIGTERM');
       const code = await new Promise((r) => second.child.once('exit', r));
       expect(code).toBe(0);
-    });
+    }, 180_000);
   });
 });
