@@ -7,7 +7,7 @@ import { formatCount, ProgressPrinter } from './cli/progress';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
 import { DEFAULT_POLICY, RULE_REASONS } from './imdb/filter-policy';
-import { ImportInterruptedError } from './imdb/imdb-import.service';
+import { ImportInterruptedError } from './catalogue/import-run';
 import { BullmqEtlQueue, producerConnection } from './jobs/etl-queue.repository';
 import type { ImportRequest } from './jobs/etl-queue';
 

@@ -2,35 +2,17 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { type ImportImdbPayload, type ImportProgress, type Logger, redact } from '@cine/common';
-import type { CatalogueSchema, CatalogueTable } from '@cine/db';
+import { type ImportImdbPayload, type Logger, redact } from '@cine/common';
+import { type CatalogueSchema, type CatalogueTable, otherSchema } from '@cine/db';
 import type { CatalogueRepository, TableCounts } from '../catalogue/catalogue.repository';
 import { imdbList, imdbText, NULL, num, textArray } from '../catalogue/copy-format';
+import { type ImportContext, ImportInterruptedError, rejectShareProblem, runLedgered, throwIfInterrupted } from '../catalogue/import-run';
 import type { LedgerRepository } from '../catalogue/ledger.repository';
 import { isUrl, type SourceRepository } from '../sources/source.repository';
 import { classifyTitle, type FilterPolicy, resolvePolicy } from './filter-policy';
 import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError } from './imdb-datasets';
 import { IntMap, IntSet } from './int-set';
 import { field, idAt, intAt, isNull, M, N, parseId, T, textField, TsvReader, type TsvRowHandler } from './tsv.reader';
-
-export interface ImportContext {
-  jobId?: string | null;
-  onProgress?: (progress: ImportProgress) => void;
-  /** Aborting stops the import at the next piece of input, as a failed run: nothing swapped. */
-  signal?: AbortSignal;
-}
-
-/** The import was asked to stop (SIGTERM, Ctrl-C): retrying later is the right answer. */
-export class ImportInterruptedError extends Error {
-  constructor(reason: unknown) {
-    super(`import interrupted${reason instanceof Error ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : ''}`);
-    this.name = 'ImportInterruptedError';
-  }
-}
-
-export function throwIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ImportInterruptedError(signal.reason);
-}
 
 export interface ImdbImportResult {
   runId: number;
@@ -42,14 +24,6 @@ export interface ImdbImportResult {
   absent: string[];
   /** References the files make to rows they do not hold (kept, and counted). */
   dangling: { creditPeople: number; crewPeople: number; ratingsTitles: number };
-}
-
-/** Another import holds the lock; retrying later is the right answer. */
-export class ImportBusyError extends Error {
-  constructor() {
-    super('another import is running on this database; try again when it ends');
-    this.name = 'ImportBusyError';
-  }
 }
 
 const FLUSH_CHARS = 1 << 18;
@@ -78,14 +52,12 @@ export class ImdbImportService {
     const started = Date.now();
     const policy = resolvePolicy(payload.policy);
     if (payload.sources.length === 0) throw new ImdbInputError('no IMDb source given (--imdb DIR or URL)');
-    const release = await this.catalogue.lockImports();
-    if (!release) throw new ImportBusyError();
-    try {
-      const abandoned = await this.ledger.abandonStaleRuns();
-      if (abandoned > 0) this.log.warn({ abandoned }, 'marked imports left running by a stopped process as abandoned');
-      const runId = await this.ledger.startRun('imdb', payload.sources.map(redact), policy, ctx.jobId ?? null);
-      const staging = await this.catalogue.stagingSchema();
-      try {
+    let staging: CatalogueSchema | null = null;
+    return runLedgered(
+      { catalogue: this.catalogue, ledger: this.ledger, log: this.log },
+      { kind: 'imdb', sources: payload.sources, policy, jobId: ctx.jobId ?? null },
+      async (runId) => {
+        staging = await this.catalogue.stagingSchema();
         for (const root of payload.sources) await this.sources.checkRoot(root);
         // A killed run may have left rows here; a retry starts from nothing.
         await this.catalogue.clear(staging);
@@ -100,46 +72,14 @@ export class ImdbImportService {
         }
         await this.catalogue.swap(staging, runId);
         // The previous catalogue is no longer read by anyone: free its space.
-        await this.catalogue.clear(staging === 'catalogue_a' ? 'catalogue_b' : 'catalogue_a');
-        await this.ledger.finishRun(runId, {
-          status: 'succeeded',
-          rowsRead: passes.totals.read,
-          rowsKept: passes.totals.kept,
-          rowsRejected: passes.totals.rejected,
-          catalogueSchema: staging,
-          summary: { ...summary, counts },
-          error: null,
-        });
-        const result = {
-          runId,
-          rowsRead: passes.totals.read,
-          rowsKept: passes.totals.kept,
-          rowsRejected: passes.totals.rejected,
-          counts,
-          durationMs: Date.now() - started,
-          absent: summary.absent,
-          dangling: summary.dangling,
-        };
+        await this.catalogue.clear(otherSchema(staging));
+        const totals = { rowsRead: passes.totals.read, rowsKept: passes.totals.kept, rowsRejected: passes.totals.rejected };
+        const result = { runId, ...totals, counts, durationMs: Date.now() - started, absent: summary.absent, dangling: summary.dangling };
         this.log.info(result, 'IMDb import succeeded; catalogue swapped');
-        return result;
-      } catch (err) {
-        await this.catalogue.clear(staging).catch(() => {});
-        await this.ledger
-          .finishRun(runId, {
-            status: 'failed',
-            rowsRead: 0,
-            rowsKept: 0,
-            rowsRejected: 0,
-            catalogueSchema: null,
-            summary: {},
-            error: err instanceof Error ? err.message : String(err),
-          })
-          .catch(() => {});
-        throw err;
-      }
-    } finally {
-      await release();
-    }
+        return { result, outcome: { ...totals, catalogueSchema: staging, summary: { ...summary, counts } } };
+      },
+      { cleanup: async () => void (staging && (await this.catalogue.clear(staging))) },
+    );
   }
 }
 
@@ -501,14 +441,9 @@ class ImdbPasses {
           scan.out = '';
           yield out;
         }
-        const { rowsRead, rowsRejected, rejectSamples } = scan.reader.stats;
-        const total = rowsRead + rowsRejected;
-        if (rowsRejected > 0 && rowsRejected / total > this.policy.maxRejectShare) {
-          const first = rejectSamples.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
-          throw new ImdbInputError(
-            `${opened.location}: ${rowsRejected} of ${total} rows malformed (${((100 * rowsRejected) / total).toFixed(3)}%, above the ${(100 * this.policy.maxRejectShare).toFixed(3)}% allowed); ${first}`,
-          );
-        }
+        const { rowsRead: total, rowsRejected, rejectSamples } = scan.reader.stats;
+        const tooMany = rejectShareProblem(rowsRejected, total, this.policy.maxRejectShare, rejectSamples);
+        if (tooMany) throw new ImdbInputError(`${opened.location}: ${tooMany}`);
         claims.nextSource();
         this.record(dataset, scan);
         await this.ledger.finishFile(fileId, {
@@ -551,7 +486,7 @@ class ImdbPasses {
         status: 'failed',
         bytes,
         sha256: null,
-        rowsRead: rowsRead + rowsRejected,
+        rowsRead,
         rowsKept: scan.kept,
         rowsRejected,
         filterStats: scan.dropped,
@@ -564,11 +499,11 @@ class ImdbPasses {
   private record(dataset: string, scan: FileScan): void {
     const { rowsRead, rowsRejected } = scan.reader.stats;
     const entry = (this.perDataset[dataset] ??= { read: 0, kept: 0, rejected: 0, dropped: {} });
-    entry.read += rowsRead + rowsRejected;
+    entry.read += rowsRead;
     entry.kept += scan.kept;
     entry.rejected += rowsRejected;
     for (const [rule, n] of Object.entries(scan.dropped)) entry.dropped[rule] = (entry.dropped[rule] ?? 0) + n;
-    this.totals.read += rowsRead + rowsRejected;
+    this.totals.read += rowsRead;
     this.totals.kept += scan.kept;
     this.totals.rejected += rowsRejected;
   }
@@ -585,7 +520,7 @@ class ImdbPasses {
       fileCount: this.fileCount,
       bytesRead,
       bytesTotal,
-      rowsRead: this.totals.read + (scan ? scan.reader.stats.rowsRead + scan.reader.stats.rowsRejected : 0),
+      rowsRead: this.totals.read + (scan?.reader.stats.rowsRead ?? 0),
       rowsKept: this.totals.kept + (scan?.kept ?? 0),
     });
   }

@@ -21,6 +21,7 @@ export interface TsvRowHandler {
 }
 
 export interface TsvStats {
+  /** Every data line, well-formed or rejected. */
   rowsRead: number;
   rowsRejected: number;
   rejectSamples: Array<{ line: number; reason: string }>;
@@ -93,6 +94,7 @@ export class TsvReader {
     while (pos < end) {
       const eol = text.indexOf('\n', pos);
       const line = ++this.line;
+      this.stats.rowsRead++;
       // CRLF files are not official, but a stray CR must not end up inside the last field.
       const stop = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
       f[0] = pos;
@@ -107,7 +109,6 @@ export class TsvReader {
         this.reject(line, `expected ${columns} fields, found ${countFields(text, pos, stop)}`);
       } else {
         f[columns] = stop + 1;
-        this.stats.rowsRead++;
         onRow(text, f, line);
       }
       pos = eol + 1;

@@ -5,7 +5,7 @@ import { type ImportTmdbPayload, type Logger, redact } from '@cine/common';
 import type { CatalogueRepository } from '../catalogue/catalogue.repository';
 import { num, text, textArray } from '../catalogue/copy-format';
 import type { LedgerRepository } from '../catalogue/ledger.repository';
-import { ImportBusyError, type ImportContext, throwIfInterrupted } from '../imdb/imdb-import.service';
+import { type ImportContext, rejectShareProblem, runLedgered, throwIfInterrupted } from '../catalogue/import-run';
 import type { SourceRepository } from '../sources/source.repository';
 import type { TmdbRepository } from './tmdb.repository';
 import { readTmdbCsv, type TmdbRecord, TmdbInputError } from './tmdb-record';
@@ -38,13 +38,11 @@ export class TmdbImportService {
     const started = Date.now();
     const maxRejectShare = payload.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
     if (payload.sources.length === 0) throw new TmdbInputError('(no file)', 0, 'no TMDB source given (--tmdb FILE)');
-    const release = await this.catalogue.lockImports();
-    if (!release) throw new ImportBusyError();
     const totals = { read: 0, kept: 0, rejected: 0 };
-    try {
-      await this.ledger.abandonStaleRuns();
-      const runId = await this.ledger.startRun('tmdb', payload.sources.map(redact), { maxRejectShare }, ctx.jobId ?? null);
-      try {
+    return runLedgered(
+      { catalogue: this.catalogue, ledger: this.ledger, log: this.log },
+      { kind: 'tmdb', sources: payload.sources, policy: { maxRejectShare }, jobId: ctx.jobId ?? null },
+      async (runId) => {
         await this.tmdb.clearStaging();
         let seq = 0;
         for (const [index, location] of payload.sources.entries()) {
@@ -79,14 +77,8 @@ export class TmdbImportService {
               if (out) yield out;
             };
             await this.tmdb.copyStaging(rows());
-            if (stats.rejected > 0 && stats.rejected / stats.read > maxRejectShare) {
-              const first = stats.samples.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
-              throw new TmdbInputError(
-                opened.location,
-                stats.samples[0]?.line ?? 0,
-                `${stats.rejected} of ${stats.read} rows rejected, above the ${(100 * maxRejectShare).toFixed(3)}% allowed; ${first}`,
-              );
-            }
+            const tooMany = rejectShareProblem(stats.rejected, stats.read, maxRejectShare, stats.samples, 'rejected');
+            if (tooMany) throw new TmdbInputError(opened.location, stats.samples[0]?.line ?? 0, tooMany);
             await this.ledger.finishFile(fileId, {
               status: 'loaded', bytes: stats.bytes, sha256: hash.digest('hex'), rowsRead: stats.read, rowsKept: stats.kept,
               rowsRejected: stats.rejected, filterStats: {}, rejectSamples: stats.samples, error: null,
@@ -108,23 +100,13 @@ export class TmdbImportService {
         const { duplicates } = await this.tmdb.replaceFromStaging();
         await this.tmdb.clearStaging();
         const matchedTitles = await this.tmdb.matchedTitles();
-        await this.ledger.finishRun(runId, {
-          status: 'succeeded', rowsRead: totals.read, rowsKept: totals.kept - duplicates, rowsRejected: totals.rejected,
-          catalogueSchema: null, summary: { duplicates, matchedTitles }, error: null,
-        });
-        const result = { runId, rowsRead: totals.read, rowsKept: totals.kept - duplicates, rowsRejected: totals.rejected, duplicates, matchedTitles, durationMs: Date.now() - started };
+        const counts = { rowsRead: totals.read, rowsKept: totals.kept - duplicates, rowsRejected: totals.rejected };
+        const result = { runId, ...counts, duplicates, matchedTitles, durationMs: Date.now() - started };
         this.log.info(result, 'TMDB import succeeded');
-        return result;
-      } catch (err) {
-        await this.tmdb.clearStaging().catch(() => {});
-        await this.ledger
-          .finishRun(runId, { status: 'failed', rowsRead: totals.read, rowsKept: 0, rowsRejected: totals.rejected, catalogueSchema: null, summary: {}, error: err instanceof Error ? err.message : String(err) })
-          .catch(() => {});
-        throw err;
-      }
-    } finally {
-      await release();
-    }
+        return { result, outcome: { ...counts, catalogueSchema: null, summary: { duplicates, matchedTitles } } };
+      },
+      { cleanup: () => this.tmdb.clearStaging(), counts: () => ({ rowsRead: totals.read, rowsRejected: totals.rejected }) },
+    );
   }
 }
 
