@@ -61,14 +61,6 @@ export interface ImportProgress {
   rowsKept: number;
 }
 
-export interface ImportResult {
-  runId: number;
-  status: 'succeeded';
-  rowsRead: number;
-  rowsKept: number;
-  rowsRejected: number;
-}
-
 /**
  * Deterministic job ids make a double submission of the same import one job, not two.
  * BullMQ forbids ':' in custom ids; a hex digest never contains one.

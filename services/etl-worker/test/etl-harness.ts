@@ -1,5 +1,5 @@
 import { createLogger } from '@cine/common';
-import { CATALOGUE_TABLES, type DbHandle } from '@cine/db';
+import { CATALOGUE_TABLES, type DbHandle, otherSchema } from '@cine/db';
 import { sql } from 'kysely';
 import { createEtlServices } from '../src/etl.services';
 
@@ -26,8 +26,8 @@ export async function catalogueDigest(handle: DbHandle): Promise<Record<string, 
 
 /** Rows left in the schema that is not serving: there must be none between imports. */
 export async function stagingRows(handle: DbHandle): Promise<number> {
-  const { rows } = await sql<{ active_schema: string }>`SELECT active_schema FROM catalogue_state`.execute(handle.db);
-  const staging = rows[0]!.active_schema === 'catalogue_a' ? 'catalogue_b' : 'catalogue_a';
+  const { active_schema } = await handle.db.selectFrom('catalogue_state').select('active_schema').executeTakeFirstOrThrow();
+  const staging = otherSchema(active_schema);
   let total = 0;
   for (const table of CATALOGUE_TABLES) {
     const r = await sql.raw<{ n: number }>(`SELECT count(*)::int AS n FROM ${staging}.${table}`).execute(handle.db);

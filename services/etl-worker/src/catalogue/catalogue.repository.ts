@@ -13,10 +13,6 @@ export type TableCounts = Record<CatalogueTable, number>;
 export class CatalogueRepository {
   constructor(private readonly handle: DbHandle) {}
 
-  get backend() {
-    return this.handle.backend;
-  }
-
   lockImports(): Promise<(() => Promise<void>) | null> {
     return this.handle.tryLock(IMPORT_LOCK_KEY);
   }

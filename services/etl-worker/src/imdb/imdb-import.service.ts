@@ -10,7 +10,7 @@ import { type ImportContext, ImportInterruptedError, rejectShareProblem, runLedg
 import type { LedgerRepository } from '../catalogue/ledger.repository';
 import { isUrl, type SourceRepository } from '../sources/source.repository';
 import { classifyTitle, type FilterPolicy, resolvePolicy } from './filter-policy';
-import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError } from './imdb-datasets';
+import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError, REQUIRED_DATASETS } from './imdb-datasets';
 import { IntMap, IntSet } from './int-set';
 import { field, idAt, intAt, isNull, M, N, parseId, T, textField, TsvReader, type TsvRowHandler } from './tsv.reader';
 
@@ -405,7 +405,7 @@ class ImdbPasses {
       const opened = await this.sources.openIn(root, fileName);
       if (!opened) {
         const location = isUrl(root) ? `${redact(root).replace(/\/+$/, '')}/${fileName}` : join(root, fileName);
-        if (dataset === 'title.basics') throw new ImdbInputError(`${location}: title.basics is required and was not found`);
+        if (REQUIRED_DATASETS.includes(dataset)) throw new ImdbInputError(`${location}: ${dataset} is required and was not found`);
         await this.ledger.recordAbsent(this.runId, dataset, location);
         continue;
       }
