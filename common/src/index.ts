@@ -1,3 +1,5 @@
 export * from './config/env';
 export * from './logger';
 export * from './jobs/job-catalogue';
+export * from './http/observability';
+export * from './contracts/recommender.contract';

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { KpiTables } from './tables/kpi.tables';
+import type { RecommenderTables } from './tables/recommender.tables';
 
 /**
  * One interface for the whole database, as Kysely wants it. The catalogue names (`title`,
@@ -147,7 +149,8 @@ export interface ImportFileTable {
   error: string | null;
 }
 
-export interface Database {
+/** Each feature's tables live in `tables/*.tables.ts` and join here. */
+export interface Database extends RecommenderTables, KpiTables {
   title: TitleTable;
   title_aka: TitleAkaTable;
   person: PersonTable;

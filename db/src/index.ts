@@ -4,3 +4,5 @@ export * from './db.factory';
 export * from './migrator';
 export { PgliteSession } from './pglite.dialect';
 export * from './json';
+export * from './kpi/kpi.catalogue';
+export * from './kpi/kpi.repository';

@@ -1,0 +1,70 @@
+/**
+ * The recommender's internal HTTP API, as the gateway calls it. Both sides import these types so
+ * a change shows up at compile time on each; the recommender validates requests with its own
+ * route schemas built to this shape.
+ *
+ *   POST {RECOMMENDER_URL}/v1/recommendations   RecommendRequest → 200 RecommendResponse
+ *                                               400 ErrorBody (bad request, names the field)
+ *                                               503 ErrorBody (no usable embedding version yet)
+ *   GET  /health/live, /health/ready, /metrics   (common/src/http/observability.ts)
+ *
+ * The caller's `X-Request-Id` is carried through and echoed.
+ */
+
+export const RECOMMEND_K_MAX = 50;
+
+export interface RecommendFilters {
+  /** IMDb genre names ('Drama', 'Comedy'…); a film matches when it has at least one. */
+  genres?: string[];
+  /** Decade starts (1990 = 1990–1999); a film matches when its year falls in one. */
+  decades?: number[];
+  /** Maximum runtime in minutes; films of unknown runtime are kept. */
+  maxRuntime?: number;
+  /** French films only: original language fr, or France among the production countries. */
+  frenchOnly?: boolean;
+}
+
+export interface RecommendRequest {
+  /** tconsts the customer liked (may be empty: cold start). */
+  liked: string[];
+  /** tconsts the customer did not like: pushed away, never returned. */
+  disliked?: string[];
+  /** How many films to return, 1..50 (default 10). */
+  k?: number;
+  filters?: RecommendFilters;
+  /** 0 = pure similarity, 1 = most diverse (MMR re-ranking); default 0. */
+  diversity?: number;
+}
+
+/** One piece of evidence for a recommendation, true to the data. */
+export interface ReasonPart {
+  kind: 'director' | 'writer' | 'cast' | 'collection' | 'genres' | 'decade' | 'country' | 'language' | 'popular' | 'similar';
+  /** The people, genres or other values this part names (people as display names). */
+  values: string[];
+  /** The liked film(s) this part links the recommendation to. */
+  because?: string[];
+}
+
+export interface RecommendedFilm {
+  tconst: string;
+  score: number;
+  /** One readable line per language, built from `reasons`: "Même réalisateur : Sergio Leone". */
+  reason: { fr: string; en: string };
+  reasons: ReasonPart[];
+}
+
+export interface RecommendResponse {
+  /** The embedding version that answered. */
+  version: number;
+  /** True when nothing usable was liked: well-rated popular films. */
+  coldStart: boolean;
+  /** Liked or disliked tconsts the index does not know (not in the catalogue of films). */
+  unknown: string[];
+  items: RecommendedFilm[];
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
