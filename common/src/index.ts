@@ -3,3 +3,4 @@ export * from './logger';
 export * from './jobs/job-catalogue';
 export * from './http/observability';
 export * from './contracts/recommender.contract';
+export * from './contracts/api.contract';
