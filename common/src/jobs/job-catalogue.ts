@@ -80,3 +80,14 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * Work that must follow every successful import. Features register here (refreshing the KPI
+ * views, rebuilding the recommender's embeddings) instead of being called by the importers, so
+ * an import stays one thing and each hook runs, fails and retries as part of one job. Declared
+ * here so the packages that provide hooks need not depend on the ETL worker.
+ */
+export interface PostImportHook {
+  readonly name: string;
+  run(log: import('../logger').Logger): Promise<void>;
+}

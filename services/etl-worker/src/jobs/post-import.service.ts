@@ -1,14 +1,6 @@
-import type { Logger, PostImportPayload } from '@cine/common';
+import type { Logger, PostImportHook, PostImportPayload } from '@cine/common';
 
-/**
- * Work that must follow every successful import. Later features register here (refreshing the
- * KPI views, rebuilding the recommender's embeddings) instead of being called by the importers,
- * so an import stays one thing and each hook runs, fails and retries as part of one job.
- */
-export interface PostImportHook {
-  readonly name: string;
-  run(log: Logger): Promise<void>;
-}
+export type { PostImportHook };
 
 export class PostImportService {
   constructor(
