@@ -6,3 +6,4 @@ export { PgliteSession } from './pglite.dialect';
 export * from './json';
 export * from './kpi/kpi.catalogue';
 export * from './kpi/kpi.repository';
+export * from './kpi/kpi-refresh';
