@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { type Env } from '@cine/common';
@@ -23,7 +23,14 @@ import { SERVICE_CONFIGS } from './service-configs';
  * then runs the services' commands with that environment.
  */
 
-const exampleVars = readEnvFile(ENV_EXAMPLE);
+/** .env.example with its secrets filled in, as an operator's .env would be. */
+const exampleVars: Record<string, string> = {
+  ...readEnvFile(ENV_EXAMPLE),
+  POSTGRES_PASSWORD: 'pg-secret-from-env',
+  ADMIN_API_KEY: 'admin-key-from-env-0123456789',
+  GRAFANA_ADMIN_PASSWORD: 'grafana-secret-from-env',
+  KPI_DB_PASSWORD: 'kpi-reader-secret-from-env',
+};
 
 /**
  * The compose-spec JSON schema as the npm package ships it, made loadable by ajv: the draft-2019
@@ -78,11 +85,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the whole stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['etl-worker', 'gateway', 'grafana', 'migrate', 'postgres', 'recommender', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['etl-worker', 'gateway', 'grafana', 'kpi-reader-login', 'migrate', 'postgres', 'recommender', 'redis']);
   });
 
-  it('refuses to start without the secrets, naming the missing one', () => {
-    for (const secret of ['POSTGRES_PASSWORD', 'ADMIN_API_KEY', 'GRAFANA_ADMIN_PASSWORD']) {
+  it('refuses to start without the secrets, naming the missing one; .env.example has none filled in', () => {
+    expect(() => loadCompose([COMPOSE_FILE], readEnvFile(ENV_EXAMPLE))).toThrow(/is required/);
+    for (const secret of ['POSTGRES_PASSWORD', 'ADMIN_API_KEY', 'GRAFANA_ADMIN_PASSWORD', 'KPI_DB_PASSWORD']) {
+      expect(readEnvFile(ENV_EXAMPLE)[secret]).toBe('');
       const vars = { ...exampleVars, [secret]: '' };
       expect(() => loadCompose([COMPOSE_FILE], vars)).toThrow(new RegExp(`${secret} is required`));
     }
@@ -92,16 +101,19 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
         expect({ name, target, exists: target in compose.services }).toEqual({ name, target, exists: true });
-        const expected = target === 'migrate' ? 'service_completed_successfully' : target === 'recommender' ? 'service_started' : 'service_healthy';
+        const oneShot = target === 'migrate' || target === 'kpi-reader-login';
+        const expected = oneShot ? 'service_completed_successfully' : target === 'recommender' ? 'service_started' : 'service_healthy';
         expect({ name, target, condition }).toEqual({ name, target, condition: expected });
         // A healthy condition on a service without a healthcheck would wait forever.
         if (condition === 'service_healthy') expect({ target, healthcheck: !!compose.services[target]!.healthcheck }).toEqual({ target, healthcheck: true });
       }
     }
-    for (const name of ['etl-worker', 'recommender', 'gateway', 'grafana']) {
+    for (const name of ['etl-worker', 'recommender', 'gateway', 'kpi-reader-login']) {
       expect(compose.services[name]!.depends_on?.migrate?.condition).toBe('service_completed_successfully');
     }
+    expect(compose.services.grafana!.depends_on?.['kpi-reader-login']?.condition).toBe('service_completed_successfully');
     expect(compose.services.migrate!.restart).toBe('no');
+    expect(compose.services['kpi-reader-login']!.restart).toBe('no');
   });
 
   it('pins every third-party image to a version, never latest', () => {
@@ -173,6 +185,34 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
+  it('provisions Grafana from infra/grafana, read-only, logging in as the SELECT-only role, anonymous access off', () => {
+    const grafana = compose.services.grafana!;
+    const env = serviceEnv(grafana);
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toBe(exampleVars.GRAFANA_ADMIN_PASSWORD);
+    const mounts = grafana.volumes ?? [];
+    expect(mounts).toContain('./infra/grafana/provisioning:/etc/grafana/provisioning:ro');
+    // Every variable the provisioning files use is given to the container.
+    const provisioning = resolve(REPO_ROOT, 'infra/grafana/provisioning');
+    const files = readdirSync(provisioning, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.ya?ml$/.test(f.name));
+    expect(files.length).toBeGreaterThan(0);
+    const used = new Set<string>();
+    for (const f of files) {
+      const text = readFileSync(resolve(f.parentPath, f.name), 'utf8');
+      for (const m of text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g)) used.add(m[1]!);
+      // The dashboards folder a provider reads is the one mounted from the repository.
+      for (const m of text.matchAll(/^\s*path:\s*(\S+)/gm)) {
+        expect(mounts).toContain(`./infra/grafana/dashboards:${m[1]}:ro`);
+      }
+    }
+    for (const name of used) expect({ name, given: name in env }).toEqual({ name, given: true });
+    // The role the datasource logs in as is the migration's, and the one-shot gives it its login.
+    const migration = readFileSync(resolve(REPO_ROOT, 'db/src/migrations/20261125100100_kpi.ts'), 'utf8');
+    const role = /READER_ROLE = '([a-z_]+)'/.exec(migration)?.[1];
+    expect(env.KPI_DB_USER).toBe(role);
+    expect(compose.services['kpi-reader-login']!.command!.join(' ')).toContain(`ALTER ROLE ${role} LOGIN PASSWORD :'pw'`);
+  });
+
   it('writes no secret: passwords and keys are ${…:?} references to .env', () => {
     const secretish = /PASSWORD|SECRET|API_KEY|TOKEN/;
     for (const [name, service] of Object.entries(raw.services)) {
@@ -184,8 +224,6 @@ describe('docker-compose.yml', () => {
         if (password !== undefined) expect({ name, key, password }).toEqual({ name, key, password: expect.stringMatching(/^\$\{[A-Z_]+(:\?[^}]+)?\}$/) });
       }
     }
-    const example = readFileSync(ENV_EXAMPLE, 'utf8');
-    expect(example).toMatch(/^POSTGRES_PASSWORD=change-me$/m);
     expect(readFileSync(resolve(REPO_ROOT, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
   });
 

@@ -1,5 +1,7 @@
 import type { Env } from '@cine/common';
 import { loadEtlConfig } from '@cine/etl-worker';
+import { loadGatewayConfig } from '../../gateway/src/config';
+import { loadRecommenderConfig } from '../../services/recommender/src/config';
 
 /**
  * Each compose service's own config loader (the one its main.ts calls at boot), so the compose
@@ -8,4 +10,6 @@ import { loadEtlConfig } from '@cine/etl-worker';
  */
 export const SERVICE_CONFIGS: Record<string, (env: Env) => unknown> = {
   'etl-worker': loadEtlConfig,
+  recommender: loadRecommenderConfig,
+  gateway: loadGatewayConfig,
 };

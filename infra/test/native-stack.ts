@@ -1,0 +1,231 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ComposeFile, type ComposeService, REPO_ROOT, serviceEnv } from './compose-file';
+
+/**
+ * Runs compose services as plain processes on this machine: each service's own `command`, with
+ * the environment compose gives it, where the hostnames of the compose network (postgres, redis,
+ * recommender) point at 127.0.0.1. Ports are the one thing rewritten besides hosts: in compose each
+ * container has its own network namespace, here they share one, so each service gets a free port.
+ * The compose-native test and the soak benchmark both drive the stack through this.
+ */
+
+export interface NativeTargets {
+  /** The database the `postgres` service stands for (a fresh test database). */
+  databaseUrl: string;
+  /** The Redis the `redis` service stands for; a db index isolates it from other runs. */
+  redisUrl: string;
+  /** Host ports for the services that listen, by service name. */
+  ports: Record<string, number>;
+  /** Isolates BullMQ keys from other runs on the same Redis (compose has its own Redis). */
+  queuePrefix: string;
+}
+
+/** A free TCP port on the loopback. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+/** Points a URL at the native stand-in of the compose service it names; other URLs are left alone. */
+function rewriteUrl(value: string, targets: NativeTargets, servicePorts: Record<string, string>): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return value;
+  }
+  if (url.hostname === 'postgres' && url.protocol.startsWith('postgres')) return targets.databaseUrl;
+  if (url.hostname === 'redis' && url.protocol.startsWith('redis')) return targets.redisUrl;
+  const port = targets.ports[url.hostname];
+  if (port !== undefined && (url.port === '' || url.port === servicePorts[url.hostname])) {
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+    return url.toString().replace(/\/$/, value.endsWith('/') ? '/' : '');
+  }
+  return value;
+}
+
+/** The environment a compose service's process gets natively. */
+export function nativeEnv(compose: ComposeFile, name: string, targets: NativeTargets): Record<string, string> {
+  const own = serviceEnv(compose.services[name]!);
+  // The port each listening service has inside compose, to recognise `http://recommender:8081`.
+  const servicePorts = Object.fromEntries(Object.entries(compose.services).map(([n, s]) => [n, serviceEnv(s).PORT ?? '']));
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(own)) out[key] = rewriteUrl(value, targets, servicePorts);
+  if (own.PORT !== undefined) {
+    const port = targets.ports[name];
+    if (port === undefined) throw new Error(`no native port chosen for ${name}`);
+    out.PORT = String(port);
+  }
+  if ('REDIS_URL' in own) out.ETL_QUEUE_PREFIX = targets.queuePrefix;
+  return out;
+}
+
+/** The variables of this shell that must not leak into a service: compose gives it only its own. */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TERM'];
+
+function baseEnv(): Record<string, string> {
+  return Object.fromEntries(INHERITED.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+}
+
+/** One service running natively, in its own process group (so a stop reaches npm, tsx and node). */
+export class NativeProcess {
+  readonly output: string[] = [];
+  readonly exited: Promise<number | null>;
+  private exitCode: number | null | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => {
+      this.output.push(chunk.toString('utf8'));
+      if (this.output.length > 4000) this.output.splice(0, 1000);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? null : 0);
+        resolve(this.exitCode);
+      }),
+    );
+  }
+
+  static start(name: string, command: string[], env: Record<string, string>): NativeProcess {
+    const [file, ...args] = command;
+    if (!file) throw new Error(`${name}: empty command`);
+    const child = spawn(file, args, { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new NativeProcess(name, child);
+  }
+
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  /** The last lines it printed: what a failed test shows. */
+  tail(lines = 40): string {
+    return this.output.join('').split('\n').slice(-lines).join('\n');
+  }
+
+  /** The JSON log lines it wrote (pino), parsed; other lines skipped. */
+  jsonLogs(): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [];
+    for (const line of this.output.join('').split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        out.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // a line cut by the buffer window
+      }
+    }
+    return out;
+  }
+
+  /** Resident memory of the service's node process (the biggest of its group: npm and tsx are small). */
+  rssBytes(): number {
+    const pids = descendants(this.child.pid!);
+    let best = 0;
+    for (const pid of pids) best = Math.max(best, rssOf(pid));
+    return best;
+  }
+
+  /** `docker stop`: SIGTERM to the group, SIGKILL after the grace period. Resolves with the exit code. */
+  async stop(graceMs = 10_000): Promise<number | null> {
+    if (!this.running) return this.exitCode ?? null;
+    signalGroup(this.child.pid!, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(this.child.pid!, 'SIGKILL'), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function descendants(root: number): number[] {
+  const out = [root];
+  for (let i = 0; i < out.length; i++) {
+    const pid = out[i]!;
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+        if (children) out.push(...children.split(/\s+/).map(Number));
+      } catch {
+        // the task ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+function rssOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs the service's compose healthcheck command itself (`CMD` form) with the service's native
+ * environment: the exact probe Docker would run inside the container.
+ */
+export async function runHealthcheck(service: ComposeService, env: Record<string, string>): Promise<boolean> {
+  const test = service.healthcheck?.test;
+  if (!Array.isArray(test) || test[0] !== 'CMD') throw new Error('only CMD healthchecks run natively');
+  const probe = NativeProcess.start('healthcheck', test.slice(1), env);
+  const timer = setTimeout(() => signalGroup(probe.child.pid!, 'SIGKILL'), 5000);
+  try {
+    return (await probe.exited) === 0;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls until `check` is true; fails with the process's last output when it exits or time runs out. */
+export async function waitFor(what: string, check: () => Promise<boolean>, opts: { timeoutMs: number; process?: NativeProcess; intervalMs?: number }): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < opts.timeoutMs) {
+    if (opts.process && !opts.process.running) {
+      throw new Error(`${what}: ${opts.process.name} exited (${await opts.process.exited})\n${opts.process.tail()}`);
+    }
+    if (await check().catch(() => false)) return Date.now() - started;
+    await sleep(opts.intervalMs ?? 250);
+  }
+  throw new Error(`${what}: not within ${opts.timeoutMs} ms${opts.process ? `\n${opts.process.tail()}` : ''}`);
+}
+
+/** GET that never throws: the status code, or 0 when nothing answers. */
+export async function statusOf(url: string, init?: RequestInit): Promise<number> {
+  try {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
