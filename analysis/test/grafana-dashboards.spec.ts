@@ -1,0 +1,118 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { refreshKpis } from '@cine/db';
+import postgres from 'postgres';
+import { parse as parseYaml } from 'yaml';
+import { expectedKpis } from '../../db/test/kpi-expected';
+import { readFixtureCatalogue } from '../../db/test/kpi-fixtures.reader';
+import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../services/etl-worker/test/sample-catalogue';
+import { describeWithSamples } from '../../services/etl-worker/test/samples';
+import { DASHBOARD_DIR, expandedPanelQueries, expandSql, loadDashboards } from '../src/grafana/dashboard-queries';
+
+const PROVISIONING = resolve(DASHBOARD_DIR, '..', 'provisioning');
+const READER_ROLE = 'cine_kpi_reader';
+
+describe('Grafana provisioning', () => {
+  it('provisions the PostgreSQL data source from the environment, with the fixed uid and no secret', () => {
+    const dir = join(PROVISIONING, 'datasources');
+    const files = readdirSync(dir);
+    expect(files.length).toBeGreaterThan(0);
+    const text = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const ds = files.flatMap((f) => (parseYaml(readFileSync(join(dir, f), 'utf8')) as { datasources: any[] }).datasources);
+    expect(ds).toHaveLength(1);
+    expect(ds[0]).toMatchObject({
+      uid: 'cine-postgres',
+      type: 'grafana-postgresql-datasource',
+      url: '${KPI_DB_HOST}',
+      user: '${KPI_DB_USER}',
+      jsonData: { database: '${KPI_DB_NAME}' },
+      secureJsonData: { password: '${KPI_DB_PASSWORD}' },
+    });
+    expect(text).not.toMatch(/password:\s*[^$\s]/);
+  });
+
+  it('loads the dashboards from files that the UI cannot change', () => {
+    const dir = join(PROVISIONING, 'dashboards');
+    const providers = readdirSync(dir).flatMap((f) => (parseYaml(readFileSync(join(dir, f), 'utf8')) as { providers: any[] }).providers);
+    expect(providers).toHaveLength(1);
+    expect(providers[0]).toMatchObject({ type: 'file', allowUiUpdates: false, options: { path: '/var/lib/grafana/dashboards' } });
+  });
+
+  it('has the owner’s four dashboards, every panel on the provisioned data source, unique uids and panel ids', () => {
+    const dashboards = loadDashboards();
+    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['cine-catalogue', 'cine-money', 'cine-people', 'cine-ratings']);
+    for (const { file, dashboard } of dashboards) {
+      const ids = dashboard.panels.map((p) => p.id);
+      expect([file, new Set(ids).size]).toEqual([file, ids.length]);
+      for (const panel of dashboard.panels) {
+        expect([file, panel.title, panel.datasource?.uid]).toEqual([file, panel.title, 'cine-postgres']);
+        for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe('cine-postgres');
+      }
+    }
+  });
+
+  it('expands macros and variables the way Grafana does', () => {
+    const range = { from: new Date('1900-01-01T00:00:00Z'), to: new Date('2000-01-01T00:00:00Z') };
+    const vars = new Map([
+      ['category', `'actor','actress'`],
+      ['dimension', 'genre'],
+    ]);
+    expect(expandSql(`SELECT 1 WHERE $__timeFilter(make_date(y, 1, 1)) AND c IN ($category) AND d = '$dimension' AND e = '\${dimension}'`, vars, range)).toBe(
+      `SELECT 1 WHERE make_date(y, 1, 1) BETWEEN '1900-01-01T00:00:00.000Z' AND '2000-01-01T00:00:00.000Z' AND c IN ('actor','actress') AND d = 'genre' AND e = 'genre'`,
+    );
+    expect(() => expandSql('SELECT $nope', vars, range)).toThrow('unknown variable $nope');
+    expect(() => expandSql('SELECT $__interval', vars, range)).toThrow('not supported');
+  });
+});
+
+describeWithSamples('every dashboard panel, run as the read-only role on the sample catalogue', () => {
+  let t: TestDatabase;
+  let reader: postgres.Sql;
+  let emptyKpis: Set<string>;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await importSampleCatalogue(t.handle);
+    await refreshKpis(t.handle);
+    // One connection, so the role set here holds for every query of the test.
+    reader = postgres(t.url!, { max: 1, onnotice: () => {} });
+    await reader.unsafe(`SET ROLE ${READER_ROLE}`);
+    const expected = expectedKpis(readFixtureCatalogue(SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES));
+    // The samples credit no actor in a series: the independent reading says this KPI is empty.
+    emptyKpis = new Set((expected.segments.get('both') ?? 0) === 0 ? ['kpi.actors_in_both'] : []);
+  }, 120_000);
+  afterAll(async () => {
+    await reader?.end();
+    await t?.drop();
+  });
+
+  it('runs as a role that reads the kpi schema and nothing else', async () => {
+    expect((await reader`SELECT current_user AS u`)[0]!.u).toBe(READER_ROLE);
+    await expect(reader`SELECT count(*) FROM public.title`).rejects.toThrow(/permission denied/);
+    await expect(reader`SELECT count(*) FROM public.import_run`).rejects.toThrow(/permission denied/);
+    await expect(reader`DELETE FROM kpi.top_actors`).rejects.toThrow(/permission denied|cannot change materialized view/);
+    await expect(reader`REFRESH MATERIALIZED VIEW kpi.top_actors`).rejects.toThrow(/must be owner/);
+  });
+
+  it('returns rows and every column each panel needs', async () => {
+    const queries = await expandedPanelQueries(async (q) => (await reader.unsafe(q)).map((r) => String(Object.values(r)[0])));
+    expect(queries.length).toBeGreaterThanOrEqual(16);
+    for (const q of queries) {
+      const where = `${q.file} › ${q.panel}`;
+      const result = await reader.unsafe(q.sql).catch((err: Error) => {
+        throw new Error(`${where}: ${err.message}\n${q.sql}`);
+      });
+      const columns = result.columns.map((c) => c.name);
+      for (const need of q.needs) expect([where, columns.includes(need) ? need : `missing ${need} in ${columns.join(', ')}`]).toEqual([where, need]);
+      const mayBeEmpty = [...emptyKpis].some((kpi) => q.sql.includes(kpi));
+      if (!mayBeEmpty) expect([where, result.length > 0]).toEqual([where, true]);
+      if (q.type === 'timeseries') expect(result.every((r) => r.time instanceof Date)).toBe(true);
+      if (q.type === 'barchart' && !mayBeEmpty) {
+        const xField = q.needs.find((n) => result.every((r) => typeof r[n] === 'string'));
+        const values = columns.filter((c) => c !== xField && result.some((r) => typeof r[c] === 'number'));
+        expect([where, xField !== undefined, values.length > 0]).toEqual([where, true, true]);
+      }
+    }
+  });
+});
