@@ -1,0 +1,197 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Logger, registerObservability } from '@cine/common';
+import { type DbHandle, KpiRepository } from '@cine/db';
+import type { EtlQueue } from '@cine/etl-worker';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { adminRoutes } from './admin/admin.routes';
+import { AdminService } from './admin/admin.service';
+import { ImportTracker } from './admin/import-tracker';
+import { catalogueRoutes } from './catalogue/catalogue.routes';
+import { CatalogueStatusRepository } from './catalogue/catalogue-status.repository';
+import { CatalogueStatusService } from './catalogue/catalogue-status.service';
+import type { GatewayConfig } from './config';
+import { FilmRepository } from './films/film.repository';
+import { filmRoutes } from './films/film.routes';
+import { FilmService } from './films/film.service';
+import { SearchRepository } from './films/search.repository';
+import { HttpError } from './http/http-errors';
+import { gatewayServerOptions } from './http/server-options';
+import { strictValidatorCompiler } from './http/validation';
+import { kpiRoutes } from './kpis/kpi.routes';
+import { KpiService } from './kpis/kpi.service';
+import { recommendationRoutes } from './recommendations/recommendation.routes';
+import { RecommendationService } from './recommendations/recommendation.service';
+import type { RecommenderClient } from './recommendations/recommender.repository';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  handle: DbHandle;
+  /** BullmqEtlQueue in production, InProcessEtlQueue on the embedded default. */
+  queue: EtlQueue;
+  recommender: RecommenderClient;
+  log: Logger;
+  /** The built customer page; default `gateway/web/dist` when it exists. */
+  webRoot?: string;
+  /** Shared with `npm start`, which tracks the first import so the page can show its progress. */
+  imports?: ImportTracker;
+}
+
+export const DEFAULT_WEB_ROOT = resolve(__dirname, '..', 'web', 'dist');
+
+/** Paths that are the API's, never the page's: they answer JSON even to a browser. */
+const API_PATHS = /^\/(api|docs|health|metrics)(\/|$)/;
+
+const NO_PAGE_HTML = `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ciné Creuse</title></head>
+<body style="font-family: sans-serif; font-size: 1.25rem; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+<h1>Ciné Creuse</h1>
+<p>Le service fonctionne, mais la page du cinéma n'est pas encore installée sur ce serveur.</p>
+<p>L'API est décrite sur <a href="/docs">/docs</a>.</p>
+</body></html>`;
+
+/**
+ * The gateway: plugins (security, OpenAPI, metrics), then routes (route → service → repository),
+ * then the page. Resources it is given (database, queue) belong to the caller, who closes them
+ * after `app.close()`.
+ */
+export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
+  const { config, handle, queue, recommender, log } = deps;
+  const imports = deps.imports ?? new ImportTracker();
+  const app = Fastify({ loggerInstance: log, ...gatewayServerOptions({ bodyLimitBytes: config.bodyLimitBytes }) });
+  app.setValidatorCompiler(strictValidatorCompiler());
+  // Set before any plugin: encapsulated plugins copy the handler that exists when they register.
+  app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+      if (error.statusCode >= 500) request.log.warn({ err: error }, 'dependency unavailable');
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: reasonPhrase(error.statusCode), message: error.message });
+    }
+    if ('validation' in error && error.validation) {
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status < 500) {
+      // fastify's own 4xx (bad JSON, body too large, rate limit): their messages are safe to show.
+      return reply.code(status).send({ statusCode: status, error: reasonPhrase(status), message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: `something went wrong; request id ${request.id}` });
+  });
+
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'img-src': ["'self'", 'https://image.tmdb.org', 'data:'],
+        // The page is often served over plain HTTP on a local install: never rewrite to https.
+        'upgrade-insecure-requests': null,
+      },
+    },
+  });
+  await app.register(fastifyCors, {
+    // No origin listed: no CORS headers at all, so only same-origin pages can call the API.
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+  await app.register(fastifyRateLimit, {
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
+    // Probes and scrapes come from the orchestrator, not from customers.
+    allowList: (request) => /^\/(health|metrics)(\/|$)/.test(request.url),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ciné Creuse API',
+        version: '1.0.0',
+        description:
+          'Film search, details and recommendations for the Ciné Creuse website, catalogue KPIs, and the admin import routes. Errors are always `{statusCode, error, message}`.',
+      },
+      tags: [
+        { name: 'films', description: 'Search and film details' },
+        { name: 'recommendations', description: 'Films a customer will like' },
+        { name: 'catalogue', description: 'Catalogue state' },
+        { name: 'kpis', description: 'Catalogue KPIs (Grafana uses the same SQL)' },
+        { name: 'admin', description: 'Imports; header X-Api-Key' },
+        { name: 'health', description: 'Probes and metrics' },
+      ],
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const catalogueRepository = new CatalogueStatusRepository(handle);
+  registerObservability(app, {
+    service: 'gateway',
+    tag: 'health',
+    readiness: {
+      db: async () => {
+        await catalogueRepository.ping();
+        return { ok: true, detail: handle.backend };
+      },
+      // The queue has no ping: asking for a run that cannot exist makes one round trip to Redis.
+      queue: async () => {
+        await queue.status('readiness-probe');
+        return { ok: true };
+      },
+      recommender: () => recommender.ready(),
+    },
+  });
+
+  const filmRepository = new FilmRepository(handle);
+  const films = new FilmService(new SearchRepository(handle), filmRepository);
+  await app.register(filmRoutes, { films });
+  await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, filmRepository, recommender) });
+  await app.register(kpiRoutes, { kpis: new KpiService(new KpiRepository(handle)) });
+  await app.register(catalogueRoutes, { catalogue: new CatalogueStatusService(catalogueRepository, queue, imports) });
+  await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), adminApiKey: config.adminApiKey });
+
+  const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
+  const hasPage = existsSync(resolve(webRoot, 'index.html'));
+  if (hasPage) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(NO_PAGE_HTML));
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    // The page routes on the client: a deep link (/film/tt0068646) gets the page, not a 404.
+    if (hasPage && request.method === 'GET' && !API_PATHS.test(path) && (request.headers.accept ?? '').includes('text/html')) {
+      return reply.sendFile('index.html');
+    }
+    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${path}` });
+  });
+
+  return app;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function reasonPhrase(status: number): string {
+  return REASONS[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+}

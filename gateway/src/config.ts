@@ -1,0 +1,67 @@
+import { ConfigError, type Env, env, LOG_LEVELS, type LogLevel, parseEnv } from '@cine/common';
+
+/** The official IMDb non-commercial datasets: what an admin import reads when the body names none. */
+const OFFICIAL_IMDB_SOURCE = 'https://datasets.imdbws.com/';
+
+/** An admin key shorter than this is refused at boot: it would be guessable. */
+const ADMIN_KEY_MIN_LENGTH = 16;
+
+/** Everything the gateway reads from the environment, validated once at boot. */
+export function loadGatewayConfig(source: Env = process.env) {
+  const raw = parseEnv(
+    {
+      PORT: env.int({ default: 8080, min: 0, max: 65535 }),
+      HOST: env.string({ default: '0.0.0.0' }),
+      DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
+      DATA_DIR: env.string({ default: '.data' }),
+      REDIS_URL: env.url({ protocols: ['redis', 'rediss'] }),
+      RECOMMENDER_URL: env.url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:8081' }),
+      // A recommendation is a few milliseconds; past this the customer is better served by a 503.
+      RECOMMENDER_TIMEOUT_MS: env.int({ default: 2000, min: 50, max: 60_000 }),
+      // Unset: the admin routes answer 503 "admin disabled". There is never a default key.
+      ADMIN_API_KEY: env.string(),
+      // The cinema's website origins allowed to call the API from a browser (comma-separated).
+      CORS_ORIGINS: env.string({ default: '' }),
+      RATE_LIMIT_MAX: env.int({ default: 300, min: 1, max: 1_000_000 }),
+      RATE_LIMIT_WINDOW_MS: env.int({ default: 60_000, min: 1000, max: 3_600_000 }),
+      BODY_LIMIT_BYTES: env.int({ default: 64 * 1024, min: 1024, max: 10 * 1024 * 1024 }),
+      LOG_LEVEL: env.oneOf<LogLevel>(LOG_LEVELS, { default: 'info' }),
+      ETL_QUEUE_PREFIX: env.string({ default: 'bull' }),
+      ETL_JOB_ATTEMPTS: env.int({ default: 3, min: 1, max: 20 }),
+      ETL_JOB_BACKOFF_MS: env.int({ default: 30_000, min: 0, max: 3_600_000 }),
+      IMDB_SOURCE: env.string({ default: OFFICIAL_IMDB_SOURCE }),
+      TMDB_SOURCE: env.string(),
+    },
+    source,
+  );
+  const adminKey = raw.ADMIN_API_KEY;
+  if (adminKey !== undefined && adminKey.length < ADMIN_KEY_MIN_LENGTH) {
+    throw new ConfigError([`ADMIN_API_KEY must be at least ${ADMIN_KEY_MIN_LENGTH} characters`]);
+  }
+  const corsOrigins = (raw.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+  const badOrigin = corsOrigins.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  if (badOrigin !== undefined) {
+    throw new ConfigError([`CORS_ORIGINS must list origins like https://cinema.example (no path), got "${badOrigin}"`]);
+  }
+  return {
+    port: raw.PORT,
+    host: raw.HOST ?? '0.0.0.0',
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: raw.DATA_DIR ?? '.data',
+    pgliteDir: `${(raw.DATA_DIR ?? '.data').replace(/\/+$/, '')}/pglite`,
+    redisUrl: raw.REDIS_URL,
+    recommender: { url: raw.RECOMMENDER_URL!, timeoutMs: raw.RECOMMENDER_TIMEOUT_MS },
+    adminApiKey: adminKey,
+    corsOrigins,
+    rateLimit: { max: raw.RATE_LIMIT_MAX, windowMs: raw.RATE_LIMIT_WINDOW_MS },
+    bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+    logLevel: raw.LOG_LEVEL,
+    queue: { prefix: raw.ETL_QUEUE_PREFIX ?? 'bull', attempts: raw.ETL_JOB_ATTEMPTS, backoffMs: raw.ETL_JOB_BACKOFF_MS },
+    imports: { imdb: raw.IMDB_SOURCE ?? OFFICIAL_IMDB_SOURCE, tmdb: raw.TMDB_SOURCE },
+  };
+}
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

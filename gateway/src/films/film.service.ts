@@ -1,0 +1,110 @@
+import type { CastMember, FilmDetail, PersonRef, PosterUrls, SearchHit, SearchResponse } from '@cine/common';
+import { notFound } from '../http/http-errors';
+import { type CastRow, type CrewRow, type FilmRow, FilmRepository, TOP_CAST } from './film.repository';
+import { type SearchRepository, type SearchRow, type TitleKind } from './search.repository';
+
+const TMDB_IMAGE_BASE = 'https://image.tmdb.org/t/p';
+const MATCH = ['exact', 'prefix', 'similar'] as const;
+
+export function posterUrls(posterPath: string | null | undefined): PosterUrls | null {
+  if (!posterPath) return null;
+  const path = posterPath.startsWith('/') ? posterPath : `/${posterPath}`;
+  return { w185: `${TMDB_IMAGE_BASE}/w185${path}`, w342: `${TMDB_IMAGE_BASE}/w342${path}`, w500: `${TMDB_IMAGE_BASE}/w500${path}` };
+}
+
+/** What a French reader should see: the French title when the catalogue knows one. */
+export function displayTitle(row: { french_title: string | null; primary_title: string }): string {
+  return row.french_title ?? row.primary_title;
+}
+
+export class FilmService {
+  constructor(
+    private readonly search: SearchRepository,
+    private readonly films: FilmRepository,
+  ) {}
+
+  async searchTitles(query: string, limit: number, kind: TitleKind): Promise<SearchResponse> {
+    const rows = await this.search.search(query, limit, kind);
+    return { query, items: rows.map(toHit) };
+  }
+
+  /** The best hit for a title a customer typed, among films only (what the recommender knows). */
+  async bestFilm(query: string): Promise<SearchHit | null> {
+    const [row] = await this.search.search(query, 1, 'movie');
+    return row ? toHit(row) : null;
+  }
+
+  async detail(tconst: string): Promise<FilmDetail> {
+    const found = (await this.details([tconst])).get(tconst);
+    if (!found) throw notFound(`no film ${tconst} in the catalogue`);
+    return found;
+  }
+
+  /** Full details of several films at once (recommendations): three queries whatever their number. */
+  async details(tconsts: readonly string[]): Promise<Map<string, FilmDetail>> {
+    const [films, crew, cast] = await Promise.all([this.films.films(tconsts), this.films.crew(tconsts), this.films.cast(tconsts)]);
+    const crewBy = groupBy(crew, (r) => r.tconst);
+    const castBy = groupBy(cast, (r) => r.tconst);
+    return new Map(films.map((f) => [f.tconst, toDetail(f, crewBy.get(f.tconst) ?? [], castBy.get(f.tconst) ?? [])]));
+  }
+}
+
+function toHit(row: SearchRow): SearchHit {
+  return {
+    tconst: row.tconst,
+    title: displayTitle(row),
+    primaryTitle: row.primary_title,
+    originalTitle: row.original_title,
+    frenchTitle: row.french_title,
+    year: row.start_year,
+    titleType: row.title_type,
+    genres: row.genres,
+    rating: row.average_rating,
+    votes: row.num_votes,
+    poster: posterUrls(row.poster_path),
+    match: MATCH[row.rank] ?? 'similar',
+  };
+}
+
+function person(row: { nconst: string; name: string | null }): PersonRef {
+  // A credit may name someone absent from name.basics (the ledger counts those): show the id.
+  return { nconst: row.nconst, name: row.name ?? row.nconst };
+}
+
+function toDetail(f: FilmRow, crew: CrewRow[], cast: CastRow[]): FilmDetail {
+  return {
+    tconst: f.tconst,
+    title: displayTitle(f),
+    primaryTitle: f.primary_title,
+    originalTitle: f.original_title,
+    frenchTitle: f.french_title,
+    titleType: f.title_type,
+    year: f.start_year,
+    endYear: f.end_year,
+    runtimeMinutes: f.runtime_minutes,
+    genres: f.genres,
+    rating: f.average_rating,
+    votes: f.num_votes,
+    directors: crew.filter((c) => c.role === 'director').map(person),
+    writers: crew.filter((c) => c.role === 'writer').map(person),
+    cast: cast.slice(0, TOP_CAST).map((c): CastMember => ({ ...person(c), category: c.category, characters: c.characters ?? [] })),
+    overview: f.overview,
+    poster: posterUrls(f.poster_path),
+    countries: f.production_countries ?? [],
+    originalLanguage: f.original_language,
+    budget: f.budget,
+    revenue: f.revenue,
+    collection: f.collection_name,
+  };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}

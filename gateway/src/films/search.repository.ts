@@ -1,0 +1,91 @@
+import type { DbHandle } from '@cine/db';
+import { type RawBuilder, sql } from 'kysely';
+
+export type TitleKind = 'movie' | 'series' | 'all';
+
+const TITLE_TYPES: Record<TitleKind, readonly string[]> = {
+  movie: ['movie'],
+  series: ['tvSeries', 'tvMiniSeries'],
+  all: ['movie', 'tvSeries', 'tvMiniSeries'],
+};
+
+/**
+ * A leading article says nothing about which film is meant: "godfather" is "The Godfather",
+ * "parrain" is "Le Parrain". Exact and prefix matches compare titles without it.
+ */
+const LEADING_ARTICLE = "^((the|an?|les?|la|une?|des|der|die|das|el|los|las|il|lo) +|l')";
+
+/**
+ * Below this many characters a word-similarity probe (`<%`) matches a large share of the
+ * catalogue ("the", "a"): short queries use whole-title similarity and equality only.
+ */
+const WORD_PROBE_MIN_CHARS = 4;
+/** One or two characters are similar to thousands of titles: only equal titles are worth showing. */
+const SIMILARITY_MIN_CHARS = 3;
+
+export interface SearchRow {
+  tconst: string;
+  title_type: string;
+  primary_title: string;
+  original_title: string;
+  french_title: string | null;
+  start_year: number | null;
+  genres: string[];
+  average_rating: number | null;
+  num_votes: number;
+  poster_path: string | null;
+  /** 0 exact, 1 prefix, 2 similar. */
+  rank: number;
+  similarity: number;
+}
+
+/**
+ * Fuzzy title search over the primary, original and French titles, all compared through
+ * `search_norm()` (lower-cased, unaccented) so the pg_trgm GIN indexes of the first migration
+ * serve the `%` (similarity) and `<%` (word similarity) probes. The thresholds are pg_trgm's
+ * defaults (0.3 and 0.6), identical on PostgreSQL and PGlite, so nothing needs `SET`.
+ */
+export class SearchRepository {
+  constructor(private readonly handle: DbHandle) {}
+
+  async search(query: string, limit: number, kind: TitleKind): Promise<SearchRow[]> {
+    const q = sql<string>`public.search_norm(${query})`;
+    const core = sql<string>`coalesce(nullif(regexp_replace(public.search_norm(${query}), ${LEADING_ARTICLE}, ''), ''), public.search_norm(${query}))`;
+    const norm = (column: string) => sql<string>`public.search_norm(${sql.ref(`t.${column}`)})`;
+    const columns = ['primary_title', 'original_title', 'french_title'];
+
+    // Probing with the article-free query keeps "the godf" from matching every title with "the".
+    const length = query.trim().length;
+    const probes: RawBuilder<unknown>[] = [];
+    if (length >= SIMILARITY_MIN_CHARS) probes.push(...columns.map((c) => sql`${norm(c)} % ${core}`));
+    if (length >= WORD_PROBE_MIN_CHARS) probes.push(...columns.map((c) => sql`${core} <% ${norm(c)}`));
+    // A very short title ("M", "Up", "Ran") has too few trigrams to be similar to anything: match it whole.
+    else probes.push(...columns.map((c) => sql`${norm(c)} = ${core}`));
+
+    const types = TITLE_TYPES[kind];
+    const result = await sql<SearchRow>`
+      select t.tconst, t.title_type, t.primary_title, t.original_title, t.french_title, t.start_year,
+             t.genres, t.average_rating, t.num_votes, tm.poster_path, m.rank, m.similarity
+      from public.title t
+      cross join lateral (
+        select case
+                 when ${core} in (n.p, n.o, n.f) then 0
+                 when left(n.p, length(${core})) = ${core} or left(n.o, length(${core})) = ${core}
+                   or left(n.f, length(${core})) = ${core} then 1
+                 else 2
+               end as rank,
+               greatest(similarity(n.p, ${core}), similarity(n.o, ${core}), coalesce(similarity(n.f, ${core}), 0),
+                        word_similarity(${core}, n.p), word_similarity(${core}, n.o), coalesce(word_similarity(${core}, n.f), 0))::float8 as similarity
+        from (
+          select regexp_replace(public.search_norm(t.primary_title), ${LEADING_ARTICLE}, '') as p,
+                 regexp_replace(public.search_norm(t.original_title), ${LEADING_ARTICLE}, '') as o,
+                 regexp_replace(public.search_norm(t.french_title), ${LEADING_ARTICLE}, '') as f
+        ) n
+      ) m
+      left join public.title_tmdb tm on tm.imdb_id = t.tconst
+      where t.title_type in (${sql.join(types)}) and (${sql.join(probes, sql` or `)})
+      order by m.rank, round((m.similarity * 10)::numeric) desc, t.num_votes desc, t.tconst
+      limit ${limit}`.execute(this.handle.db);
+    return result.rows;
+  }
+}

@@ -1,0 +1,61 @@
+import { createLogger } from '@cine/common';
+import { migrateToLatest, openDatabase } from '@cine/db';
+import { BullmqEtlQueue, createEtlServices, type EtlQueue, InProcessEtlQueue, producerConnection } from '@cine/etl-worker';
+import { buildGateway } from './app';
+import { loadGatewayConfig } from './config';
+import { HttpRecommenderClient } from './recommendations/recommender.repository';
+
+/** Stop waiting for in-flight requests after this long on SIGTERM. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** `npm run gateway`: the gateway alone, talking to the database, the queue and the recommender. */
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const log = createLogger('gateway', { level: config.logLevel });
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, applicationName: 'gateway' });
+  // The migrator holds a lock, so several services starting at once apply each migration once.
+  await migrateToLatest(handle.db);
+  let queue: EtlQueue;
+  if (config.redisUrl) {
+    const connection = producerConnection(config.redisUrl);
+    // ioredis reconnects by itself; an error event without a listener would only add noise.
+    connection.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+    queue = new BullmqEtlQueue(connection, config.queue);
+  } else {
+    // Without Redis, an admin import runs in this process (the embedded default's way).
+    const { processors } = createEtlServices(handle, { log, http: { attempts: 4, retryDelayMs: 1000, connectTimeoutMs: 30_000 } });
+    queue = new InProcessEtlQueue(processors, log);
+  }
+  const recommender = new HttpRecommenderClient(config.recommender.url, config.recommender.timeoutMs);
+  const app = await buildGateway({ config, handle, queue, recommender, log });
+  await app.listen({ port: config.port, host: config.host });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing in-flight requests');
+    const forced = setTimeout(() => {
+      log.error('in-flight requests did not end in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    forced.unref();
+    try {
+      await app.close();
+      await queue.close();
+      await handle.close();
+      log.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

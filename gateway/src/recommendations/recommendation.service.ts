@@ -1,0 +1,68 @@
+import type { Recommendation, RecommendationsRequest, RecommendationsResponse, ResolvedEntry } from '@cine/common';
+import type { FilmRepository } from '../films/film.repository';
+import { displayTitle, type FilmService } from '../films/film.service';
+import type { RecommenderClient } from './recommender.repository';
+
+const TCONST = /^tt[0-9]{7,10}$/;
+
+/**
+ * A customer's request in their own words ("le parrain", "amelie", "tt0110912") → films the
+ * recommender knows → its answer, enriched with everything the page shows.
+ */
+export class RecommendationService {
+  constructor(
+    private readonly films: FilmService,
+    private readonly titles: FilmRepository,
+    private readonly recommender: RecommenderClient,
+  ) {}
+
+  async recommend(request: RecommendationsRequest, requestId?: string): Promise<RecommendationsResponse> {
+    const [liked, disliked] = await Promise.all([this.resolve(request.liked), this.resolve(request.disliked ?? [])]);
+    const answer = await this.recommender.recommend(
+      {
+        liked: unique(liked),
+        disliked: unique(disliked),
+        k: request.k ?? 10,
+        ...(request.filters ? { filters: request.filters } : {}),
+        ...(request.diversity !== undefined ? { diversity: request.diversity } : {}),
+      },
+      requestId,
+    );
+    // A film the catalogue holds but the recommender's index does not (no embedding yet).
+    const unknown = new Set(answer.unknown);
+    for (const entry of [...liked, ...disliked]) if (entry.tconst && unknown.has(entry.tconst)) entry.status = 'not_found';
+
+    const inputs = new Set([...liked, ...disliked].flatMap((e) => (e.tconst ? [e.tconst] : [])));
+    const chosen = answer.items.filter((item) => !inputs.has(item.tconst));
+    const details = await this.films.details(chosen.map((i) => i.tconst));
+    const items = chosen.flatMap((item): Recommendation[] => {
+      const detail = details.get(item.tconst);
+      return detail ? [{ ...detail, score: item.score, reason: item.reason, reasons: item.reasons }] : [];
+    });
+    return { version: answer.version, coldStart: answer.coldStart, resolved: { liked, disliked }, items };
+  }
+
+  /** Each entry to a film: a tconst is looked up, a title goes through the search (films only). */
+  private async resolve(entries: readonly string[]): Promise<ResolvedEntry[]> {
+    const ids = entries.map((e) => e.trim()).filter((e) => TCONST.test(e));
+    const known = new Map((await this.titles.known(ids)).map((row) => [row.tconst, row]));
+    return Promise.all(
+      entries.map(async (input): Promise<ResolvedEntry> => {
+        const text = input.trim();
+        if (TCONST.test(text)) {
+          const row = known.get(text);
+          // Series are searchable but the recommender only knows films.
+          if (!row || row.title_type !== 'movie') return { input, status: 'not_found', tconst: null, title: null, year: null };
+          return { input, status: 'resolved', tconst: row.tconst, title: displayTitle(row), year: row.start_year };
+        }
+        const hit = text.length > 0 ? await this.films.bestFilm(text) : null;
+        if (!hit) return { input, status: 'not_found', tconst: null, title: null, year: null };
+        return { input, status: 'resolved', tconst: hit.tconst, title: hit.title, year: hit.year };
+      }),
+    );
+  }
+}
+
+function unique(entries: readonly ResolvedEntry[]): string[] {
+  return [...new Set(entries.flatMap((e) => (e.status === 'resolved' && e.tconst ? [e.tconst] : [])))];
+}

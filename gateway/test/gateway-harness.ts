@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { createLogger, type Env } from '@cine/common';
+import type { DbHandle } from '@cine/db';
+import { BullmqEtlQueue, type EtlQueue, InProcessEtlQueue, producerConnection } from '@cine/etl-worker';
+import type { FastifyInstance } from 'fastify';
+import { ImportTracker } from '../src/admin/import-tracker';
+import { buildGateway } from '../src/app';
+import { loadGatewayConfig } from '../src/config';
+import { HttpRecommenderClient } from '../src/recommendations/recommender.repository';
+import { etlFor } from '../../services/etl-worker/test/etl-harness';
+
+export const silentLog = createLogger('gateway-test', { level: 'silent' });
+export const ADMIN_KEY = 'gateway-test-admin-key-0123456789';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A port nothing listens on: the recommender or Redis "down". */
+export const CLOSED_URL = 'http://127.0.0.1:9';
+
+export interface RunningGateway {
+  url: string;
+  app: FastifyInstance;
+  queue: EtlQueue;
+  imports: ImportTracker;
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway over real HTTP on a random port, against a test database, the given recommender
+ * URL and either the in-process queue or BullMQ on the real Redis under a prefix of its own.
+ */
+export async function startGateway(opts: {
+  handle: DbHandle;
+  recommenderUrl?: string;
+  env?: Env;
+  redis?: { url: string; prefix?: string };
+  webRoot?: string;
+}): Promise<RunningGateway & { prefix: string | null }> {
+  const config = loadGatewayConfig({
+    RECOMMENDER_URL: opts.recommenderUrl ?? CLOSED_URL,
+    RECOMMENDER_TIMEOUT_MS: '1500',
+    ADMIN_API_KEY: ADMIN_KEY,
+    // Tests send thousands of requests from one address; the limit has its own test.
+    RATE_LIMIT_MAX: '1000000',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  let queue: EtlQueue;
+  let prefix: string | null = null;
+  if (opts.redis) {
+    prefix = opts.redis.prefix ?? `gwtest-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const connection = producerConnection(opts.redis.url);
+    connection.on('error', () => {});
+    queue = new BullmqEtlQueue(connection, { attempts: 1, backoffMs: 10, prefix });
+  } else {
+    queue = new InProcessEtlQueue(etlFor(opts.handle).processors, silentLog);
+  }
+  const imports = new ImportTracker();
+  const app = await buildGateway({
+    config,
+    handle: opts.handle,
+    queue,
+    recommender: new HttpRecommenderClient(config.recommender.url, config.recommender.timeoutMs),
+    log: silentLog,
+    imports,
+    ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    queue,
+    imports,
+    prefix,
+    async close() {
+      await app.close();
+      await queue.close();
+    },
+  };
+}
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function getJson<T = unknown>(url: string, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  const res = await fetch(url, { headers });
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+}
+
+export async function postJson<T = unknown>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+}
