@@ -1,0 +1,73 @@
+import type { DbHandle } from '@cine/db';
+import { sql } from 'kysely';
+
+/** One film as the embedding build reads it: the catalogue row and its TMDB complement. */
+export interface FilmRow {
+  tconst: string;
+  title: string;
+  year: number | null;
+  runtime: number | null;
+  genres: string[];
+  rating: number | null;
+  votes: number;
+  language: string | null;
+  countries: string[];
+  overview: string | null;
+  collection: string | null;
+  tmdbGenres: string[];
+}
+
+export interface PersonLink {
+  tconst: string;
+  nconst: string;
+  /** 'director' | 'writer' | 'cast' */
+  role: 'director' | 'writer' | 'cast';
+  ordering: number;
+}
+
+/** How many billed actors count as the film's cast: the leads carry the audience's memory. */
+export const TOP_CAST = 5;
+
+/** Reads the films of the catalogue (title_type 'movie'; series are never recommended). */
+export class CatalogueRepository {
+  constructor(private readonly handle: DbHandle) {}
+
+  async films(): Promise<FilmRow[]> {
+    const { rows } = await sql<FilmRow>`
+      SELECT t.tconst, t.primary_title AS title, t.start_year AS year,
+             coalesce(t.runtime_minutes, tm.runtime) AS runtime, t.genres,
+             coalesce(t.average_rating, tm.vote_average) AS rating,
+             greatest(t.num_votes, coalesce(tm.vote_count, 0)) AS votes,
+             tm.original_language AS language, coalesce(tm.production_countries, '{}') AS countries,
+             tm.overview, tm.collection_name AS collection, coalesce(tm.genres, '{}') AS "tmdbGenres"
+      FROM title t LEFT JOIN title_tmdb tm ON tm.imdb_id = t.tconst
+      WHERE t.title_type = 'movie' AND NOT t.is_adult
+      ORDER BY t.tconst`.execute(this.handle.db);
+    return rows.map((r) => ({ ...r, votes: Number(r.votes ?? 0), rating: r.rating === null ? null : Number(r.rating) }));
+  }
+
+  /** Directors and writers (crew, completed by the principals) and the top-billed cast of films. */
+  async people(): Promise<PersonLink[]> {
+    const { rows } = await sql<PersonLink>`
+      SELECT c.tconst, c.nconst, c.role, min(c.ordering)::int AS ordering FROM (
+        SELECT tconst, nconst, role, ordering FROM crew
+        UNION ALL
+        SELECT tconst, nconst, category AS role, ordering FROM credit WHERE category IN ('director', 'writer')
+      ) c JOIN title t ON t.tconst = c.tconst AND t.title_type = 'movie'
+      GROUP BY c.tconst, c.nconst, c.role
+      UNION ALL
+      SELECT tconst, nconst, 'cast' AS role, ordering FROM (
+        SELECT c.tconst, c.nconst, c.ordering,
+               row_number() OVER (PARTITION BY c.tconst ORDER BY c.ordering) AS rank
+        FROM credit c JOIN title t ON t.tconst = c.tconst AND t.title_type = 'movie'
+        WHERE c.category IN ('actor', 'actress', 'self')
+      ) ranked WHERE rank <= ${TOP_CAST}`.execute(this.handle.db);
+    return rows;
+  }
+
+  /** The import run the serving catalogue came from, to tag a version. */
+  async importRunId(): Promise<number | null> {
+    const row = await this.handle.db.selectFrom('catalogue_state').select('import_run_id').executeTakeFirst();
+    return row?.import_run_id ?? null;
+  }
+}

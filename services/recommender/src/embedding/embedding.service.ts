@@ -1,0 +1,119 @@
+import type { Logger } from '@cine/common';
+import type { DbHandle } from '@cine/db';
+import { CatalogueRepository, type FilmRow, type PersonLink } from './catalogue.repository';
+import { EmbeddingRepository } from './embedding.repository';
+import { buildFeatureMatrix, DEFAULT_GROUP_WEIGHTS, type GroupWeights } from './features';
+import { randomizedSvd } from './svd';
+import type { ItemMeta } from './version';
+
+export interface EmbeddingOptions {
+  /** Embedding size (32..128). */
+  dims?: number;
+  weights?: Partial<GroupWeights>;
+  /** Singular values raised to this power scale the axes before normalising (0 = whitened, 1 = LSA). */
+  singularPower?: number;
+  powerIterations?: number;
+  seed?: number;
+  /** Versions kept in the database after a build. */
+  keepVersions?: number;
+}
+
+export const DEFAULT_DIMS = 64;
+export const DEFAULT_SINGULAR_POWER = 0.5;
+
+export interface Embeddings {
+  dims: number;
+  items: ItemMeta[];
+  vectors: Float32Array;
+  stats: Record<string, unknown>;
+}
+
+const TMDB_TO_IMDB_GENRE: Record<string, string> = { 'Science Fiction': 'Sci-Fi', 'TV Movie': '', Foreign: '' };
+
+function itemOf(film: FilmRow): ItemMeta {
+  const genres = film.genres.length > 0 ? film.genres : film.tmdbGenres.map((g) => TMDB_TO_IMDB_GENRE[g] ?? g).filter((g) => g !== '');
+  return {
+    tconst: film.tconst,
+    title: film.title,
+    year: film.year,
+    runtime: film.runtime,
+    genres,
+    french: film.language === 'fr' || film.countries.includes('FR'),
+    rating: film.rating,
+    votes: film.votes,
+  };
+}
+
+/** Films + people → L2-normalised embeddings. Pure: the quality harness calls it for ablations. */
+export function computeEmbeddings(films: readonly FilmRow[], people: readonly PersonLink[], opts: EmbeddingOptions = {}): Embeddings {
+  const started = performance.now();
+  const dims = opts.dims ?? DEFAULT_DIMS;
+  if (!Number.isInteger(dims) || dims < 2 || dims > 256) throw new Error(`dims must be an integer in 2..256, got ${dims}`);
+  const weights = { ...DEFAULT_GROUP_WEIGHTS, ...opts.weights };
+  const byFilm = new Map<string, PersonLink[]>();
+  for (const p of people) {
+    let list = byFilm.get(p.tconst);
+    if (!list) byFilm.set(p.tconst, (list = []));
+    list.push(p);
+  }
+  const { matrix } = buildFeatureMatrix(films, byFilm, weights);
+  const n = films.length;
+  const vectors = new Float32Array(n * dims);
+  let rank = 0;
+  let singular: number[] = [];
+  if (n > 0 && matrix.cols > 0) {
+    const svd = randomizedSvd(matrix, { rank: dims, powerIterations: opts.powerIterations ?? 2, seed: opts.seed ?? 42 });
+    rank = svd.rank;
+    singular = Array.from(svd.singular);
+    const power = opts.singularPower ?? DEFAULT_SINGULAR_POWER;
+    const scale = svd.singular.map((s) => (s > 0 ? s ** power : 0));
+    for (let i = 0; i < n; i++) {
+      let norm = 0;
+      for (let k = 0; k < rank; k++) {
+        const v = svd.u[i * rank + k]! * scale[k]!;
+        vectors[i * dims + k] = v;
+        norm += v * v;
+      }
+      // A film with no shared feature keeps a zero vector: it is ranked by its priors alone.
+      if (norm > 0) {
+        const inv = 1 / Math.sqrt(norm);
+        for (let k = 0; k < rank; k++) vectors[i * dims + k]! *= inv;
+      }
+    }
+  }
+  return {
+    dims,
+    items: films.map(itemOf),
+    vectors,
+    stats: {
+      features: matrix.cols,
+      nonZeros: matrix.colIdx.length,
+      rank,
+      singularValues: singular.slice(0, 8).map((s) => Number(s.toFixed(4))),
+      weights,
+      computeMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+export interface BuildResult {
+  version: number;
+  films: number;
+  dims: number;
+  ms: number;
+}
+
+/** Reads the current catalogue, learns the embeddings and stores them as a new version. */
+export async function buildEmbeddings(handle: DbHandle, log: Logger, opts: EmbeddingOptions = {}): Promise<BuildResult> {
+  const started = performance.now();
+  const catalogue = new CatalogueRepository(handle);
+  const [films, people, importRunId] = await Promise.all([catalogue.films(), catalogue.people(), catalogue.importRunId()]);
+  const readMs = Math.round(performance.now() - started);
+  const built = computeEmbeddings(films, people, opts);
+  const repo = new EmbeddingRepository(handle);
+  const version = await repo.insert({ dims: built.dims, items: built.items, vectors: built.vectors, importRunId, stats: { ...built.stats, readMs } });
+  const pruned = await repo.prune(opts.keepVersions ?? 3);
+  const ms = Math.round(performance.now() - started);
+  log.info({ version, films: films.length, dims: built.dims, features: built.stats.features, ms, pruned }, 'embedding version built');
+  return { version, films: films.length, dims: built.dims, ms };
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+
+/** What the service needs about each film of a version, beside its vector. */
+export interface ItemMeta {
+  tconst: string;
+  title: string;
+  year: number | null;
+  runtime: number | null;
+  /** IMDb genre names (TMDB names mapped where IMDb had none). */
+  genres: string[];
+  /** Original language fr or France among the production countries. */
+  french: boolean;
+  rating: number | null;
+  votes: number;
+}
+
+/** A version as it travels between the build, the database and the service. */
+export interface EmbeddingVersion {
+  id: number;
+  dims: number;
+  items: ItemMeta[];
+  /** films × dims, row-major, rows L2-normalised. */
+  vectors: Float32Array;
+  createdAt: Date;
+  stats: Record<string, unknown>;
+}
+
+export function encodeItems(items: readonly ItemMeta[]): Buffer {
+  // Arrays rather than objects: a 40 k-film catalogue stays a couple of megabytes.
+  return Buffer.from(JSON.stringify(items.map((i) => [i.tconst, i.title, i.year, i.runtime, i.genres, i.french ? 1 : 0, i.rating, i.votes])), 'utf8');
+}
+
+export function decodeItems(bytes: Uint8Array): ItemMeta[] {
+  const rows = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as unknown[][];
+  return rows.map((r) => ({
+    tconst: r[0] as string,
+    title: r[1] as string,
+    year: r[2] as number | null,
+    runtime: r[3] as number | null,
+    genres: r[4] as string[],
+    french: r[5] === 1,
+    rating: r[6] as number | null,
+    votes: r[7] as number,
+  }));
+}
+
+export function encodeVectors(vectors: Float32Array): Buffer {
+  const out = Buffer.alloc(vectors.length * 4);
+  for (let i = 0; i < vectors.length; i++) out.writeFloatLE(vectors[i]!, i * 4);
+  return out;
+}
+
+export function decodeVectors(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+export function versionChecksum(items: Uint8Array, vectors: Uint8Array): string {
+  return createHash('sha256').update(items).update(vectors).digest('hex');
+}

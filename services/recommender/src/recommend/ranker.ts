@@ -1,0 +1,158 @@
+import type { RecommendFilters } from '@cine/common';
+import type { ItemMeta } from '../embedding/version';
+import type { Neighbour } from '../onnx/onnx-index';
+import type { LoadedVersion } from '../serving/loaded-version';
+import { blendedScores, topKOf } from './exact-scan';
+import type { RankingParams } from './ranking';
+
+export interface RankRequest {
+  liked: string[];
+  disliked: string[];
+  k: number;
+  filters: RecommendFilters;
+  diversity: number;
+}
+
+export interface RankedFilm {
+  row: number;
+  score: number;
+}
+
+export interface RankResult {
+  coldStart: boolean;
+  unknown: string[];
+  likedRows: number[];
+  picks: RankedFilm[];
+}
+
+export function filterPredicate(filters: RecommendFilters): ((item: ItemMeta) => boolean) | null {
+  const tests: ((item: ItemMeta) => boolean)[] = [];
+  if (filters.genres && filters.genres.length > 0) {
+    const wanted = new Set(filters.genres.map((g) => g.toLowerCase()));
+    tests.push((i) => i.genres.some((g) => wanted.has(g.toLowerCase())));
+  }
+  if (filters.decades && filters.decades.length > 0) {
+    const wanted = new Set(filters.decades);
+    tests.push((i) => i.year !== null && wanted.has(Math.floor(i.year / 10) * 10));
+  }
+  if (filters.maxRuntime !== undefined) {
+    const max = filters.maxRuntime;
+    tests.push((i) => i.runtime === null || i.runtime <= max);
+  }
+  if (filters.frenchOnly) tests.push((i) => i.french);
+  return tests.length === 0 ? null : (item) => tests.every((t) => t(item));
+}
+
+/** The mean of the liked vectors, pushed away from the mean of the disliked ones, normalised. */
+export function profileOf(version: LoadedVersion, liked: number[], disliked: number[], dislikeWeight: number): Float32Array {
+  const q = new Float32Array(version.dims);
+  const addMean = (rows: number[], weight: number) => {
+    if (rows.length === 0) return;
+    const mean = new Float32Array(version.dims);
+    for (const r of rows) {
+      const v = version.vector(r);
+      for (let k = 0; k < mean.length; k++) mean[k]! += v[k]!;
+    }
+    let norm = 0;
+    for (const x of mean) norm += x * x;
+    if (norm === 0) return;
+    const scale = weight / Math.sqrt(norm);
+    for (let k = 0; k < q.length; k++) q[k]! += mean[k]! * scale;
+  };
+  addMean(liked, 1);
+  addMean(disliked, -dislikeWeight);
+  let norm = 0;
+  for (const x of q) norm += x * x;
+  if (norm > 0) for (let k = 0; k < q.length; k++) q[k]! /= Math.sqrt(norm);
+  return q;
+}
+
+function cosine(version: LoadedVersion, a: number, b: number): number {
+  const va = version.vector(a);
+  const vb = version.vector(b);
+  let dot = 0;
+  for (let k = 0; k < va.length; k++) dot += va[k]! * vb[k]!;
+  return dot;
+}
+
+/**
+ * Maximal marginal relevance: each next film trades its score against its closeness to the
+ * films already chosen; diversity 0 keeps the score order, 1 favours the least alike.
+ */
+export function mmr(version: LoadedVersion, pool: RankedFilm[], k: number, diversity: number): RankedFilm[] {
+  if (diversity <= 0 || pool.length <= 1) return pool.slice(0, k);
+  const lambda = 1 - diversity;
+  const top = pool[0]!.score;
+  const bottom = pool[pool.length - 1]!.score;
+  const span = top - bottom || 1;
+  const remaining = [...pool];
+  const chosen: RankedFilm[] = [];
+  const maxSim = new Float32Array(pool.length).fill(-1);
+  const position = new Map(pool.map((p, i) => [p.row, i]));
+  while (chosen.length < k && remaining.length > 0) {
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let j = 0; j < remaining.length; j++) {
+      const c = remaining[j]!;
+      const rel = (c.score - bottom) / span;
+      const sim = chosen.length === 0 ? 0 : maxSim[position.get(c.row)!]!;
+      const value = lambda * rel - (1 - lambda) * sim;
+      if (value > bestValue) {
+        bestValue = value;
+        best = j;
+      }
+    }
+    const pick = remaining.splice(best, 1)[0]!;
+    chosen.push(pick);
+    for (const c of remaining) {
+      const p = position.get(c.row)!;
+      const s = cosine(version, pick.row, c.row);
+      if (s > maxSim[p]!) maxSim[p] = s;
+    }
+  }
+  return chosen;
+}
+
+/** Resolves the request on one version and ranks: ONNX top-k first, an exact scan if filters starve it. */
+export async function rank(version: LoadedVersion, req: RankRequest, params: RankingParams): Promise<RankResult> {
+  const unknown: string[] = [];
+  const resolve = (tconsts: string[]) => {
+    const rows: number[] = [];
+    for (const t of new Set(tconsts)) {
+      const row = version.rowOf.get(t);
+      if (row === undefined) unknown.push(t);
+      else rows.push(row);
+    }
+    return rows;
+  };
+  const likedRows = resolve(req.liked);
+  const dislikedRows = resolve(req.disliked);
+  const excluded = new Set([...likedRows, ...dislikedRows]);
+  const predicate = filterPredicate(req.filters);
+  const keep = (row: number) => !excluded.has(row) && (predicate === null || predicate(version.items[row]!));
+  // MMR needs room to choose from; plain ranking needs exactly k.
+  const poolSize = req.diversity > 0 ? Math.min(version.items.length, Math.max(req.k * 5, 50)) : req.k;
+
+  if (likedRows.length === 0) {
+    const picks: RankedFilm[] = [];
+    for (const row of version.coldOrder) {
+      if (!keep(row)) continue;
+      picks.push({ row, score: version.weighted[row]! / 10 });
+      if (picks.length >= poolSize) break;
+    }
+    return { coldStart: true, unknown, likedRows, picks: mmr(version, picks, req.k, req.diversity) };
+  }
+
+  const query = profileOf(version, likedRows, dislikedRows, params.dislike);
+  const n = version.items.length;
+  // Ask ONNX for enough that, after removing the inputs and what filters reject, a pool remains.
+  const widen = predicate === null ? 1 : 4;
+  const asked = Math.min(n, (poolSize + excluded.size) * widen + 20);
+  const [first] = await version.index.topK(query, asked, params.alpha);
+  let pool: Neighbour[] = first!.filter((c) => keep(c.index));
+  if (pool.length < poolSize && asked < n) {
+    pool = topKOf(blendedScores(version.vectors, version.dims, version.prior, query, params.alpha), poolSize, keep);
+  }
+  const candidates = pool.slice(0, poolSize).map((c) => ({ row: c.index, score: c.score }));
+  return { coldStart: false, unknown, likedRows, picks: mmr(version, candidates, req.k, req.diversity) };
+}

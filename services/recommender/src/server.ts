@@ -1,0 +1,82 @@
+import { type Logger, registerObservability, requestIdServerOptions } from '@cine/common';
+import type { DbHandle } from '@cine/db';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { EmbeddingRepository } from './embedding/embedding.repository';
+import { registerRecommendRoutes } from './http/recommend.routes';
+import { DEFAULT_RANKING, type RankingParams } from './recommend/ranking';
+import { ReasonsRepository } from './recommend/reasons.repository';
+import { RecommendService } from './recommend/recommend.service';
+import { VersionHolder } from './serving/version-holder';
+
+export interface RecommenderOptions {
+  handle: DbHandle;
+  log: Logger;
+  host?: string;
+  /** 0 = a random free port. */
+  port?: number;
+  pollIntervalMs?: number;
+  ranking?: Partial<RankingParams>;
+}
+
+export interface RunningRecommender {
+  url: string;
+  app: FastifyInstance;
+  /** The served version, for tests and the embedded start. */
+  holder: VersionHolder;
+  close(): Promise<void>;
+}
+
+/**
+ * The recommender's HTTP service: serves the newest valid embedding version in the database and
+ * polls for newer ones. Closing stops the poll, the server and the ONNX sessions; the database
+ * handle belongs to the caller.
+ */
+export async function startRecommender(opts: RecommenderOptions): Promise<RunningRecommender> {
+  const ranking = { ...DEFAULT_RANKING, ...opts.ranking };
+  const embeddings = new EmbeddingRepository(opts.handle);
+  const holder = new VersionHolder(embeddings, ranking, opts.log.child({ component: 'embeddings' }));
+  await holder.start(opts.pollIntervalMs ?? 30_000);
+
+  // Typed as the default instance: routes and observability are written against FastifyInstance.
+  const app = Fastify({
+    loggerInstance: opts.log,
+    ...requestIdServerOptions(),
+    bodyLimit: 64 * 1024,
+    // An unknown field is a mistake to report, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  }) as unknown as FastifyInstance;
+  registerObservability(app, {
+    service: 'recommender',
+    tag: 'health',
+    readiness: {
+      db: async () => {
+        await embeddings.ping();
+        return { ok: true };
+      },
+      embeddings: async () => holder.readiness(),
+    },
+  });
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err.validation) {
+      const extra = err.validation[0]?.params as { additionalProperty?: string } | undefined;
+      const message = extra?.additionalProperty ? `${err.message}: "${extra.additionalProperty}"` : err.message;
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) request.log.error({ err }, 'recommendation failed');
+    return reply.code(status).send({ statusCode: status, error: status === 500 ? 'Internal Server Error' : err.name, message: status === 500 ? 'internal error' : err.message });
+  });
+  registerRecommendRoutes(app, new RecommendService(holder, new ReasonsRepository(opts.handle), ranking));
+  app.addHook('onClose', async () => holder.close());
+
+  try {
+    await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  return { url: `http://${host}:${port}`, app, holder, close: () => app.close() };
+}

@@ -1,0 +1,31 @@
+import { createLogger, type RecommendRequest, type RecommendResponse } from '@cine/common';
+
+export const silentLog = createLogger('recommender-test', { level: 'silent' });
+
+export interface Answer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function post<T = RecommendResponse>(url: string, body: RecommendRequest | Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  const res = await fetch(`${url}/v1/recommendations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+}
+
+export async function ready(url: string): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; detail?: string }> } }> {
+  const res = await fetch(`${url}/health/ready`);
+  return { status: res.status, body: (await res.json()) as never };
+}
+
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

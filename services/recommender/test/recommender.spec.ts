@@ -1,0 +1,288 @@
+/**
+ * @jest-environment ./services/recommender/test/onnx-environment.js
+ */
+import type { ErrorBody, RecommendResponse } from '@cine/common';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { sql } from 'kysely';
+import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
+import { describeWithSamples } from '../../etl-worker/test/samples';
+import { buildEmbeddings, type RunningRecommender, startRecommender } from '../src';
+import { blendedScores, exactTopK } from '../src/recommend/exact-scan';
+import { DEFAULT_RANKING } from '../src/recommend/ranking';
+import { profileOf } from '../src/recommend/ranker';
+import type { LoadedVersion } from '../src/serving/loaded-version';
+import { post, ready, silentLog, waitFor } from './recommender-harness';
+
+const GODFATHER = 'tt0068646';
+const AMELIE = 'tt0211915';
+const STAR_WARS = 'tt0076759';
+const JEDI = 'tt0086190'; // Return of the Jedi
+
+describeWithSamples('recommender service on the sample catalogue', () => {
+  let t: TestDatabase;
+  let svc: RunningRecommender;
+  let firstVersion: number;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await importSampleCatalogue(t.handle);
+    firstVersion = (await buildEmbeddings(t.handle, silentLog)).version;
+    svc = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 200 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await svc?.close();
+    await t?.drop();
+  });
+
+  const served = (): LoadedVersion => svc.holder.version!;
+
+  it('ONNX top-k equals an exact TypeScript scan of the same vectors and priors', async () => {
+    const v = served();
+    for (const tconsts of [[GODFATHER], [AMELIE, STAR_WARS], ['tt0110912', 'tt0111161', 'tt0114709']]) {
+      const query = profileOf(v, tconsts.map((x) => v.rowOf.get(x)!), [], 0);
+      for (const alpha of [0, DEFAULT_RANKING.alpha]) {
+        const [onnx] = await v.index.topK(query, 40, alpha);
+        const exact = exactTopK(v.vectors, v.dims, v.prior, query, alpha, 40);
+        const all = blendedScores(v.vectors, v.dims, v.prior, query, alpha);
+        expect(onnx).toHaveLength(40);
+        onnx!.forEach((hit, j) => {
+          expect(hit.score).toBeCloseTo(exact[j]!.score, 4);
+          expect(all[hit.index]).toBeCloseTo(hit.score, 4);
+        });
+        // Same films, apart from ties the two orders may break differently.
+        const distinct = exact.filter((e, j) => Math.abs(e.score - (exact[j + 1]?.score ?? -9)) > 1e-4 && Math.abs(e.score - (exact[j - 1]?.score ?? 9)) > 1e-4);
+        for (const e of distinct) expect(onnx!.map((h) => h.index)).toContain(e.index);
+      }
+    }
+  });
+
+  it('a basket is the mean of its films: scores are cosine to the normalised mean plus the weighted prior', async () => {
+    const liked = [GODFATHER, 'tt0099685', 'tt0110912'];
+    const res = await post(svc.url, { liked, k: 15 });
+    expect(res.status).toBe(200);
+    expect(res.body.coldStart).toBe(false);
+    expect(res.body.version).toBe(served().id);
+    const v = served();
+    const query = profileOf(v, liked.map((x) => v.rowOf.get(x)!), [], 0);
+    const all = blendedScores(v.vectors, v.dims, v.prior, query, DEFAULT_RANKING.alpha);
+    const expected = exactTopK(v.vectors, v.dims, v.prior, query, DEFAULT_RANKING.alpha, 18).filter((h) => !liked.includes(v.items[h.index]!.tconst));
+    res.body.items.forEach((item, j) => {
+      expect(item.score).toBeCloseTo(all[v.rowOf.get(item.tconst)!]!, 4);
+      expect(item.score).toBeCloseTo(expected[j]!.score, 4);
+    });
+    const scores = res.body.items.map((i) => i.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    // A basket's answer is not any single film's answer.
+    const single = await post(svc.url, { liked: [GODFATHER], k: 15 });
+    expect(single.body.items.map((i) => i.tconst)).not.toEqual(res.body.items.map((i) => i.tconst));
+  });
+
+  it('never returns a liked or disliked film, and a disliked film pushes its look-alikes down', async () => {
+    const liked = [STAR_WARS, GODFATHER];
+    const base = await post(svc.url, { liked, k: 50 });
+    const disliked = [JEDI, base.body.items[0]!.tconst];
+    const res = await post(svc.url, { liked, disliked, k: 50 });
+    expect(res.status).toBe(200);
+    const returned = res.body.items.map((i) => i.tconst);
+    for (const x of [...liked, ...disliked]) {
+      expect(returned).not.toContain(x);
+    }
+    // Films closest to the disliked one lose score; here measured on the disliked film's nearest neighbour.
+    const v = served();
+    const jedi = v.vector(v.rowOf.get(base.body.items[0]!.tconst)!);
+    const rankOf = (items: RecommendResponse['items']) => items.map((i) => {
+      const w = v.vector(v.rowOf.get(i.tconst)!);
+      let dot = 0;
+      for (let k = 0; k < w.length; k++) dot += w[k]! * jedi[k]!;
+      return dot;
+    });
+    const meanSim = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(meanSim(rankOf(res.body.items))).toBeLessThan(meanSim(rankOf(base.body.items.slice(1))));
+  });
+
+  it('filters: genres, decades, maximum runtime and French films, checked against the catalogue', async () => {
+    const cases = [
+      { filters: { genres: ['Comedy'] } },
+      { filters: { decades: [1950, 1990] } },
+      { filters: { maxRuntime: 95 } },
+      { filters: { frenchOnly: true } },
+      // Few films pass all of these: ONNX's first candidates run dry and the exact pass answers.
+      { filters: { frenchOnly: true, decades: [1950] } },
+    ];
+    for (const c of cases) {
+      const res = await post(svc.url, { liked: [AMELIE, GODFATHER], k: 10, ...c });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      const ids = res.body.items.map((i) => i.tconst);
+      const { rows } = await sql<{ tconst: string; genres: string[]; year: number | null; runtime: number | null; french: boolean }>`
+        SELECT t.tconst, t.genres, t.start_year AS year, coalesce(t.runtime_minutes, tm.runtime) AS runtime,
+               coalesce(tm.original_language = 'fr' OR 'FR' = ANY(tm.production_countries), false) AS french
+        FROM title t LEFT JOIN title_tmdb tm ON tm.imdb_id = t.tconst WHERE t.tconst = ANY(${ids}::text[])`.execute(t.handle.db);
+      expect(rows).toHaveLength(ids.length);
+      for (const r of rows) {
+        const f = c.filters as { genres?: string[]; decades?: number[]; maxRuntime?: number; frenchOnly?: boolean };
+        if (f.genres && r.genres.length > 0) expect(r.genres.some((g) => f.genres!.includes(g))).toBe(true);
+        if (f.decades) expect(f.decades).toContain(Math.floor(r.year! / 10) * 10);
+        if (f.maxRuntime && r.runtime !== null) expect(r.runtime).toBeLessThanOrEqual(f.maxRuntime);
+        if (f.frenchOnly) expect(r.french).toBe(true);
+      }
+    }
+    // The narrow case is the exact best of what passes: compare with a full scan.
+    const v = served();
+    const narrow = await post(svc.url, { liked: [AMELIE, GODFATHER], k: 10, filters: cases[4]!.filters });
+    const query = profileOf(v, [v.rowOf.get(AMELIE)!, v.rowOf.get(GODFATHER)!], [], 0);
+    const all = blendedScores(v.vectors, v.dims, v.prior, query, DEFAULT_RANKING.alpha);
+    const passing = v.items
+      .map((item, row) => ({ item, row }))
+      .filter(({ item }) => item.french && item.year !== null && item.year >= 1950 && item.year < 1960 && item.tconst !== AMELIE && item.tconst !== GODFATHER)
+      .sort((a, b) => all[b.row]! - all[a.row]!);
+    expect(passing.length).toBeGreaterThan(0);
+    expect(narrow.body.items.map((i) => i.score)).toEqual(passing.slice(0, narrow.body.items.length).map((p) => expect.closeTo(all[p.row]!, 4)));
+  });
+
+  it('cold start: with nothing liked (or only unknown films), well-rated popular films by weighted rating, filters respected', async () => {
+    const res = await post(svc.url, { liked: [], k: 10 });
+    expect(res.status).toBe(200);
+    expect(res.body.coldStart).toBe(true);
+    const scores = res.body.items.map((i) => i.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const item of res.body.items) expect(item.reasons[0]!.kind).toBe('popular');
+    const { rows } = await sql<{ tconst: string; num_votes: number }>`SELECT tconst, num_votes FROM title WHERE tconst = ANY(${res.body.items.map((i) => i.tconst)}::text[])`.execute(t.handle.db);
+    const median = await sql<{ m: number }>`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY num_votes) AS m FROM title WHERE title_type = 'movie'`.execute(t.handle.db);
+    for (const r of rows) expect(r.num_votes).toBeGreaterThan(median.rows[0]!.m);
+
+    const unknown = await post(svc.url, { liked: ['tt9999999'], k: 5, filters: { frenchOnly: true } });
+    expect(unknown.body.coldStart).toBe(true);
+    expect(unknown.body.unknown).toEqual(['tt9999999']);
+    for (const item of unknown.body.items) expect(served().items[served().rowOf.get(item.tconst)!]!.french).toBe(true);
+  });
+
+  it('reasons are true to the data: the named director directed both films, the named actors played in both', async () => {
+    // Liked films whose director or lead actors have other films in the catalogue.
+    const { rows: candidates } = await sql<{ tconst: string }>`
+      SELECT d.tconst FROM crew d JOIN title t USING (tconst)
+      WHERE d.role = 'director' AND t.title_type = 'movie'
+        AND d.nconst IN (SELECT c.nconst FROM crew c JOIN title x USING (tconst) WHERE c.role = 'director' AND x.title_type = 'movie' GROUP BY c.nconst HAVING count(*) BETWEEN 2 AND 6)
+      ORDER BY t.num_votes DESC LIMIT 10`.execute(t.handle.db);
+    const { rows: casts } = await sql<{ tconst: string }>`
+      SELECT min(c.tconst) AS tconst FROM credit c JOIN title t USING (tconst)
+      WHERE t.title_type = 'movie' AND c.category IN ('actor', 'actress')
+      GROUP BY c.nconst HAVING count(DISTINCT c.tconst) > 5 ORDER BY count(DISTINCT c.tconst) DESC LIMIT 10`.execute(t.handle.db);
+    const checked = { director: 0, cast: 0 };
+    for (const { tconst } of [...candidates, ...casts]) {
+      const res = await post(svc.url, { liked: [tconst], k: 30 });
+      for (const item of res.body.items) {
+        expect(item.reason.fr.length).toBeGreaterThan(0);
+        expect(item.reason.en.length).toBeGreaterThan(0);
+        for (const part of item.reasons) {
+          if (part.kind !== 'director' && part.kind !== 'cast') continue;
+          expect(part.because).toEqual([tconst]);
+          const categories = part.kind === 'director' ? ['director'] : ['actor', 'actress', 'self'];
+          for (const name of part.values) {
+            const { rows } = await sql<{ n: number }>`
+              SELECT count(DISTINCT x.tconst)::int AS n FROM person p JOIN (
+                SELECT tconst, nconst FROM crew WHERE role = ${part.kind}
+                UNION SELECT tconst, nconst FROM credit WHERE category = ANY(${categories}::text[])
+              ) x ON x.nconst = p.nconst
+              WHERE p.primary_name = ${name} AND x.tconst IN (${item.tconst}, ${tconst})`.execute(t.handle.db);
+            expect(rows[0]!.n).toBe(2);
+            checked[part.kind] += 1;
+          }
+          if (part.kind === 'director') expect(item.reason.fr).toMatch(/^Mêmes? réalisateurs? : /);
+          if (part.kind === 'cast' && part.values.length > 1) expect(item.reason.fr).toContain(`${part.values.length} acteurs en commun : `);
+        }
+      }
+    }
+    expect(checked.director).toBeGreaterThan(0);
+    expect(checked.cast).toBeGreaterThan(0);
+  });
+
+  it('diversity re-ranks by MMR: the list spreads out as diversity grows', async () => {
+    const meanPairSim = (items: RecommendResponse['items']) => {
+      const v = served();
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < items.length; i++) {
+        for (let j = i + 1; j < items.length; j++) {
+          const a = v.vector(v.rowOf.get(items[i]!.tconst)!);
+          const b = v.vector(v.rowOf.get(items[j]!.tconst)!);
+          let dot = 0;
+          for (let k = 0; k < a.length; k++) dot += a[k]! * b[k]!;
+          sum += dot;
+          n++;
+        }
+      }
+      return sum / n;
+    };
+    const focused = await post(svc.url, { liked: [STAR_WARS, AMELIE], k: 10, diversity: 0 });
+    const diverse = await post(svc.url, { liked: [STAR_WARS, AMELIE], k: 10, diversity: 0.7 });
+    expect(diverse.body.items).toHaveLength(10);
+    expect(meanPairSim(diverse.body.items)).toBeLessThan(meanPairSim(focused.body.items));
+    expect(diverse.body.items[0]!.tconst).toBe(focused.body.items[0]!.tconst);
+  });
+
+  it('bad requests get a 400 naming the field; the request id is carried', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ liked: [GODFATHER], k: 0 }, /k/],
+      [{ liked: [GODFATHER], k: 51 }, /k/],
+      [{ liked: ['godfather'] }, /liked\/0/],
+      [{ disliked: [GODFATHER] }, /liked/],
+      [{ liked: [], diversity: 2 }, /diversity/],
+      [{ liked: [], filters: { decades: [1995] } }, /decades\/0/],
+      [{ liked: [], filters: { colour: true } }, /filters/],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post<ErrorBody>(svc.url, body, { 'x-request-id': 'req-42' });
+      expect(res.status).toBe(400);
+      expect(res.body.statusCode).toBe(400);
+      expect(res.body.message).toMatch(field);
+      expect(res.headers.get('x-request-id')).toBe('req-42');
+    }
+  });
+
+  it('hot swap: a new version is picked up by the poll with no failed request in between', async () => {
+    const statuses: number[] = [];
+    const versions = new Set<number>();
+    let stop = false;
+    const load = (async () => {
+      while (!stop) {
+        const res = await post(svc.url, { liked: [GODFATHER], k: 5 });
+        statuses.push(res.status);
+        versions.add(res.body.version);
+      }
+    })();
+    const built = await buildEmbeddings(t.handle, silentLog, { dims: 32 });
+    await waitFor(async () => (await post(svc.url, { liked: [GODFATHER], k: 5 })).body.version === built.version, 30_000);
+    await new Promise((r) => setTimeout(r, 200));
+    stop = true;
+    await load;
+    expect(statuses.length).toBeGreaterThan(5);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect([...versions]).toEqual([firstVersion, built.version]);
+    expect(served().dims).toBe(32);
+    expect((await ready(svc.url)).body.checks.embeddings!.detail).toBe(`serving version ${built.version} (${served().items.length} films, d=32)`);
+  }, 120_000);
+
+  it('a corrupt newer version is refused: readiness says so and the previous version keeps serving', async () => {
+    const before = served().id;
+    const other = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 0 });
+    try {
+      await svc.holder.close(); // the polling service must not race the corruption below
+      const built = await buildEmbeddings(t.handle, silentLog, { dims: 32 });
+      await sql`UPDATE recommender_version SET vectors = set_byte(vectors, 100, get_byte(vectors, 100) # 255) WHERE id = ${built.version}`.execute(t.handle.db);
+      await other.holder.refresh();
+      const health = await ready(other.url);
+      expect(health.status).toBe(200);
+      expect(health.body.checks.embeddings).toMatchObject({
+        ok: true,
+        detail: expect.stringMatching(new RegExp(`^serving version ${before} .*newer rejected: embedding version ${built.version} is corrupt: checksum mismatch$`)),
+      });
+      const res = await post(other.url, { liked: [GODFATHER], k: 5 });
+      expect(res.status).toBe(200);
+      expect(res.body.version).toBe(before);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+});
