@@ -65,6 +65,7 @@ function schemaErrors(doc: unknown): string[] {
   return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
+const NPM_SCRIPTS = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const OWN_SERVICES = ['migrate', 'etl-worker', 'recommender', 'gateway'] as const;
 // The ETL worker serves no HTTP (it only consumes BullMQ jobs): nothing waits on its health.
 const PROBED = ['postgres', 'redis', 'recommender', 'gateway', 'grafana'] as const;
@@ -130,6 +131,17 @@ describe('docker-compose.yml', () => {
     const command = compose.services.redis!.command!.join(' ');
     expect(command).toContain('--appendonly yes');
     expect(command).toContain('--maxmemory-policy noeviction');
+  });
+
+  it('runs each Node service as its npm script does (same entry file), with node itself as the process', () => {
+    const scriptOf: Record<string, string> = { migrate: 'migrate', 'etl-worker': 'worker', recommender: 'recommender', gateway: 'gateway' };
+    for (const name of OWN_SERVICES) {
+      const command = compose.services[name]!.command!;
+      // npm run does not pass SIGTERM on to the service, so docker stop would not stop it cleanly.
+      expect(command.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
+      expect({ name, script: NPM_SCRIPTS[scriptOf[name]!] }).toEqual({ name, script: `tsx ${command[3]}` });
+      expect(existsSync(resolve(REPO_ROOT, command[3]!))).toBe(true);
+    }
   });
 
   it('publishes only the gateway (8080) and Grafana; never the database nor Redis', () => {
@@ -272,10 +284,9 @@ describe('docker-compose.dev.yml over docker-compose.yml', () => {
     for (const name of ['recommender', 'gateway']) {
       const service = merged.services[name]!;
       expect(service.volumes).toContain(`./${name === 'gateway' ? 'gateway' : 'services/recommender'}/src:/app/${name === 'gateway' ? 'gateway' : 'services/recommender'}/src:ro`);
-      expect(service.command!.slice(0, 3)).toEqual(['npx', 'tsx', 'watch']);
+      expect(service.command!.slice(0, 2)).toEqual(['node_modules/.bin/tsx', 'watch']);
       // The watched entry is the same file the production script runs.
-      const script = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[name]!;
-      expect(script).toBe(`tsx ${service.command![3]}`);
+      expect(NPM_SCRIPTS[name]).toBe(`tsx ${service.command![2]}`);
     }
     // Every mounted source folder exists in the repository.
     for (const service of Object.values(merged.services)) {

@@ -75,7 +75,7 @@ function baseEnv(): Record<string, string> {
   return Object.fromEntries(INHERITED.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
 }
 
-/** One service running natively, in its own process group (so a stop reaches npm, tsx and node). */
+/** One service running natively, in its own process group (so nothing it spawned outlives a test). */
 export class NativeProcess {
   readonly output: string[] = [];
   readonly exited: Promise<number | null>;
@@ -129,7 +129,7 @@ export class NativeProcess {
     return out;
   }
 
-  /** Resident memory of the service's node process (the biggest of its group: npm and tsx are small). */
+  /** Resident memory of the service's node process (the biggest of its tree, should it fork). */
   rssBytes(): number {
     const pids = descendants(this.child.pid!);
     let best = 0;
@@ -137,16 +137,49 @@ export class NativeProcess {
     return best;
   }
 
-  /** `docker stop`: SIGTERM to the group, SIGKILL after the grace period. Resolves with the exit code. */
+  /**
+   * `docker stop` with compose's `init: true`: SIGTERM to the service's process only (tini does
+   * not signal the group), SIGKILL to everything after the grace period. Resolves with the exit code.
+   */
   async stop(graceMs = 10_000): Promise<number | null> {
     if (!this.running) return this.exitCode ?? null;
-    signalGroup(this.child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(this.child.pid!, 'SIGKILL'), graceMs);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
+    this.child.kill('SIGTERM');
+    return this.awaitExit(graceMs);
+  }
+
+  /** Ctrl-C in a terminal: SIGINT to the whole foreground group (npm and the node it runs). */
+  async interrupt(graceMs = 10_000): Promise<number | null> {
+    if (!this.running) return this.exitCode ?? null;
+    signalGroup(this.child.pid!, 'SIGINT');
+    return this.awaitExit(graceMs);
+  }
+
+  /** True when the grace period ran out and the group had to be killed. */
+  killed = false;
+
+  /**
+   * Waits for the process and everything it started (npm's child node outlives npm on a
+   * signal) to end; SIGKILL to the group once `graceMs` has passed. Resolves with the exit code.
+   */
+  private async awaitExit(graceMs: number): Promise<number | null> {
+    const deadline = Date.now() + graceMs;
+    const code = await Promise.race([this.exited, sleep(graceMs).then(() => undefined)]);
+    while (groupAlive(this.child.pid!) && Date.now() < deadline) await sleep(50);
+    if (code === undefined || groupAlive(this.child.pid!)) {
+      this.killed = true;
+      signalGroup(this.child.pid!, 'SIGKILL');
+      return this.exited;
     }
+    return code;
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

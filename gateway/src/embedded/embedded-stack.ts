@@ -1,0 +1,88 @@
+import { createLogger, type Logger, type PostImportHook } from '@cine/common';
+import { createKpiRefreshHook, type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
+import {
+  BullmqEtlQueue,
+  createEtlServices,
+  type EtlQueue,
+  type EtlWorker,
+  InProcessEtlQueue,
+  producerConnection,
+  startEtlWorker,
+} from '@cine/etl-worker';
+import { createEmbeddingHook, type RunningRecommender, startRecommender } from '@cine/recommender';
+import type { FastifyInstance } from 'fastify';
+import { buildGateway, HttpRecommenderClient, ImportTracker } from '../index';
+import { CachingEtlQueue } from './caching-etl-queue';
+import { CatalogueStateRepository } from './catalogue-state.repository';
+import type { EmbeddedConfig } from './config';
+import { DownloadCacheRepository } from './download-cache.repository';
+import { FirstImportService } from './first-import.service';
+
+export { CatalogueStateRepository, FirstImportService };
+
+/** Every service of the product in this process, sharing one database handle. */
+export interface EmbeddedStack {
+  handle: DbHandle;
+  queue: EtlQueue;
+  worker: EtlWorker | null;
+  recommender: RunningRecommender;
+  /** Ready, not listening: the boot server's socket hands requests to `gateway.routing`. */
+  gateway: FastifyInstance;
+  imports: ImportTracker;
+}
+
+export async function startEmbeddedStack(config: EmbeddedConfig): Promise<EmbeddedStack> {
+  const handle = await openDatabase({ databaseUrl: config.gateway.databaseUrl, dataDir: config.etl.pgliteDir, applicationName: 'cine-creuse' });
+  await migrateToLatest(handle.db);
+
+  // The recommender listens on the loopback only: the gateway is the one public door.
+  const recommender = await startRecommender({
+    handle,
+    log: createLogger('recommender', { level: config.recommender.logLevel }),
+    host: '127.0.0.1',
+    port: 0,
+    pollIntervalMs: config.recommender.pollIntervalMs,
+  });
+
+  const hooks: PostImportHook[] = [
+    createEmbeddingHook(handle),
+    createKpiRefreshHook(handle),
+    // In one process the new embeddings are served at once, not at the next poll.
+    { name: 'serve-new-embeddings', run: () => recommender.holder.refresh() },
+  ];
+  const etlLog = createLogger('etl-worker', { level: config.etl.logLevel });
+  const { processors } = createEtlServices(handle, { log: etlLog, http: config.etl.http, hooks });
+
+  let inner: EtlQueue;
+  let worker: EtlWorker | null = null;
+  if (config.etl.redisUrl) {
+    inner = new BullmqEtlQueue(producerConnection(config.etl.redisUrl), config.gateway.queue);
+    worker = startEtlWorker(processors, { redisUrl: config.etl.redisUrl, ...config.etl.jobs }, etlLog);
+  } else {
+    inner = new InProcessEtlQueue(processors, etlLog);
+  }
+  const queue = new CachingEtlQueue(inner, new DownloadCacheRepository(config.downloadDir, config.etl.http), etlLog);
+
+  const imports = new ImportTracker();
+  const gateway = await buildGateway({
+    config: { ...config.gateway, recommender: { ...config.gateway.recommender, url: recommender.url } },
+    handle,
+    queue,
+    recommender: new HttpRecommenderClient(recommender.url, config.gateway.recommender.timeoutMs),
+    log: createLogger('gateway', { level: config.gateway.logLevel }),
+    imports,
+  });
+  await gateway.ready();
+  return { handle, queue, worker, recommender, gateway, imports };
+}
+
+/** The reverse of the start: stop answering, then jobs, then close the database. */
+export async function stopEmbeddedStack(stack: EmbeddedStack, log: Logger): Promise<void> {
+  await stack.gateway.close();
+  await stack.recommender.close();
+  await stack.worker?.stop('shutdown');
+  // An in-process import in flight is abandoned: nothing is swapped, the next start imports again.
+  await Promise.race([stack.queue.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  await stack.handle.close();
+  log.info('stopped');
+}

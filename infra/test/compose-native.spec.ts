@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import IORedis from 'ioredis';
+import { COMPOSE_FILE, type ComposeFile, ENV_EXAMPLE, loadCompose, readEnvFile } from './compose-file';
+import { freePort, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck, statusOf, waitFor } from './native-stack';
+
+/**
+ * The strong compose check, without an engine: each compose service's own `command`, run here with
+ * the environment docker-compose.yml gives it (postgres, redis and recommender pointed at this
+ * machine), in compose's start order, waiting on the same conditions and healthchecks. Then a
+ * smoke test through the gateway: catalogue status, an import through the admin API carried out
+ * by the worker, the recommender's compose healthcheck turning healthy, and a recommendation whose
+ * request id reaches the recommender's logs. A wrong port, variable name or command fails here.
+ */
+
+const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN_KEY = `native-admin-${randomBytes(8).toString('hex')}`;
+
+jest.setTimeout(240_000);
+
+describe('docker-compose.yml, each service run natively with its compose environment', () => {
+  let db: TestDatabase;
+  let compose: ComposeFile;
+  let targets: NativeTargets;
+  const processes = new Map<string, NativeProcess>();
+
+  const env = (name: string) => nativeEnv(compose, name, targets);
+  const start = (name: string) => {
+    const service = compose.services[name]!;
+    const proc = NativeProcess.start(name, service.command!, env(name));
+    processes.set(name, proc);
+    return proc;
+  };
+  const gatewayUrl = () => `http://127.0.0.1:${targets.ports.gateway}`;
+  const recommenderUrl = () => `http://127.0.0.1:${targets.ports.recommender}`;
+
+  beforeAll(async () => {
+    compose = loadCompose([COMPOSE_FILE], {
+      ...readEnvFile(ENV_EXAMPLE),
+      POSTGRES_PASSWORD: 'unused-natively',
+      ADMIN_API_KEY: ADMIN_KEY,
+      GRAFANA_ADMIN_PASSWORD: 'unused-natively',
+      KPI_DB_PASSWORD: 'unused-natively',
+    });
+    db = await createTestDatabase({ migrate: false });
+    targets = {
+      databaseUrl: db.url!,
+      redisUrl: REDIS_URL,
+      ports: { gateway: await freePort(), recommender: await freePort() },
+      queuePrefix: `cine-native-${process.pid}-${randomBytes(4).toString('hex')}`,
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all([...processes.values()].map((p) => p.stop(5000)));
+    await db?.drop();
+    if (targets) {
+      const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+      try {
+        const keys = await redis.keys(`${targets.queuePrefix}:*`);
+        if (keys.length > 0) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    }
+  });
+
+  it('migrate runs to completion (exit 0), as the others wait for', async () => {
+    const migrate = start('migrate');
+    const code = await Promise.race([migrate.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 90_000))]);
+    expect({ code, output: code === 0 ? '' : migrate.tail() }).toEqual({ code: 0, output: '' });
+    const { rows } = await db.handle.db.selectFrom('title').select((eb) => eb.fn.countAll<number>().as('n')).execute().then((r) => ({ rows: r }));
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+
+  it('the worker and the recommender start; the gateway answers once the recommender has started', async () => {
+    const worker = start('etl-worker');
+    const recommender = start('recommender');
+    await waitFor('recommender /health/live', async () => (await statusOf(`${recommenderUrl()}/health/live`)) === 200, { timeoutMs: 90_000, process: recommender });
+    const gateway = start('gateway');
+    await waitFor('gateway /health/live', async () => (await statusOf(`${gatewayUrl()}/health/live`)) === 200, { timeoutMs: 90_000, process: gateway });
+    await waitFor('worker ready', async () => worker.output.join('').includes('etl worker ready'), { timeoutMs: 60_000, process: worker });
+    // Before any catalogue the recommender is honestly not ready, and its compose probe says so.
+    expect(await runHealthcheck(compose.services.recommender!, env('recommender'))).toBe(false);
+  });
+
+  it('smoke: the public catalogue status through the gateway, on an empty catalogue', async () => {
+    const response = await fetch(`${gatewayUrl()}/api/v1/catalogue/status`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ films: 0, ready: false });
+  });
+
+  it('an import through the admin API is carried out by the worker over the compose queue', async () => {
+    const denied = await fetch(`${gatewayUrl()}/api/v1/admin/etl-runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(denied.status).toBe(401);
+    const accepted = await fetch(`${gatewayUrl()}/api/v1/admin/etl-runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
+      body: JSON.stringify({
+        imdb: [resolve(SHARED_DATA, 'imdb/head-50k'), resolve(SHARED_DATA, 'imdb/famous-40')],
+        tmdb: [resolve(SHARED_DATA, 'tmdb/tmdb_full.csv')],
+        policy: { movieMinVotes: 0, seriesMinVotes: 0 },
+        reason: 'compose-native test',
+      }),
+    });
+    expect(accepted.status).toBe(202);
+    const { id } = (await accepted.json()) as { id: string };
+    let state = '';
+    await waitFor(
+      'import completed',
+      async () => {
+        const view = (await (await fetch(`${gatewayUrl()}/api/v1/admin/etl-runs/${id}`, { headers: { 'x-api-key': ADMIN_KEY } })).json()) as { state: string; error: string | null };
+        state = view.state;
+        if (state === 'failed') throw new Error(`import failed: ${view.error}`);
+        return state === 'completed';
+      },
+      { timeoutMs: 150_000, process: processes.get('etl-worker'), intervalMs: 1000 },
+    ).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (last state ${state})\nworker:\n${processes.get('etl-worker')!.tail()}`);
+    });
+    const status = (await (await fetch(`${gatewayUrl()}/api/v1/catalogue/status`)).json()) as { films: number; ready: boolean };
+    expect(status.films).toBeGreaterThan(40);
+    expect(status.ready).toBe(true);
+  });
+
+  it('after the import, the recommender and gateway compose healthchecks pass', async () => {
+    // The worker's post-import hook builds the embeddings; the recommender picks them up at its next poll.
+    await waitFor('recommender healthcheck', () => runHealthcheck(compose.services.recommender!, env('recommender')), {
+      timeoutMs: 90_000,
+      process: processes.get('recommender'),
+      intervalMs: 2000,
+    });
+    await waitFor('gateway healthcheck', () => runHealthcheck(compose.services.gateway!, env('gateway')), { timeoutMs: 30_000, process: processes.get('gateway'), intervalMs: 1000 });
+  });
+
+  it('smoke: a recommendation through the gateway, its request id carried to the recommender', async () => {
+    const requestId = `native-smoke-${randomBytes(4).toString('hex')}`;
+    const response = await fetch(`${gatewayUrl()}/api/v1/recommendations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({ liked: ['tt0068646', 'Amélie'], k: 5 }),
+    });
+    const body = (await response.json()) as { items: Array<{ tconst: string; reason: { fr: string } }>; resolved: { liked: Array<{ status: string }> } };
+    expect({ status: response.status, body: response.status === 200 ? null : body }).toEqual({ status: 200, body: null });
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(body.resolved.liked.map((e) => e.status)).toEqual(['resolved', 'resolved']);
+    expect(body.items).toHaveLength(5);
+    expect(body.items.map((i) => i.tconst)).not.toContain('tt0068646');
+    for (const item of body.items) expect(item.reason.fr.length).toBeGreaterThan(0);
+    // pino JSON logs in both services, the same request id in both.
+    await waitFor('request id in the recommender logs', async () => processes.get('recommender')!.jsonLogs().some((l) => l.requestId === requestId), { timeoutMs: 5000 });
+    expect(processes.get('gateway')!.jsonLogs().some((l) => l.requestId === requestId)).toBe(true);
+  });
+
+  it('every HTTP service exposes Prometheus metrics', async () => {
+    for (const [name, base] of [
+      ['gateway', gatewayUrl()],
+      ['recommender', recommenderUrl()],
+    ] as const) {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect({ name, has: text.includes(`http_request_duration_seconds_count{`) && text.includes(`service="${name}"`) }).toEqual({ name, has: true });
+    }
+  });
+
+  it('every service stops cleanly on SIGTERM (docker stop), exit code 0', async () => {
+    for (const name of ['gateway', 'recommender', 'etl-worker']) {
+      const proc = processes.get(name)!;
+      const code = await proc.stop(15_000);
+      expect({ name, code, output: code === 0 ? '' : proc.tail() }).toEqual({ name, code: 0, output: '' });
+    }
+  });
+});

@@ -1,0 +1,136 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, NativeProcess, statusOf, waitFor } from './native-stack';
+
+/**
+ * `npm start` as someone without Docker runs it: nothing but Node, no DATABASE_URL nor REDIS_URL,
+ * a fresh DATA_DIR. The port answers before any data, the first import runs from IMDB_SOURCE
+ * (sample folders here) with its progress visible on the console and through the page's status
+ * API, and a recommendation comes back through the page's API. A second start on the same data
+ * serves the catalogue at once, without importing again.
+ */
+
+const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
+
+interface Status {
+  films: number;
+  ready: boolean;
+  import: { state: string; progress: number | null; step: string | null };
+}
+
+jest.setTimeout(240_000);
+
+describe('npm start, the embedded default', () => {
+  let dataDir: string;
+  let port: number;
+  let app: NativeProcess | undefined;
+  const base = () => `http://127.0.0.1:${port}`;
+  const env = () => ({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    // Later folders win for a title present twice, as in `npm run etl -- --imdb a,b`.
+    IMDB_SOURCE: [resolve(SHARED_DATA, 'imdb/year-2022'), resolve(SHARED_DATA, 'imdb/famous-40')].join(','),
+    TMDB_SOURCE: resolve(SHARED_DATA, 'tmdb/tmdb_full.csv'),
+    RECOMMENDER_POLL_MS: '600000',
+  });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cine-embedded-'));
+    port = await freePort();
+  });
+
+  afterEach(async () => {
+    await app?.interrupt(15_000);
+  });
+
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers before any data, imports the catalogue on its own, then recommends', async () => {
+    const spawnedAt = Date.now();
+    app = NativeProcess.start('npm start', ['npm', 'start'], env());
+
+    // The port opens first; the page is there before the catalogue.
+    await waitFor('the page answers', async () => (await statusOf(`${base()}/`)) === 200, { timeoutMs: 60_000, process: app, intervalMs: 100 });
+    const pageMs = Date.now() - spawnedAt;
+    const statuses: Status[] = [];
+    await waitFor(
+      'catalogue status answers',
+      async () => {
+        const response = await fetch(`${base()}/api/v1/catalogue/status`);
+        if (response.status !== 200) return false;
+        statuses.push((await response.json()) as Status);
+        return true;
+      },
+      { timeoutMs: 60_000, process: app, intervalMs: 100 },
+    );
+    const apiMs = Date.now() - spawnedAt;
+    // The API is up before the catalogue is: the first status a page could read says "not ready yet".
+    expect(statuses[0]).toMatchObject({ films: 0, ready: false });
+    await waitFor(
+      'catalogue ready',
+      async () => {
+        const status = (await (await fetch(`${base()}/api/v1/catalogue/status`)).json()) as Status;
+        statuses.push(status);
+        if (status.import.state === 'failed') throw new Error(`import failed: ${status.import.step}\n${app!.tail()}`);
+        return status.ready;
+      },
+      { timeoutMs: 180_000, process: app, intervalMs: 200 },
+    );
+    // The page saw the import go by (queued or running) before the catalogue was ready.
+    expect(statuses.some((s) => !s.ready && (s.import.state === 'queued' || s.import.state === 'running'))).toBe(true);
+    const last = statuses.at(-1)!;
+    expect(last.films).toBeGreaterThan(40);
+    // Visible in the test output: the figures behind "the page answers within 10 s".
+    process.stdout.write(`npm start: page after ${pageMs} ms, API after ${apiMs} ms, ${last.films} films\n`);
+
+    // The console tells the same story, ending once the post-import work (embeddings, KPIs) is done.
+    await waitFor('console says the catalogue is ready', async () => /Catalogue ready: \d+ films and series/.test(app!.tail(400)), { timeoutMs: 60_000, process: app });
+    expect(app.tail(400)).toMatch(/The catalogue is empty: importing .*famous-40/);
+
+    // The embeddings follow the import: a recommendation through the page's API.
+    await waitFor('recommender ready', async () => (await statusOf(`${base()}/health/ready`)) === 200, { timeoutMs: 60_000, process: app });
+    const response = await fetch(`${base()}/api/v1/recommendations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ liked: ['Le Parrain', 'tt0211915'], k: 5 }),
+    });
+    const body = (await response.json()) as {
+      coldStart: boolean;
+      resolved: { liked: Array<{ status: string; tconst: string | null }> };
+      items: Array<{ tconst: string; reason: { fr: string } }>;
+    };
+    expect(response.status).toBe(200);
+    expect(body.resolved.liked.map((e) => e.tconst)).toEqual(['tt0068646', 'tt0211915']);
+    expect(body.coldStart).toBe(false);
+    expect(body.items).toHaveLength(5);
+    expect(body.items.map((i) => i.tconst)).not.toContain('tt0068646');
+    expect(body.items.every((i) => i.reason.fr.length > 0)).toBe(true);
+
+    // Everything lives in DATA_DIR.
+    expect(readdirSync(dataDir)).toContain('pglite');
+    // Ctrl-C stops it cleanly, within the grace period (no SIGKILL needed).
+    await app.interrupt(15_000);
+    expect(app.killed).toBe(false);
+    expect(app.tail()).toMatch(/Stopping \(SIGINT\)/);
+    expect(app.jsonLogs().some((l) => l.msg === 'stopped')).toBe(true);
+  });
+
+  it('a second start on the same DATA_DIR serves the catalogue without importing again', async () => {
+    app = NativeProcess.start('npm start', ['npm', 'start'], env());
+    await waitFor('catalogue status answers', async () => (await statusOf(`${base()}/api/v1/catalogue/status`)) === 200, { timeoutMs: 60_000, process: app, intervalMs: 100 });
+    const status = (await (await fetch(`${base()}/api/v1/catalogue/status`)).json()) as Status;
+    expect(status.ready).toBe(true);
+    expect(status.films).toBeGreaterThan(40);
+    await waitFor('recommender ready', async () => (await statusOf(`${base()}/health/ready`)) === 200, { timeoutMs: 60_000, process: app });
+    const response = await fetch(`${base()}/api/v1/recommendations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ liked: ['tt0068646'], k: 3 }),
+    });
+    expect(response.status).toBe(200);
+    expect(app.tail(400)).not.toMatch(/The catalogue is empty/);
+  });
+});
