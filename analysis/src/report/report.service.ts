@@ -209,7 +209,9 @@ const BUILDERS: Builder[] = [
         recent.length
           ? `Les plus présents des dernières décennies : ${list(recent.map((d) => `${decadeFr(d)} : ${list(leaders.filter((r) => r.decade === d).map((r) => `${r.name} (${int(r.films)} films)`))}`))}.`
           : 'Pas de crédits d’acteurs datés.',
-        `D’une décennie à l’autre les noms changent : ${int(new Set(leaders.map((r) => r.nconst)).size)} personnes différentes occupent la première place de ${int(leaders.length)} classements.`,
+        ...(leaders.length
+          ? [`D’une décennie à l’autre les noms changent : ${int(new Set(leaders.map((r) => r.nconst)).size)} personnes différentes occupent la première place de ${int(leaders.length)} classements.`]
+          : []),
       ],
     };
   },
@@ -221,7 +223,7 @@ const BUILDERS: Builder[] = [
     return {
       kpi: 'actors_cinema_vs_series',
       spec: barH(data.map((r) => ({ segment: label[r.segment] ?? r.segment, people: r.people })), { y: 'segment', x: 'people', yTitle: null, xTitle: 'Acteurs et actrices', sort: false }),
-      conclusion: [
+      conclusion: total === 0 ? ['Aucun crédit d’acteur ou d’actrice n’est chargé : importez title.principals pour cette comparaison.'] : [
         `Sur ${int(total)} acteurs et actrices, ${pct(seg('films_only'), total)} ne jouent qu’au cinéma, ${pct(seg('series_only'), total)} qu’en séries et ${pct(seg('both'), total)} dans les deux.`,
         seg('series_only') + seg('both') === 0
           ? 'Les crédits chargés ne couvrent aucune série : la comparaison attend un import complet des fichiers IMDb.'
@@ -266,7 +268,9 @@ const BUILDERS: Builder[] = [
         actors && actresses
           ? `À la sortie du film, les acteurs ont en moyenne ${dec(actors.mean)} ans et les actrices ${dec(actresses.mean)} ans : ${actresses.mean < actors.mean ? `les actrices sont plus jeunes de ${dec(actors.mean - actresses.mean)} ans` : `les actrices sont plus âgées de ${dec(actresses.mean - actors.mean)} ans`}.`
           : 'Trop peu d’années de naissance connues pour comparer.',
-        `L’âge n’est connu que pour ${pct(sum(all, 'with_age'), sum(all, 'appearances'))} des rôles (année de naissance renseignée dans name.basics).`,
+        ...(sum(all, 'appearances') > 0
+          ? [`L’âge n’est connu que pour ${pct(sum(all, 'with_age'), sum(all, 'appearances'))} des rôles (année de naissance renseignée dans name.basics).`]
+          : []),
       ],
     };
   },
