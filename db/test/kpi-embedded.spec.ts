@@ -16,6 +16,9 @@ describe('KPI migration on the embedded PGlite', () => {
                 VALUES ('tt0000001', 'movie', 'A', 'A', false, 1994, 100, '{Drama}', 8, 10)`.execute(t.handle.db);
       await refreshKpis(t.handle);
       expect(await new KpiRepository(t.handle).rows(findKpi('runtime_by_year')!)).toEqual([{ year: 1994, films: 1, mean_runtime: 100, median_runtime: 100 }]);
+      // The views are typed in Database, for code that wants Kysely's query builder.
+      const best = await t.handle.db.selectFrom('kpi.best_rated_films').select(['tconst', 'rank', 'genres']).execute();
+      expect(best).toEqual([{ tconst: 'tt0000001', rank: 1, genres: ['Drama'] }]);
     } finally {
       await t.drop();
     }
