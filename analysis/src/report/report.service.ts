@@ -227,7 +227,9 @@ const BUILDERS: Builder[] = [
         `Sur ${int(total)} acteurs et actrices, ${pct(seg('films_only'), total)} ne jouent qu’au cinéma, ${pct(seg('series_only'), total)} qu’en séries et ${pct(seg('both'), total)} dans les deux.`,
         seg('series_only') + seg('both') === 0
           ? 'Les crédits chargés ne couvrent aucune série : la comparaison attend un import complet des fichiers IMDb.'
-          : 'Passer du petit au grand écran reste l’exception : le public retrouvera rarement au cinéma les visages de ses séries.',
+          : seg('both') < 0.2 * total
+            ? 'Jouer des deux côtés reste l’exception : le public retrouvera rarement au cinéma les visages de ses séries.'
+            : 'Jouer des deux côtés est courant : le public retrouvera au cinéma des visages connus de ses séries.',
       ],
     };
   },
@@ -244,7 +246,7 @@ const BUILDERS: Builder[] = [
         { y: 'name', x: 'n', yTitle: null, xTitle: 'Titres', color: 'what', sort: false },
       ),
       conclusion: top
-        ? [`${top.name} est le plus présent des deux côtés : ${int(top.films)} films et ${int(top.series)} séries.`, `${int(data.length)} personnes sont listées.`]
+        ? [`En tête des deux côtés : ${top.name}, avec ${int(top.films)} films et ${int(top.series)} séries.`, `${int(data.length)} personnes sont listées.`]
         : ['Aucune personne n’est créditée à la fois dans un film et dans une série de ce catalogue.'],
     };
   },
