@@ -39,6 +39,15 @@ describe('Grafana provisioning', () => {
     expect(providers[0]).toMatchObject({ type: 'file', allowUiUpdates: false, options: { path: '/var/lib/grafana/dashboards' } });
   });
 
+  it('is written for the Grafana pinned in compose (11.6: dashboard schema 41)', () => {
+    const compose = parseYaml(readFileSync(resolve(DASHBOARD_DIR, '..', '..', '..', 'docker-compose.yml'), 'utf8')) as { services: Record<string, { image?: string }> };
+    expect(compose.services.grafana?.image).toBe('grafana/grafana:11.6.0');
+    for (const { file, dashboard } of loadDashboards()) {
+      expect([file, dashboard.schemaVersion]).toEqual([file, 41]);
+      for (const panel of dashboard.panels) expect([file, panel.title, panel.pluginVersion]).toEqual([file, panel.title, '11.6.0']);
+    }
+  });
+
   it('has the owner’s four dashboards, every panel on the provisioned data source, unique uids and panel ids', () => {
     const dashboards = loadDashboards();
     expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['cine-catalogue', 'cine-money', 'cine-people', 'cine-ratings']);

@@ -20,6 +20,7 @@ interface GrafanaTarget {
 interface GrafanaPanel {
   id: number;
   type: string;
+  pluginVersion?: string;
   title: string;
   datasource?: { type?: string; uid?: string };
   targets?: GrafanaTarget[];
@@ -39,6 +40,7 @@ interface GrafanaVariable {
 
 export interface GrafanaDashboard {
   uid: string;
+  schemaVersion: number;
   title: string;
   time: { from: string; to: string };
   templating: { list: GrafanaVariable[] };
