@@ -26,7 +26,8 @@ figure svg { max-width: 100%; min-width: 540px; height: auto; }
 .conclusion p { margin: 6px 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; margin: 12px 0; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-td.rules { min-width: 15em; }
+td.rules { min-width: 13em; }
+.scroll { overflow-x: auto; }
 td small { color: var(--muted); word-break: break-all; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 ul.reco li { margin: 10px 0; }
@@ -45,8 +46,8 @@ function ledgerTable(title: string, steps: LedgerStep[]): string {
     })
     .join('\n');
   return `<h3>${esc(title)}</h3>
-<table><thead><tr><th>Fichier</th><th class="n">Lignes lues</th><th>Écartées, par règle</th><th class="n">Rejetées (mal formées)</th><th class="n">Gardées</th></tr></thead>
-<tbody>${rows}</tbody></table>`;
+<div class="scroll"><table><thead><tr><th>Fichier</th><th class="n">Lignes lues</th><th>Écartées, par règle</th><th class="n">Rejetées (mal formées)</th><th class="n">Gardées</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
 }
 
 export function renderReportHtml(model: ReportModel): string {
