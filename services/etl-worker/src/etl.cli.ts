@@ -6,6 +6,7 @@ import { migrateToLatest, openDatabase } from '@cine/db';
 import { formatCount, ProgressPrinter } from './cli/progress';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
+import { productionPostImportHooks } from './jobs/post-import.hooks';
 import { DEFAULT_POLICY, RULE_REASONS } from './imdb/filter-policy';
 import { ImportInterruptedError } from './catalogue/import-run';
 import { BullmqEtlQueue, producerConnection } from './jobs/etl-queue.repository';
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, applicationName: 'etl-cli' });
   try {
     await migrateToLatest(handle.db);
-    const services = createEtlServices(handle, { log, http: config.http });
+    const services = createEtlServices(handle, { log, http: config.http, hooks: productionPostImportHooks(handle) });
     const onProgress = (p: Parameters<typeof printer.update>[0]) => printer.update(p);
     const report: Record<string, unknown> = {};
     if (request.imdb) {

@@ -6,3 +6,4 @@ export * from './jobs/etl-queue.repository';
 export * from './jobs/etl.worker';
 export * from './jobs/in-process.queue';
 export * from './jobs/post-import.service';
+export * from './jobs/post-import.hooks';

@@ -3,6 +3,7 @@ import { openDatabase } from '@cine/db';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
 import { startEtlWorker } from './jobs/etl.worker';
+import { productionPostImportHooks } from './jobs/post-import.hooks';
 
 /** The ETL worker process (compose's `etl-worker`): takes import jobs from BullMQ. */
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   if (!config.redisUrl) throw new ConfigError(['REDIS_URL is required by the worker (the embedded default runs jobs in-process: npm start)']);
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required by the worker']);
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, applicationName: 'etl-worker' });
-  const { processors } = createEtlServices(handle, { log, http: config.http });
+  const { processors } = createEtlServices(handle, { log, http: config.http, hooks: productionPostImportHooks(handle) });
   const etlWorker = startEtlWorker(processors, { redisUrl: config.redisUrl, ...config.jobs }, log);
   await etlWorker.worker.waitUntilReady();
   log.info('etl worker ready');
