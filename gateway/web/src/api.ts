@@ -1,0 +1,75 @@
+import type {
+  ApiError,
+  CatalogueStatus,
+  FilmDetail,
+  KpiData,
+  RecommendationsRequest,
+  RecommendationsResponse,
+  SearchResponse,
+} from '../../../common/src/contracts/api.contract';
+
+export type { CatalogueStatus, FilmDetail, KpiData, Recommendation, RecommendationsResponse, SearchHit } from '../../../common/src/contracts/api.contract';
+
+/** An answer that is not a success: the status tells "unavailable" (5xx, network) from "bad input". */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+  get unavailable(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+/**
+ * The public REST API, from the page (same origin, base '') or from the widget on the cinema's
+ * own site (base = the gateway's origin, through CORS).
+ */
+export class Api {
+  constructor(private readonly base: string) {}
+
+  search(q: string, limit: number, signal?: AbortSignal): Promise<SearchResponse> {
+    return this.get(`/api/v1/films/search?q=${encodeURIComponent(q)}&limit=${limit}`, signal);
+  }
+
+  film(tconst: string, signal?: AbortSignal): Promise<FilmDetail> {
+    return this.get(`/api/v1/films/${encodeURIComponent(tconst)}`, signal);
+  }
+
+  recommend(body: RecommendationsRequest, signal?: AbortSignal): Promise<RecommendationsResponse> {
+    return this.send('/api/v1/recommendations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  }
+
+  kpi(name: string, signal?: AbortSignal): Promise<KpiData> {
+    return this.get(`/api/v1/kpis/${encodeURIComponent(name)}`, signal);
+  }
+
+  catalogueStatus(signal?: AbortSignal): Promise<CatalogueStatus> {
+    return this.get('/api/v1/catalogue/status', signal);
+  }
+
+  private get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.send(path, { signal });
+  }
+
+  private async send<T>(path: string, init: RequestInit): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { ...init, headers: { accept: 'application/json', ...init.headers } });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiFailure(0, 'network error');
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as ApiError | null;
+      throw new ApiFailure(res.status, body?.message ?? res.statusText);
+    }
+    return (await res.json()) as T;
+  }
+}
+
+export function isAbort(err: unknown): boolean {
+  return (err as Error | null)?.name === 'AbortError';
+}

@@ -1,0 +1,52 @@
+import type { Recommendation } from '../api';
+import { formatDecimal, type Lang, type Strings } from '../i18n';
+import { Poster } from './Poster';
+
+/** One suggestion: poster, title, the facts that decide an evening, and why it was chosen. */
+export function FilmCard(props: {
+  film: Recommendation;
+  lang: Lang;
+  t: Strings;
+  headingLevel: 'h3' | 'h4';
+  onDetails?: (film: Recommendation) => void;
+  onNotForMe?: (film: Recommendation) => void;
+  onLike?: (film: Recommendation) => void;
+}) {
+  const { film, lang, t } = props;
+  const H = props.headingLevel;
+  const facts = [
+    film.year !== null ? String(film.year) : null,
+    film.runtimeMinutes !== null ? t.hoursLabel(film.runtimeMinutes) : null,
+    film.rating !== null ? `★ ${formatDecimal(film.rating, lang)}` : null,
+  ].filter((f): f is string => f !== null);
+  const reason = film.reason[lang];
+  return (
+    <li class="card" data-tconst={film.tconst}>
+      <div class="card__poster">
+        <Poster poster={film.poster} title={film.title} year={film.year} tconst={film.tconst} size="card" />
+      </div>
+      <div class="card__body">
+        <H class="card__title">{film.title}</H>
+        {facts.length > 0 && <p class="card__facts">{facts.join(' · ')}</p>}
+        {reason && <p class="card__reason">{reason}</p>}
+        <div class="card__actions">
+          {props.onDetails && (
+            <button type="button" class="btn btn--primary" aria-label={t.detailsOf(film.title)} onClick={() => props.onDetails!(film)}>
+              {t.seeDetails}
+            </button>
+          )}
+          {props.onLike && (
+            <button type="button" class="btn btn--quiet" aria-label={t.likeTooOf(film.title)} onClick={() => props.onLike!(film)}>
+              {t.likeToo}
+            </button>
+          )}
+          {props.onNotForMe && (
+            <button type="button" class="btn btn--quiet" aria-label={t.notForMeOf(film.title)} onClick={() => props.onNotForMe!(film)}>
+              {t.notForMe}
+            </button>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,93 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Api } from './api';
+import { CatalogueBanner, useCatalogueStatus } from './components/CatalogueBanner';
+import { Footer } from './components/Footer';
+import { STRINGS } from './i18n';
+import { KpiPage } from './pages/KpiPage';
+import { RecommendPage } from './pages/RecommendPage';
+import { LANGS, SIZES, usePersisted } from './prefs';
+import './styles/base.css';
+import './styles/components.css';
+import './styles/page.css';
+
+const api = new Api('');
+const ROUTES = { reco: '/', kpi: '/chiffres' } as const;
+type Route = keyof typeof ROUTES;
+
+const routeOf = (path: string): Route => (path.replace(/\/+$/, '') === ROUTES.kpi ? 'kpi' : 'reco');
+
+function App() {
+  const [lang, setLang] = usePersisted('cine-lang', LANGS, 'fr');
+  const [size, setSize] = usePersisted('cine-text-size', SIZES, 'normal');
+  const [route, setRoute] = useState<Route>(routeOf(location.pathname));
+  const status = useCatalogueStatus(api);
+  const t = STRINGS[lang];
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.documentElement.dataset.textSize = size;
+    document.title = route === 'kpi' ? `${t.kpiHeading} — Ciné Creuse` : `Ciné Creuse — ${t.brandTagline}`;
+  }, [lang, size, route]);
+
+  useEffect(() => {
+    const onPop = () => setRoute(routeOf(location.pathname));
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+
+  const go = (e: MouseEvent, to: Route) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    if (to === route) return;
+    history.pushState(null, '', ROUTES[to]);
+    setRoute(to);
+    // A new page for a screen reader: start reading from its main content.
+    requestAnimationFrame(() => document.getElementById('main')?.focus());
+  };
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t.skip}
+      </a>
+      <header class="top">
+        <div class="top__inner">
+          <a class="brand" href="/" onClick={(e) => go(e as unknown as MouseEvent, 'reco')}>
+            <svg class="brand__logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+              <rect x="3" y="7" width="26" height="18" rx="3" fill="currentColor" />
+              <path d="M13 11.5v9l8-4.5z" fill="#6e1423" />
+            </svg>
+            <span class="brand__name">Ciné Creuse</span>
+          </a>
+          <div class="top__tools">
+            <button type="button" class="tool" lang={lang === 'fr' ? 'en' : 'fr'} aria-label={t.langSwitchLabel} onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}>
+              {t.langSwitch}
+            </button>
+            <label class="tool tool--switch">
+              <input type="checkbox" role="switch" checked={size === 'large'} onChange={(e) => setSize((e.currentTarget as HTMLInputElement).checked ? 'large' : 'normal')} />
+              <span class="switch__track" aria-hidden="true" />
+              <span>{t.largerText}</span>
+            </label>
+          </div>
+        </div>
+        <p class="top__tagline">{t.brandTagline}</p>
+        <nav class="nav" aria-label="Ciné Creuse">
+          <a href={ROUTES.reco} class="nav__link" aria-current={route === 'reco' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'reco')}>
+            {t.navReco}
+          </a>
+          <a href={ROUTES.kpi} class="nav__link" aria-current={route === 'kpi' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'kpi')}>
+            {t.navKpi}
+          </a>
+        </nav>
+      </header>
+      <main id="main" class="main" tabIndex={-1}>
+        <CatalogueBanner status={status} t={t} />
+        {route === 'kpi' ? <KpiPage api={api} lang={lang} t={t} /> : <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} />}
+      </main>
+      <Footer lang={lang} t={t} />
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,107 @@
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import { Api } from './api';
+import { type Chosen, Chips } from './components/Chips';
+import { FilmCard } from './components/FilmCard';
+import { SearchBox } from './components/SearchBox';
+import { type Lang, STRINGS } from './i18n';
+import { useRecommendations } from './recommendations';
+import shared from './styles/components.css?inline';
+import own from './styles/widget.css?inline';
+
+/**
+ * The embeddable widget: `<script src="https://gateway/widget.js" defer></script>` puts a search
+ * and suggestions box where the script stands (or fills any `<cine-creuse-reco>` on the page).
+ * Everything lives in a shadow root, so the host's styles and ours never meet; the API is the
+ * gateway's, through CORS (the host's origin must be in the gateway's CORS_ORIGINS).
+ */
+const TAG = 'cine-creuse-reco';
+
+function Widget({ api, lang, site }: { api: Api; lang: Lang; site: string }) {
+  const t = STRINGS[lang];
+  const [liked, setLiked] = useState<Chosen[]>([]);
+  const [state, retry] = useRecommendations(
+    api,
+    liked.map((c) => c.tconst),
+    [],
+    null,
+    6,
+  );
+  const items = state.kind === 'done' ? state.data.items : state.kind === 'loading' && state.previous ? state.previous.items : [];
+  return (
+    <section class="widget" lang={lang} aria-labelledby="ccw-title">
+      <h2 id="ccw-title" class="widget__title">
+        {t.widgetTitle}
+      </h2>
+      <SearchBox
+        id="ccw-liked"
+        api={api}
+        t={t}
+        label={t.searchLabel}
+        placeholder={t.searchPlaceholder}
+        exclude={liked.map((c) => c.tconst)}
+        onPick={(h) => setLiked((l) => (l.some((c) => c.tconst === h.tconst) ? l : [...l, { tconst: h.tconst, title: h.title, year: h.year }]))}
+      />
+      <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="ccw-liked-input" />
+      <div aria-live="polite" aria-busy={state.kind === 'loading'}>
+        {state.kind === 'loading' && items.length === 0 && (
+          <div class="state">
+            <span class="spinner" aria-hidden="true" />
+            <p class="state__title">{t.loading}</p>
+          </div>
+        )}
+        {state.kind === 'error' && (
+          <div class="state state--error" role="alert">
+            <p class="state__title">{t.errorTitle}</p>
+            <p>{t.errorText}</p>
+            <button type="button" class="btn btn--primary" onClick={retry}>
+              {t.retry}
+            </button>
+          </div>
+        )}
+        {items.length > 0 && state.kind !== 'error' && (
+          <ul class={`cards${state.kind === 'loading' ? ' is-stale' : ''}`} aria-label={t.resultsHeading}>
+            {items.map((film) => (
+              <FilmCard key={film.tconst} film={film} lang={lang} t={t} headingLevel="h3" />
+            ))}
+          </ul>
+        )}
+      </div>
+      <p class="widget__more">
+        <a href={site} target="_blank" rel="noopener">
+          {t.widgetMore}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+class CineCreuseReco extends HTMLElement {
+  connectedCallback(): void {
+    if (this.shadowRoot) return;
+    const root = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = `${shared}\n${own}`;
+    root.appendChild(style);
+    const mount = document.createElement('div');
+    root.appendChild(mount);
+    const apiBase = (this.getAttribute('api') ?? DEFAULT_API).replace(/\/+$/, '');
+    const lang: Lang = (this.getAttribute('lang') ?? document.documentElement.lang ?? 'fr').toLowerCase().startsWith('en') ? 'en' : 'fr';
+    render(<Widget api={new Api(apiBase)} lang={lang} site={`${apiBase}/`} />, mount);
+  }
+
+  disconnectedCallback(): void {
+    if (this.shadowRoot) render(null, this.shadowRoot.lastElementChild as HTMLElement);
+  }
+}
+
+// The gateway that served this script is the default API: the snippet needs no configuration.
+const script = document.currentScript as HTMLScriptElement | null;
+const DEFAULT_API = script?.dataset.api ?? (script?.src ? new URL(script.src).origin : location.origin);
+
+if (!customElements.get(TAG)) customElements.define(TAG, CineCreuseReco);
+if (script && !document.querySelector(TAG)) {
+  const el = document.createElement(TAG);
+  if (script.dataset.lang) el.setAttribute('lang', script.dataset.lang);
+  script.after(el);
+}
