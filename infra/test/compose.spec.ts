@@ -67,6 +67,7 @@ function schemaErrors(doc: unknown): string[] {
 
 const NPM_SCRIPTS = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const OWN_SERVICES = ['migrate', 'etl-worker', 'recommender', 'gateway'] as const;
+const ONE_SHOT_ENTRIES: Record<string, string> = { 'first-import': 'gateway/src/embedded/first-import.cli.ts' };
 // The ETL worker serves no HTTP (it only consumes BullMQ jobs): nothing waits on its health.
 const PROBED = ['postgres', 'redis', 'recommender', 'gateway', 'grafana'] as const;
 
@@ -86,7 +87,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the whole stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['etl-worker', 'gateway', 'grafana', 'kpi-reader-login', 'migrate', 'postgres', 'recommender', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['etl-worker', 'first-import', 'gateway', 'grafana', 'kpi-reader-login', 'migrate', 'postgres', 'recommender', 'redis']);
   });
 
   it('refuses to start without the secrets, naming the missing one; .env.example has none filled in', () => {
@@ -103,18 +104,20 @@ describe('docker-compose.yml', () => {
       for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
         expect({ name, target, exists: target in compose.services }).toEqual({ name, target, exists: true });
         const oneShot = target === 'migrate' || target === 'kpi-reader-login';
-        const expected = oneShot ? 'service_completed_successfully' : target === 'recommender' ? 'service_started' : 'service_healthy';
+        // Started, not healthy: services that serve no HTTP (the worker) or may wait for data (the recommender).
+        const expected = oneShot ? 'service_completed_successfully' : target === 'recommender' || target === 'etl-worker' ? 'service_started' : 'service_healthy';
         expect({ name, target, condition }).toEqual({ name, target, condition: expected });
         // A healthy condition on a service without a healthcheck would wait forever.
         if (condition === 'service_healthy') expect({ target, healthcheck: !!compose.services[target]!.healthcheck }).toEqual({ target, healthcheck: true });
       }
     }
-    for (const name of ['etl-worker', 'recommender', 'gateway', 'kpi-reader-login']) {
+    for (const name of ['etl-worker', 'first-import', 'recommender', 'gateway', 'kpi-reader-login']) {
       expect(compose.services[name]!.depends_on?.migrate?.condition).toBe('service_completed_successfully');
     }
     expect(compose.services.grafana!.depends_on?.['kpi-reader-login']?.condition).toBe('service_completed_successfully');
     expect(compose.services.migrate!.restart).toBe('no');
     expect(compose.services['kpi-reader-login']!.restart).toBe('no');
+    expect(compose.services['first-import']!.restart).toBe('no');
   });
 
   it('pins every third-party image to a version, never latest', () => {
@@ -141,6 +144,10 @@ describe('docker-compose.yml', () => {
       expect(command.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
       expect({ name, script: NPM_SCRIPTS[scriptOf[name]!] }).toEqual({ name, script: `tsx ${command[3]}` });
       expect(existsSync(resolve(REPO_ROOT, command[3]!))).toBe(true);
+    }
+    for (const [name, entry] of Object.entries(ONE_SHOT_ENTRIES)) {
+      expect(compose.services[name]!.command).toEqual(['node', '--import', 'tsx', entry]);
+      expect(existsSync(resolve(REPO_ROOT, entry))).toBe(true);
     }
   });
 

@@ -69,6 +69,10 @@ describe('npm start, the embedded default', () => {
     const apiMs = Date.now() - spawnedAt;
     // The API is up before the catalogue is: the first status a page could read says "not ready yet".
     expect(statuses[0]).toMatchObject({ films: 0, ready: false });
+    // And the starting page has handed over to the customer page.
+    const page = await (await fetch(`${base()}/`)).text();
+    expect(page).toMatch(/<html/i);
+    expect(page).not.toMatch(/démarre/);
     await waitFor(
       'catalogue ready',
       async () => {

@@ -1,6 +1,7 @@
 import type { Env } from '@cine/common';
 import { loadEtlConfig } from '@cine/etl-worker';
 import { loadGatewayConfig } from '../../gateway/src/config';
+import { loadFirstImportConfig } from '../../gateway/src/embedded/config';
 import { loadRecommenderConfig } from '../../services/recommender/src/config';
 
 /**
@@ -12,4 +13,5 @@ export const SERVICE_CONFIGS: Record<string, (env: Env) => unknown> = {
   'etl-worker': loadEtlConfig,
   recommender: loadRecommenderConfig,
   gateway: loadGatewayConfig,
+  'first-import': loadFirstImportConfig,
 };

@@ -1,4 +1,4 @@
-import type { Env } from '@cine/common';
+import { ConfigError, type Env } from '@cine/common';
 // The config files alone, not the packages' entries: the port must open before the heavy modules load.
 import { loadEtlConfig } from '@cine/etl-worker/src/config';
 import { loadRecommenderConfig } from '@cine/recommender/src/config';
@@ -21,6 +21,26 @@ export function loadEmbeddedConfig(source: Env = process.env) {
     imdbSources: splitList(etl.imdbSource),
     tmdbSources: etl.tmdbSource ? splitList(etl.tmdbSource) : [],
     downloadDir: `${etl.dataDir.replace(/\/+$/, '')}/downloads`,
+  };
+}
+
+/**
+ * Compose's one-shot `first-import`: the worker's variables (it enqueues for the worker), with
+ * DATABASE_URL and REDIS_URL required since compose always has both.
+ */
+export function loadFirstImportConfig(source: Env = process.env) {
+  const etl = loadEtlConfig(source);
+  const problems = [
+    ...(etl.databaseUrl ? [] : ['DATABASE_URL is required by the first import (npm start runs it by itself)']),
+    ...(etl.redisUrl ? [] : ['REDIS_URL is required by the first import (npm start runs it by itself)']),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    etl,
+    databaseUrl: etl.databaseUrl!,
+    redisUrl: etl.redisUrl!,
+    imdbSources: splitList(etl.imdbSource),
+    tmdbSources: etl.tmdbSource ? splitList(etl.tmdbSource) : [],
   };
 }
 

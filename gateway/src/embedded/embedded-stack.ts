@@ -1,5 +1,5 @@
 import { createLogger, type Logger, type PostImportHook } from '@cine/common';
-import { createKpiRefreshHook, type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
+import { type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
 import {
   BullmqEtlQueue,
   createEtlServices,
@@ -7,16 +7,18 @@ import {
   type EtlWorker,
   InProcessEtlQueue,
   producerConnection,
+  productionPostImportHooks,
   startEtlWorker,
 } from '@cine/etl-worker';
-import { createEmbeddingHook, type RunningRecommender, startRecommender } from '@cine/recommender';
+import { type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { FastifyInstance } from 'fastify';
-import { buildGateway, HttpRecommenderClient, ImportTracker } from '../index';
+import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker } from '../index';
 import { CachingEtlQueue } from './caching-etl-queue';
 import { CatalogueStateRepository } from './catalogue-state.repository';
 import type { EmbeddedConfig } from './config';
 import { DownloadCacheRepository } from './download-cache.repository';
 import { FirstImportService } from './first-import.service';
+import { WebBuildRepository } from './web-build.repository';
 
 export { CatalogueStateRepository, FirstImportService };
 
@@ -31,7 +33,10 @@ export interface EmbeddedStack {
   imports: ImportTracker;
 }
 
-export async function startEmbeddedStack(config: EmbeddedConfig): Promise<EmbeddedStack> {
+export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: string) => void): Promise<EmbeddedStack> {
+  // A fresh clone has no built page yet: build it beside the database start, not before it.
+  const web = new WebBuildRepository(DEFAULT_WEB_ROOT);
+  const webBuilt = web.isBuilt() ? Promise.resolve(null) : (say('Building the customer page (first start)…'), web.build());
   const handle = await openDatabase({ databaseUrl: config.gateway.databaseUrl, dataDir: config.etl.pgliteDir, applicationName: 'cine-creuse' });
   await migrateToLatest(handle.db);
 
@@ -45,8 +50,7 @@ export async function startEmbeddedStack(config: EmbeddedConfig): Promise<Embedd
   });
 
   const hooks: PostImportHook[] = [
-    createEmbeddingHook(handle),
-    createKpiRefreshHook(handle),
+    ...productionPostImportHooks(handle),
     // In one process the new embeddings are served at once, not at the next poll.
     { name: 'serve-new-embeddings', run: () => recommender.holder.refresh() },
   ];
@@ -63,6 +67,8 @@ export async function startEmbeddedStack(config: EmbeddedConfig): Promise<Embedd
   }
   const queue = new CachingEtlQueue(inner, new DownloadCacheRepository(config.downloadDir, config.etl.http), etlLog);
 
+  const webError = await webBuilt;
+  if (webError) say(`The customer page could not be built (${webError}); the API works, the page says so.`);
   const imports = new ImportTracker();
   const gateway = await buildGateway({
     config: { ...config.gateway, recommender: { ...config.gateway.recommender, url: recommender.url } },

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // Loaded once the port is open: the services' modules (onnxruntime, PGlite, fastify plugins)
   // take seconds. A dynamic import needs the '.js' spelling under node16 resolution; tsx maps it to the .ts file.
   const { startEmbeddedStack, stopEmbeddedStack, FirstImportService, CatalogueStateRepository } = await import('./embedded-stack.js');
-  const stack = await startEmbeddedStack(config);
+  const stack = await startEmbeddedStack(config, (line) => progress.say(line));
   boot.handOver((req, res) => stack.gateway.routing(req, res));
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   progress.say(`Ciné Creuse is up in ${seconds} s: http://localhost:${boot.port}  (API documentation: /docs)`);
