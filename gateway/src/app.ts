@@ -71,7 +71,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
       if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
-      if (error.statusCode >= 500) request.log.warn({ err: error }, 'dependency unavailable');
+      if (error.statusCode >= 500) request.log.warn({ reason: error.message }, 'dependency unavailable');
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: reasonPhrase(error.statusCode), message: error.message });
     }
     if ('validation' in error && error.validation) {

@@ -1,6 +1,7 @@
 import { createLogger } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
-import { BullmqEtlQueue, createEtlServices, type EtlQueue, InProcessEtlQueue, producerConnection } from '@cine/etl-worker';
+import { createEtlServices, type EtlQueue, InProcessEtlQueue } from '@cine/etl-worker';
+import { openBullmqQueue } from './admin/bullmq-queue.repository';
 import { buildGateway } from './app';
 import { loadGatewayConfig } from './config';
 import { HttpRecommenderClient } from './recommendations/recommender.repository';
@@ -17,10 +18,7 @@ async function main(): Promise<void> {
   await migrateToLatest(handle.db);
   let queue: EtlQueue;
   if (config.redisUrl) {
-    const connection = producerConnection(config.redisUrl);
-    // ioredis reconnects by itself; an error event without a listener would only add noise.
-    connection.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-    queue = new BullmqEtlQueue(connection, config.queue);
+    queue = openBullmqQueue(config.redisUrl, config.queue, log);
   } else {
     // Without Redis, an admin import runs in this process (the embedded default's way).
     const { processors } = createEtlServices(handle, { log, http: { attempts: 4, retryDelayMs: 1000, connectTimeoutMs: 30_000 } });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Env } from '@cine/common';
 import type { DbHandle } from '@cine/db';
-import { BullmqEtlQueue, type EtlQueue, InProcessEtlQueue, producerConnection } from '@cine/etl-worker';
+import { type EtlQueue, InProcessEtlQueue } from '@cine/etl-worker';
 import type { FastifyInstance } from 'fastify';
+import { openBullmqQueue } from '../src/admin/bullmq-queue.repository';
 import { ImportTracker } from '../src/admin/import-tracker';
 import { buildGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
@@ -48,9 +49,7 @@ export async function startGateway(opts: {
   let prefix: string | null = null;
   if (opts.redis) {
     prefix = opts.redis.prefix ?? `gwtest-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const connection = producerConnection(opts.redis.url);
-    connection.on('error', () => {});
-    queue = new BullmqEtlQueue(connection, { attempts: 1, backoffMs: 10, prefix });
+    queue = openBullmqQueue(opts.redis.url, { attempts: 1, backoffMs: 10, prefix }, silentLog);
   } else {
     queue = new InProcessEtlQueue(etlFor(opts.handle).processors, silentLog);
   }

@@ -36,7 +36,9 @@ export class HttpRecommenderClient implements RecommenderClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      // Duck-typed: the DOMException fetch rejects with need not come from this realm's Error.
+      const name = (err as { name?: unknown } | null)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw unavailable(
         timedOut ? `the recommender did not answer within ${this.timeoutMs} ms` : 'the recommender is unreachable',
         RETRY_AFTER_SECONDS,

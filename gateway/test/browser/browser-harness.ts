@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DbHandle } from '@cine/db';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildEmbeddings, type RunningRecommender, startRecommender } from '../../../services/recommender/src';
+import { importSampleCatalogue } from '../../../services/etl-worker/test/sample-catalogue';
+import { type RunningGateway, silentLog, startGateway } from '../gateway-harness';
+
+export const WEB_ROOT = resolve(__dirname, '../../web');
+export const WEB_DIST = join(WEB_ROOT, 'dist');
+
+/** Debian's Chromium with the flags measured in stack-notes.md. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(path) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `npm test` builds the page first (pretest); a spec run on its own builds it when dist is
+ * missing or older than the sources. A directory lock keeps two spec files from building at once.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  const lock = join(tmpdir(), 'cine-web-build.lock');
+  const stale = () => {
+    try {
+      return statSync(join(WEB_DIST, 'widget.js')).mtimeMs < Math.max(newestMtime(join(WEB_ROOT, 'src')), statSync(join(WEB_ROOT, 'index.html')).mtimeMs);
+    } catch {
+      return true;
+    }
+  };
+  if (!stale()) return;
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than two minutes belongs to a build that died.
+      if (waited > 120_000 || Date.now() - statSync(lock).mtimeMs > 120_000) rmdirSync(lock);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (stale()) execFileSync(process.execPath, [join(WEB_ROOT, 'build.mjs')], { stdio: 'pipe' });
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+/** One folder per test run for every spec's screenshots, printed so a person can look at them. */
+export function screenshotDir(spec: string): string {
+  const run = process.env.CINE_SCREENSHOT_RUN ?? `${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '')}-${process.ppid}`;
+  const dir = join(tmpdir(), `cine-screenshots-${run}`, spec);
+  mkdirSync(dir, { recursive: true });
+  // eslint-disable-next-line no-console
+  console.log(`screenshots of ${spec}: ${dir}`);
+  return dir;
+}
+
+/**
+ * TMDB is outside the system: "offline" makes every poster fail as on an install without
+ * internet (the placeholders must show); "posters" answers each with a drawn stand-in poster.
+ */
+export async function routeTmdb(page: Page, mode: 'offline' | 'posters'): Promise<void> {
+  await page.route('https://image.tmdb.org/**', async (route) => {
+    if (mode === 'offline') return route.abort('internetdisconnected');
+    const path = new URL(route.request().url()).pathname;
+    let hue = 0;
+    for (const ch of path) hue = (hue * 31 + ch.charCodeAt(0)) % 360;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 300"><rect width="200" height="300" fill="hsl(${hue} 50% 35%)"/><circle cx="100" cy="120" r="50" fill="hsl(${(hue + 40) % 360} 70% 70%)"/><rect x="20" y="220" width="160" height="14" fill="#fff" opacity=".8"/></svg>`;
+    return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: svg });
+  });
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * axe-core in the page (WCAG 2.0/2.1 A and AA rules); the serious and critical violations. Its
+ * source is evaluated rather than added as a script tag: the gateway's CSP (script-src 'self')
+ * rightly refuses inline scripts, and the page is tested under its real CSP.
+ */
+export async function axeScan(page: Page): Promise<AxeViolation[]> {
+  if ((await page.evaluate('typeof window.axe')) !== 'object') await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })))`)) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export interface Stack {
+  db: TestDatabase;
+  handle: DbHandle;
+  gateway: RunningGateway;
+  recommender: RunningRecommender;
+  recommenderPort: number;
+  /** Imports the real samples and builds the embeddings the recommender serves. */
+  loadCatalogue(): Promise<void>;
+  /** The recommender down (closed) or back on its port: the page's error state and retry. */
+  stopRecommender(): Promise<void>;
+  restartRecommender(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real product for a browser: a test database, the recommender on a fixed port (so it can
+ * come back after a stop) and the gateway serving the built page, both over real HTTP. The
+ * catalogue starts empty; `loadCatalogue` imports `../shared/data` through the real ETL.
+ */
+export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise<Stack> {
+  const db = await createTestDatabase();
+  let recommender = await startRecommender({ handle: db.handle, log: silentLog, pollIntervalMs: 200 });
+  const recommenderPort = Number(new URL(recommender.url).port);
+  const gateway = await startGateway({
+    handle: db.handle,
+    recommenderUrl: recommender.url,
+    webRoot: WEB_DIST,
+    env: { RECOMMENDER_TIMEOUT_MS: '5000', ...(opts.corsOrigins ? { CORS_ORIGINS: opts.corsOrigins.join(',') } : {}) },
+  });
+  let running = true;
+  const stack: Stack = {
+    db,
+    handle: db.handle,
+    gateway,
+    get recommender() {
+      return recommender;
+    },
+    recommenderPort,
+    async loadCatalogue() {
+      await importSampleCatalogue(db.handle);
+      await buildEmbeddings(db.handle, silentLog);
+      const until = Date.now() + 30_000;
+      while (!(await fetch(`${recommender.url}/health/ready`)).ok) {
+        if (Date.now() > until) throw new Error('recommender never became ready after the embeddings were built');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stopRecommender() {
+      await recommender.close();
+      running = false;
+    },
+    async restartRecommender() {
+      recommender = await startRecommender({ handle: db.handle, log: silentLog, pollIntervalMs: 200, port: recommenderPort });
+      running = true;
+    },
+    async close() {
+      await gateway.close();
+      if (running) await recommender.close();
+      await db.drop();
+    },
+  };
+  return stack;
+}

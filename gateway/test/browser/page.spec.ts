@@ -1,0 +1,396 @@
+/**
+ * @jest-environment ./services/recommender/test/onnx-environment.js
+ */
+import { join } from 'node:path';
+import type { FilmDetail, KpiData, RecommendationsRequest, RecommendationsResponse } from '@cine/common';
+import { refreshKpis } from '@cine/db';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describeWithSamples } from '../../../services/etl-worker/test/samples';
+import { axeScan, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, type Stack, startStack } from './browser-harness';
+
+const GODFATHER = 'tt0068646';
+
+// Functions given to page.evaluate run in the browser; the root tsconfig has no DOM lib, so the
+// few browser globals they use are declared here, for this module only.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare function getComputedStyle(el: unknown): any;
+
+/**
+ * The customer page in Debian's Chromium, against the real gateway and recommender over a
+ * catalogue imported from ../shared/data. The steps follow one customer's visit, so they share
+ * one page and run in order; each saves a screenshot.
+ */
+describeWithSamples('customer page in a real browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let shots: string;
+  const shot = (p: Page, name: string) => p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  const api = async <T>(path: string): Promise<T> => (await fetch(`${stack.gateway.url}${path}`)).json() as Promise<T>;
+  const cards = () => page.locator('.results .card');
+  /** Waits for the next recommendations answer the page receives, and returns its request and body. */
+  const nextRecommendations = (p: Page = page) =>
+    p
+      .waitForResponse((r) => r.url().endsWith('/api/v1/recommendations') && r.request().method() === 'POST', { timeout: 20_000 })
+      .then(async (r) => ({ status: r.status(), request: r.request().postDataJSON() as RecommendationsRequest, body: (await r.json()) as RecommendationsResponse }));
+
+  beforeAll(async () => {
+    shots = screenshotDir('page');
+    await ensureWebBuilt();
+    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    page = await context.newPage();
+    await routeTmdb(page, 'offline');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('on a fresh install, says the catalogue is not loaded yet, then comes alive once it is', async () => {
+    await page.goto(stack.gateway.url);
+    const banner = page.locator('.banner');
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/catalogue de films n’est pas encore chargé/);
+    expect(await page.locator('.state--empty .state__try').count()).toBe(0);
+    await shot(page, '01-catalogue-not-loaded');
+
+    await stack.loadCatalogue();
+    await refreshKpis(stack.handle);
+    // The page polls the catalogue status: the banner leaves by itself, the examples appear.
+    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('.state__try').waitFor();
+  }, 180_000);
+
+  it('a misspelled French title finds the film; picking it brings suggestions with reasons and placeholders', async () => {
+    const input = page.getByRole('combobox', { name: 'Un film que vous avez aimé' });
+    await input.fill('le parain');
+    const options = page.locator('#liked-list [role=option]');
+    await options.first().waitFor();
+    const first = await options.first().innerText();
+    expect(first).toContain('Le Parrain');
+    expect(first).toContain('1972');
+    expect(await input.getAttribute('aria-expanded')).toBe('true');
+    // Each suggestion carries a small poster or its placeholder.
+    const n = await options.count();
+    expect(await page.locator('#liked-list [role=option] .poster').count()).toBe(n);
+    await shot(page, '02-autocomplete-misspelled');
+
+    const answer = nextRecommendations();
+    await options.first().click();
+    const { request, body } = await answer;
+    expect(request.liked).toEqual([GODFATHER]);
+    expect(await page.locator('.chips--liked .chip').allInnerTexts()).toEqual([expect.stringContaining('Le Parrain (1972)')]);
+    expect(await input.inputValue()).toBe('');
+
+    await cards().first().waitFor();
+    expect(await cards().count()).toBe(body.items.length);
+    expect(body.items.length).toBeGreaterThan(3);
+    const shown = await cards().evaluateAll((els) =>
+      els.map((el) => ({
+        tconst: el.getAttribute('data-tconst'),
+        title: el.querySelector('.card__title')?.textContent,
+        reason: el.querySelector('.card__reason')?.textContent,
+        poster: el.querySelector('img.poster, [data-placeholder]') !== null,
+      })),
+    );
+    expect(shown).toEqual(body.items.map((i) => ({ tconst: i.tconst, title: i.title, reason: i.reason.fr, poster: true })));
+    expect(shown.map((s) => s.tconst)).not.toContain(GODFATHER);
+    // TMDB is unreachable here: a film with a poster URL falls back to its placeholder with its title.
+    const withPoster = body.items.findIndex((i) => i.poster !== null);
+    expect(withPoster).toBeGreaterThanOrEqual(0);
+    const placeholder = cards().nth(withPoster).locator('[data-placeholder]');
+    await placeholder.waitFor();
+    expect(await placeholder.innerText()).toContain(body.items[withPoster]!.title);
+    await shot(page, '03-recommendations');
+  });
+
+  it('a second liked film and a "pas pour moi" film change what is asked and what is shown', async () => {
+    const input = page.getByRole('combobox', { name: 'Un film que vous avez aimé' });
+    await input.fill('amelie');
+    await page.locator('#liked-list [role=option]').first().waitFor();
+    let answer = nextRecommendations();
+    await input.press('Enter');
+    let res = await answer;
+    expect(res.request.liked).toEqual([GODFATHER, 'tt0211915']);
+    expect(await page.locator('.chips--liked .chip').count()).toBe(2);
+    await cards().first().waitFor();
+
+    // "Pas pour moi" on a suggestion: it leaves the list and joins the films not for me.
+    const rejected = res.body.items[0]!;
+    answer = nextRecommendations();
+    await page.getByRole('button', { name: `${rejected.title} n’est pas pour moi` }).click();
+    res = await answer;
+    expect(res.request.disliked).toEqual([rejected.tconst]);
+    expect(res.body.items.map((i) => i.tconst)).not.toContain(rejected.tconst);
+    await page.locator(`.results .card[data-tconst="${rejected.tconst}"]`).waitFor({ state: 'detached' });
+    expect(await page.locator('.chips--disliked .chip').allInnerTexts()).toEqual([expect.stringContaining(rejected.title)]);
+
+    // And one typed in the "pas pour moi" box.
+    const notForMe = page.getByRole('combobox', { name: 'Un film qui n’est pas pour vous' });
+    await notForMe.fill('star wars');
+    await page.locator('#disliked-list [role=option]').first().waitFor();
+    answer = nextRecommendations();
+    await notForMe.press('Enter');
+    res = await answer;
+    expect(res.request.disliked).toHaveLength(2);
+    expect(await page.locator('.chips--disliked .chip').count()).toBe(2);
+    await cards().first().waitFor();
+    await shot(page, '04-two-liked-one-not-for-me');
+  });
+
+  it('opens a film record with its overview, director, cast, runtime, rating and French title', async () => {
+    const tconst = (await cards().first().getAttribute('data-tconst'))!;
+    const film = await api<FilmDetail>(`/api/v1/films/${tconst}`);
+    const opener = cards().first().getByRole('button', { name: `Voir la fiche de ${film.title}` });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: film.title });
+    await dialog.waitFor();
+    const text = await dialog.innerText();
+    if (film.directors[0]) expect(text).toContain(film.directors[0].name);
+    for (const c of film.cast.slice(0, 3)) expect(text).toContain(c.name);
+    if (film.runtimeMinutes !== null) expect(text).toContain(`${film.runtimeMinutes} minutes`);
+    if (film.rating !== null) expect(text).toContain(String(film.rating).replace('.', ','));
+    if (film.overview) expect(text).toContain(film.overview.slice(0, 40));
+    await shot(page, '05-film-record');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // The French title of a film known by another name.
+    const godfather = await api<FilmDetail>(`/api/v1/films/${GODFATHER}`);
+    expect(godfather.frenchTitle).toBe('Le Parrain');
+  });
+
+  it('filters: French films only and Découverte are sent, and every suggestion is French', async () => {
+    await page.locator('.more--filters > summary').click();
+    let answer = nextRecommendations();
+    await page.getByRole('checkbox', { name: 'Films français seulement' }).check();
+    let res = await answer;
+    expect(res.request.filters).toEqual({ frenchOnly: true });
+    for (const item of res.body.items) expect(item.countries.includes('FR') || item.originalLanguage === 'fr').toBe(true);
+
+    answer = nextRecommendations();
+    await page.getByRole('switch', { name: 'Découverte' }).check();
+    res = await answer;
+    expect(res.request.diversity).toBeGreaterThan(0);
+
+    answer = nextRecommendations();
+    await page.getByRole('combobox', { name: 'Durée maximale' }).selectOption('120');
+    res = await answer;
+    expect(res.request.filters).toEqual({ frenchOnly: true, maxRuntime: 120 });
+    for (const item of res.body.items) expect(item.runtimeMinutes === null || item.runtimeMinutes <= 120).toBe(true);
+    await page.locator('.results .card, .results .state').first().waitFor();
+    expect(await page.locator('.more--filters .badge').innerText()).toBe('3');
+    await shot(page, '06-filters');
+  });
+
+  it('when the recommender is down, says so kindly and offers a retry that works once it is back', async () => {
+    await stack.stopRecommender();
+    let answer = nextRecommendations();
+    await page.getByRole('checkbox', { name: 'Films français seulement' }).uncheck();
+    expect((await answer).status).toBe(503);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('momentanément indisponibles');
+    expect(await cards().count()).toBe(0);
+    await shot(page, '07-recommender-unavailable');
+
+    await stack.restartRecommender();
+    answer = nextRecommendations();
+    await alert.getByRole('button', { name: 'Réessayer' }).click();
+    expect((await answer).status).toBe(200);
+    await cards().first().waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  }, 60_000);
+
+  it('has no serious or critical axe violation: suggestions, open film record, open filters', async () => {
+    expect(await axeScan(page)).toEqual([]);
+    await cards().first().getByRole('button', { name: /^Voir la fiche/ }).click();
+    await page.getByRole('dialog').waitFor();
+    expect(await axeScan(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  it('keyboard only: skip link, search with arrows and Enter, Escape, chip removal, film record, all with a visible focus', async () => {
+    const kb = await context.newPage();
+    await routeTmdb(kb, 'offline');
+    await kb.goto(stack.gateway.url);
+    await kb.locator('.state__try').waitFor();
+    const focused = () =>
+      kb.evaluate(() => {
+        const el = document.activeElement;
+        const style = el ? getComputedStyle(el) : null;
+        return { id: el?.id ?? '', text: (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim(), outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '' };
+      });
+
+    await kb.keyboard.press('Tab');
+    let f = await focused();
+    expect(f.text).toBe('Aller au contenu');
+    expect(f.outline).toMatch(/^solid [3-9]/);
+    await kb.keyboard.press('Enter');
+    expect((await focused()).id).toBe('main');
+    // From the main content, the first stop is the search box.
+    await kb.keyboard.press('Tab');
+    expect((await focused()).id).toBe('liked-input');
+    expect((await focused()).outline).toMatch(/^solid [3-9]/);
+
+    await kb.keyboard.type('godfater', { delay: 30 });
+    const options = kb.locator('#liked-list [role=option]');
+    await options.first().waitFor();
+    await kb.keyboard.press('ArrowDown');
+    await kb.keyboard.press('ArrowDown');
+    await kb.keyboard.press('ArrowUp');
+    const input = kb.locator('#liked-input');
+    expect(await input.getAttribute('aria-activedescendant')).toBe('liked-opt-0');
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+    await kb.keyboard.press('Escape');
+    expect(await input.getAttribute('aria-expanded')).toBe('false');
+    expect(await input.inputValue()).toBe('godfater');
+    await kb.keyboard.press('ArrowDown');
+    expect(await input.getAttribute('aria-expanded')).toBe('true');
+    await shot(kb, '08-keyboard-suggestion');
+    const answer = nextRecommendations(kb);
+    await kb.keyboard.press('Enter');
+    expect((await answer).request.liked).toEqual([GODFATHER]);
+    expect(await kb.locator('.chips--liked .chip').innerText()).toContain('Le Parrain');
+
+    // Tab from the search box reaches the chip's remove button, then the rest of the page.
+    await kb.keyboard.press('Tab');
+    f = await focused();
+    expect(f.text).toBe('Retirer Le Parrain (1972)');
+    await kb.locator('.results .card').first().waitFor();
+    // Walk forward to the first card's "Voir la fiche", by keyboard alone.
+    for (let i = 0; i < 60 && !(await focused()).text.startsWith('Voir la fiche'); i++) await kb.keyboard.press('Tab');
+    f = await focused();
+    expect(f.text).toMatch(/^Voir la fiche de /);
+    expect(f.outline).toMatch(/^solid [3-9]/);
+    await shot(kb, '09-keyboard-focus-on-card');
+    await kb.keyboard.press('Enter');
+    await kb.getByRole('dialog').waitFor();
+    expect((await focused()).text).toBe('Fermer');
+    await kb.keyboard.press('Escape');
+    await kb.getByRole('dialog').waitFor({ state: 'detached' });
+    expect((await focused()).text).toBe(f.text);
+
+    // Removing the only chip by keyboard returns focus to the search box, not to the top.
+    await kb.locator('.chip__remove').focus();
+    await kb.keyboard.press('Enter');
+    await kb.locator('.chips--liked').waitFor({ state: 'detached' });
+    await kb.waitForFunction(() => document.activeElement?.id === 'liked-input');
+    await kb.locator('.state--empty').waitFor();
+    await kb.close();
+  });
+
+  it('switches to English and to larger text, and remembers both on the next visit', async () => {
+    const p = await context.newPage();
+    await routeTmdb(p, 'offline');
+    await p.goto(stack.gateway.url);
+    const base = () => p.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    expect(await base()).toBeGreaterThanOrEqual(18);
+    await p.getByRole('button', { name: 'Read this page in English' }).click();
+    await p.getByRole('switch', { name: 'Larger text' }).check();
+    expect(await p.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await base()).toBeGreaterThanOrEqual(22);
+    await p.reload();
+    await p.getByRole('combobox', { name: 'A film you liked' }).waitFor();
+    expect(await p.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await base()).toBeGreaterThanOrEqual(22);
+    expect(await p.locator('footer').innerText()).toContain('This product uses the TMDB API but is not endorsed or certified by TMDB.');
+
+    const input = p.getByRole('combobox', { name: 'A film you liked' });
+    await input.fill('the godfather');
+    await p.locator('#liked-list [role=option]').first().waitFor();
+    const answer = nextRecommendations(p);
+    await input.press('Enter');
+    const res = await answer;
+    await p.locator('.card__reason').first().waitFor();
+    expect(await p.locator('.card__reason').first().innerText()).toBe(res.body.items[0]!.reason.en);
+    await shot(p, '10-english-larger-text');
+    expect(await axeScan(p)).toEqual([]);
+    // Back to the defaults for the pages that follow (same browser storage).
+    await p.getByRole('button', { name: 'Lire cette page en français' }).click();
+    await p.getByRole('switch', { name: 'Texte plus grand' }).uncheck();
+    await p.close();
+  });
+
+  it('fits a 360 px phone: one column, no sideways scroll, posters drawn at card size', async () => {
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+    const p = await phone.newPage();
+    await routeTmdb(p, 'posters');
+    await p.goto(stack.gateway.url);
+    await shot(p, '11-phone-empty');
+    const input = p.getByRole('combobox', { name: 'Un film que vous avez aimé' });
+    await input.fill('amelie');
+    await p.locator('#liked-list [role=option]').first().waitFor();
+    await shot(p, '12-phone-autocomplete');
+    const answer = nextRecommendations(p);
+    await p.locator('#liked-list [role=option]').first().tap();
+    const res = await answer;
+    await p.locator('.results .card').first().waitFor();
+    const withPoster = res.body.items.findIndex((i) => i.poster !== null);
+    const img = p.locator('.results .card').nth(withPoster).locator('img.poster');
+    await img.scrollIntoViewIfNeeded();
+    await p.waitForFunction((i) => {
+      const el = document.querySelectorAll('.results .card')[i]?.querySelector('img.poster') as { complete: boolean; naturalWidth: number } | null;
+      return !!el && el.complete && el.naturalWidth > 0;
+    }, withPoster);
+    // The srcset picks w342 or w500 for a 2x phone card, never the page's whole w500 on a thumbnail.
+    expect(await img.evaluate((el) => (el as unknown as { currentSrc: string }).currentSrc)).toMatch(/\/w(342|500)\//);
+    expect(await img.getAttribute('srcset')).toMatch(/w185\/.* 185w, .*w342\/.* 342w, .*w500\/.* 500w/);
+    const layout = await p.evaluate(() => {
+      const cards = [...document.querySelectorAll('.results .card')].map((c: any) => c.getBoundingClientRect());
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        lefts: new Set(cards.map((r: { left: number }) => Math.round(r.left))).size,
+        fontSize: parseFloat(getComputedStyle(document.body).fontSize),
+        reasonSize: parseFloat(getComputedStyle(document.querySelector('.card__reason')!).fontSize),
+      };
+    });
+    expect(layout.scrollWidth).toBeLessThanOrEqual(360);
+    expect(layout.lefts).toBe(1);
+    expect(layout.fontSize).toBeGreaterThanOrEqual(18);
+    expect(layout.reasonSize).toBeGreaterThanOrEqual(18);
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await shot(p, '13-phone-recommendations');
+    expect(await axeScan(p)).toEqual([]);
+    await phone.close();
+  });
+
+  it('shows the catalogue in figures: four charts in plain French with their text alternatives', async () => {
+    const p = await context.newPage();
+    await p.goto(stack.gateway.url);
+    await p.getByRole('link', { name: 'Le catalogue en chiffres' }).click();
+    expect(new URL(p.url()).pathname).toBe('/chiffres');
+    for (const id of ['kpi-decades', 'kpi-runtime', 'kpi-best', 'kpi-actors']) await p.locator(`#${id} figure`).waitFor();
+    expect(await p.locator('svg.chart[role=img]').count()).toBe(2);
+
+    // The sentence says what the data says.
+    const decades = await api<KpiData>('/api/v1/kpis/catalogue_by_decade');
+    const films = decades.rows.filter((r) => r.kind === 'film' && r.decade !== null);
+    const top = films.reduce((a, b) => (Number(b.titles) > Number(a.titles) ? b : a));
+    const caption = await p.locator('#kpi-decades figcaption').innerText();
+    expect(caption).toContain(`années ${top.decade}`);
+    expect(await p.locator('#kpi-decades svg').getAttribute('aria-labelledby')).toBe('kpi-decades-caption');
+    await p.locator('#kpi-decades summary').click();
+    expect(await p.locator('#kpi-decades tbody tr').count()).toBe(films.length);
+
+    const best = await api<KpiData>('/api/v1/kpis/best_rated_films');
+    expect(await p.locator('#kpi-best .ranked__label').first().innerText()).toContain(String(best.rows[0]!.title));
+    const actors = await api<KpiData>('/api/v1/kpis/top_actors');
+    const most = Math.max(...actors.rows.map((r) => Number(r.films)));
+    expect(await p.locator('#kpi-actors figcaption').innerText()).toContain(`${most} films`);
+    await shot(p, '14-kpi-page');
+    expect(await axeScan(p)).toEqual([]);
+
+    // A deep link to the page works (the gateway answers index.html for it).
+    await p.goto(`${stack.gateway.url}/chiffres`);
+    await p.locator('#kpi-decades figure').waitFor();
+    await p.close();
+  });
+});

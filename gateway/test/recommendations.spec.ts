@@ -1,0 +1,188 @@
+/**
+ * The real recommender runs onnxruntime in this process: its environment shares the host's typed
+ * arrays with the test realm (see the file).
+ * @jest-environment ./services/recommender/test/onnx-environment.js
+ */
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { FilmDetail, RecommendationsResponse } from '@cine/common';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
+import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
+import { describeWithSamples } from '../../services/etl-worker/test/samples';
+import { getJson, postJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
+
+const GODFATHER = 'tt0068646';
+const PULP_FICTION = 'tt0110912';
+const AMELIE = 'tt0211915';
+const URL_PATH = '/api/v1/recommendations';
+
+type Recs = RecommendationsResponse;
+
+/** Recommendations through the gateway, against the real recommender built on the real samples. */
+describeWithSamples('gateway: recommendations through the real recommender', () => {
+  let t: TestDatabase;
+  let recommender: RunningRecommender;
+  let gw: RunningGateway;
+  const recommend = (body: unknown, headers: Record<string, string> = {}) => postJson<Recs>(`${gw.url}${URL_PATH}`, body, headers);
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await importSampleCatalogue(t.handle);
+    await buildEmbeddings(t.handle, silentLog);
+    recommender = await startRecommender({ handle: t.handle, log: silentLog, port: 0 });
+    gw = await startGateway({ handle: t.handle, recommenderUrl: recommender.url });
+  }, 180_000);
+  afterAll(async () => {
+    await gw?.close();
+    await recommender?.close();
+    await t?.drop();
+  });
+
+  it('resolves titles and tconsts, never returns an input, and enriches each film with its details and reason', async () => {
+    const { status, body, headers } = await recommend({ liked: ['le parrain', PULP_FICTION], disliked: ['amelie'], k: 8 }, { 'x-request-id': 'gw-test-42' });
+    expect(status).toBe(200);
+    expect(headers.get('x-request-id')).toBe('gw-test-42');
+    expect(body.resolved.liked).toEqual([
+      { input: 'le parrain', status: 'resolved', tconst: GODFATHER, title: 'Le Parrain', year: 1972 },
+      { input: PULP_FICTION, status: 'resolved', tconst: PULP_FICTION, title: 'Pulp Fiction', year: 1994 },
+    ]);
+    expect(body.resolved.disliked).toEqual([{ input: 'amelie', status: 'resolved', tconst: AMELIE, title: "Le fabuleux destin d'Amélie Poulain", year: 2001 }]);
+    expect(body.coldStart).toBe(false);
+    expect(body.version).toBeGreaterThan(0);
+    expect(body.items.length).toBeGreaterThan(0);
+    expect(body.items.length).toBeLessThanOrEqual(8);
+    const ids = body.items.map((i) => i.tconst);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const input of [GODFATHER, PULP_FICTION, AMELIE]) expect(ids).not.toContain(input);
+    const scores = body.items.map((i) => i.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const item of body.items) {
+      expect(item.titleType).toBe('movie');
+      expect(item.reason.fr.length).toBeGreaterThan(0);
+      expect(item.reason.en.length).toBeGreaterThan(0);
+      expect(Array.isArray(item.reasons)).toBe(true);
+    }
+    // Each film carries exactly what its own detail route says.
+    const first = body.items[0]!;
+    const { score, reason, reasons, ...detail } = first;
+    expect([score, reason, reasons]).toBeDefined();
+    expect(detail).toEqual((await getJson<FilmDetail>(`${gw.url}/api/v1/films/${first.tconst}`)).body);
+  });
+
+  it('says which entries could not be resolved: nonsense, a series, an unknown id', async () => {
+    const { rows } = await t.handle.db.selectFrom('title').select('tconst').where('title_type', '=', 'tvSeries').limit(1).execute().then((r) => ({ rows: r }));
+    const series = rows[0]!.tconst;
+    const { status, body } = await recommend({ liked: ['godfater', 'zqxwzqxwzqxw', series, 'tt0000000001'] });
+    expect(status).toBe(200);
+    expect(body.resolved.liked).toEqual([
+      { input: 'godfater', status: 'resolved', tconst: GODFATHER, title: 'Le Parrain', year: 1972 },
+      { input: 'zqxwzqxwzqxw', status: 'not_found', tconst: null, title: null, year: null },
+      { input: series, status: 'not_found', tconst: null, title: null, year: null },
+      { input: 'tt0000000001', status: 'not_found', tconst: null, title: null, year: null },
+    ]);
+    expect(body.items.map((i) => i.tconst)).not.toContain(GODFATHER);
+  });
+
+  it('answers a cold start with well-rated popular films when nothing liked is usable', async () => {
+    for (const liked of [[], ['zqxwzqxwzqxw']]) {
+      const { status, body } = await recommend({ liked, k: 5 });
+      expect(status).toBe(200);
+      expect(body.coldStart).toBe(true);
+      expect(body.items.length).toBe(5);
+    }
+  });
+
+  it('passes filters and k through', async () => {
+    const { body } = await recommend({ liked: ['le parrain'], k: 3, filters: { genres: ['Comedy'] } });
+    expect(body.items.length).toBeLessThanOrEqual(3);
+    expect(body.items.length).toBeGreaterThan(0);
+    for (const item of body.items) expect(item.genres).toContain('Comedy');
+  });
+
+  it('refuses bad bodies with a 400 that names the field', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{}, /^body\/liked is required$/],
+      [{ liked: 'le parrain' }, /^body\/liked must be array$/],
+      [{ liked: [42] }, /^body\/liked\/0 must be string$/],
+      [{ liked: [''] }, /^body\/liked\/0 must NOT have fewer than 1 characters$/],
+      [{ liked: ['x'.repeat(201)] }, /^body\/liked\/0 must NOT have more than 200 characters$/],
+      [{ liked: Array.from({ length: 51 }, () => 'x') }, /^body\/liked must NOT have more than 50 items$/],
+      [{ liked: [], k: 0 }, /^body\/k must be >= 1$/],
+      [{ liked: [], k: 51 }, /^body\/k must be <= 50$/],
+      [{ liked: [], k: '5' }, /^body\/k must be integer$/],
+      [{ liked: [], diversity: 2 }, /^body\/diversity must be <= 1$/],
+      [{ liked: [], filters: { decades: [1995] } }, /^body\/filters\/decades\/0 must be multiple of 10$/],
+      [{ liked: [], filters: { mood: 'happy' } }, /^body\/filters\/mood is not allowed/],
+      [{ liked: [], userId: 7 }, /^body\/userId is not allowed/],
+      [[], /^body must be object$/],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await postJson<{ statusCode: number; error: string; message: string }>(`${gw.url}${URL_PATH}`, body);
+      expect([JSON.stringify(body).slice(0, 60), answer.status, answer.body.message]).toEqual([JSON.stringify(body).slice(0, 60), 400, expect.stringMatching(message)]);
+      expect(answer.body.error).toBe('Bad Request');
+    }
+    const notJson = await postJson<{ message: string }>(`${gw.url}${URL_PATH}`, '{"liked": [');
+    expect(notJson.status).toBe(400);
+    const text = await fetch(`${gw.url}${URL_PATH}`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<liked>le parrain</liked>' });
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as { statusCode: number }).statusCode).toBe(415);
+  });
+
+  it('readiness includes the recommender', async () => {
+    const ready = await getJson<{ status: string; checks: Record<string, { ok: boolean }> }>(`${gw.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['db', 'queue', 'recommender']);
+  });
+
+  describe('when the recommender is slow or down', () => {
+    let hung: Server;
+    const sockets = new Set<Socket>();
+    afterAll(async () => {
+      for (const s of sockets) s.destroy();
+      hung?.close();
+    });
+
+    it('answers 503 with Retry-After within the timeout when the recommender hangs', async () => {
+      // A recommender that accepts the connection and never answers (a stuck process).
+      hung = createServer((socket) => {
+        sockets.add(socket);
+      });
+      hung.listen(0, '127.0.0.1');
+      await once(hung, 'listening');
+      const address = hung.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const slow = await startGateway({ handle: t.handle, recommenderUrl: `http://127.0.0.1:${port}`, env: { RECOMMENDER_TIMEOUT_MS: '300' } });
+      try {
+        const started = performance.now();
+        const { status, body, headers } = await postJson<{ message: string }>(`${slow.url}${URL_PATH}`, { liked: ['le parrain'] });
+        const elapsed = performance.now() - started;
+        expect(status).toBe(503);
+        expect(body.message).toMatch(/did not answer within 300 ms/);
+        expect(Number(headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(elapsed).toBeGreaterThanOrEqual(290);
+        expect(elapsed).toBeLessThan(3000);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it('answers 503 when the recommender is stopped, and recovers when it is back', async () => {
+      const port = Number(new URL(recommender.url).port);
+      await recommender.close();
+      const down = await postJson<{ statusCode: number; message: string }>(`${gw.url}${URL_PATH}`, { liked: ['le parrain'] });
+      expect(down.status).toBe(503);
+      expect(down.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'the recommender is unreachable' });
+      expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
+      const ready = await getJson<{ checks: Record<string, { ok: boolean }> }>(`${gw.url}/health/ready`);
+      expect([ready.status, ready.body.checks.recommender?.ok, ready.body.checks.db?.ok]).toEqual([503, false, true]);
+      // Search and details do not depend on the recommender.
+      expect((await getJson(`${gw.url}/api/v1/films/${GODFATHER}`)).status).toBe(200);
+
+      recommender = await startRecommender({ handle: t.handle, log: silentLog, port });
+      const back = await recommend({ liked: ['le parrain'] });
+      expect(back.status).toBe(200);
+      expect(back.body.items.length).toBeGreaterThan(0);
+    });
+  });
+});
