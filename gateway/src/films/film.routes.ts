@@ -15,7 +15,7 @@ export const filmRoutes: FastifyPluginAsyncTypebox<{ films: FilmService }> = asy
         response: { 200: SearchResponseSchema, ...errorResponses(400, 429, 500) },
       },
     },
-    async (request) => films.searchTitles(request.query.q, request.query.limit, request.query.type),
+    async (request) => films.searchTitles(request.query.q, request.query.limit ?? 10, request.query.type ?? 'all'),
   );
 
   app.get(

@@ -40,8 +40,8 @@ export const PosterUrlsSchema = Type.Object(
 export const SearchQuerySchema = Type.Object(
   {
     q: Type.String({ minLength: 1, maxLength: 200, description: 'What the customer typed: any case, accents optional, typos forgiven' }),
-    limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
-    type: StringEnum(['movie', 'series', 'all'], { default: 'all', description: 'movie, series (tvSeries and tvMiniSeries) or all' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+    type: Type.Optional(StringEnum(['movie', 'series', 'all'], { default: 'all', description: 'movie, series (tvSeries and tvMiniSeries) or all' })),
   },
   strict,
 );

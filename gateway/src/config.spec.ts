@@ -1,0 +1,43 @@
+import { ConfigError } from '@cine/common';
+import { loadGatewayConfig } from './config';
+
+describe('gateway config', () => {
+  it('has working defaults and no admin key unless one is given', () => {
+    const config = loadGatewayConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      recommender: { url: 'http://127.0.0.1:8081', timeoutMs: 2000 },
+      adminApiKey: undefined,
+      corsOrigins: [],
+      pgliteDir: '.data/pglite',
+    });
+  });
+
+  it('reads the CORS allowlist and the limits', () => {
+    const config = loadGatewayConfig({
+      CORS_ORIGINS: 'https://cinema-creuse.example, http://localhost:5173',
+      RATE_LIMIT_MAX: '50',
+      RATE_LIMIT_WINDOW_MS: '10000',
+      BODY_LIMIT_BYTES: '2048',
+    });
+    expect(config.corsOrigins).toEqual(['https://cinema-creuse.example', 'http://localhost:5173']);
+    expect(config.rateLimit).toEqual({ max: 50, windowMs: 10_000 });
+    expect(config.bodyLimitBytes).toBe(2048);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be an integer/],
+    [{ RECOMMENDER_URL: 'ftp://x' }, /RECOMMENDER_URL must use http or https/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must/],
+    [{ ADMIN_API_KEY: 'short' }, /ADMIN_API_KEY must be at least 16 characters/],
+    [{ CORS_ORIGINS: 'https://ok.example,https://bad.example/path' }, /CORS_ORIGINS .* got "https:\/\/bad.example\/path"/],
+    [{ RECOMMENDER_TIMEOUT_MS: '5' }, /RECOMMENDER_TIMEOUT_MS must be ≥ 50/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => loadGatewayConfig(env)).toThrow(ConfigError);
+    expect(() => loadGatewayConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,145 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { sql } from 'kysely';
+import { getJson, postJson, type RunningGateway, startGateway } from './gateway-harness';
+
+/** Headers, CORS, rate limit, body limit, JSON errors, the page: on an empty catalogue. */
+describe('gateway HTTP security and behaviour', () => {
+  let t: TestDatabase;
+  const running: RunningGateway[] = [];
+  const start = async (opts: Omit<Parameters<typeof startGateway>[0], 'handle'> = {}) => {
+    const gw = await startGateway({ handle: t.handle, ...opts });
+    running.push(gw);
+    return gw;
+  };
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const gw of running) await gw.close();
+    await t?.drop();
+  });
+
+  it('sends helmet headers with a CSP that allows its own scripts and TMDB posters, never upgrading to https', async () => {
+    const gw = await start();
+    const res = await fetch(`${gw.url}/api/v1/kpis`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("img-src 'self' https://image.tmdb.org data:");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('answers CORS only to the allowlisted origins', async () => {
+    const gw = await start({ env: { CORS_ORIGINS: 'https://cinema-creuse.example' } });
+    const preflight = (origin: string) =>
+      fetch(`${gw.url}/api/v1/recommendations`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const allowed = await preflight('https://cinema-creuse.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://cinema-creuse.example');
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    const denied = await preflight('https://evil.example');
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await fetch(`${gw.url}/api/v1/kpis`, { headers: { origin: 'https://evil.example' } });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+
+    const closed = await start();
+    const none = await fetch(`${closed.url}/api/v1/kpis`, { headers: { origin: 'https://cinema-creuse.example' } });
+    expect(none.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('limits the request rate per client with a JSON 429, probes excepted', async () => {
+    const gw = await start({ env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await fetch(`${gw.url}/api/v1/kpis`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const limited = await getJson<{ statusCode: number; error: string; message: string }>(`${gw.url}/api/v1/films/search?q=x`);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.any(String) });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    for (let i = 0; i < 10; i++) expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
+  });
+
+  it('refuses a body over the limit with a JSON 413', async () => {
+    const gw = await start({ env: { BODY_LIMIT_BYTES: '1024' } });
+    const { status, body } = await postJson(`${gw.url}/api/v1/recommendations`, { liked: Array.from({ length: 40 }, () => 'x'.repeat(40)) });
+    expect(status).toBe(413);
+    expect(body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+
+  it('answers unknown routes and methods with a JSON 404, and echoes a sane request id', async () => {
+    const gw = await start();
+    const missing = await getJson(`${gw.url}/api/v1/nothing-here?x=1`);
+    expect(missing).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'no route GET /api/v1/nothing-here' } });
+    const wrongMethod = await fetch(`${gw.url}/api/v1/films/search?q=x`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(404);
+    expect(((await wrongMethod.json()) as { statusCode: number }).statusCode).toBe(404);
+    const withId = await fetch(`${gw.url}/api/v1/kpis`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(withId.headers.get('x-request-id')).toBe('abc-123');
+    const unsafe = await fetch(`${gw.url}/api/v1/kpis`, { headers: { 'x-request-id': 'a b<script>' } });
+    expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves a French notice at / while the page is not built', async () => {
+    const gw = await start({ webRoot: join(tmpdir(), 'no-such-web-root') });
+    const res = await fetch(`${gw.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/<html lang="fr">[\s\S]*Ciné Creuse[\s\S]*pas encore installée/);
+  });
+
+  it('serves the built page, its assets, and the page again for deep links; the API stays JSON', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cine-web-'));
+    try {
+      await mkdir(join(root, 'assets'));
+      await writeFile(join(root, 'index.html'), '<!doctype html><html lang="fr"><body><div id="app">page</div><script src="/assets/app.js"></script></body></html>');
+      await writeFile(join(root, 'assets', 'app.js'), 'console.log("page");');
+      const gw = await start({ webRoot: root });
+      const home = await fetch(`${gw.url}/`);
+      expect([home.status, await home.text()]).toEqual([200, expect.stringContaining('id="app"')]);
+      const asset = await fetch(`${gw.url}/assets/app.js`);
+      expect([asset.status, asset.headers.get('content-type')]).toEqual([200, expect.stringMatching(/javascript/)]);
+      const deep = await fetch(`${gw.url}/film/tt0068646`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+      expect([deep.status, await deep.text()]).toEqual([200, expect.stringContaining('id="app"')]);
+      const api = await fetch(`${gw.url}/api/v1/unknown`, { headers: { accept: 'text/html' } });
+      expect([api.status, api.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/json/)]);
+      const missingAsset = await fetch(`${gw.url}/assets/missing.js`);
+      expect(missingAsset.status).toBe(404);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('answers an empty catalogue honestly: no hits, 404 films, status not ready', async () => {
+    const gw = await start();
+    expect((await getJson<{ items: unknown[] }>(`${gw.url}/api/v1/films/search?q=amelie`)).body.items).toEqual([]);
+    expect((await getJson(`${gw.url}/api/v1/films/tt0211915`)).status).toBe(404);
+    expect((await getJson(`${gw.url}/api/v1/catalogue/status`)).body).toMatchObject({ films: 0, ready: false });
+  });
+
+  it('hides the internals of a server error', async () => {
+    const broken = await createTestDatabase();
+    const gw = await startGateway({ handle: broken.handle });
+    try {
+      await sql`drop view public.title cascade`.execute(broken.handle.db);
+      const { status, body } = await getJson<{ statusCode: number; error: string; message: string }>(`${gw.url}/api/v1/films/search?q=amelie`, {
+        'x-request-id': 'trace-me-1',
+      });
+      expect(status).toBe(500);
+      expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'something went wrong; request id trace-me-1' });
+      expect(JSON.stringify(body)).not.toMatch(/relation|title|select|postgres/i);
+    } finally {
+      await gw.close();
+      await broken.drop();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { getJson, type RunningGateway, startGateway } from './gateway-harness';
+
+/** Every route of the gateway (PRODUCT.md's HTTP table, plus the catalogue status), as OpenAPI names them. */
+const ROUTES = [
+  ['get', '/api/v1/films/search'],
+  ['get', '/api/v1/films/{tconst}'],
+  ['post', '/api/v1/recommendations'],
+  ['get', '/api/v1/kpis'],
+  ['get', '/api/v1/kpis/{name}'],
+  ['get', '/api/v1/catalogue/status'],
+  ['post', '/api/v1/admin/etl-runs'],
+  ['get', '/api/v1/admin/etl-runs/{id}'],
+  ['get', '/health/live'],
+  ['get', '/health/ready'],
+  ['get', '/metrics'],
+] as const;
+
+interface Operation {
+  tags?: string[];
+  summary?: string;
+  parameters?: Array<{ in: string; name: string; required?: boolean; schema?: unknown }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  security?: unknown[];
+}
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components?: { securitySchemes?: Record<string, unknown> } };
+
+describe('gateway OpenAPI document', () => {
+  let t: TestDatabase;
+  let gw: RunningGateway;
+  let doc: Document;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    gw = await startGateway({ handle: t.handle });
+    const { status, body } = await getJson<Document>(`${gw.url}/docs/json`);
+    expect(status).toBe(200);
+    doc = body;
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await t?.drop();
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    // validate() dereferences in place: give it a copy.
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+  });
+
+  it('documents every route and nothing else, each with a summary, a tag and its responses', () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`));
+    expect(documented.sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
+    for (const [method, path] of ROUTES) {
+      const op = doc.paths[path]![method]!;
+      expect([path, typeof op.summary]).toEqual([path, 'string']);
+      expect(op.tags?.length).toBeGreaterThan(0);
+      const success = op.responses['200'] ?? op.responses['202'];
+      expect([path, success?.content ? 'has schema' : 'none']).toEqual([path, 'has schema']);
+    }
+  });
+
+  it('describes parameters, bodies and error answers from the same schemas that validate requests', () => {
+    const search = doc.paths['/api/v1/films/search']!.get!;
+    expect(search.parameters?.map((p) => [p.in, p.name, p.required ?? false])).toEqual([
+      ['query', 'q', true],
+      ['query', 'limit', false],
+      ['query', 'type', false],
+    ]);
+    const film = doc.paths['/api/v1/films/{tconst}']!.get!;
+    expect(film.parameters?.[0]).toMatchObject({ in: 'path', name: 'tconst', required: true, schema: { pattern: '^tt[0-9]{7,10}$' } });
+    expect(Object.keys(film.responses).sort()).toEqual(['200', '400', '404', '429', '500']);
+
+    const recommendations = doc.paths['/api/v1/recommendations']!.post!;
+    const body = recommendations.requestBody?.content['application/json']?.schema as { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> };
+    expect(body.required).toEqual(['liked']);
+    expect(body.additionalProperties).toBe(false);
+    expect(Object.keys(body.properties).sort()).toEqual(['disliked', 'diversity', 'filters', 'k', 'liked']);
+    expect(recommendations.responses['503']).toBeDefined();
+    const error = recommendations.responses['400']!.content!['application/json']!.schema as { required: string[] };
+    expect(error.required.sort()).toEqual(['error', 'message', 'statusCode']);
+
+    const admin = doc.paths['/api/v1/admin/etl-runs']!.post!;
+    expect(admin.security).toEqual([{ apiKey: [] }]);
+    expect(doc.components?.securitySchemes?.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const res = await fetch(`${gw.url}/docs`, { redirect: 'follow' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('swagger-ui');
+  });
+});
