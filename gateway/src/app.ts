@@ -161,7 +161,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const hasPage = existsSync(resolve(webRoot, 'index.html'));
   if (hasPage) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      maxAge: '1h',
+      // widget.js is included by the cinema's own site, another origin: helmet's default
+      // Cross-Origin-Resource-Policy (same-origin) would make the browser refuse it.
+      setHeaders: (reply, path) => {
+        if (path.endsWith('/widget.js')) reply.header('cross-origin-resource-policy', 'cross-origin');
+      },
+    });
   } else {
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(NO_PAGE_HTML));
   }

@@ -63,7 +63,7 @@ export async function ensureWebBuilt(): Promise<void> {
 
 /** One folder per test run for every spec's screenshots, printed so a person can look at them. */
 export function screenshotDir(spec: string): string {
-  const run = process.env.CINE_SCREENSHOT_RUN ?? `${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '')}-${process.ppid}`;
+  const run = process.env.CINE_SCREENSHOT_RUN ?? `${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}-${process.ppid}`;
   const dir = join(tmpdir(), `cine-screenshots-${run}`, spec);
   mkdirSync(dir, { recursive: true });
   // eslint-disable-next-line no-console
@@ -170,3 +170,6 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
   };
   return stack;
 }
+
+/** The page keeps "Genre commun : Drame" and "★ 8,2" together with no-break spaces. */
+export const unbreak = (text: string) => text.replace(/\u00a0/g, ' ');

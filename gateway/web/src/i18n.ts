@@ -156,7 +156,7 @@ const en: Strings = {
   notForMe: 'Not for me',
   notForMeOf: (title) => `${title} is not for me`,
   likeToo: 'I like it too',
-  likeTooOf: (title) => `I like ${title} too`,
+  likeTooOf: (title) => `I like it too: ${title}`,
   close: 'Close',
   directedBy: 'Directed by',
   cast: 'Starring',
@@ -230,6 +230,11 @@ export const GENRES: { id: string; fr: string; en: string }[] = [
   { id: 'Horror', fr: 'Épouvante', en: 'Horror' },
   { id: 'Documentary', fr: 'Documentaire', en: 'Documentary' },
 ];
+
+/** French readers get the French title when known; English readers IMDb's primary title. */
+export function titleIn(film: { title: string; primaryTitle: string }, lang: Lang): string {
+  return lang === 'en' ? film.primaryTitle : film.title;
+}
 
 export function genreName(id: string, lang: Lang): string {
   return GENRES.find((g) => g.id === id)?.[lang] ?? id;

@@ -36,13 +36,14 @@ function Widget({ api, lang, site }: { api: Api; lang: Lang; site: string }) {
       <SearchBox
         id="ccw-liked"
         api={api}
+        lang={lang}
         t={t}
         label={t.searchLabel}
         placeholder={t.searchPlaceholder}
         exclude={liked.map((c) => c.tconst)}
-        onPick={(h) => setLiked((l) => (l.some((c) => c.tconst === h.tconst) ? l : [...l, { tconst: h.tconst, title: h.title, year: h.year }]))}
+        onPick={(h) => setLiked((l) => (l.some((c) => c.tconst === h.tconst) ? l : [...l, { tconst: h.tconst, title: h.title, primaryTitle: h.primaryTitle, year: h.year }]))}
       />
-      <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="ccw-liked-input" />
+      <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="ccw-liked-input" lang={lang} />
       <div aria-live="polite" aria-busy={state.kind === 'loading'}>
         {state.kind === 'loading' && items.length === 0 && (
           <div class="state">
@@ -84,6 +85,7 @@ class CineCreuseReco extends HTMLElement {
     style.textContent = `${shared}\n${own}`;
     root.appendChild(style);
     const mount = document.createElement('div');
+    mount.className = 'ccw-root';
     root.appendChild(mount);
     const apiBase = (this.getAttribute('api') ?? DEFAULT_API).replace(/\/+$/, '');
     const lang: Lang = (this.getAttribute('lang') ?? document.documentElement.lang ?? 'fr').toLowerCase().startsWith('en') ? 'en' : 'fr';

@@ -1,6 +1,9 @@
+import { type Lang, titleIn } from '../i18n';
+
 export interface Chosen {
   tconst: string;
   title: string;
+  primaryTitle: string;
   year: number | null;
 }
 
@@ -17,6 +20,7 @@ export function Chips(props: {
   onRemove: (tconst: string) => void;
   tone: 'liked' | 'disliked';
   fallbackFocusId: string;
+  lang: Lang;
 }) {
   const remove = (e: MouseEvent, tconst: string) => {
     const li = (e.currentTarget as HTMLElement).closest('li');
@@ -28,19 +32,22 @@ export function Chips(props: {
   if (props.items.length === 0) return <p class="chips__empty">{props.empty}</p>;
   return (
     <ul class={`chips chips--${props.tone}`} aria-label={props.label}>
-      {props.items.map((c) => (
+      {props.items.map((c) => {
+        const title = titleIn(c, props.lang);
+        return (
         <li key={c.tconst} class="chip">
           <span class="chip__text">
-            {c.title}
+            {title}
             {c.year !== null && <span class="chip__year"> ({c.year})</span>}
           </span>
-          <button type="button" class="chip__remove" aria-label={props.removeLabel(c.year !== null ? `${c.title} (${c.year})` : c.title)} onClick={(e) => remove(e as unknown as MouseEvent, c.tconst)}>
+          <button type="button" class="chip__remove" aria-label={props.removeLabel(c.year !== null ? `${title} (${c.year})` : title)} onClick={(e) => remove(e as unknown as MouseEvent, c.tconst)}>
             <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
               <path d="M6 6 18 18M18 6 6 18" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
             </svg>
           </button>
         </li>
-      ))}
+        );
+      })}
     </ul>
   );
 }

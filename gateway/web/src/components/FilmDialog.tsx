@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, type FilmDetail, isAbort } from '../api';
-import { genreName, type Lang, type Strings } from '../i18n';
+import { genreName, type Lang, type Strings, titleIn } from '../i18n';
 import { Poster } from './Poster';
 
 /**
@@ -63,9 +63,10 @@ export function FilmDialog(props: { api: Api; lang: Lang; t: Strings; film: Film
 }
 
 function FilmBody({ film, lang, t }: { film: FilmDetail; lang: Lang; t: Strings }) {
+  const title = titleIn(film, lang);
   const rows: [string, string][] = [];
-  if (film.frenchTitle && film.frenchTitle !== film.title) rows.push([t.frenchTitle, film.frenchTitle]);
-  if (film.originalTitle !== film.title) rows.push([t.originalTitle, film.originalTitle]);
+  if (film.frenchTitle && film.frenchTitle !== title) rows.push([t.frenchTitle, film.frenchTitle]);
+  if (film.originalTitle !== title) rows.push([t.originalTitle, film.originalTitle]);
   if (film.year !== null) rows.push([t.year, String(film.year)]);
   if (film.runtimeMinutes !== null) rows.push([t.runtime, `${t.hoursLabel(film.runtimeMinutes)} (${t.minutesLong(film.runtimeMinutes)})`]);
   if (film.genres.length > 0) rows.push([t.genresLabel, film.genres.map((g) => genreName(g, lang)).join(', ')]);
@@ -75,11 +76,11 @@ function FilmBody({ film, lang, t }: { film: FilmDetail; lang: Lang; t: Strings 
   return (
     <article class="detail">
       <div class="detail__poster">
-        <Poster poster={film.poster} title={film.title} year={film.year} tconst={film.tconst} size="large" />
+        <Poster poster={film.poster} title={title} year={film.year} tconst={film.tconst} size="large" />
       </div>
       <div class="detail__text">
         <h2 id="film-dialog-title" class="detail__title">
-          {film.title}
+          {title}
         </h2>
         <dl class="detail__facts">
           {rows.map(([k, v]) => (

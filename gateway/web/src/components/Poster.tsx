@@ -9,9 +9,10 @@ function hueOf(key: string): number {
 }
 
 /**
- * A TMDB poster at the size the layout needs, or, when there is none or it fails to load
- * (offline install, TMDB away), a placeholder that shows the title. Decorative: the title is
- * always written next to it, so screen readers skip both.
+ * A TMDB poster at the size the layout needs, drawn over a placeholder that shows the title: the
+ * placeholder is what the customer sees while the image loads, when there is none, and when it
+ * fails (offline install, TMDB away). Decorative: the title is always written next to it, so
+ * screen readers skip both.
  */
 export function Poster(props: {
   poster: PosterUrls | null;
@@ -22,31 +23,28 @@ export function Poster(props: {
 }) {
   const [failed, setFailed] = useState(false);
   const { poster, size } = props;
-  const cls = `poster poster--${size}`;
-  if (!poster || failed) {
-    const hue = hueOf(props.tconst);
-    return (
-      <div class={`${cls} poster--placeholder`} aria-hidden="true" style={{ '--ph-hue': String(hue) }} data-placeholder="">
-        {size !== 'small' && (
-          <>
-            <span class="poster__title">{props.title}</span>
-            {props.year !== null && <span class="poster__year">{props.year}</span>}
-          </>
-        )}
-      </div>
-    );
-  }
-  const sizes = size === 'small' ? '48px' : size === 'card' ? '(max-width: 600px) 45vw, 220px' : '(max-width: 600px) 60vw, 320px';
+  const showImage = poster !== null && !failed;
+  const sizes = size === 'small' ? '48px' : size === 'card' ? '(max-width: 480px) 38vw, 240px' : '(max-width: 640px) 12rem, 16rem';
   return (
-    <img
-      class={cls}
-      src={size === 'small' ? poster.w185 : poster.w342}
-      srcset={`${poster.w185} 185w, ${poster.w342} 342w, ${poster.w500} 500w`}
-      sizes={sizes}
-      alt=""
-      loading="lazy"
-      decoding="async"
-      onError={() => setFailed(true)}
-    />
+    <div class={`poster poster--${size}`} aria-hidden="true" style={{ '--ph-hue': String(hueOf(props.tconst)) }} data-placeholder={showImage ? undefined : ''}>
+      {size !== 'small' && (
+        <>
+          <span class="poster__title">{props.title}</span>
+          {props.year !== null && <span class="poster__year">{props.year}</span>}
+        </>
+      )}
+      {showImage && (
+        <img
+          class="poster__img"
+          src={size === 'small' ? poster.w185 : poster.w342}
+          srcset={`${poster.w185} 185w, ${poster.w342} 342w, ${poster.w500} 500w`}
+          sizes={sizes}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          onError={() => setFailed(true)}
+        />
+      )}
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, isAbort, type SearchHit } from '../api';
-import type { Strings } from '../i18n';
+import { type Lang, type Strings, titleIn } from '../i18n';
 import { Poster } from './Poster';
 
 const DEBOUNCE_MS = 250;
@@ -16,6 +16,7 @@ type Status = 'idle' | 'loading' | 'done' | 'failed';
 export function SearchBox(props: {
   id: string;
   api: Api;
+  lang: Lang;
   t: Strings;
   label: string;
   placeholder: string;
@@ -155,7 +156,11 @@ export function SearchBox(props: {
         />
       </div>
       <ul ref={listRef} id={listId} class="search__list" role="listbox" aria-label={props.label} hidden={!expanded}>
-        {hits.map((hit, i) => (
+        {hits.map((hit, i) => {
+          const title = titleIn(hit, props.lang);
+          // The other name a reader may know the film by: original (fr) or French (en).
+          const other = props.lang === 'en' ? hit.frenchTitle : hit.originalTitle;
+          return (
           <li
             key={hit.tconst}
             id={`${id}-opt-${i}`}
@@ -166,16 +171,17 @@ export function SearchBox(props: {
             onClick={() => pick(hit)}
             onMouseMove={() => active !== i && setActive(i)}
           >
-            <Poster poster={hit.poster} title={hit.title} year={hit.year} tconst={hit.tconst} size="small" />
+            <Poster poster={hit.poster} title={title} year={hit.year} tconst={hit.tconst} size="small" />
             <span class="search__text">
-              <span class="search__title">{hit.title}</span>
+              <span class="search__title">{title}</span>
               <span class="search__meta">
                 {hit.year ?? '—'}
-                {hit.title !== hit.originalTitle && <span>{` · ${hit.originalTitle}`}</span>}
+                {other && other !== title && <span>{` · ${other}`}</span>}
               </span>
             </span>
           </li>
-        ))}
+          );
+        })}
       </ul>
       <p id={`${id}-status`} class={`search__status${status === 'failed' || (status === 'done' && hits.length === 0) ? ' is-shown' : ''}`} role="status" aria-live="polite">
         {statusText}

@@ -27,7 +27,7 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
   );
   const resultsRef = useRef<HTMLElement>(null);
 
-  const chosen = (h: SearchHit | Recommendation): Chosen => ({ tconst: h.tconst, title: h.title, year: h.year });
+  const chosen = (h: SearchHit | Recommendation): Chosen => ({ tconst: h.tconst, title: h.title, primaryTitle: h.primaryTitle, year: h.year });
   const addLiked = (c: Chosen) => {
     setLiked((l) => (l.some((x) => x.tconst === c.tconst) ? l : [...l, c]));
     setDisliked((d) => d.filter((x) => x.tconst !== c.tconst));
@@ -56,14 +56,14 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
           {t.likedHeading}
         </h2>
         <p class="panel__help">{t.likedHelp}</p>
-        <SearchBox id="liked" api={api} t={t} label={t.searchLabel} placeholder={t.searchPlaceholder} exclude={excluded} onPick={(h) => addLiked(chosen(h))} prefill={prefill} />
-        <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="liked-input" />
+        <SearchBox id="liked" api={api} lang={lang} t={t} label={t.searchLabel} placeholder={t.searchPlaceholder} exclude={excluded} onPick={(h) => addLiked(chosen(h))} prefill={prefill} />
+        <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="liked-input" lang={lang} />
 
         <details class="more" open={disliked.length > 0}>
           <summary class="more__summary">{t.dislikedSummary}</summary>
           <div class="more__body">
-            <SearchBox id="disliked" api={api} t={t} label={t.dislikedLabel} placeholder={t.dislikedPlaceholder} exclude={excluded} onPick={(h) => addDisliked(chosen(h))} />
-            <Chips items={disliked} label={t.dislikedSummary} empty={t.dislikedNone} removeLabel={t.chipRemove} onRemove={(id) => setDisliked((d) => d.filter((c) => c.tconst !== id))} tone="disliked" fallbackFocusId="disliked-input" />
+            <SearchBox id="disliked" api={api} lang={lang} t={t} label={t.dislikedLabel} placeholder={t.dislikedPlaceholder} exclude={excluded} onPick={(h) => addDisliked(chosen(h))} />
+            <Chips items={disliked} label={t.dislikedSummary} empty={t.dislikedNone} removeLabel={t.chipRemove} onRemove={(id) => setDisliked((d) => d.filter((c) => c.tconst !== id))} tone="disliked" fallbackFocusId="disliked-input" lang={lang} />
           </div>
         </details>
       </section>
