@@ -103,22 +103,31 @@ function mergeService(base: ComposeService, over: ComposeService): ComposeServic
   const out: ComposeService = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
-    if (APPENDED.has(key) && Array.isArray(current) && Array.isArray(value)) out[key] = [...current, ...value];
+    if (key === 'volumes' && Array.isArray(current) && Array.isArray(value)) out[key] = mergeVolumes(current as string[], value as string[]);
+    else if (APPENDED.has(key) && Array.isArray(current) && Array.isArray(value)) out[key] = [...current, ...value];
     else if (isMap(current) && isMap(value)) out[key] = { ...current, ...value };
     else out[key] = value;
   }
   return out;
 }
 
+/** Volumes merge by their path in the container: an override's mount replaces the base's at the same target. */
+function mergeVolumes(base: string[], over: string[]): string[] {
+  const target = (v: string) => v.split(':')[1] ?? v;
+  const replaced = new Set(over.map(target));
+  return [...base.filter((v) => !replaced.has(target(v))), ...over];
+}
+
 function isMap(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** `docker compose -f a -f b config`: every file merged in order, then interpolated with `vars`. */
+/** `docker compose -f a -f b config`: every file interpolated with `vars`, then merged in order. */
 export function loadCompose(files: string[], vars: Record<string, string | undefined>): ComposeFile {
   let merged: ComposeFile = { services: {} };
   for (const file of files) {
-    const doc = readComposeRaw(file);
+    // Each file is interpolated on its own, then merged (as compose does).
+    const doc = interpolateDeep(readComposeRaw(file), vars, file) as ComposeFile;
     const services = { ...merged.services };
     for (const [name, service] of Object.entries(doc.services ?? {})) {
       services[name] = services[name] ? mergeService(services[name]!, service) : service;
@@ -128,7 +137,7 @@ export function loadCompose(files: string[], vars: Record<string, string | undef
   }
   // x- extension fields are templates for anchors: compose ignores them once resolved.
   for (const key of Object.keys(merged)) if (key.startsWith('x-')) delete merged[key];
-  return interpolateDeep(merged, vars, 'compose') as ComposeFile;
+  return merged;
 }
 
 /** A service's environment as the container sees it: strings, unset keys dropped. */

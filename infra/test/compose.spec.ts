@@ -295,6 +295,9 @@ describe('docker-compose.dev.yml over docker-compose.yml', () => {
       // The watched entry is the same file the production script runs.
       expect(NPM_SCRIPTS[name]).toBe(`tsx ${service.command![2]}`);
     }
+    // The samples beside the clone replace the import folder at /data: one mount per target.
+    const workerMounts = merged.services['etl-worker']!.volumes!;
+    expect(workerMounts.filter((v) => v.split(':')[1] === '/data')).toEqual(['../shared/data:/data:ro']);
     // Every mounted source folder exists in the repository.
     for (const service of Object.values(merged.services)) {
       for (const volume of service.volumes ?? []) {

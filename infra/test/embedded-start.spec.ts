@@ -1,6 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import IORedis from 'ioredis';
+import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
 import { freePort, NativeProcess, statusOf, waitFor } from './native-stack';
 
 /**
@@ -136,5 +140,55 @@ describe('npm start, the embedded default', () => {
     });
     expect(response.status).toBe(200);
     expect(app.tail(400)).not.toMatch(/The catalogue is empty/);
+  });
+
+  describe('with DATABASE_URL and REDIS_URL set', () => {
+    let db: TestDatabase;
+    const prefix = `cine-embedded-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      // A catalogue imported without the post-import hooks: no embedding version yet.
+      await importSampleCatalogue(db.handle);
+    });
+
+    afterAll(async () => {
+      await db?.drop();
+      const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
+
+    it('runs on those servers, leaves DATA_DIR alone, and builds the missing embeddings of an existing catalogue', async () => {
+      const emptyDir = mkdtempSync(join(tmpdir(), 'cine-embedded-servers-'));
+      try {
+        app = NativeProcess.start('npm start', ['npm', 'start'], { ...env(), DATA_DIR: emptyDir, DATABASE_URL: db.url!, REDIS_URL: redisUrl, ETL_QUEUE_PREFIX: prefix });
+        await waitFor('recommender ready', async () => (await statusOf(`${base()}/health/ready`)) === 200, { timeoutMs: 120_000, process: app, intervalMs: 250 });
+        const ready = (await (await fetch(`${base()}/health/ready`)).json()) as { checks: Record<string, { detail?: string }> };
+        expect(ready.checks.db?.detail ?? '').not.toMatch(/pglite/i);
+        expect(app.tail(400)).toMatch(/embeddings rebuilt for the existing catalogue/);
+        expect(app.tail(400)).not.toMatch(/The catalogue is empty/);
+        const response = await fetch(`${base()}/api/v1/recommendations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ liked: ['tt0068646'], k: 3 }),
+        });
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as { items: unknown[] }).items).toHaveLength(3);
+        // The import queue is BullMQ on that Redis, under this run's prefix.
+        const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
+        try {
+          expect((await redis.keys(`${prefix}:etl:*`)).length).toBeGreaterThan(0);
+        } finally {
+          redis.disconnect();
+        }
+        expect(readdirSync(emptyDir)).toEqual([]);
+      } finally {
+        await app?.interrupt(15_000);
+        rmSync(emptyDir, { recursive: true, force: true });
+      }
+    });
   });
 });

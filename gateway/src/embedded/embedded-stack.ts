@@ -10,7 +10,7 @@ import {
   productionPostImportHooks,
   startEtlWorker,
 } from '@cine/etl-worker';
-import { type RunningRecommender, startRecommender } from '@cine/recommender';
+import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker } from '../index';
 import { CachingEtlQueue } from './caching-etl-queue';
@@ -80,6 +80,18 @@ export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: str
   });
   await gateway.ready();
   return { handle, queue, worker, recommender, gateway, imports };
+}
+
+/**
+ * A catalogue without embeddings (a start stopped between the import and its hooks, a database
+ * restored from elsewhere) would leave recommendations unavailable until the next import: build
+ * them now, as the standalone recommender does when it starts.
+ */
+export async function ensureEmbeddings(stack: EmbeddedStack, log: Logger): Promise<boolean> {
+  if (stack.recommender.holder.version) return false;
+  await buildEmbeddings(stack.handle, log);
+  await stack.recommender.holder.refresh();
+  return true;
 }
 
 /** The reverse of the start: stop answering, then jobs, then close the database. */

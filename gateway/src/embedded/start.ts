@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   // Loaded once the port is open: the services' modules (onnxruntime, PGlite, fastify plugins)
   // take seconds. A dynamic import needs the '.js' spelling under node16 resolution; tsx maps it to the .ts file.
-  const { startEmbeddedStack, stopEmbeddedStack, FirstImportService, CatalogueStateRepository } = await import('./embedded-stack.js');
+  const { startEmbeddedStack, stopEmbeddedStack, ensureEmbeddings, FirstImportService, CatalogueStateRepository } = await import('./embedded-stack.js');
   const stack = await startEmbeddedStack(config, (line) => progress.say(line));
   boot.handOver((req, res) => stack.gateway.routing(req, res));
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -32,6 +32,10 @@ async function main(): Promise<void> {
   const firstImport = new FirstImportService(new CatalogueStateRepository(stack.handle), stack.queue, progress, log.child({ component: 'first-import' }));
   const imported = firstImport
     .run({ imdb: config.imdbSources, tmdb: config.tmdbSources }, stopping.signal, (id) => stack.imports.track(id))
+    .then(async (outcome) => {
+      if (outcome.kind !== 'present' || stopping.signal.aborted) return;
+      if (await ensureEmbeddings(stack, log.child({ component: 'embeddings' }))) progress.say('Recommendations ready (embeddings rebuilt for the existing catalogue).');
+    })
     .catch((err: unknown) => {
       log.error({ err }, 'first import could not start');
       progress.say(`The import could not start: ${err instanceof Error ? err.message : String(err)}`);
