@@ -14,6 +14,7 @@ import {
   REPO_ROOT,
   serviceEnv,
 } from './compose-file';
+import { loadEmbeddedConfig } from '../../gateway/src/embedded/config';
 import { SERVICE_CONFIGS } from './service-configs';
 
 /**
@@ -305,5 +306,28 @@ describe('docker-compose.dev.yml over docker-compose.yml', () => {
         if (host.startsWith('./') && host.endsWith('/src')) expect({ volume, exists: existsSync(resolve(REPO_ROOT, host)) }).toEqual({ volume, exists: true });
       }
     }
+  });
+});
+
+describe('README', () => {
+  it('documents every variable each service reads', () => {
+    const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
+    const read = new Set<string>();
+    const recording = new Proxy({} as Env, {
+      get(_target, key) {
+        if (typeof key === 'string') read.add(key);
+        return undefined;
+      },
+    });
+    for (const load of [...Object.values(SERVICE_CONFIGS), loadEmbeddedConfig]) {
+      try {
+        load(recording);
+      } catch {
+        // A required variable is missing from the empty environment: what was read is recorded.
+      }
+    }
+    expect(read.size).toBeGreaterThan(10);
+    const missing = [...read].filter((name) => !readme.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
   });
 });
