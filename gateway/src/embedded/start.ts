@@ -66,6 +66,10 @@ main().catch((err: unknown) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`npm start: port ${(err as { port?: number }).port ?? ''} is already in use (another npm start?); choose another with PORT=…\n`);
+    process.exit(2);
+  }
   process.stderr.write(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
