@@ -9,7 +9,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { adminRoutes } from './admin/admin.routes';
 import { AdminService } from './admin/admin.service';
 import { ImportTracker } from './admin/import-tracker';
@@ -72,18 +72,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     if (error instanceof HttpError) {
       if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
       if (error.statusCode >= 500) request.log.warn({ reason: error.message }, 'dependency unavailable');
-      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: reasonPhrase(error.statusCode), message: error.message });
+      return sendError(reply, error.statusCode, error.message);
     }
     if ('validation' in error && error.validation) {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
+      return sendError(reply, 400, error.message);
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status < 500) {
       // fastify's own 4xx (bad JSON, body too large, rate limit): their messages are safe to show.
-      return reply.code(status).send({ statusCode: status, error: reasonPhrase(status), message: error.message });
+      return sendError(reply, status, error.message);
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: `something went wrong; request id ${request.id}` });
+    return sendError(reply, 500, `something went wrong; request id ${request.id}`);
   });
 
 
@@ -183,7 +183,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     if (hasPage && request.method === 'GET' && !API_PATHS.test(path) && (request.headers.accept ?? '').includes('text/html')) {
       return reply.sendFile('index.html');
     }
-    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${path}` });
+    return sendError(reply, 404, `no route ${request.method} ${path}`);
   });
 
   return app;
@@ -202,6 +202,11 @@ const REASONS: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** An ApiError answer. The type is set again: the failing handler may already have chosen HTML. */
+function sendError(reply: FastifyReply, statusCode: number, message: string): FastifyReply {
+  return reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error: reasonPhrase(statusCode), message });
+}
 
 function reasonPhrase(status: number): string {
   return REASONS[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');

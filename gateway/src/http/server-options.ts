@@ -1,6 +1,7 @@
 import { requestIdServerOptions } from '@cine/common';
 import type { FastifyServerOptions } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema';
+import { NO_NUL } from '../schemas/api.schema';
 
 /**
  * The HTTP server's settings, shared by the gateway and the benchmark's bare "hello" ceiling so
@@ -29,6 +30,7 @@ export function formatValidationErrors(errors: FastifySchemaValidationError[], d
   const params = first.params as Record<string, unknown>;
   if (first.keyword === 'additionalProperties') return new Error(`${path}/${String(params.additionalProperty)} is not allowed (unknown field)`);
   if (first.keyword === 'required') return new Error(`${path}/${String(params.missingProperty)} is required`);
+  if (first.keyword === 'pattern' && params.pattern === NO_NUL.pattern) return new Error(`${path} must not contain NUL characters`);
   if (first.keyword === 'enum' && Array.isArray(params.allowedValues)) {
     return new Error(`${path} must be one of ${params.allowedValues.join(', ')}`);
   }

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
+import { NO_NUL } from './api.schema';
 
 /** Admin routes: start an import on the ETL queue and follow it. Not part of the public contract. */
 
 const strict = { additionalProperties: false } as const;
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Sources = (description: string) =>
-  Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 0, maxItems: 10, description });
+  Type.Array(Type.String({ minLength: 1, maxLength: 2000, ...NO_NUL }), { minItems: 0, maxItems: 10, description });
 const StepState = Type.Unsafe<'waiting' | 'active' | 'completed' | 'failed'>({ type: 'string', enum: ['waiting', 'active', 'completed', 'failed'] });
 
 export const EtlRunBodySchema = Type.Object(
@@ -26,7 +27,7 @@ export const EtlRunBodySchema = Type.Object(
       ),
     ),
     force: Type.Optional(Type.Boolean({ description: 'Run again an import that was already requested with the same sources' })),
-    reason: Type.Optional(Type.String({ maxLength: 200 })),
+    reason: Type.Optional(Type.String({ maxLength: 200, ...NO_NUL })),
   },
   strict,
 );

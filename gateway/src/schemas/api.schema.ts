@@ -24,6 +24,12 @@ const StringEnum = <const T extends readonly string[]>(values: T, options: { des
 const strict = { additionalProperties: false } as const;
 const Bilingual = Type.Object({ fr: Type.String(), en: Type.String() }, strict);
 
+/**
+ * Free text a customer types: anything but NUL, which PostgreSQL cannot store in text (a NUL
+ * would otherwise surface as a 500 from deep inside a query).
+ */
+export const NO_NUL = { pattern: '^[^\\u0000]*$' } as const;
+
 export const TCONST_PATTERN = '^tt[0-9]{7,10}$';
 export const Tconst = Type.String({ pattern: TCONST_PATTERN, description: 'IMDb title id', examples: ['tt0068646'] });
 
@@ -39,7 +45,7 @@ export const PosterUrlsSchema = Type.Object(
 
 export const SearchQuerySchema = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 200, description: 'What the customer typed: any case, accents optional, typos forgiven' }),
+    q: Type.String({ minLength: 1, maxLength: 200, ...NO_NUL, description: 'What the customer typed: any case, accents optional, typos forgiven' }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
     type: Type.Optional(StringEnum(['movie', 'series', 'all'], { default: 'all', description: 'movie, series (tvSeries and tvMiniSeries) or all' })),
   },
@@ -102,11 +108,11 @@ const filmDetailProperties = {
 export const FilmDetailSchema = Type.Object(filmDetailProperties, strict);
 
 const EntryList = (description: string) =>
-  Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description });
+  Type.Array(Type.String({ minLength: 1, maxLength: 200, ...NO_NUL }), { maxItems: 50, description });
 
 export const RecommendFiltersSchema = Type.Object(
   {
-    genres: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 30, description: "IMDb genres ('Drama'…); a film needs one of them" })),
+    genres: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40, ...NO_NUL }), { maxItems: 30, description: "IMDb genres ('Drama'…); a film needs one of them" })),
     decades: Type.Optional(Type.Array(Type.Integer({ minimum: 1870, maximum: 2100, multipleOf: 10 }), { maxItems: 30, description: 'Decade starts (1990 = 1990–1999)' })),
     maxRuntime: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Minutes; films of unknown runtime are kept' })),
     frenchOnly: Type.Optional(Type.Boolean({ description: 'Original language fr, or France among the production countries' })),
