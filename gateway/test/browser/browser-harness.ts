@@ -6,8 +6,10 @@ import type { DbHandle } from '@cine/db';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '../../../services/recommender/src';
-import { importSampleCatalogue } from '../../../services/etl-worker/test/sample-catalogue';
-import { type RunningGateway, silentLog, startGateway } from '../gateway-harness';
+import { SAMPLE_POLICY } from '../../../services/etl-worker/test/etl-harness';
+import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../../services/etl-worker/test/sample-catalogue';
+import { IMDB, TMDB } from '../../../services/etl-worker/test/samples';
+import { ADMIN_KEY, getJson, postJson, type RunningGateway, silentLog, startGateway } from '../gateway-harness';
 
 export const WEB_ROOT = resolve(__dirname, '../../web');
 export const WEB_DIST = join(WEB_ROOT, 'dist');
@@ -115,6 +117,11 @@ export interface Stack {
   recommenderPort: number;
   /** Imports the real samples and builds the embeddings the recommender serves. */
   loadCatalogue(): Promise<void>;
+  /**
+   * The same import as the cinema's admin starts it, through the gateway's admin API, so the
+   * page can follow it; `finish` waits for it and builds the embeddings.
+   */
+  startAdminImport(): Promise<{ finish(): Promise<void> }>;
   /** The recommender down (closed) or back on its port: the page's error state and retry. */
   stopRecommender(): Promise<void>;
   restartRecommender(): Promise<void>;
@@ -137,6 +144,14 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
     env: { RECOMMENDER_TIMEOUT_MS: '5000', ...(opts.corsOrigins ? { CORS_ORIGINS: opts.corsOrigins.join(',') } : {}) },
   });
   let running = true;
+  const servedEmbeddings = async () => {
+    await buildEmbeddings(db.handle, silentLog);
+    const until = Date.now() + 30_000;
+    while (!(await fetch(`${recommender.url}/health/ready`)).ok) {
+      if (Date.now() > until) throw new Error('recommender never became ready after the embeddings were built');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   const stack: Stack = {
     db,
     handle: db.handle,
@@ -147,12 +162,25 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
     recommenderPort,
     async loadCatalogue() {
       await importSampleCatalogue(db.handle);
-      await buildEmbeddings(db.handle, silentLog);
-      const until = Date.now() + 30_000;
-      while (!(await fetch(`${recommender.url}/health/ready`)).ok) {
-        if (Date.now() > until) throw new Error('recommender never became ready after the embeddings were built');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await servedEmbeddings();
+    },
+    async startAdminImport() {
+      const body = { imdb: SAMPLE_IMDB_FOLDERS.map((f) => IMDB(f)), tmdb: SAMPLE_TMDB_FILES.map((f) => TMDB(f)), policy: SAMPLE_POLICY, reason: 'browser test' };
+      const started = await postJson<{ id: string; statusUrl: string }>(`${gateway.url}/api/v1/admin/etl-runs`, body, { 'x-api-key': ADMIN_KEY });
+      if (started.status !== 202) throw new Error(`admin import refused: ${started.status} ${JSON.stringify(started.body)}`);
+      return {
+        async finish() {
+          const until = Date.now() + 120_000;
+          for (;;) {
+            const run = await getJson<{ state: string; error: string | null }>(`${gateway.url}${started.body.statusUrl}`, { 'x-api-key': ADMIN_KEY });
+            if (run.body.state === 'completed') break;
+            if (run.body.state === 'failed') throw new Error(`admin import failed: ${run.body.error}`);
+            if (Date.now() > until) throw new Error('admin import did not finish within 120 s');
+            await new Promise((r) => setTimeout(r, 200));
+          }
+          await servedEmbeddings();
+        },
+      };
     },
     async stopRecommender() {
       await recommender.close();

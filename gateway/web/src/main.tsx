@@ -74,10 +74,12 @@ function App() {
         <p class="top__tagline">{t.brandTagline}</p>
         <nav class="nav" aria-label="Ciné Creuse">
           <a href={ROUTES.reco} class="nav__link" aria-current={route === 'reco' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'reco')}>
-            {t.navReco}
+            <span class="nav__long">{t.navReco}</span>
+            <span class="nav__short">{t.navRecoShort}</span>
           </a>
           <a href={ROUTES.kpi} class="nav__link" aria-current={route === 'kpi' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'kpi')}>
-            {t.navKpi}
+            <span class="nav__long">{t.navKpi}</span>
+            <span class="nav__short">{t.navKpiShort}</span>
           </a>
         </nav>
       </header>

@@ -44,13 +44,16 @@ export function CatalogueBanner({ status, t }: { status: CatalogueStatus | null;
       ) : state === 'running' || state === 'queued' ? (
         <>
           <p class="banner__title">{t.catalogueLoading}</p>
-          {pct !== null && (
+          {/* Before the first figure comes, a moving bar says "working" better than "0 %". */}
+          {pct !== null && pct > 0 ? (
             <>
               <progress class="banner__progress" max={100} value={pct} aria-label={t.catalogueLoading} />
               <p>{t.catalogueProgress(pct)}</p>
             </>
+          ) : (
+            <progress class="banner__progress" aria-label={t.catalogueLoading} />
           )}
-          {status.import.step && <p class="banner__step">{status.import.step}</p>}
+          <p class="banner__step">{t.catalogueWait}</p>
         </>
       ) : (
         <p>{t.catalogueEmpty}</p>

@@ -18,26 +18,35 @@ export function BarChart(props: { labelledBy: string; bars: { label: string; val
   const bottom = 32;
   const n = props.bars.length;
   const max = niceMax(Math.max(...props.bars.map((b) => b.value)));
-  const slot = W / n;
+  // Side padding keeps the first and last year labels inside the drawing.
+  const pad = 18;
+  const slot = (W - 2 * pad) / n;
   const barW = Math.max(4, slot * 0.7);
   const y = (v: number) => top + (H - top - bottom) * (1 - v / max);
+  // Full years stay readable: with many bars, every other one is labelled.
+  const labelEvery = n > 8 ? 2 : 1;
+  // A value over the first or last bar is anchored inside the chart, never cut at its edge.
+  const anchor = (i: number) => (i === 0 && n > 4 ? 'start' : i === n - 1 && n > 4 ? 'end' : 'middle');
+  const valueX = (i: number, x: number) => (anchor(i) === 'start' ? x : anchor(i) === 'end' ? x + barW : x + barW / 2);
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={props.labelledBy}>
       <line x1="0" x2={W} y1={H - bottom} y2={H - bottom} class="chart__axis" />
       {props.bars.map((b, i) => {
-        const x = i * slot + (slot - barW) / 2;
+        const x = pad + i * slot + (slot - barW) / 2;
         const yy = y(b.value);
         return (
           <g key={b.label}>
             <rect x={x} y={yy} width={barW} height={H - bottom - yy} rx="3" class={b.highlight ? 'chart__bar chart__bar--hi' : 'chart__bar'} />
             {(b.highlight || n <= 8) && (
-              <text x={x + barW / 2} y={yy - 6} text-anchor="middle" class="chart__value">
+              <text x={valueX(i, x)} y={yy - 6} text-anchor={anchor(i)} class="chart__value">
                 {props.format(b.value)}
               </text>
             )}
-            <text x={x + barW / 2} y={H - 8} text-anchor="middle" class="chart__label">
-              {b.label}
-            </text>
+            {(n - 1 - i) % labelEvery === 0 && (
+              <text x={x + barW / 2} y={H - 8} text-anchor="middle" class="chart__label">
+                {b.label}
+              </text>
+            )}
           </g>
         );
       })}
@@ -49,8 +58,8 @@ export function LineChart(props: { labelledBy: string; points: { x: number; y: n
   const W = 400;
   const H = 230;
   const left = 44;
-  const right = 12;
-  const top = 16;
+  const right = 24;
+  const top = 30;
   const bottom = 32;
   const xs = props.points.map((p) => p.x);
   const ys = props.points.map((p) => p.y);
@@ -84,7 +93,7 @@ export function LineChart(props: { labelledBy: string; points: { x: number; y: n
       {props.points.map((p) => (
         <circle key={p.x} cx={px(p.x)} cy={py(p.y)} r="3.5" class="chart__dot" />
       ))}
-      <text x={left} y={top - 4} class="chart__unit">
+      <text x={left - 6} y={top - 14} text-anchor="end" class="chart__unit">
         {props.yUnit}
       </text>
     </svg>

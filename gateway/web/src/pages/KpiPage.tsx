@@ -108,7 +108,7 @@ function Decades({ data, lang, t }: { data: KpiData; lang: Lang; t: Strings }) {
       <figcaption id="kpi-decades-caption" class="kpi__sentence">
         {sentence}
       </figcaption>
-      <BarChart labelledBy="kpi-decades-caption" bars={rows.map((r) => ({ label: `${String(r.decade).slice(2)}`, value: r.n, highlight: r === top }))} format={(v) => formatInt(v, lang)} />
+      <BarChart labelledBy="kpi-decades-caption" bars={rows.map((r) => ({ label: String(r.decade), value: r.n, highlight: r === top }))} format={(v) => formatInt(v, lang)} />
       <Table caption={t.kpiDecadeTitle} head={[t.colDecade, t.colFilms]} rows={rows.map((r) => [t.yearsOf(r.decade), formatInt(r.n, lang)])} t={t} />
     </figure>
   );
@@ -158,6 +158,7 @@ function Best({ data, lang, t }: { data: KpiData; lang: Lang; t: Strings }) {
     <figure class="kpi__figure">
       <figcaption class="kpi__sentence">{t.kpiBestSentence(rows[0]!.label, formatDecimal(rows[0]!.rating, lang))}</figcaption>
       <RankedBars rows={rows.map((r) => ({ label: r.label, value: r.rating, display: `${formatDecimal(r.rating, lang)} / 10` }))} max={10} />
+      <p class="kpi__note">{t.kpiBestNote}</p>
     </figure>
   );
 }
@@ -165,6 +166,8 @@ function Best({ data, lang, t }: { data: KpiData; lang: Lang; t: Strings }) {
 function Actors({ data, lang, t }: { data: KpiData; lang: Lang; t: Strings }) {
   const rows = data.rows
     .map((r) => ({ name: String(r.name ?? ''), films: num(r.films) ?? 0 }))
+    // The view shows the IMDb id when the name is unknown: meaningless to a customer.
+    .filter((r) => r.name !== '' && !/^nm\d+$/.test(r.name))
     .sort((a, b) => b.films - a.films || a.name.localeCompare(b.name))
     .slice(0, 10);
   if (rows.length === 0) return <p class="kpi__state">{t.kpiFailed}</p>;
@@ -173,6 +176,7 @@ function Actors({ data, lang, t }: { data: KpiData; lang: Lang; t: Strings }) {
     <figure class="kpi__figure">
       <figcaption class="kpi__sentence">{t.kpiActorsSentence(rows[0]!.name, formatInt(max, lang))}</figcaption>
       <RankedBars rows={rows.map((r) => ({ label: r.name, value: r.films, display: `${formatInt(r.films, lang)} ${t.colFilms.toLowerCase()}` }))} max={max} />
+      <p class="kpi__note">{t.kpiActorsNote}</p>
     </figure>
   );
 }
