@@ -3,7 +3,10 @@
  * arrays with the test realm (see the file).
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FilmDetail, RecommendationsResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
@@ -18,6 +21,23 @@ const AMELIE = 'tt0211915';
 const URL_PATH = '/api/v1/recommendations';
 
 type Recs = RecommendationsResponse;
+
+const REPO_ROOT = resolve(__dirname, '../..');
+
+/** `npm run recommend -- …` as a user runs it (tsx, no build step), against `gatewayUrl`. */
+async function recommendCli(args: string[], gatewayUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'gateway/src/cli/recommend.cli.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, GATEWAY_URL: gatewayUrl },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
 
 /** Recommendations through the gateway, against the real recommender built on the real samples. */
 describeWithSamples('gateway: recommendations through the real recommender', () => {
@@ -127,6 +147,44 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
     const text = await fetch(`${gw.url}${URL_PATH}`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<liked>le parrain</liked>' });
     expect(text.status).toBe(415);
     expect(((await text.json()) as { statusCode: number }).statusCode).toBe(415);
+  });
+
+  describe('npm run recommend', () => {
+    it('prints what each entry was understood as, then a table of French titles, years and reasons', async () => {
+      const { code, stdout } = await recommendCli(['le parrain', 'xqzzqxw', '--k', '4'], gw.url);
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe('Vous avez aimé : Le Parrain (1972)  ← « le parrain »');
+      expect(lines[1]).toMatch(/^Introuvable : « xqzzqxw »/);
+      const header = lines.findIndex((l) => /^ #  Titre +Année  Pourquoi$/.test(l));
+      expect(header).toBeGreaterThan(0);
+      const rows = lines.slice(header + 2);
+      expect(rows).toHaveLength(4);
+      const api = await recommend({ liked: ['le parrain', 'xqzzqxw'], k: 4 });
+      rows.forEach((row, i) => {
+        const item = api.body.items[i]!;
+        expect(row).toContain(item.title.slice(0, 30));
+        expect(row).toContain(String(item.year ?? '?'));
+        expect(row).toContain(item.reason.fr);
+      });
+    });
+
+    it('prints the API answer with --json', async () => {
+      const { code, stdout } = await recommendCli([GODFATHER, '--k', '3', '--json'], gw.url);
+      expect(code).toBe(0);
+      const answer = JSON.parse(stdout) as Recs;
+      expect(answer.resolved.liked[0]).toMatchObject({ tconst: GODFATHER, status: 'resolved' });
+      expect(answer.items).toHaveLength(3);
+    });
+
+    it('says clearly when the gateway is not running, and refuses a bad --k', async () => {
+      const away = await recommendCli(['le parrain'], 'http://127.0.0.1:9');
+      expect(away.code).toBe(1);
+      expect(away.stderr).toMatch(/ne répond pas à http:\/\/127\.0\.0\.1:9[\s\S]*npm start/);
+      const badK = await recommendCli(['le parrain', '--k', '0'], gw.url);
+      expect(badK.code).toBe(2);
+      expect(badK.stderr).toMatch(/--k doit être un entier de 1 à 50/);
+    });
   });
 
   it('readiness includes the recommender', async () => {
