@@ -6,7 +6,8 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test
 import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../etl-worker/test/samples';
-import { buildEmbeddings, type RunningRecommender, startRecommender } from '../src';
+import { buildEmbeddings, createEmbeddingHook, type RunningRecommender, startRecommender } from '../src';
+import { EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { blendedScores, exactTopK } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { profileOf } from '../src/recommend/ranker';
@@ -252,7 +253,11 @@ describeWithSamples('recommender service on the sample catalogue', () => {
         versions.add(res.body.version);
       }
     })();
-    const built = await buildEmbeddings(t.handle, silentLog, { dims: 32 });
+    // The post-import hook, as the ETL worker runs it after an import.
+    const hook = createEmbeddingHook(t.handle, { dims: 32 });
+    expect(hook.name).toBe('recommender-embeddings');
+    await hook.run(silentLog);
+    const built = { version: (await new EmbeddingRepository(t.handle).readyHeads(1))[0]!.id };
     await waitFor(async () => (await post(svc.url, { liked: [GODFATHER], k: 5 })).body.version === built.version, 30_000);
     await new Promise((r) => setTimeout(r, 200));
     stop = true;

@@ -15,6 +15,7 @@ export interface FilmRow {
   overview: string | null;
   collection: string | null;
   tmdbGenres: string[];
+  companies: string[];
 }
 
 export interface PersonLink {
@@ -39,7 +40,8 @@ export class CatalogueRepository {
              coalesce(t.average_rating, tm.vote_average) AS rating,
              greatest(t.num_votes, coalesce(tm.vote_count, 0)) AS votes,
              tm.original_language AS language, coalesce(tm.production_countries, '{}') AS countries,
-             tm.overview, tm.collection_name AS collection, coalesce(tm.genres, '{}') AS "tmdbGenres"
+             tm.overview, tm.collection_name AS collection, coalesce(tm.genres, '{}') AS "tmdbGenres",
+             coalesce(tm.production_companies, '{}') AS companies
       FROM title t LEFT JOIN title_tmdb tm ON tm.imdb_id = t.tconst
       WHERE t.title_type = 'movie' AND NOT t.is_adult
       ORDER BY t.tconst`.execute(this.handle.db);

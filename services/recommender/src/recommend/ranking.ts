@@ -15,7 +15,7 @@ export interface RankingParams {
   dislike: number;
 }
 
-export const DEFAULT_RANKING: RankingParams = { alpha: 0.6, quality: 0.3, dislike: 0.5 };
+export const DEFAULT_RANKING: RankingParams = { alpha: 0.3, quality: 1, dislike: 0.5 };
 
 /** IMDb's weighted rating: a film's mean pulled toward the catalogue mean until votes pile up. */
 export function weightedRatings(items: readonly ItemMeta[]): Float32Array {

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { createLogger } from '@cine/common';
+import type { DbHandle } from '@cine/db';
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEtlServices } from '@cine/etl-worker';
+import { sql } from 'kysely';
+import type { EmbeddingVersion } from '../../src/embedding/version';
+import { type TmdbFacts, type VoteScale, writeDerivedImdb } from './derive-imdb';
+
+const say = (msg: string) => process.stderr.write(`${msg}\n`);
+
+/** A throwaway database: a fresh one on the PostgreSQL server when there is one, else PGlite. */
+export async function openScratch(): Promise<TestDatabase> {
+  try {
+    return await createTestDatabase();
+  } catch (err) {
+    say(`no PostgreSQL server (${(err as Error).message}); using the embedded PGlite`);
+    return createEmbeddedTestDatabase();
+  }
+}
+
+export interface ImportedCatalogue {
+  derived: number;
+  scale: VoteScale | null;
+}
+
+/** Films both sources rate: the least for a vote-scale fit worth using. */
+const MIN_FIT_FILMS = 20;
+
+export async function importCatalogue(handle: DbHandle, imdb: string[], tmdb: string[], mlTconsts: string[], minVotes: number, scratch: string): Promise<ImportedCatalogue> {
+  const etl = createEtlServices(handle, { log: createLogger('etl', { level: 'warn', stderr: true }), http: { attempts: 2, retryDelayMs: 100, connectTimeoutMs: 5000 } });
+  const policy = { movieMinVotes: minVotes, seriesMinVotes: minVotes };
+  await etl.imdb.run({ sources: imdb, policy });
+  if (tmdb.length > 0) await etl.tmdb.run({ sources: tmdb });
+  // MovieLens films TMDB describes but the IMDb folders lack: derive their IMDb rows.
+  const { rows } = await sql<TmdbFacts>`
+    SELECT tm.imdb_id AS tconst, tm.title, tm.original_title AS "originalTitle", tm.release_date::text AS "releaseDate",
+           tm.runtime, tm.genres, tm.vote_average AS "voteAverage", tm.vote_count AS "voteCount"
+    FROM title_tmdb tm
+    WHERE tm.imdb_id = ANY(${mlTconsts}::text[]) AND NOT EXISTS (SELECT 1 FROM title t WHERE t.tconst = tm.imdb_id)
+    ORDER BY tm.imdb_id`.execute(handle.db);
+  let scale: VoteScale | null = null;
+  if (rows.length > 0) {
+    const fit = await sql<{ films: number; slope: number | null; intercept: number | null; r: number | null }>`
+      SELECT count(*)::int AS films, regr_slope(ln(t.num_votes), ln(tm.vote_count + 1)) AS slope,
+             regr_intercept(ln(t.num_votes), ln(tm.vote_count + 1)) AS intercept, corr(ln(t.num_votes), ln(tm.vote_count + 1)) AS r
+      FROM title t JOIN title_tmdb tm ON tm.imdb_id = t.tconst
+      WHERE t.title_type = 'movie' AND t.num_votes > 0 AND tm.vote_count > 0`.execute(handle.db);
+    const f = fit.rows[0];
+    if (f && f.films >= MIN_FIT_FILMS && f.slope !== null && f.intercept !== null && f.r !== null) {
+      scale = { films: f.films, slope: Number(f.slope), intercept: Number(f.intercept), r: Number(f.r) };
+    }
+    const derived = join(scratch, 'derived-imdb');
+    writeDerivedImdb(derived, rows, scale);
+    // Derived first: where a real IMDb row exists it wins (the later source wins in the ETL).
+    await etl.imdb.run({ sources: [derived, ...imdb], policy });
+  }
+  return { derived: rows.length, scale };
+}
+
+/** The version restricted to the films MovieLens can judge: the evaluation catalogue. */
+export function restrict(version: EmbeddingVersion, keep: (tconst: string) => boolean): EmbeddingVersion {
+  const rows = version.items.flatMap((item, row) => (keep(item.tconst) ? [row] : []));
+  const vectors = new Float32Array(rows.length * version.dims);
+  rows.forEach((row, i) => vectors.set(version.vectors.subarray(row * version.dims, (row + 1) * version.dims), i * version.dims));
+  return { ...version, items: rows.map((r) => version.items[r]!), vectors };
+}
+

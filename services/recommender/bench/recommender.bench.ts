@@ -1,0 +1,167 @@
+/**
+ * npm run bench:recommender [-- --sizes 100000,1000000 --dims 64 --http-seconds 30]
+ *
+ * Synthetic item matrices (unit vectors, d = 64). For each size, in one run: batch-1 top-10
+ * latency through the ONNX model in-process against a plain TypeScript dot-product scan (the
+ * baseline), model load time and memory; then the service's HTTP latency under a loopback load
+ * (autocannon) with a synthetic version of the first size stored in a throwaway database.
+ * Last line: the ONNX/plain-scan speed ratio at the first size.
+ */
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { createLogger } from '@cine/common';
+import { EmbeddingRepository } from '../src/embedding/embedding.repository';
+import { gaussian } from '../src/embedding/svd';
+import type { ItemMeta } from '../src/embedding/version';
+import { OnnxIndex } from '../src/onnx/onnx-index';
+import { blendedScores, topKOf } from '../src/recommend/exact-scan';
+import { DEFAULT_RANKING } from '../src/recommend/ranking';
+import { startRecommender } from '../src/server';
+import { openScratch } from './quality/catalogue';
+
+const K = 10;
+const say = (msg: string) => process.stderr.write(`${msg}\n`);
+
+function unitVectors(n: number, dims: number, seed: number): Float32Array {
+  const normal = gaussian(seed);
+  const out = new Float32Array(n * dims);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let k = 0; k < dims; k++) {
+      const v = normal();
+      out[i * dims + k] = v;
+      norm += v * v;
+    }
+    const inv = 1 / Math.sqrt(norm);
+    for (let k = 0; k < dims; k++) out[i * dims + k]! *= inv;
+  }
+  return out;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function stats(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
+
+interface SizeResult {
+  n: number;
+  onnx: { p50: number; p99: number };
+  scan: { p50: number; p99: number };
+  loadMs: number;
+  modelMb: number;
+  rssMb: number;
+}
+
+async function inProcess(n: number, dims: number): Promise<SizeResult> {
+  const vectors = unitVectors(n, dims, n);
+  const normal = gaussian(n + 1);
+  const prior = Float32Array.from({ length: n }, () => Math.abs(normal()) / 4);
+  const queries = Array.from({ length: 64 }, (_, q) => vectors.slice(((q * 7919) % n) * dims, (((q * 7919) % n) + 1) * dims));
+
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const index = await OnnxIndex.create(dims, vectors, prior);
+  const loadMs = performance.now() - t0;
+  const rssMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  try {
+    const onnx: number[] = [];
+    const rounds = n >= 1_000_000 ? 200 : 2000;
+    for (let i = 0; i < 20; i++) await index.topK(queries[i % queries.length]!, K, DEFAULT_RANKING.alpha);
+    for (let i = 0; i < rounds; i++) {
+      const s = performance.now();
+      await index.topK(queries[i % queries.length]!, K, DEFAULT_RANKING.alpha);
+      onnx.push(performance.now() - s);
+    }
+    const scan: number[] = [];
+    const scanRounds = n >= 1_000_000 ? 30 : 150;
+    for (let i = 0; i < 5; i++) topKOf(blendedScores(vectors, dims, prior, queries[i]!, DEFAULT_RANKING.alpha), K);
+    for (let i = 0; i < scanRounds; i++) {
+      const s = performance.now();
+      topKOf(blendedScores(vectors, dims, prior, queries[i % queries.length]!, DEFAULT_RANKING.alpha), K);
+      scan.push(performance.now() - s);
+    }
+    return { n, onnx: stats(onnx), scan: stats(scan), loadMs, modelMb: index.modelBytes / 2 ** 20, rssMb };
+  } finally {
+    await index.close();
+  }
+}
+
+async function httpLoad(n: number, dims: number, seconds: number): Promise<{ p50: number; p99: number; rps: number; errors: number; loadMs: number }> {
+  const db = await openScratch();
+  const log = createLogger('bench', { level: 'warn', stderr: true });
+  try {
+    const items: ItemMeta[] = Array.from({ length: n }, (_, i) => ({
+      tconst: `tt${String(i + 1).padStart(8, '0')}`,
+      title: `Film ${i + 1}`,
+      year: 1950 + (i % 70),
+      runtime: 80 + (i % 60),
+      genres: [['Drama'], ['Comedy'], ['Crime', 'Drama'], ['Action']][i % 4]!,
+      french: i % 9 === 0,
+      rating: 5 + (i % 50) / 10,
+      votes: 1000 + ((i * 7919) % 100_000),
+    }));
+    await new EmbeddingRepository(db.handle).insert({ dims, items, vectors: unitVectors(n, dims, 7), importRunId: null, stats: { synthetic: true } });
+    const t0 = performance.now();
+    const svc = await startRecommender({ handle: db.handle, log, pollIntervalMs: 0 });
+    const loadMs = performance.now() - t0;
+    try {
+      const bodies = Array.from({ length: 50 }, (_, i) => JSON.stringify({ liked: [items[(i * 104729) % n]!.tconst, items[(i * 7919 + 3) % n]!.tconst], k: 10 }));
+      const result = await autocannon({
+        url: `${svc.url}/v1/recommendations`,
+        connections: 8,
+        duration: seconds,
+        requests: bodies.map((body) => ({ method: 'POST' as const, path: '/v1/recommendations', headers: { 'content-type': 'application/json' }, body })),
+      });
+      // Let the requests autocannon abandoned at the deadline finish before the database goes.
+      await new Promise((r) => setTimeout(r, 1000));
+      return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.non2xx, loadMs };
+    } finally {
+      await svc.close();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '100000,1000000' },
+      dims: { type: 'string', default: '64' },
+      'http-seconds': { type: 'string', default: '30' },
+    },
+  });
+  const sizes = values.sizes.split(',').map(Number);
+  const dims = Number(values.dims);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 10) || !Number.isInteger(dims) || dims < 2) throw new Error('--sizes must be integers ≥ 10 and --dims an integer ≥ 2');
+
+  const results: SizeResult[] = [];
+  for (const n of sizes) {
+    say(`in-process, ${n.toLocaleString('en-US')} films × ${dims}…`);
+    results.push(await inProcess(n, dims));
+  }
+  say(`HTTP, ${sizes[0]!.toLocaleString('en-US')} films, ${values['http-seconds']} s of loopback load…`);
+  const http = await httpLoad(sizes[0]!, dims, Number(values['http-seconds']));
+
+  console.log(`\nbatch-1 top-${K}, d=${dims}, one intra-op thread (ms)`);
+  console.log('| films | ONNX p50 | ONNX p99 | plain TS scan p50 | plain TS scan p99 | speed-up (p50) | model load | model size | RSS growth |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.n.toLocaleString('en-US')} | ${ms(r.onnx.p50)} | ${ms(r.onnx.p99)} | ${ms(r.scan.p50)} | ${ms(r.scan.p99)} | ${(r.scan.p50 / r.onnx.p50).toFixed(1)}× | ${Math.round(r.loadMs)} ms | ${r.modelMb.toFixed(0)} MB | ${r.rssMb.toFixed(0)} MB |`);
+  }
+  console.log(`\nHTTP POST /v1/recommendations, ${sizes[0]!.toLocaleString('en-US')} films, 8 connections, ${values['http-seconds']} s: p50 ${http.p50} ms, p99 ${http.p99} ms, ${Math.round(http.rps)} req/s, ${http.errors} errors; service start with version load ${Math.round(http.loadMs)} ms`);
+  const first = results[0]!;
+  console.log(`recommender: ONNX/plain-scan speed ratio at ${first.n.toLocaleString('en-US')} films = ${(first.scan.p50 / first.onnx.p50).toFixed(1)}× (p50 ${ms(first.onnx.p50)} ms vs ${ms(first.scan.p50)} ms)`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:recommender failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { sql } from 'kysely';
+import { CorruptVersionError, EmbeddingRepository } from '../src/embedding/embedding.repository';
+import type { ItemMeta } from '../src/embedding/version';
+
+const items: ItemMeta[] = [
+  { tconst: 'tt0068646', title: 'The Godfather', year: 1972, runtime: 175, genres: ['Crime', 'Drama'], french: false, rating: 9.2, votes: 2_000_000 },
+  { tconst: 'tt0211915', title: 'Amélie', year: 2001, runtime: null, genres: ['Comedy'], french: true, rating: null, votes: 0 },
+];
+const vectors = Float32Array.from([0.6, 0.8, 0, -1, Math.fround(0.1), 0]);
+
+describe.each([
+  ['PostgreSQL', () => createTestDatabase()],
+  ['PGlite', () => createEmbeddedTestDatabase()],
+])('embedding versions on %s', (_name, open) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('stores a version and reads back the same films and float32 values, newest first', async () => {
+    const repo = new EmbeddingRepository(t.handle);
+    const first = await repo.insert({ dims: 3, items, vectors, importRunId: null, stats: { note: 'first' } });
+    const second = await repo.insert({ dims: 3, items, vectors, importRunId: 7, stats: {} });
+    expect((await repo.readyHeads(5)).map((h) => h.id)).toEqual([second, first]);
+    const loaded = await repo.load(first);
+    expect(loaded.items).toEqual(items);
+    expect(Array.from(loaded.vectors)).toEqual(Array.from(vectors));
+    expect(loaded.stats).toEqual({ note: 'first' });
+  });
+
+  it('refuses a version whose bytes changed after it was written, naming the version', async () => {
+    const repo = new EmbeddingRepository(t.handle);
+    const id = await repo.insert({ dims: 3, items, vectors, importRunId: null, stats: {} });
+    await sql`UPDATE recommender_version SET vectors = set_byte(vectors, 5, get_byte(vectors, 5) # 1) WHERE id = ${id}`.execute(t.handle.db);
+    await expect(repo.load(id)).rejects.toThrow(new CorruptVersionError(id, 'checksum mismatch'));
+    await expect(repo.load(999_999)).rejects.toThrow('embedding version 999999 is corrupt: missing');
+  });
+
+  it('prunes to the newest versions', async () => {
+    const repo = new EmbeddingRepository(t.handle);
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await repo.insert({ dims: 3, items, vectors, importRunId: null, stats: {} }));
+    await repo.prune(2);
+    expect((await repo.readyHeads(10)).map((h) => h.id)).toEqual(ids.slice(-2).reverse());
+  });
+});
