@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redact } from '@cine/common';
 
@@ -94,8 +94,12 @@ export class SourceRepository {
     const shown = redact(url);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
+      // Not AbortSignal.timeout: that would also cut a healthy 700 MB body once the delay is up.
+      // The watchdog bounds the wait for headers, then the wait between two pieces of the body.
+      const watchdog = new StallWatchdog(this.options.connectTimeoutMs);
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(this.options.connectTimeoutMs), redirect: 'follow' });
+        const response = await fetch(url, { signal: watchdog.signal, redirect: 'follow' });
+        watchdog.rearm();
         if (response.status === 404 || response.status === 410) {
           await response.body?.cancel();
           if (opts.optional) return null;
@@ -113,9 +117,11 @@ export class SourceRepository {
         return {
           location: shown,
           size: Number.isFinite(length) && length > 0 ? length : null,
-          stream: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
+          // pipeline: an error on either side (abort, consumer gone) destroys the other.
+          stream: pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), watchdog.meter(), () => {}),
         };
       } catch (err) {
+        watchdog.stop();
         if (err instanceof SourceMissingError) throw err;
         lastError = err;
         if (attempt < this.options.attempts) await sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
@@ -123,5 +129,53 @@ export class SourceRepository {
     }
     const cause = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
     throw new SourceUnavailableError(`${shown}: unreachable after ${this.options.attempts} attempts (${cause})`, { cause: lastError });
+  }
+}
+
+/**
+ * Aborts a download that stops making progress: no headers within `ms`, or no body bytes for
+ * `ms`. `meter()` is the pass-through that feeds it; the timer ends with the stream.
+ */
+class StallWatchdog {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ms: number) {
+    this.arm(`no answer within ${ms} ms`);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  rearm(): void {
+    this.arm(`download stalled for ${this.ms} ms`);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  meter(): Transform {
+    return new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.rearm();
+        done(null, chunk);
+      },
+      flush: (done) => {
+        this.stop();
+        done();
+      },
+      destroy: (err, done) => {
+        this.stop();
+        done(err);
+      },
+    });
+  }
+
+  private arm(reason: string): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(new Error(reason)), this.ms);
+    this.timer.unref();
   }
 }
