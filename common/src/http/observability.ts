@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { type FastifyInstance, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /**
@@ -15,10 +15,11 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Fastify server options that make `request.id` the caller's `X-Request-Id` (when sane) or a UUID. */
-export function requestIdServerOptions(): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'requestIdLogLabel'> {
+export function requestIdServerOptions(): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'logController'> {
   return {
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
+    // The same label in every service's logs, so one grep follows a request across them.
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId(req) {
       const given = req.headers[REQUEST_ID_HEADER];
       const value = Array.isArray(given) ? given[0] : given;
