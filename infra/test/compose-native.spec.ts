@@ -51,7 +51,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
     targets = {
       databaseUrl: db.url!,
       redisUrl: REDIS_URL,
-      ports: { gateway: await freePort(), recommender: await freePort() },
+      ports: { gateway: await freePort(), recommender: await freePort(), 'etl-worker': await freePort() },
       queuePrefix: `cine-native-${process.pid}-${randomBytes(4).toString('hex')}`,
     };
   });
@@ -86,6 +86,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
     const gateway = start('gateway');
     await waitFor('gateway /health/live', async () => (await statusOf(`${gatewayUrl()}/health/live`)) === 200, { timeoutMs: 90_000, process: gateway });
     await waitFor('worker ready', async () => worker.output.join('').includes('etl worker ready'), { timeoutMs: 60_000, process: worker });
+    expect(await runHealthcheck(compose.services['etl-worker']!, env('etl-worker'))).toBe(true);
     // Before any catalogue the recommender is honestly not ready, and its compose probe says so.
     expect(await runHealthcheck(compose.services.recommender!, env('recommender'))).toBe(false);
   });

@@ -22,6 +22,9 @@ export function loadEtlConfig(source: Env = process.env) {
       // BullMQ key prefix: lets several installs (or test runs) share one Redis.
       ETL_QUEUE_PREFIX: env.string({ default: 'bull' }),
       ETL_STALLED_INTERVAL_MS: env.int({ default: 30_000, min: 500, max: 3_600_000 }),
+      // The worker's health and metrics port (compose's healthcheck); 0 picks a free one.
+      HOST: env.string({ default: '0.0.0.0' }),
+      PORT: env.int({ default: 8082, min: 0, max: 65_535 }),
     },
     source,
   );
@@ -33,6 +36,7 @@ export function loadEtlConfig(source: Env = process.env) {
     imdbSource: raw.IMDB_SOURCE!,
     tmdbSource: raw.TMDB_SOURCE,
     logLevel: raw.LOG_LEVEL,
+    healthHttp: { host: raw.HOST!, port: raw.PORT },
     http: { attempts: raw.ETL_HTTP_ATTEMPTS, retryDelayMs: raw.ETL_HTTP_RETRY_DELAY_MS, connectTimeoutMs: 30_000 },
     jobs: {
       attempts: raw.ETL_JOB_ATTEMPTS,

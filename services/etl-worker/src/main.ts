@@ -2,6 +2,7 @@ import { ConfigError, createLogger } from '@cine/common';
 import { openDatabase } from '@cine/db';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
+import { startWorkerHttp } from './http/worker.http';
 import { startEtlWorker } from './jobs/etl.worker';
 import { productionPostImportHooks } from './jobs/post-import.hooks';
 
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   const { processors } = createEtlServices(handle, { log, http: config.http, hooks: productionPostImportHooks(handle) });
   const etlWorker = startEtlWorker(processors, { redisUrl: config.redisUrl, ...config.jobs }, log);
   await etlWorker.worker.waitUntilReady();
-  log.info('etl worker ready');
+  const http = await startWorkerHttp({ ...config.healthHttp, handle, etlWorker, log });
+  log.info({ health: http.url }, 'etl worker ready');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping: interrupting the running import, which goes back to the queue');
     await etlWorker.stop(signal);
+    await http.close();
     await handle.close();
     log.info('stopped');
     process.exit(0);

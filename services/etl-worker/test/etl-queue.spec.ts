@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { ETL_QUEUE, JobName } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
@@ -122,7 +123,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
 
   describe('with worker processes', () => {
     const children: ChildProcess[] = [];
-    const startWorker = () => {
+    const startWorker = (extraEnv: Record<string, string> = {}) => {
       const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/main.ts')], {
         cwd: REPO_ROOT,
         env: {
@@ -134,6 +135,9 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
           ETL_STALLED_INTERVAL_MS: '1000',
           LOG_LEVEL: 'warn',
           NODE_OPTIONS: '',
+          // Health port: any free one, so workers of concurrent tests never collide.
+          PORT: '0',
+          ...extraEnv,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -146,6 +150,26 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
     afterAll(() => {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     });
+
+    it('answers its health and metrics routes on PORT (compose healthcheck)', async () => {
+      const port = await new Promise<number>((r) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as AddressInfo;
+          probe.close(() => r(port));
+        });
+      });
+      const worker = startWorker({ PORT: String(port), HOST: '127.0.0.1' });
+      const ready = await until('the worker health route', async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+        return res ? { status: res.status, body: (await res.json()) as { checks: Record<string, { ok: boolean }> } } : null;
+      });
+      expect(ready.status).toBe(200);
+      expect(Object.keys(ready.body.checks).sort()).toEqual(['db', 'redis', 'worker']);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(/^etl_job_active\{service="etl-worker"\} 0$/m);
+      worker.child.kill('SIGTERM');
+      expect(await new Promise((r) => worker.child.once('exit', r))).toBe(0);
+    }, 60_000);
 
     it('on SIGTERM interrupts the running import at once, leaves the catalogue as it was, and the job is retried', async () => {
       const first = startWorker();

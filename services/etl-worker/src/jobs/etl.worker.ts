@@ -12,6 +12,8 @@ export interface EtlWorkerOptions {
 
 export interface EtlWorker {
   readonly worker: Worker;
+  /** The worker's Redis connection (health checks ping it). */
+  readonly connection: IORedis;
   /**
    * Graceful stop: the running import is interrupted at its next piece of input (nothing is
    * swapped, staging is cleared), its job goes back to the queue for a retry, connections close.
@@ -71,6 +73,7 @@ export function startEtlWorker(processors: Processors, options: EtlWorkerOptions
   });
   return {
     worker,
+    connection,
     async stop(reason) {
       for (const controller of running) controller.abort(reason);
       await worker.close();
