@@ -111,9 +111,11 @@ async function main(): Promise<void> {
     let started = performance.now();
     const { derived, scale } = await importCatalogue(db.handle, imdb, tmdb, [...new Set(links.values())], minVotes, scratch);
     say(`catalogue imported through the ETL in ${((performance.now() - started) / 1000).toFixed(1)} s (${derived} films derived from TMDB)`);
-    const scaleNote = scale
-      ? `derived votes on the IMDb scale: ln(imdb) = ${scale.intercept.toFixed(2)} + ${scale.slope.toFixed(3)} · ln(tmdb + 1), fitted on ${scale.films} films with both (r = ${scale.r.toFixed(3)})`
-      : 'derived votes are raw TMDB vote counts (too few films with both sources to fit a scale)';
+    const scaleNote = derived === 0
+      ? 'no film derived from TMDB'
+      : scale
+        ? `derived votes on the IMDb scale: ln(imdb) = ${scale.intercept.toFixed(2)} + ${scale.slope.toFixed(3)} · ln(tmdb + 1), fitted on ${scale.films} films with both (r = ${scale.r.toFixed(3)})`
+        : 'derived votes are raw TMDB vote counts (too few films with both sources to fit a scale)';
     say(scaleNote);
     started = performance.now();
     const build = await buildEmbeddings(db.handle, log, embedding);
