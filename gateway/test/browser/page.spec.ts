@@ -29,7 +29,7 @@ describeWithSamples('customer page in a real browser', () => {
   let page: Page;
   let shots: string;
   /** The whole page, or (`fullPage` false) what the screen shows: a phone, an open dialog. */
-  const shot = (p: Page, name: string, fullPage = true) => p.screenshot({ path: join(shots, `${name}.png`), fullPage });
+  const shot = (p: Page, name: string, fullPage = true) => p.screenshot({ path: join(shots, `${name}.png`), fullPage, scale: 'css' });
   const api = async <T>(path: string): Promise<T> => (await fetch(`${stack.gateway.url}${path}`)).json() as Promise<T>;
   const cards = () => page.locator('.results .card');
   /** Waits for the next recommendations answer the page receives, and returns its request and body. */
@@ -114,7 +114,7 @@ describeWithSamples('customer page in a real browser', () => {
     await placeholder.waitFor();
     expect(await placeholder.innerText()).toContain(body.items[withPoster]!.title);
     await shot(page, '03-recommendations');
-    await page.evaluate(() => document.getElementById('liked-heading').scrollIntoView());
+    await page.evaluate(() => document.getElementById('results-heading').scrollIntoView());
     await shot(page, '03b-recommendations-screen', false);
     await page.evaluate(() => window.scrollTo(0, 0));
   });

@@ -35,17 +35,17 @@ export function Chips(props: {
       {props.items.map((c) => {
         const title = titleIn(c, props.lang);
         return (
-        <li key={c.tconst} class="chip">
-          <span class="chip__text">
-            {title}
-            {c.year !== null && <span class="chip__year"> ({c.year})</span>}
-          </span>
-          <button type="button" class="chip__remove" aria-label={props.removeLabel(c.year !== null ? `${title} (${c.year})` : title)} onClick={(e) => remove(e as unknown as MouseEvent, c.tconst)}>
-            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-              <path d="M6 6 18 18M18 6 6 18" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-            </svg>
-          </button>
-        </li>
+          <li key={c.tconst} class="chip">
+            <span class="chip__text">
+              {title}
+              {c.year !== null && <span class="chip__year"> ({c.year})</span>}
+            </span>
+            <button type="button" class="chip__remove" aria-label={props.removeLabel(c.year !== null ? `${title} (${c.year})` : title)} onClick={(e) => remove(e as unknown as MouseEvent, c.tconst)}>
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M6 6 18 18M18 6 6 18" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
+              </svg>
+            </button>
+          </li>
         );
       })}
     </ul>

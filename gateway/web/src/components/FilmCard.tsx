@@ -35,23 +35,25 @@ export function FilmCard(props: {
         <H class="card__title">{title}</H>
         {facts.length > 0 && <p class="card__facts">{facts.join(' · ')}</p>}
         {reason && <p class="card__reason">{reason}</p>}
-        <div class="card__actions">
-          {props.onDetails && (
-            <button type="button" class="btn btn--primary" aria-label={t.detailsOf(title)} onClick={() => props.onDetails!(film)}>
-              {t.seeDetails}
-            </button>
-          )}
-          {props.onLike && (
-            <button type="button" class="btn btn--quiet" aria-label={t.likeTooOf(title)} onClick={() => props.onLike!(film)}>
-              {t.likeToo}
-            </button>
-          )}
-          {props.onNotForMe && (
-            <button type="button" class="btn btn--quiet" aria-label={t.notForMeOf(title)} onClick={() => props.onNotForMe!(film)}>
-              {t.notForMe}
-            </button>
-          )}
-        </div>
+        {(props.onDetails || props.onLike || props.onNotForMe) && (
+          <div class="card__actions">
+            {props.onDetails && (
+              <button type="button" class="btn btn--primary" aria-label={t.detailsOf(title)} onClick={() => props.onDetails!(film)}>
+                {t.seeDetails}
+              </button>
+            )}
+            {props.onLike && (
+              <button type="button" class="btn btn--quiet" aria-label={t.likeTooOf(title)} onClick={() => props.onLike!(film)}>
+                {t.likeToo}
+              </button>
+            )}
+            {props.onNotForMe && (
+              <button type="button" class="btn btn--quiet" aria-label={t.notForMeOf(title)} onClick={() => props.onNotForMe!(film)}>
+                {t.notForMe}
+              </button>
+            )}
+          </div>
+        )}
       </div>
     </li>
   );

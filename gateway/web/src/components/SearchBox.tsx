@@ -161,25 +161,25 @@ export function SearchBox(props: {
           // The other name a reader may know the film by: original (fr) or French (en).
           const other = props.lang === 'en' ? hit.frenchTitle : hit.originalTitle;
           return (
-          <li
-            key={hit.tconst}
-            id={`${id}-opt-${i}`}
-            role="option"
-            aria-selected={i === active}
-            class={`search__option${i === active ? ' is-active' : ''}`}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => pick(hit)}
-            onMouseMove={() => active !== i && setActive(i)}
-          >
-            <Poster poster={hit.poster} title={title} year={hit.year} tconst={hit.tconst} size="small" />
-            <span class="search__text">
-              <span class="search__title">{title}</span>
-              <span class="search__meta">
-                {hit.year ?? '—'}
-                {other && other !== title && <span>{` · ${other}`}</span>}
+            <li
+              key={hit.tconst}
+              id={`${id}-opt-${i}`}
+              role="option"
+              aria-selected={i === active}
+              class={`search__option${i === active ? ' is-active' : ''}`}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => pick(hit)}
+              onMouseMove={() => active !== i && setActive(i)}
+            >
+              <Poster poster={hit.poster} title={title} year={hit.year} tconst={hit.tconst} size="small" />
+              <span class="search__text">
+                <span class="search__title">{title}</span>
+                <span class="search__meta">
+                  {hit.year ?? '—'}
+                  {other && other !== title && <span>{` · ${other}`}</span>}
+                </span>
               </span>
-            </span>
-          </li>
+            </li>
           );
         })}
       </ul>

@@ -45,7 +45,7 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
   // Moving focus away would lose the customer's place; a polite announcement is enough.
   const [announce, setAnnounce] = useState('');
   useEffect(() => {
-    if (state.kind === 'done') setAnnounce(`${state.data.items.length} ${lang === 'fr' ? 'suggestions' : 'suggestions'}`);
+    if (state.kind === 'done') setAnnounce(t.resultsCount(state.data.items.length));
     else if (state.kind === 'error') setAnnounce(t.errorTitle);
   }, [state]);
 
