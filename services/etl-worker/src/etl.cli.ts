@@ -107,8 +107,9 @@ async function main(): Promise<number> {
   const config = loadEtlConfig();
   const log = createLogger('etl', { level: config.logLevel, stderr: true });
   const request: ImportRequest = {
-    imdb: values['skip-imdb'] ? undefined : (list(values.imdb) ?? [config.imdbSource]),
-    tmdb: list(values.tmdb) ?? (config.tmdbSource ? [config.tmdbSource] : undefined),
+    // IMDB_SOURCE/TMDB_SOURCE take a comma list too, as npm start and compose's first import read them.
+    imdb: values['skip-imdb'] ? undefined : (list(values.imdb) ?? list(config.imdbSource)),
+    tmdb: list(values.tmdb) ?? list(config.tmdbSource),
     policy,
     reason: 'npm run etl',
     ...(values.force ? { nonce: randomUUID() } : {}),

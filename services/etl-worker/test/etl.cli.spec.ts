@@ -85,6 +85,17 @@ describeWithSamples('npm run etl on the samples', () => {
     expect(run).toMatchObject({ status: 'failed', error: 'import interrupted: SIGINT' });
   });
 
+  it('reads comma lists from IMDB_SOURCE and TMDB_SOURCE when no option names the sources', async () => {
+    const imdb = [IMDB('year-2022'), IMDB('famous-40')];
+    const { code, stderr } = etl(['--min-votes', '0'], { DATABASE_URL: t.url, IMDB_SOURCE: imdb.join(','), TMDB_SOURCE: TMDB('tmdb_full.csv') });
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    const runs = await t.handle.db.selectFrom('import_run').select(['kind', 'sources', 'status']).orderBy('id', 'desc').limit(2).execute();
+    expect(runs).toEqual([
+      { kind: 'tmdb', sources: [TMDB('tmdb_full.csv')], status: 'succeeded' },
+      { kind: 'imdb', sources: imdb, status: 'succeeded' },
+    ]);
+  });
+
   const corruptions: Array<[string, (copy: SampleCopy) => { args?: string[]; message: (copy: SampleCopy) => string }]> = [
     ['a truncated gzip file', (c) => (c.truncate('title.akas', 0.5), { message: (c) => `${c.file('title.akas')}: truncated gzip stream after line` })],
     ['a drifted header', (c) => (c.lines('title.crew', (l) => [l[0]!.replace('writers', 'writer'), ...l.slice(1)]), { message: (c) => `${c.file('title.crew')}: line 1: header does not match` })],
