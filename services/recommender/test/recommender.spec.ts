@@ -10,7 +10,7 @@ import { buildEmbeddings, createEmbeddingHook, type RunningRecommender, startRec
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { blendedScores, exactTopK } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
-import { profileOf } from '../src/recommend/ranker';
+import { adaptiveAlpha, profileOf } from '../src/recommend/ranker';
 import type { LoadedVersion } from '../src/serving/loaded-version';
 import { post, ready, silentLog, waitFor } from './recommender-harness';
 
@@ -65,9 +65,14 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     expect(res.body.coldStart).toBe(false);
     expect(res.body.version).toBe(served().id);
     const v = served();
-    const query = profileOf(v, liked.map((x) => v.rowOf.get(x)!), [], 0);
-    const all = blendedScores(v.vectors, v.dims, v.prior, query, DEFAULT_RANKING.alpha);
-    const expected = exactTopK(v.vectors, v.dims, v.prior, query, DEFAULT_RANKING.alpha, 18).filter((h) => !liked.includes(v.items[h.index]!.tconst));
+    const rows = liked.map((x) => v.rowOf.get(x)!);
+    const query = profileOf(v, rows, [], 0);
+    // The prior's weight follows how popular the liked films are.
+    const alpha = adaptiveAlpha(v, rows, DEFAULT_RANKING);
+    const meanLikedPrior = rows.reduce((s, r) => s + v.prior[r]!, 0) / rows.length;
+    expect(alpha).toBeCloseTo(DEFAULT_RANKING.alpha * Math.min(4, Math.max(0.25, (meanLikedPrior / v.meanPrior) ** DEFAULT_RANKING.adaptive)), 6);
+    const all = blendedScores(v.vectors, v.dims, v.prior, query, alpha);
+    const expected = exactTopK(v.vectors, v.dims, v.prior, query, alpha, 18).filter((h) => !liked.includes(v.items[h.index]!.tconst));
     res.body.items.forEach((item, j) => {
       expect(item.score).toBeCloseTo(all[v.rowOf.get(item.tconst)!]!, 4);
       expect(item.score).toBeCloseTo(expected[j]!.score, 4);
@@ -132,8 +137,9 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     // The narrow case is the exact best of what passes: compare with a full scan.
     const v = served();
     const narrow = await post(svc.url, { liked: [AMELIE, GODFATHER], k: 10, filters: cases[4]!.filters });
-    const query = profileOf(v, [v.rowOf.get(AMELIE)!, v.rowOf.get(GODFATHER)!], [], 0);
-    const all = blendedScores(v.vectors, v.dims, v.prior, query, DEFAULT_RANKING.alpha);
+    const rows = [v.rowOf.get(AMELIE)!, v.rowOf.get(GODFATHER)!];
+    const query = profileOf(v, rows, [], 0);
+    const all = blendedScores(v.vectors, v.dims, v.prior, query, adaptiveAlpha(v, rows, DEFAULT_RANKING));
     const passing = v.items
       .map((item, row) => ({ item, row }))
       .filter(({ item }) => item.french && item.year !== null && item.year >= 1950 && item.year < 1960 && item.tconst !== AMELIE && item.tconst !== GODFATHER)

@@ -3,7 +3,7 @@ import type { ItemMeta } from '../embedding/version';
 import type { Neighbour } from '../onnx/onnx-index';
 import type { LoadedVersion } from '../serving/loaded-version';
 import { blendedScores, topKOf } from './exact-scan';
-import type { RankingParams } from './ranking';
+import { ADAPTIVE_BOUNDS, type RankingParams } from './ranking';
 
 export interface RankRequest {
   liked: string[];
@@ -113,6 +113,14 @@ export function mmr(version: LoadedVersion, pool: RankedFilm[], k: number, diver
   return chosen;
 }
 
+/** The prior's weight for this customer (see RankingParams.adaptive). */
+export function adaptiveAlpha(version: LoadedVersion, likedRows: number[], params: RankingParams): number {
+  if (params.adaptive === 0 || likedRows.length === 0 || version.meanPrior <= 0) return params.alpha;
+  const liked = likedRows.reduce((sum, r) => sum + version.prior[r]!, 0) / likedRows.length;
+  const factor = Math.min(ADAPTIVE_BOUNDS[1], Math.max(ADAPTIVE_BOUNDS[0], (liked / version.meanPrior) ** params.adaptive));
+  return params.alpha * factor;
+}
+
 /** Resolves the request on one version and ranks: ONNX top-k first, an exact scan if filters starve it. */
 export async function rank(version: LoadedVersion, req: RankRequest, params: RankingParams): Promise<RankResult> {
   const unknown: string[] = [];
@@ -144,14 +152,15 @@ export async function rank(version: LoadedVersion, req: RankRequest, params: Ran
   }
 
   const query = profileOf(version, likedRows, dislikedRows, params.dislike);
+  const alpha = adaptiveAlpha(version, likedRows, params);
   const n = version.items.length;
   // Ask ONNX for enough that, after removing the inputs and what filters reject, a pool remains.
   const widen = predicate === null ? 1 : 4;
   const asked = Math.min(n, (poolSize + excluded.size) * widen + 20);
-  const [first] = await version.index.topK(query, asked, params.alpha);
+  const [first] = await version.index.topK(query, asked, alpha);
   let pool: Neighbour[] = first!.filter((c) => keep(c.index));
   if (pool.length < poolSize && asked < n) {
-    pool = topKOf(blendedScores(version.vectors, version.dims, version.prior, query, params.alpha), poolSize, keep);
+    pool = topKOf(blendedScores(version.vectors, version.dims, version.prior, query, alpha), poolSize, keep);
   }
   const candidates = pool.slice(0, poolSize).map((c) => ({ row: c.index, score: c.score }));
   return { coldStart: false, unknown, likedRows, picks: mmr(version, candidates, req.k, req.diversity) };

@@ -13,9 +13,19 @@ export interface RankingParams {
   quality: number;
   /** How hard disliked films push the profile away (0 = ignored). */
   dislike: number;
+  /**
+   * How much the prior follows the customer: alpha is multiplied by (mean prior of the liked
+   * films / mean prior of the catalogue) to this power, so someone who names blockbusters gets
+   * the popular films pushed, someone who names rarities gets more of their own kind.
+   * 0 = one alpha for everyone.
+   */
+  adaptive: number;
 }
 
-export const DEFAULT_RANKING: RankingParams = { alpha: 0.3, quality: 1, dislike: 0.5 };
+export const DEFAULT_RANKING: RankingParams = { alpha: 0.2, quality: 0.75, dislike: 0.5, adaptive: 2 };
+
+/** The adaptive factor is kept within these bounds, so one odd film cannot silence or swamp the prior. */
+export const ADAPTIVE_BOUNDS = [0.25, 4] as const;
 
 /** IMDb's weighted rating: a film's mean pulled toward the catalogue mean until votes pile up. */
 export function weightedRatings(items: readonly ItemMeta[]): Float32Array {

@@ -7,6 +7,7 @@ export class LoadedVersion {
   readonly rowOf = new Map<string, number>();
   /** Rows by weighted rating, best first: the cold-start order. */
   readonly coldOrder: Int32Array;
+  readonly meanPrior: number;
 
   private constructor(
     readonly id: number,
@@ -19,6 +20,7 @@ export class LoadedVersion {
     readonly loadMs: number,
   ) {
     items.forEach((item, i) => this.rowOf.set(item.tconst, i));
+    this.meanPrior = prior.reduce((sum, p) => sum + p, 0) / Math.max(1, prior.length);
     this.coldOrder = Int32Array.from(items.keys()).sort((a, b) => weighted[b]! - weighted[a]! || b - a);
   }
 
