@@ -1,5 +1,5 @@
 /**
- * npm run bench:recommender [-- --sizes 100000,1000000 --dims 64 --http-seconds 30]
+ * npm run bench:recommender [-- --sizes 100000,1000000 --dims 64 --http-seconds 30 --threads 1]
  *
  * Synthetic item matrices (unit vectors, d = 64). For each size, in one run: batch-1 top-10
  * latency through the ONNX model in-process against a plain TypeScript dot-product scan (the
@@ -58,7 +58,7 @@ interface SizeResult {
   rssMb: number;
 }
 
-async function inProcess(n: number, dims: number): Promise<SizeResult> {
+async function inProcess(n: number, dims: number, threads: number): Promise<SizeResult> {
   const vectors = unitVectors(n, dims, n);
   const normal = gaussian(n + 1);
   const prior = Float32Array.from({ length: n }, () => Math.abs(normal()) / 4);
@@ -67,7 +67,7 @@ async function inProcess(n: number, dims: number): Promise<SizeResult> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
-  const index = await OnnxIndex.create(dims, vectors, prior);
+  const index = await OnnxIndex.create(dims, vectors, prior, { threads });
   const loadMs = performance.now() - t0;
   const rssMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
   try {
@@ -136,6 +136,7 @@ async function main(): Promise<void> {
       sizes: { type: 'string', default: '100000,1000000' },
       dims: { type: 'string', default: '64' },
       'http-seconds': { type: 'string', default: '30' },
+      threads: { type: 'string', default: '1' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -145,12 +146,12 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   for (const n of sizes) {
     say(`in-process, ${n.toLocaleString('en-US')} films × ${dims}…`);
-    results.push(await inProcess(n, dims));
+    results.push(await inProcess(n, dims, Number(values.threads)));
   }
   say(`HTTP, ${sizes[0]!.toLocaleString('en-US')} films, ${values['http-seconds']} s of loopback load…`);
   const http = await httpLoad(sizes[0]!, dims, Number(values['http-seconds']));
 
-  console.log(`\nbatch-1 top-${K}, d=${dims}, one intra-op thread (ms)`);
+  console.log(`\nbatch-1 top-${K}, d=${dims}, ${values.threads} intra-op thread(s) (ms)`);
   console.log('| films | ONNX p50 | ONNX p99 | plain TS scan p50 | plain TS scan p99 | speed-up (p50) | model load | model size | RSS growth |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
