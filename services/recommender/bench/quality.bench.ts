@@ -1,6 +1,6 @@
 /**
  * npm run bench:quality -- --imdb DIR[,DIR…] --tmdb FILE[,FILE…] --movielens DIR [--min-votes N] [--dims D]
- *                          [--weights '{"director":0.5}'] [--no-ablations]
+ *                          [--weights '{"director":0.5}'] [--coverage-floor 0.33] [--no-ablations]
  *
  * Builds a catalogue from the given files through the real ETL (in a throwaway database), builds
  * the embeddings with the real build, then replays MovieLens: for each user with two or more
@@ -27,7 +27,11 @@ import { readLinks, readRatings } from './quality/movielens.repository';
 import { evaluate, evalUsers, type EvalUser, type Metrics } from './quality/protocol';
 
 const K = 10;
-const COVERAGE_FLOOR = 0.3;
+/**
+ * The coverage target is 30 %; settings are chosen at 33 % on the tuning half by default, because
+ * coverage measured on one half of the users varies by a few points on the other.
+ */
+const DEFAULT_COVERAGE_FLOOR = 0.33;
 const ALPHAS = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1, 1.25, 1.5, 2, 3];
 const QUALITIES = [0, 0.25, 0.5, 0.75, 1];
 const ADAPTIVE = [0, 1, 2];
@@ -47,7 +51,7 @@ interface Tuned {
   metrics: Metrics;
 }
 
-async function tune(version: EmbeddingVersion, users: EvalUser[]): Promise<{ best: Tuned; grid: string[] }> {
+async function tune(version: EmbeddingVersion, users: EvalUser[], floor: number): Promise<{ best: Tuned; grid: string[] }> {
   let best: Tuned | null = null;
   const grid: string[] = [];
   for (const quality of QUALITIES) {
@@ -58,8 +62,8 @@ async function tune(version: EmbeddingVersion, users: EvalUser[]): Promise<{ bes
         const params = { ...DEFAULT_RANKING, alpha, quality, adaptive };
         const m = await evaluate(users, ours(loaded, params), loaded.items.length, votes, K);
         grid.push(`alpha=${alpha} quality=${quality} adaptive=${adaptive}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
-        const eligible = m.coverage >= COVERAGE_FLOOR;
-        const better = !best || (eligible && (best.metrics.coverage < COVERAGE_FLOOR || m.hr > best.metrics.hr || (m.hr === best.metrics.hr && m.ndcg > best.metrics.ndcg)));
+        const eligible = m.coverage >= floor;
+        const better = !best || (eligible && (best.metrics.coverage < floor || m.hr > best.metrics.hr || (m.hr === best.metrics.hr && m.ndcg > best.metrics.ndcg)));
         if (better) best = { params, metrics: m };
       }
     } finally {
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
       'min-votes': { type: 'string', default: '0' },
       dims: { type: 'string' },
       weights: { type: 'string' },
+      'coverage-floor': { type: 'string', default: String(DEFAULT_COVERAGE_FLOOR) },
       ablations: { type: 'boolean', default: true },
       'no-ablations': { type: 'boolean', default: false },
     },
@@ -100,6 +105,8 @@ async function main(): Promise<void> {
     }
   }
   const mlDir = resolve(values.movielens);
+  const floor = Number(values['coverage-floor']);
+  if (!(floor >= 0 && floor <= 1)) throw new Error(`--coverage-floor must be a share in 0..1, got "${values['coverage-floor']}"`);
 
   const links = readLinks(mlDir);
   const ratings = readRatings(mlDir);
@@ -136,7 +143,7 @@ async function main(): Promise<void> {
     const reportUsers = users.filter((u) => u.userId % 2 === 0);
     say(`evaluation catalogue: ${version.items.length} films of ${stored.items.length} (those MovieLens links); users: ${tuneUsers.length} tune (odd ids), ${reportUsers.length} report (even ids)`);
 
-    const { best, grid } = await tune(version, tuneUsers);
+    const { best, grid } = await tune(version, tuneUsers, floor);
     for (const line of grid) say(`  tune ${line}`);
     say(`tuned on odd ids: alpha=${best.params.alpha} quality=${best.params.quality} adaptive=${best.params.adaptive} (HR@10 ${best.metrics.hr.toFixed(3)}, coverage ${(best.metrics.coverage * 100).toFixed(0)}%)`);
 

@@ -22,7 +22,7 @@ export interface RankingParams {
   adaptive: number;
 }
 
-export const DEFAULT_RANKING: RankingParams = { alpha: 0.2, quality: 0.75, dislike: 0.5, adaptive: 2 };
+export const DEFAULT_RANKING: RankingParams = { alpha: 0.1, quality: 1, dislike: 0.5, adaptive: 2 };
 
 /** The adaptive factor is kept within these bounds, so one odd film cannot silence or swamp the prior. */
 export const ADAPTIVE_BOUNDS = [0.25, 4] as const;
