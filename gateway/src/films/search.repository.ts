@@ -20,6 +20,12 @@ const LEADING_ARTICLE = "^((the|an?|les?|la|une?|des|der|die|das|el|los|las|il|l
  * catalogue ("the", "a"): short queries use whole-title similarity and equality only.
  */
 const WORD_PROBE_MIN_CHARS = 4;
+/**
+ * Above pg_trgm's defaults (0.3, 0.6): the index then discards more candidates before the costly
+ * recheck, and a typo still passes ("godfater" is 0.67 from "godfather").
+ */
+const SIMILARITY_THRESHOLD = 0.4;
+const WORD_SIMILARITY_THRESHOLD = 0.7;
 /** One or two characters are similar to thousands of titles: only equal titles are worth showing. */
 const SIMILARITY_MIN_CHARS = 3;
 
@@ -42,8 +48,8 @@ export interface SearchRow {
 /**
  * Fuzzy title search over the primary, original and French titles, all compared through
  * `search_norm()` (lower-cased, unaccented) so the pg_trgm GIN indexes of the first migration
- * serve the `%` (similarity) and `<%` (word similarity) probes. The thresholds are pg_trgm's
- * defaults (0.3 and 0.6), identical on PostgreSQL and PGlite, so nothing needs `SET`.
+ * serve the `%` (similarity) and `<%` (word similarity) probes. Settings are transaction-local
+ * (`set_config(…, true)`), so they never leak to another query on a pooled connection.
  */
 export class SearchRepository {
   constructor(private readonly handle: DbHandle) {}
@@ -63,7 +69,7 @@ export class SearchRepository {
     else probes.push(...columns.map((c) => sql`${norm(c)} = ${core}`));
 
     const types = TITLE_TYPES[kind];
-    const result = await sql<SearchRow>`
+    const statement = sql<SearchRow>`
       select t.tconst, t.title_type, t.primary_title, t.original_title, t.french_title, t.start_year,
              t.genres, t.average_rating, t.num_votes, tm.poster_path, m.rank, m.similarity
       from public.title t
@@ -85,7 +91,15 @@ export class SearchRepository {
       left join public.title_tmdb tm on tm.imdb_id = t.tconst
       where t.title_type in (${sql.join(types)}) and (${sql.join(probes, sql` or `)})
       order by m.rank, round((m.similarity * 10)::numeric) desc, t.num_votes desc, t.tconst
-      limit ${limit}`.execute(this.handle.db);
+      limit ${limit}`;
+    // The planner prices search_norm() (unaccent) like a cheap operator and scans a small
+    // catalogue row by row, normalising every title several times; the trigram indexes are
+    // what keeps a query in milliseconds, whatever the catalogue's size.
+    const result = await this.handle.db.transaction().execute(async (trx) => {
+      await sql`select set_config('enable_seqscan', 'off', true), set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY_THRESHOLD)}, true),
+                       set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`.execute(trx);
+      return statement.execute(trx);
+    });
     return result.rows;
   }
 }
