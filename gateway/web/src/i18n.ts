@@ -28,7 +28,8 @@ const fr = {
   filtersSummary: '2. Affiner (facultatif)',
   genres: 'Genres',
   decades: 'Époques',
-  decadeLabel: (d: number) => `années ${String(d).slice(2)}`,
+  // "les années 60", but "les années 2000": the way French speaks of decades.
+  decadeLabel: (d: number) => (d >= 2000 ? `années ${d}` : `années ${String(d).slice(2)}`),
   decadeLabelOld: (d: number) => `avant ${d + 10}`,
   maxRuntime: 'Durée maximale',
   anyRuntime: 'Peu importe',

@@ -16,6 +16,8 @@ const ROUTES = { reco: '/', kpi: '/chiffres' } as const;
 type Route = keyof typeof ROUTES;
 
 const routeOf = (path: string): Route => (path.replace(/\/+$/, '') === ROUTES.kpi ? 'kpi' : 'reco');
+/** `/film/tt0068646` opens that film's record over the page: the cinema can link to a film. */
+const filmOf = (path: string): string | null => /^\/film\/(tt\d{7,10})\/?$/.exec(path)?.[1] ?? null;
 
 function App() {
   const [lang, setLang] = usePersisted('cine-lang', LANGS, 'fr');
@@ -85,7 +87,7 @@ function App() {
       </header>
       <main id="main" class="main" tabIndex={-1}>
         <CatalogueBanner status={status} t={t} />
-        {route === 'kpi' ? <KpiPage api={api} lang={lang} t={t} /> : <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} />}
+        {route === 'kpi' ? <KpiPage api={api} lang={lang} t={t} /> : <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} />}
       </main>
       <Footer lang={lang} t={t} />
     </>

@@ -62,6 +62,9 @@ export function FilmDialog(props: { api: Api; lang: Lang; t: Strings; film: Film
   );
 }
 
+/** IMDb sometimes gives no name, and the API then shows the person's id: no use to a customer. */
+const named = (p: { name: string }) => !/^nm\d+$/.test(p.name);
+
 function FilmBody({ film, lang, t }: { film: FilmDetail; lang: Lang; t: Strings }) {
   const title = titleIn(film, lang);
   const rows: [string, string][] = [];
@@ -70,8 +73,10 @@ function FilmBody({ film, lang, t }: { film: FilmDetail; lang: Lang; t: Strings 
   if (film.year !== null) rows.push([t.year, String(film.year)]);
   if (film.runtimeMinutes !== null) rows.push([t.runtime, `${t.hoursLabel(film.runtimeMinutes)} (${t.minutesLong(film.runtimeMinutes)})`]);
   if (film.genres.length > 0) rows.push([t.genresLabel, film.genres.map((g) => genreName(g, lang)).join(', ')]);
-  if (film.directors.length > 0) rows.push([t.directedBy, film.directors.map((d) => d.name).join(', ')]);
-  if (film.cast.length > 0) rows.push([t.cast, film.cast.slice(0, 6).map((c) => c.name).join(', ')]);
+  const directors = film.directors.filter(named);
+  const cast = film.cast.filter(named);
+  if (directors.length > 0) rows.push([t.directedBy, directors.map((d) => d.name).join(', ')]);
+  if (cast.length > 0) rows.push([t.cast, cast.slice(0, 6).map((c) => c.name).join(', ')]);
   if (film.rating !== null) rows.push([t.rating, t.ratingValue(film.rating, film.votes)]);
   return (
     <article class="detail">

@@ -11,12 +11,12 @@ import { useRecommendations } from '../recommendations';
 const EXAMPLES: Record<Lang, string[]> = { fr: ['Le Parrain', 'Amélie', 'Les Tontons flingueurs'], en: ['The Godfather', 'Amélie', 'Casablanca'] };
 
 /** The customer's page: films liked (and not), filters, suggestions, a film's record. */
-export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: boolean }) {
+export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: boolean; initialFilm: string | null }) {
   const { api, lang, t } = props;
   const [liked, setLiked] = useState<Chosen[]>([]);
   const [disliked, setDisliked] = useState<Chosen[]>([]);
   const [filters, setFilters] = useState<FilterState>(NO_FILTERS);
-  const [detail, setDetail] = useState<FilmDetail | string | null>(null);
+  const [detail, setDetail] = useState<FilmDetail | string | null>(props.initialFilm);
   const [prefill, setPrefill] = useState<{ text: string; n: number } | null>(null);
   const [state, retry] = useRecommendations(
     api,
@@ -150,7 +150,19 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
         )}
       </section>
 
-      {detail !== null && <FilmDialog api={api} lang={lang} t={t} film={detail} onClose={() => setDetail(null)} />}
+      {detail !== null && (
+        <FilmDialog
+          api={api}
+          lang={lang}
+          t={t}
+          film={detail}
+          onClose={() => {
+            setDetail(null);
+            // A film's link opened the page: once its record is closed, the address is the page's.
+            if (location.pathname.startsWith('/film/')) history.replaceState(null, '', '/');
+          }}
+        />
+      )}
     </>
   );
 }
