@@ -395,10 +395,21 @@ describeWithSamples('customer page in a real browser', () => {
     await input.fill('amelie');
     await p.locator('#liked-list [role=option]').first().waitFor();
     await shot(p, '12-phone-autocomplete', false);
+    // A slow rural connection: while the suggestions travel, the page says it is looking.
+    const cdp = await phone.newCDPSession(p);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 1500, downloadThroughput: -1, uploadThroughput: -1 });
     const answer = nextRecommendations(p);
     await p.locator('#liked-list [role=option]').first().tap();
+    const loading = p.locator('.state--loading');
+    await loading.waitFor();
+    expect(await loading.innerText()).toContain('Nous cherchons des films pour vous');
+    expect(await p.locator('.results').getAttribute('aria-busy')).toBe('true');
+    await loading.scrollIntoViewIfNeeded();
+    await shot(p, '12b-phone-loading', false);
     const res = await answer;
     await p.locator('.results .card').first().waitFor();
+    expect(await p.locator('.results').getAttribute('aria-busy')).toBe('false');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     const withPoster = res.body.items.findIndex((i) => i.poster !== null);
     const img = p.locator('.results .card').nth(withPoster).locator('img.poster__img');
     await img.scrollIntoViewIfNeeded();
