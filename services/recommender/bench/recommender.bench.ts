@@ -1,6 +1,10 @@
 /**
  * npm run bench:recommender [-- --sizes 100000,1000000 --dims 64 --http-seconds 30 --threads 1]
+ *                             [--build-imdb DIR[,DIR…] --build-tmdb FILE[,FILE…] | --no-build]
  *
+ * First, one real embedding build (the catalogue imported from the given samples through the
+ * ETL, in a throwaway database) under an event-loop monitor: the longest the caller's loop
+ * waited during the build, what BullMQ's lock renewals and `npm start`'s page would wait.
  * Synthetic item matrices (unit vectors, d = 64). For each size, in one run: batch-1 top-10
  * latency through the ONNX model in-process against a plain TypeScript dot-product scan (the
  * baseline), model load time and memory; then the service's HTTP latency under a loopback load
@@ -17,6 +21,7 @@ import { OnnxIndex } from '../src/onnx/onnx-index';
 import { blendedScores, topKOf } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { startRecommender } from '../src/server';
+import { type BuildLag, importForBuild, measureBuildLag } from './build-lag';
 import { openScratch } from './quality/catalogue';
 
 const K = 10;
@@ -137,11 +142,27 @@ async function main(): Promise<void> {
       dims: { type: 'string', default: '64' },
       'http-seconds': { type: 'string', default: '30' },
       threads: { type: 'string', default: '1' },
+      'build-imdb': { type: 'string', default: '../shared/data/imdb/head-50k' },
+      'build-tmdb': { type: 'string', default: '../shared/data/tmdb/movies_metadata_small.csv,../shared/data/tmdb/tmdb_full.csv' },
+      'no-build': { type: 'boolean', default: false },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
   const dims = Number(values.dims);
   if (sizes.some((s) => !Number.isInteger(s) || s < 10) || !Number.isInteger(dims) || dims < 2) throw new Error('--sizes must be integers ≥ 10 and --dims an integer ≥ 2');
+
+  let lag: BuildLag | null = null;
+  if (!values['no-build']) {
+    const paths = (v: string) => v.split(',').map((p) => p.trim()).filter(Boolean);
+    say(`embedding build on ${values['build-imdb']} under an event-loop monitor…`);
+    const db = await openScratch();
+    try {
+      await importForBuild(db.handle, paths(values['build-imdb']), paths(values['build-tmdb']));
+      lag = await measureBuildLag(db.handle);
+    } finally {
+      await db.drop();
+    }
+  }
 
   const results: SizeResult[] = [];
   for (const n of sizes) {
@@ -151,6 +172,10 @@ async function main(): Promise<void> {
   say(`HTTP, ${sizes[0]!.toLocaleString('en-US')} films, ${values['http-seconds']} s of loopback load…`);
   const http = await httpLoad(sizes[0]!, dims, Number(values['http-seconds']));
 
+  if (lag) {
+    const st = lag.stats;
+    console.log(`\nembedding build (${values['build-imdb']}): ${lag.films.toLocaleString('en-US')} films in ${(lag.buildMs / 1000).toFixed(1)} s (reads ${st.readMs} ms, features ${st.featuresMs} ms, features + SVD ${st.computeMs} ms in the worker thread, encode ${st.encodeMs} ms); caller's event loop: max delay ${lag.maxDelayMs.toFixed(0)} ms, p99 ${lag.p99DelayMs.toFixed(0)} ms, longest gap of a 10 ms timer ${lag.maxTickGapMs.toFixed(0)} ms`);
+  }
   console.log(`\nbatch-1 top-${K}, d=${dims}, ${values.threads} intra-op thread(s) (ms)`);
   console.log('| films | ONNX p50 | ONNX p99 | plain TS scan p50 | plain TS scan p99 | speed-up (p50) | model load | model size | RSS growth |');
   console.log('|---|---|---|---|---|---|---|---|---|');

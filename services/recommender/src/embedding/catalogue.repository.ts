@@ -29,11 +29,28 @@ export interface PersonLink {
 /** How many billed actors count as the film's cast: the leads carry the audience's memory. */
 export const TOP_CAST = 5;
 
+/** Films per read: a page of the catalogue costs the embedded database tens of milliseconds. */
+const FILM_PAGE = 4000;
+
 /** Reads the films of the catalogue (title_type 'movie'; series are never recommended). */
 export class CatalogueRepository {
   constructor(private readonly handle: DbHandle) {}
 
+  /**
+   * The films, read in pages of `FILM_PAGE` by tconst: on the embedded PGlite a query runs on
+   * the caller's thread, so one 40 000-film read would hold the event loop for its whole length.
+   */
   async films(): Promise<FilmRow[]> {
+    const out: FilmRow[] = [];
+    for (let after = ''; ; ) {
+      const page = await this.filmsAfter(after, FILM_PAGE);
+      for (const r of page) out.push(r);
+      if (page.length < FILM_PAGE) return out;
+      after = page[page.length - 1]!.tconst;
+    }
+  }
+
+  async filmsAfter(after: string, limit: number): Promise<FilmRow[]> {
     const { rows } = await sql<FilmRow>`
       SELECT t.tconst, t.primary_title AS title, t.start_year AS year,
              coalesce(t.runtime_minutes, tm.runtime) AS runtime, t.genres,
@@ -43,26 +60,43 @@ export class CatalogueRepository {
              tm.overview, tm.collection_name AS collection, coalesce(tm.genres, '{}') AS "tmdbGenres",
              coalesce(tm.production_companies, '{}') AS companies
       FROM title t LEFT JOIN title_tmdb tm ON tm.imdb_id = t.tconst
-      WHERE t.title_type = 'movie' AND NOT t.is_adult
-      ORDER BY t.tconst`.execute(this.handle.db);
+      WHERE t.title_type = 'movie' AND NOT t.is_adult AND t.tconst > ${after}
+      ORDER BY t.tconst
+      LIMIT ${limit}`.execute(this.handle.db);
     return rows.map((r) => ({ ...r, votes: Number(r.votes ?? 0), rating: r.rating === null ? null : Number(r.rating) }));
   }
 
-  /** Directors and writers (crew, completed by the principals) and the top-billed cast of films. */
+  /** Directors and writers (crew, completed by the principals) and the top-billed cast of films, by tconst range. */
   async people(): Promise<PersonLink[]> {
+    const { rows: bounds } = await sql<{ tconst: string }>`
+      SELECT tconst FROM (
+        SELECT tconst, row_number() OVER (ORDER BY tconst) AS n FROM title WHERE title_type = 'movie'
+      ) t WHERE n % ${FILM_PAGE} = 0 ORDER BY tconst`.execute(this.handle.db);
+    const out: PersonLink[] = [];
+    let from = '';
+    for (const upTo of [...bounds.map((b) => b.tconst), null]) {
+      for (const r of await this.peopleBetween(from, upTo)) out.push(r);
+      if (upTo !== null) from = upTo;
+    }
+    return out;
+  }
+
+  /** People of the films with from < tconst ≤ upTo (no upper bound when upTo is null). */
+  async peopleBetween(from: string, upTo: string | null): Promise<PersonLink[]> {
     const { rows } = await sql<PersonLink>`
       SELECT c.tconst, c.nconst, c.role, min(c.ordering)::int AS ordering FROM (
         SELECT tconst, nconst, role, ordering FROM crew
         UNION ALL
         SELECT tconst, nconst, category AS role, ordering FROM credit WHERE category IN ('director', 'writer')
       ) c JOIN title t ON t.tconst = c.tconst AND t.title_type = 'movie'
+      WHERE c.tconst > ${from} AND (${upTo}::text IS NULL OR c.tconst <= ${upTo})
       GROUP BY c.tconst, c.nconst, c.role
       UNION ALL
       SELECT tconst, nconst, 'cast' AS role, ordering FROM (
         SELECT c.tconst, c.nconst, c.ordering,
                row_number() OVER (PARTITION BY c.tconst ORDER BY c.ordering) AS rank
         FROM credit c JOIN title t ON t.tconst = c.tconst AND t.title_type = 'movie'
-        WHERE c.category IN ('actor', 'actress', 'self')
+        WHERE c.category IN ('actor', 'actress', 'self') AND c.tconst > ${from} AND (${upTo}::text IS NULL OR c.tconst <= ${upTo})
       ) ranked WHERE rank <= ${TOP_CAST}`.execute(this.handle.db);
     return rows;
   }

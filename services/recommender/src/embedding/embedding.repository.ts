@@ -21,6 +21,9 @@ export class CorruptVersionError extends Error {
   }
 }
 
+/** Bytes per blob write (see insertEncoded). */
+const BLOB_SLICE = 1 << 20;
+
 /** Embedding versions in Postgres (table recommender_version). */
 export class EmbeddingRepository {
   constructor(private readonly handle: DbHandle) {}
@@ -28,21 +31,40 @@ export class EmbeddingRepository {
   async insert(input: { dims: number; items: readonly ItemMeta[]; vectors: Float32Array; importRunId: number | null; stats: Record<string, unknown> }): Promise<number> {
     const items = encodeItems(input.items);
     const vectors = encodeVectors(input.vectors);
-    const row = await this.handle.db
-      .insertInto('recommender_version')
-      .values({
-        status: 'ready',
-        dims: input.dims,
-        films: input.items.length,
-        import_run_id: input.importRunId,
-        stats: jsonb(input.stats),
-        checksum: versionChecksum(items, vectors),
-        items,
-        vectors,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+    return this.insertEncoded({ dims: input.dims, films: input.items.length, items, vectors, checksum: versionChecksum(items, vectors), importRunId: input.importRunId, stats: input.stats });
+  }
+
+  /**
+   * A version whose blobs and checksum were made elsewhere (the build's worker thread). The
+   * blobs go in slices appended inside one transaction: a single 13 MB parameter costs the
+   * caller's thread a long synchronous encode (and, on PGlite, a long synchronous write), while
+   * readers still see the version all at once, at commit.
+   */
+  async insertEncoded(input: { dims: number; films: number; items: Buffer; vectors: Buffer; checksum: string; importRunId: number | null; stats: Record<string, unknown> }): Promise<number> {
+    return this.handle.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('recommender_version')
+        .values({
+          status: 'ready',
+          dims: input.dims,
+          films: input.films,
+          import_run_id: input.importRunId,
+          stats: jsonb(input.stats),
+          checksum: input.checksum,
+          items: Buffer.alloc(0),
+          vectors: Buffer.alloc(0),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (const column of ['items', 'vectors'] as const) {
+        const blob = input[column];
+        for (let at = 0; at < blob.byteLength; at += BLOB_SLICE) {
+          const slice = blob.subarray(at, Math.min(at + BLOB_SLICE, blob.byteLength));
+          await sql`UPDATE recommender_version SET ${sql.ref(column)} = ${sql.ref(column)} || ${slice} WHERE id = ${row.id}`.execute(trx);
+        }
+      }
+      return row.id;
+    });
   }
 
   /** Ready versions, newest first, without their blobs. */

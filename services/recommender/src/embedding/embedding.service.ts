@@ -1,6 +1,7 @@
 import type { Logger } from '@cine/common';
 import type { DbHandle } from '@cine/db';
 import { CatalogueRepository, type FilmRow, type PersonLink } from './catalogue.repository';
+import { computeEmbeddingsInThread } from './embedding-thread';
 import { EmbeddingRepository } from './embedding.repository';
 import { buildFeatureMatrix, DEFAULT_GROUP_WEIGHTS, type GroupWeights } from './features';
 import { randomizedSvd } from './svd';
@@ -57,6 +58,7 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
     list.push(p);
   }
   const { matrix } = buildFeatureMatrix(films, byFilm, weights);
+  const featuresMs = Math.round(performance.now() - started);
   const n = films.length;
   const vectors = new Float32Array(n * dims);
   let rank = 0;
@@ -91,6 +93,7 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
       rank,
       singularValues: singular.slice(0, 8).map((s) => Number(s.toFixed(4))),
       weights,
+      featuresMs,
       computeMs: Math.round(performance.now() - started),
     },
   };
@@ -103,15 +106,18 @@ export interface BuildResult {
   ms: number;
 }
 
-/** Reads the current catalogue, learns the embeddings and stores them as a new version. */
+/**
+ * Reads the current catalogue (in pages), learns the embeddings in a worker thread and stores
+ * them as a new version: the caller's event loop is never held for more than a page or a slice.
+ */
 export async function buildEmbeddings(handle: DbHandle, log: Logger, opts: EmbeddingOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const catalogue = new CatalogueRepository(handle);
   const [films, people, importRunId] = await Promise.all([catalogue.films(), catalogue.people(), catalogue.importRunId()]);
   const readMs = Math.round(performance.now() - started);
-  const built = computeEmbeddings(films, people, opts);
+  const built = await computeEmbeddingsInThread(films, people, opts);
   const repo = new EmbeddingRepository(handle);
-  const version = await repo.insert({ dims: built.dims, items: built.items, vectors: built.vectors, importRunId, stats: { ...built.stats, readMs } });
+  const version = await repo.insertEncoded({ ...built, importRunId, stats: { ...built.stats, readMs, threadMs: Math.round(performance.now() - started) - readMs } });
   const pruned = await repo.prune(opts.keepVersions ?? 3);
   const ms = Math.round(performance.now() - started);
   log.info({ version, films: films.length, dims: built.dims, features: built.stats.features, ms, pruned }, 'embedding version built');
