@@ -73,6 +73,19 @@ describeWithSamples('customer page in a real browser', () => {
     // The page polls the catalogue status: the banner leaves by itself, the examples appear.
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     await page.locator('.state__try').waitFor();
+
+    // Each "to try" example fills the search box and finds its film.
+    for (const example of await page.locator('.state__try button').allInnerTexts()) {
+      await page.getByRole('button', { name: example, exact: true }).click();
+      const input = page.getByRole('combobox', { name: 'Un film que vous avez aimé' });
+      await page.waitForFunction((text) => document.getElementById('liked-input').value === text, example);
+      await page.locator('#liked-list [role=option]').first().waitFor();
+      expect(await page.locator('#liked-list [role=option]').first().innerText()).toContain(example);
+      await input.press('Escape');
+      await page.locator('#liked-list').waitFor({ state: 'hidden' });
+      await input.press('Escape');
+      await page.waitForFunction(() => document.getElementById('liked-input').value === '');
+    }
   }, 180_000);
 
   it('a misspelled French title finds the film; picking it brings suggestions with reasons and placeholders', async () => {

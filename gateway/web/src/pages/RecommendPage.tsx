@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Api, FilmDetail, Recommendation, SearchHit } from '../api';
 import { type Chosen, Chips } from '../components/Chips';
 import { FilmCard } from '../components/FilmCard';
@@ -8,7 +8,8 @@ import { SearchBox } from '../components/SearchBox';
 import type { Lang, Strings } from '../i18n';
 import { useRecommendations } from '../recommendations';
 
-const EXAMPLES: Record<Lang, string[]> = { fr: ['Le Parrain', 'Amélie', 'Les Tontons flingueurs'], en: ['The Godfather', 'Amélie', 'Casablanca'] };
+/** Famous enough to be in any catalogue, the samples' included. */
+const EXAMPLES: Record<Lang, string[]> = { fr: ['Le Parrain', 'Amélie', 'Les Évadés'], en: ['The Godfather', 'Amélie', 'Pulp Fiction'] };
 
 /** The customer's page: films liked (and not), filters, suggestions, a film's record. */
 export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: boolean; initialFilm: string | null }) {
@@ -25,7 +26,6 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
     filters,
     12,
   );
-  const resultsRef = useRef<HTMLElement>(null);
 
   const chosen = (h: SearchHit | Recommendation): Chosen => ({ tconst: h.tconst, title: h.title, primaryTitle: h.primaryTitle, year: h.year });
   const addLiked = (c: Chosen) => {
@@ -78,7 +78,7 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
         </div>
       </details>
 
-      <section ref={resultsRef} class="results" aria-labelledby="results-heading" aria-busy={state.kind === 'loading'}>
+      <section class="results" aria-labelledby="results-heading" aria-busy={state.kind === 'loading'}>
         <h2 id="results-heading" class="results__title">
           {t.resultsHeading}
         </h2>
