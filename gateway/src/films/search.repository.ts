@@ -67,12 +67,19 @@ export class SearchRepository {
     if (length >= WORD_PROBE_MIN_CHARS) probes.push(...columns.map((c) => sql`${core} <% ${norm(c)}`));
     // A very short title ("M", "Up", "Ran") has too few trigrams to be similar to anything: match it whole.
     else probes.push(...columns.map((c) => sql`${norm(c)} = ${core}`));
+    // One probe per statement: a bitmap recheck then evaluates one condition per candidate, where
+    // an OR of six would normalise each candidate's titles up to six times.
+    const hits = sql.join(
+      probes.map((probe) => sql`select t.tconst from public.title t where ${probe}`),
+      sql` union `,
+    );
 
     const types = TITLE_TYPES[kind];
     const statement = sql<SearchRow>`
       select t.tconst, t.title_type, t.primary_title, t.original_title, t.french_title, t.start_year,
              t.genres, t.average_rating, t.num_votes, tm.poster_path, m.rank, m.similarity
-      from public.title t
+      from (${hits}) hit
+      join public.title t on t.tconst = hit.tconst
       cross join lateral (
         select case
                  when ${core} in (n.p, n.o, n.f) then 0
@@ -89,7 +96,7 @@ export class SearchRepository {
         ) n
       ) m
       left join public.title_tmdb tm on tm.imdb_id = t.tconst
-      where t.title_type in (${sql.join(types)}) and (${sql.join(probes, sql` or `)})
+      where t.title_type in (${sql.join(types)})
       order by m.rank, round((m.similarity * 10)::numeric) desc, t.num_votes desc, t.tconst
       limit ${limit}`;
     // The planner prices search_norm() (unaccent) like a cheap operator and scans a small
