@@ -32,9 +32,11 @@ const K = 10;
  * coverage measured on one half of the users varies by a few points on the other.
  */
 const DEFAULT_COVERAGE_FLOOR = 0.33;
-const ALPHAS = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1, 1.25, 1.5, 2, 3];
-const QUALITIES = [0, 0.25, 0.5, 0.75, 1];
-const ADAPTIVE = [0, 1, 2];
+const ALPHAS = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 1, 2];
+const QUALITIES = [0, 0.5, 1];
+const ADAPTIVE = [0, 2, 3];
+/** Recency weighting of the basket (1 = a plain mean; 0.5 = each older film weighs half the next). */
+const RECENCY = [1, 0.7, 0.5, 0.4];
 
 const say = (msg: string) => process.stderr.write(`${msg}\n`);
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p));
@@ -58,10 +60,10 @@ async function tune(version: EmbeddingVersion, users: EvalUser[], floor: number)
     const loaded = await LoadedVersion.load(version, { ...DEFAULT_RANKING, quality });
     const votes = loaded.items.map((i) => i.votes);
     try {
-      for (const adaptive of ADAPTIVE) for (const alpha of ALPHAS) {
-        const params = { ...DEFAULT_RANKING, alpha, quality, adaptive };
+      for (const recency of RECENCY) for (const adaptive of ADAPTIVE) for (const alpha of ALPHAS) {
+        const params = { ...DEFAULT_RANKING, alpha, quality, adaptive, recency };
         const m = await evaluate(users, ours(loaded, params), loaded.items.length, votes, K);
-        grid.push(`alpha=${alpha} quality=${quality} adaptive=${adaptive}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
+        grid.push(`alpha=${alpha} quality=${quality} adaptive=${adaptive} recency=${recency}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
         const eligible = m.coverage >= floor;
         const better = !best || (eligible && (best.metrics.coverage < floor || m.hr > best.metrics.hr || (m.hr === best.metrics.hr && m.ndcg > best.metrics.ndcg)));
         if (better) best = { params, metrics: m };
@@ -145,19 +147,20 @@ async function main(): Promise<void> {
 
     const { best, grid } = await tune(version, tuneUsers, floor);
     for (const line of grid) say(`  tune ${line}`);
-    say(`tuned on odd ids: alpha=${best.params.alpha} quality=${best.params.quality} adaptive=${best.params.adaptive} (HR@10 ${best.metrics.hr.toFixed(3)}, coverage ${(best.metrics.coverage * 100).toFixed(0)}%)`);
+    say(`tuned on odd ids: alpha=${best.params.alpha} quality=${best.params.quality} adaptive=${best.params.adaptive} recency=${best.params.recency} (HR@10 ${best.metrics.hr.toFixed(3)}, coverage ${(best.metrics.coverage * 100).toFixed(0)}%)`);
 
     const votes = version.items.map((i) => i.votes);
     const size = version.items.length;
     const results: [string, Metrics][] = [];
     const loaded = await LoadedVersion.load(version, best.params);
     try {
-      results.push([`ours (alpha ${best.params.alpha}, q ${best.params.quality}, adaptive ${best.params.adaptive})`, await evaluate(reportUsers, ours(loaded, best.params), size, votes, K)]);
+      results.push([`ours (alpha ${best.params.alpha}, q ${best.params.quality}, adaptive ${best.params.adaptive}, recency ${best.params.recency})`, await evaluate(reportUsers, ours(loaded, best.params), size, votes, K)]);
       results.push(['popularity (numVotes)', await evaluate(reportUsers, popularity(version.items), size, votes, K)]);
       results.push(['random', await evaluate(reportUsers, random(version.items), size, votes, K)]);
       results.push(['student KNN', await evaluate(reportUsers, studentKnn(version.items), size, votes, K)]);
       results.push(['ablation: no prior (alpha 0)', await evaluate(reportUsers, ours(loaded, { ...best.params, alpha: 0 }), size, votes, K)]);
       if (best.params.adaptive !== 0) results.push(['ablation: one alpha for all (adaptive 0)', await evaluate(reportUsers, ours(loaded, { ...best.params, adaptive: 0 }), size, votes, K)]);
+      if (best.params.recency !== 1) results.push(['ablation: plain mean basket (recency 1)', await evaluate(reportUsers, ours(loaded, { ...best.params, recency: 1 }), size, votes, K)]);
     } finally {
       await loaded.close();
     }

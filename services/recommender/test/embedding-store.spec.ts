@@ -1,6 +1,8 @@
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { sql } from 'kysely';
 import { CorruptVersionError, EmbeddingRepository } from '../src/embedding/embedding.repository';
+import { createLogger } from '@cine/common';
+import { buildEmbeddings } from '../src/embedding/embedding.service';
 import type { ItemMeta } from '../src/embedding/version';
 
 const items: ItemMeta[] = [
@@ -46,5 +48,22 @@ describe.each([
     for (let i = 0; i < 4; i++) ids.push(await repo.insert({ dims: 3, items, vectors, importRunId: null, stats: {} }));
     await repo.prune(2);
     expect((await repo.readyHeads(10)).map((h) => h.id)).toEqual(ids.slice(-2).reverse());
+  });
+
+  it('stores blobs larger than one write slice whole (written in slices, seen at once)', async () => {
+    const repo = new EmbeddingRepository(t.handle);
+    const many: ItemMeta[] = Array.from({ length: 30_000 }, (_, i) => ({ ...items[0]!, tconst: `tt${String(i).padStart(7, '0')}`, votes: i }));
+    const big = Float32Array.from({ length: many.length * 16 }, (_, i) => Math.fround(Math.sin(i)));
+    const id = await repo.insert({ dims: 16, items: many, vectors: big, importRunId: null, stats: {} });
+    const loaded = await repo.load(id);
+    expect(loaded.vectors.byteLength).toBeGreaterThan(1 << 20);
+    expect(loaded.vectors).toEqual(big);
+    expect(loaded.items.map((i) => i.votes)).toEqual(many.map((i) => i.votes));
+  });
+
+  it('a build that fails in its worker thread rejects with the reason and stores nothing', async () => {
+    const before = await new EmbeddingRepository(t.handle).readyHeads(100);
+    await expect(buildEmbeddings(t.handle, createLogger('test', { level: 'silent' }), { dims: 999 })).rejects.toThrow(/worker thread.*dims must be an integer in 2\.\.256, got 999/s);
+    expect(await new EmbeddingRepository(t.handle).readyHeads(100)).toEqual(before);
   });
 });

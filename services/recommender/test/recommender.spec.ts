@@ -58,7 +58,7 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     }
   });
 
-  it('a basket is the mean of its films: scores are cosine to the normalised mean plus the weighted prior', async () => {
+  it('a basket is the recency-weighted mean of its films: scores are cosine to it plus the weighted prior', async () => {
     const liked = [GODFATHER, 'tt0099685', 'tt0110912'];
     const res = await post(svc.url, { liked, k: 15 });
     expect(res.status).toBe(200);
@@ -66,7 +66,12 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     expect(res.body.version).toBe(served().id);
     const v = served();
     const rows = liked.map((x) => v.rowOf.get(x)!);
-    const query = profileOf(v, rows, [], 0);
+    // The last named film weighs 1, the one before it `recency`, then recency², …
+    const weighted = new Float64Array(v.dims);
+    rows.forEach((r, i) => v.vector(r).forEach((x, k) => (weighted[k]! += DEFAULT_RANKING.recency ** (rows.length - 1 - i) * x)));
+    const norm = Math.hypot(...weighted);
+    const query = profileOf(v, rows, [], 0, DEFAULT_RANKING.recency);
+    query.forEach((x, k) => expect(x).toBeCloseTo(weighted[k]! / norm, 5));
     // The prior's weight follows how popular the liked films are.
     const alpha = adaptiveAlpha(v, rows, DEFAULT_RANKING);
     const meanLikedPrior = rows.reduce((s, r) => s + v.prior[r]!, 0) / rows.length;
@@ -82,6 +87,9 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     // A basket's answer is not any single film's answer.
     const single = await post(svc.url, { liked: [GODFATHER], k: 15 });
     expect(single.body.items.map((i) => i.tconst)).not.toEqual(res.body.items.map((i) => i.tconst));
+    // The order matters: named the other way round, the basket leans toward The Godfather.
+    const reversed = await post(svc.url, { liked: [...liked].reverse(), k: 15 });
+    expect(reversed.body.items.map((i) => i.tconst)).not.toEqual(res.body.items.map((i) => i.tconst));
   });
 
   it('never returns a liked or disliked film, and a disliked film pushes its look-alikes down', async () => {
@@ -138,7 +146,7 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     const v = served();
     const narrow = await post(svc.url, { liked: [AMELIE, GODFATHER], k: 10, filters: cases[4]!.filters });
     const rows = [v.rowOf.get(AMELIE)!, v.rowOf.get(GODFATHER)!];
-    const query = profileOf(v, rows, [], 0);
+    const query = profileOf(v, rows, [], 0, DEFAULT_RANKING.recency);
     const all = blendedScores(v.vectors, v.dims, v.prior, query, adaptiveAlpha(v, rows, DEFAULT_RANKING));
     const passing = v.items
       .map((item, row) => ({ item, row }))

@@ -12,6 +12,10 @@ export interface Neighbour {
  * than it saves.
  */
 export class OnnxIndex {
+  /** The scalar inputs of the last call, kept: most calls repeat the same k and alpha. */
+  private kFeed: { value: number; tensor: ort.Tensor } | null = null;
+  private alphaFeed: { value: number; tensor: ort.Tensor } | null = null;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly size: number,
@@ -24,6 +28,7 @@ export class OnnxIndex {
     const session = await ort.InferenceSession.create(model, {
       intraOpNumThreads: opts.threads ?? 1,
       interOpNumThreads: 1,
+      executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
     return new OnnxIndex(session, prior.length, dims, model.byteLength);
@@ -33,11 +38,9 @@ export class OnnxIndex {
   async topK(query: Float32Array, k: number, alpha: number): Promise<Neighbour[][]> {
     const batch = query.length / this.dims;
     const kk = Math.max(1, Math.min(k, this.size));
-    const feeds = {
-      query: new ort.Tensor('float32', query, [batch, this.dims]),
-      k: new ort.Tensor('int64', BigInt64Array.from([BigInt(kk)]), [1]),
-      alpha: new ort.Tensor('float32', Float32Array.from([alpha]), [1]),
-    };
+    if (this.kFeed?.value !== kk) this.kFeed = { value: kk, tensor: new ort.Tensor('int64', BigInt64Array.from([BigInt(kk)]), [1]) };
+    if (this.alphaFeed?.value !== alpha) this.alphaFeed = { value: alpha, tensor: new ort.Tensor('float32', Float32Array.from([alpha]), [1]) };
+    const feeds = { query: new ort.Tensor('float32', query, [batch, this.dims]), k: this.kFeed.tensor, alpha: this.alphaFeed.tensor };
     const out = await this.session.run(feeds);
     const scores = out.scores!.data as Float32Array;
     const indices = out.indices!.data as BigInt64Array;

@@ -20,9 +20,14 @@ export interface RankingParams {
    * 0 = one alpha for everyone.
    */
   adaptive: number;
+  /**
+   * Recency weighting of the liked films: the i-th from the end of the list weighs recency^i in
+   * the profile (1 = a plain mean). The list's order is the order the customer named them in.
+   */
+  recency: number;
 }
 
-export const DEFAULT_RANKING: RankingParams = { alpha: 0.1, quality: 1, dislike: 0.5, adaptive: 2 };
+export const DEFAULT_RANKING: RankingParams = { alpha: 0.2, quality: 1, dislike: 0.5, adaptive: 3, recency: 0.5 };
 
 /** The adaptive factor is kept within these bounds, so one odd film cannot silence or swamp the prior. */
 export const ADAPTIVE_BOUNDS = [0.25, 4] as const;
