@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { CatalogueStatus } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { startEtlWorker } from '@cine/etl-worker';
+import { buildEmbeddings } from '@cine/recommender';
 import IORedis from 'ioredis';
 import { etlFor } from '../../services/etl-worker/test/etl-harness';
 import { describeWithSamples, IMDB, TMDB } from '../../services/etl-worker/test/samples';
@@ -120,6 +121,9 @@ describeWithSamples('gateway admin: imports on the real BullMQ queue, behind the
     } finally {
       await worker.stop('test over');
     }
+    // The worker here runs no post-import hook: films, but no embeddings yet, so not ready.
+    expect((await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body).toMatchObject({ films: 40, ready: false });
+    await buildEmbeddings(t.handle, silentLog);
     const status = (await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body;
     expect(status).toMatchObject({ films: 40, ready: true, import: { state: 'idle' } });
     expect(status.import.finishedAt).not.toBeNull();

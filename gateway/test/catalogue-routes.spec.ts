@@ -1,10 +1,11 @@
 import type { CatalogueStatus, FilmDetail, KpiData, KpiSummary, SearchResponse } from '@cine/common';
 import { KPI_CATALOGUE, refreshKpis } from '@cine/db';
+import { buildEmbeddings } from '@cine/recommender';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../services/etl-worker/test/samples';
-import { getJson, type RunningGateway, startGateway } from './gateway-harness';
+import { getJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
 
 const GODFATHER = 'tt0068646';
 const AMELIE = 'tt0211915';
@@ -236,7 +237,10 @@ describeWithSamples('gateway: search, films, KPIs and catalogue status on the sa
     const { body } = await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`);
     const counts = await sql<{ films: number; series: number }>`
       select count(*) filter (where title_type = 'movie')::int as films, count(*) filter (where title_type <> 'movie')::int as series from title`.execute(t.handle.db);
-    expect(body).toMatchObject({ ...counts.rows[0], ready: true, import: { state: 'idle', progress: null } });
+    // Films, but no embeddings built from them yet: recommendations cannot be served.
+    expect(body).toMatchObject({ ...counts.rows[0], ready: false, import: { state: 'idle', progress: null } });
     expect(Date.parse(body.import.finishedAt ?? '')).toBeGreaterThan(Date.now() - 3_600_000);
+    await buildEmbeddings(t.handle, silentLog);
+    expect((await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body).toMatchObject({ ...counts.rows[0], ready: true });
   });
 });

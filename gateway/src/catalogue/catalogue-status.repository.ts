@@ -20,6 +20,12 @@ export class CatalogueStatusRepository {
     return rows[0] ?? { films: 0, series: 0 };
   }
 
+  /** Whether the recommender has a version to serve (it may lag the catalogue by one build). */
+  async hasEmbeddings(): Promise<boolean> {
+    const row = await this.handle.db.selectFrom('recommender_version').select('id').where('status', '=', 'ready').limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async latestRun(): Promise<LedgerRun | null> {
     const run = await this.handle.db
       .selectFrom('import_run')

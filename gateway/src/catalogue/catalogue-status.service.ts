@@ -18,10 +18,17 @@ export class CatalogueStatusService {
   ) {}
 
   async status(): Promise<CatalogueStatus> {
-    const [counts, fromQueue, lastSuccess] = await Promise.all([this.repository.counts(), this.queueState(), this.repository.lastSuccess()]);
+    const [counts, fromQueue, lastSuccess, embeddings] = await Promise.all([
+      this.repository.counts(),
+      this.queueState(),
+      this.repository.lastSuccess(),
+      this.repository.hasEmbeddings(),
+    ]);
     const finishedAt = lastSuccess ? lastSuccess.toISOString() : null;
     const state = fromQueue ?? (await this.ledgerState());
-    return { ...counts, ready: counts.films > 0, import: { ...state, finishedAt: state.finishedAt ?? finishedAt } };
+    // Ready means recommendations can be served: films, and the embeddings built from them
+    // (the post-import hook builds them a little after the catalogue swap).
+    return { ...counts, ready: counts.films > 0 && embeddings, import: { ...state, finishedAt: state.finishedAt ?? finishedAt } };
   }
 
   private async queueState(): Promise<ImportState | null> {

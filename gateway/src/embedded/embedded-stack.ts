@@ -1,18 +1,16 @@
 import { createLogger, type Logger, type PostImportHook } from '@cine/common';
 import { type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
 import {
-  BullmqEtlQueue,
   createEtlServices,
   type EtlQueue,
   type EtlWorker,
   InProcessEtlQueue,
-  producerConnection,
   productionPostImportHooks,
   startEtlWorker,
 } from '@cine/etl-worker';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { FastifyInstance } from 'fastify';
-import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker } from '../index';
+import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker, openBullmqQueue } from '../index';
 import { CachingEtlQueue } from './caching-etl-queue';
 import { CatalogueStateRepository } from './catalogue-state.repository';
 import type { EmbeddedConfig } from './config';
@@ -60,7 +58,8 @@ export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: str
   let inner: EtlQueue;
   let worker: EtlWorker | null = null;
   if (config.etl.redisUrl) {
-    inner = new BullmqEtlQueue(producerConnection(config.etl.redisUrl), config.gateway.queue);
+    // Guarded: with Redis away, enqueue answers 503 at once instead of waiting for a reconnection.
+    inner = openBullmqQueue(config.etl.redisUrl, config.gateway.queue, etlLog);
     worker = startEtlWorker(processors, { redisUrl: config.etl.redisUrl, ...config.etl.jobs }, etlLog);
   } else {
     inner = new InProcessEtlQueue(processors, etlLog);

@@ -29,6 +29,10 @@ export class BullmqEtlQueue implements EtlQueue {
   ) {
     this.queue = new Queue(ETL_QUEUE, { connection, prefix: options.prefix });
     this.flows = new FlowProducer({ connection, prefix: options.prefix });
+    // Without a listener BullMQ prints every Redis reconnection attempt to the console. The
+    // failure reaches callers as a rejected enqueue/status, and the connection's owner logs it.
+    this.queue.on('error', () => {});
+    this.flows.on('error', () => {});
   }
 
   async enqueue(request: ImportRequest): Promise<{ id: string; deduplicated: boolean }> {
