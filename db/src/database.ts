@@ -28,6 +28,8 @@ export interface TitleTable {
   num_votes: number;
   episode_count: number | null;
   season_count: number | null;
+  /** The distinct normalised titles, one per line (generated; trigram-indexed for the search). */
+  search_text: ColumnType<string, never, never>;
 }
 
 export interface TitleAkaTable {
