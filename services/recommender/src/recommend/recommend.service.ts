@@ -2,6 +2,7 @@ import type { RecommendedFilm, RecommendFilters, RecommendResponse } from '@cine
 import type { VersionHolder } from '../serving/version-holder';
 import { rank } from './ranker';
 import type { RankingParams } from './ranking';
+import { FactsCache } from './facts-cache';
 import { popularPart, reasonLine, reasonParts, similarPart } from './reasons';
 import type { FilmFacts, ReasonsRepository } from './reasons.repository';
 
@@ -21,11 +22,15 @@ export class NoVersionError extends Error {
 }
 
 export class RecommendService {
+  private readonly facts: FactsCache;
+
   constructor(
     private readonly holder: VersionHolder,
-    private readonly reasons: ReasonsRepository,
+    reasons: ReasonsRepository,
     private readonly ranking: RankingParams,
-  ) {}
+  ) {
+    this.facts = new FactsCache(reasons);
+  }
 
   async recommend(input: RecommendInput): Promise<RecommendResponse> {
     const version = this.holder.version;
@@ -37,7 +42,7 @@ export class RecommendService {
     );
     const liked = result.likedRows.map((r) => version.items[r]!.tconst);
     const picked = result.picks.map((p) => version.items[p.row]!.tconst);
-    const facts = await this.reasons.facts([...liked, ...picked]);
+    const facts = await this.facts.facts(version.id, [...liked, ...picked]);
     const likedFacts = liked.map((t) => facts.get(t)).filter((f): f is FilmFacts => f !== undefined);
 
     const items: RecommendedFilm[] = result.picks.map((pick) => {
