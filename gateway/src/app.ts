@@ -153,7 +153,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const filmRepository = new FilmRepository(handle);
   const films = new FilmService(new SearchRepository(handle), filmRepository);
   await app.register(filmRoutes, { films });
-  await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, filmRepository, recommender) });
+  await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, recommender) });
   await app.register(kpiRoutes, { kpis: new KpiService(new KpiRepository(handle)) });
   await app.register(catalogueRoutes, { catalogue: new CatalogueStatusService(catalogueRepository, queue, imports) });
   await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), adminApiKey: config.adminApiKey });

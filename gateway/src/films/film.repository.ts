@@ -1,4 +1,5 @@
 import type { DbHandle } from '@cine/db';
+import { sql } from 'kysely';
 
 /** How many top-billed cast members a film carries. */
 export const TOP_CAST = 10;
@@ -98,13 +99,15 @@ export class FilmRepository {
       .execute();
   }
 
-  /** The films among `tconsts` (any title type) that the catalogue holds, with their type. */
-  async known(tconsts: readonly string[]): Promise<Array<{ tconst: string; title_type: string; primary_title: string; french_title: string | null; start_year: number | null }>> {
-    if (tconsts.length === 0) return [];
-    return this.handle.db
-      .selectFrom('title')
-      .select(['tconst', 'title_type', 'primary_title', 'french_title', 'start_year'])
-      .where('tconst', 'in', tconsts)
-      .execute();
+  /**
+   * Names the catalogue's state: changes when an IMDb import swaps schemas or any import (TMDB
+   * included, which does not swap) succeeds. Cached details are valid while it stays the same.
+   */
+  async catalogueStamp(): Promise<string> {
+    const { rows } = await sql<{ stamp: string }>`
+      select concat_ws('/', s.active_schema, s.import_run_id, s.swapped_at,
+                       (select max(id) from import_run where status = 'succeeded')) as stamp
+      from catalogue_state s`.execute(this.handle.db);
+    return rows[0]?.stamp ?? '';
   }
 }

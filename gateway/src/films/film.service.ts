@@ -1,5 +1,6 @@
 import type { CastMember, FilmDetail, PersonRef, PosterUrls, SearchHit, SearchResponse } from '@cine/common';
 import { notFound } from '../http/http-errors';
+import { FilmDetailCache } from './film-detail.cache';
 import { type CastRow, type CrewRow, type FilmRow, FilmRepository, TOP_CAST } from './film.repository';
 import { type SearchRepository, type SearchRow, type TitleKind } from './search.repository';
 
@@ -18,10 +19,15 @@ export function displayTitle(row: { french_title: string | null; primary_title: 
 }
 
 export class FilmService {
+  private readonly cache: FilmDetailCache;
+
   constructor(
     private readonly search: SearchRepository,
     private readonly films: FilmRepository,
-  ) {}
+    cache?: FilmDetailCache,
+  ) {
+    this.cache = cache ?? new FilmDetailCache(() => films.catalogueStamp());
+  }
 
   async searchTitles(query: string, limit: number, kind: TitleKind): Promise<SearchResponse> {
     const rows = await this.search.search(query, limit, kind);
@@ -40,12 +46,29 @@ export class FilmService {
     return found;
   }
 
-  /** Full details of several films at once (recommendations): three queries whatever their number. */
+  /**
+   * Full details of several films at once (recommendations): from memory while the catalogue is
+   * unchanged, else three queries for all the missing films, whatever their number.
+   */
   async details(tconsts: readonly string[]): Promise<Map<string, FilmDetail>> {
-    const [films, crew, cast] = await Promise.all([this.films.films(tconsts), this.films.crew(tconsts), this.films.cast(tconsts)]);
+    await this.cache.revalidate();
+    const out = new Map<string, FilmDetail>();
+    const missing: string[] = [];
+    for (const tconst of tconsts) {
+      const hit = this.cache.get(tconst);
+      if (hit) out.set(tconst, hit);
+      else missing.push(tconst);
+    }
+    if (missing.length === 0) return out;
+    const [films, crew, cast] = await Promise.all([this.films.films(missing), this.films.crew(missing), this.films.cast(missing)]);
     const crewBy = groupBy(crew, (r) => r.tconst);
     const castBy = groupBy(cast, (r) => r.tconst);
-    return new Map(films.map((f) => [f.tconst, toDetail(f, crewBy.get(f.tconst) ?? [], castBy.get(f.tconst) ?? [])]));
+    for (const f of films) {
+      const detail = toDetail(f, crewBy.get(f.tconst) ?? [], castBy.get(f.tconst) ?? []);
+      this.cache.set(f.tconst, detail);
+      out.set(f.tconst, detail);
+    }
+    return out;
   }
 }
 

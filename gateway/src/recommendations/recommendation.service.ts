@@ -1,6 +1,5 @@
 import type { Recommendation, RecommendationsRequest, RecommendationsResponse, ResolvedEntry } from '@cine/common';
-import type { FilmRepository } from '../films/film.repository';
-import { displayTitle, type FilmService } from '../films/film.service';
+import type { FilmService } from '../films/film.service';
 import type { RecommenderClient } from './recommender.repository';
 
 const TCONST = /^tt[0-9]{7,10}$/;
@@ -12,7 +11,6 @@ const TCONST = /^tt[0-9]{7,10}$/;
 export class RecommendationService {
   constructor(
     private readonly films: FilmService,
-    private readonly titles: FilmRepository,
     private readonly recommender: RecommenderClient,
   ) {}
 
@@ -45,15 +43,16 @@ export class RecommendationService {
   /** Each entry to a film: a tconst is looked up, a title goes through the search (films only). */
   private async resolve(entries: readonly string[]): Promise<ResolvedEntry[]> {
     const ids = entries.map((e) => e.trim()).filter((e) => TCONST.test(e));
-    const known = new Map((await this.titles.known(ids)).map((row) => [row.tconst, row]));
+    // Through the details, which stay in memory while the catalogue is unchanged.
+    const known = await this.films.details(ids);
     return Promise.all(
       entries.map(async (input): Promise<ResolvedEntry> => {
         const text = input.trim();
         if (TCONST.test(text)) {
           const row = known.get(text);
           // Series are searchable but the recommender only knows films.
-          if (!row || row.title_type !== 'movie') return { input, status: 'not_found', tconst: null, title: null, year: null };
-          return { input, status: 'resolved', tconst: row.tconst, title: displayTitle(row), year: row.start_year };
+          if (!row || row.titleType !== 'movie') return { input, status: 'not_found', tconst: null, title: null, year: null };
+          return { input, status: 'resolved', tconst: row.tconst, title: row.title, year: row.year };
         }
         const hit = text.length > 0 ? await this.films.bestFilm(text) : null;
         if (!hit) return { input, status: 'not_found', tconst: null, title: null, year: null };
