@@ -64,10 +64,14 @@ export class SearchRepository {
     const core = sql<string>`coalesce(nullif(regexp_replace(public.search_norm(${query}), ${LEADING_ARTICLE}, ''), ''), public.search_norm(${query}))`;
     const onlyEqual = query.trim().length < SIMILAR_MIN_CHARS;
     const types = TITLE_TYPES[kind];
+    // The probe is fenced off (MATERIALIZED): given the type filter as well, the planner prefers the
+    // (title_type, start_year) index, which matches every title, and tests the probe on each (37 ms
+    // instead of 1 ms for a four-word query on the generated catalogue).
     const statement = sql<SearchRow>`
+      with hit as materialized (select * from public.title where search_text %> ${core})
       select t.tconst, t.title_type, t.primary_title, t.original_title, t.french_title, t.start_year,
              t.genres, t.average_rating, t.num_votes, tm.poster_path, m.rank, m.similarity
-      from public.title t
+      from hit t
       cross join lateral (
         select min(case when n.name = q.core then 0 when left(n.name, length(q.core)) = q.core then 1 else 2 end) as rank,
                max(greatest(similarity(n.name, q.core), word_similarity(q.core, n.name)))::float8 as similarity
@@ -76,8 +80,7 @@ export class SearchRepository {
              lateral (select regexp_replace(line, ${LEADING_ARTICLE}, '') as name) n
       ) m
       left join public.title_tmdb tm on tm.imdb_id = t.tconst
-      where t.search_text %> ${core}
-        and t.title_type in (${sql.join(types)})
+      where t.title_type in (${sql.join(types)})
         ${onlyEqual ? sql`and m.rank = 0` : sql``}
       order by m.rank, round((m.similarity * 10)::numeric) desc, t.num_votes desc, t.tconst
       limit ${limit}`;
