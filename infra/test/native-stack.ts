@@ -97,7 +97,12 @@ export class NativeProcess {
         resolve(this.exitCode);
       }),
     );
+    // 'close' comes once every holder of the pipes is gone and all they wrote has been read.
+    this.drained = new Promise((resolve) => child.once('close', () => resolve()));
   }
+
+  /** Resolves when the output pipes are closed and read to the end (grandchildren included). */
+  readonly drained: Promise<void>;
 
   static start(name: string, command: string[], env: Record<string, string>): NativeProcess {
     const [file, ...args] = command;
@@ -170,6 +175,9 @@ export class NativeProcess {
       signalGroup(this.child.pid!, 'SIGKILL');
       return this.exited;
     }
+    // The group is gone, but its last lines may still sit in the pipe: read them before callers
+    // look at the output.
+    await Promise.race([this.drained, sleep(2000)]);
     return code;
   }
 }

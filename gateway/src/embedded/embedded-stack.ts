@@ -96,10 +96,13 @@ export async function ensureEmbeddings(stack: EmbeddedStack, log: Logger): Promi
 /** The reverse of the start: stop answering, then jobs, then close the database. */
 export async function stopEmbeddedStack(stack: EmbeddedStack, log: Logger): Promise<void> {
   await stack.gateway.close();
-  await stack.recommender.close();
   await stack.worker?.stop('shutdown');
-  // An in-process import in flight is abandoned: nothing is swapped, the next start imports again.
-  await Promise.race([stack.queue.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  // In-process jobs first, while the recommender and the database are still open: an import in
+  // flight was interrupted by the caller (nothing swapped, the next start imports again); its
+  // post-import hooks (embeddings, KPI views) get a few seconds to end rather than failing on a
+  // closed database.
+  await Promise.race([stack.queue.close(), new Promise((resolve) => setTimeout(resolve, 8000).unref())]);
+  await stack.recommender.close();
   await stack.handle.close();
   log.info('stopped');
 }

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     if (stopped) return;
     stopped = true;
     progress.say(`Stopping (${signal})…`);
+    // Work cut short by the stop (a hook whose database just closed) must not crash the exit.
+    process.on('unhandledRejection', (err) => log.warn({ err }, 'work interrupted by the stop'));
     stopping.abort();
     try {
       await boot.close();
