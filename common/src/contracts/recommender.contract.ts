@@ -25,7 +25,7 @@ export interface RecommendFilters {
 }
 
 export interface RecommendRequest {
-  /** tconsts the customer liked (may be empty: cold start). */
+  /** tconsts the customer liked (may be empty: cold start), oldest first: the last weighs most. */
   liked: string[];
   /** tconsts the customer did not like: pushed away, never returned. */
   disliked?: string[];
