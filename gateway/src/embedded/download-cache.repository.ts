@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redact } from '@cine/common';
+import { StallWatchdog } from '@cine/etl-worker';
 
 /** Bytes of one file so far; `total` null when the server sends no length. */
 export interface DownloadProgress {
@@ -83,17 +84,11 @@ export class DownloadCacheRepository {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
       const partial = `${target}.part`;
-      // Not AbortSignal.timeout: that would also cut a healthy 700 MB body after the delay. The
-      // timer bounds the wait for headers, then the wait between two pieces of the body (a stall).
-      const controller = new AbortController();
-      let timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.options.connectTimeoutMs} ms`)), this.options.connectTimeoutMs);
-      const rearm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(new Error(`stalled for ${this.options.connectTimeoutMs} ms`)), this.options.connectTimeoutMs);
-      };
+      // Bounds the wait for headers, then the wait between two pieces of the body (a stall).
+      const watchdog = new StallWatchdog(this.options.connectTimeoutMs);
       try {
-        const response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
-        rearm();
+        const response = await fetch(url, { signal: watchdog.signal, redirect: 'follow' });
+        watchdog.rearm();
         if (response.status === 404 || response.status === 410) {
           await response.body?.cancel();
           return;
@@ -108,13 +103,12 @@ export class DownloadCacheRepository {
         const counter = new Transform({
           transform(chunk: Buffer, _encoding, callback) {
             bytes += chunk.length;
-            rearm();
             onBytes(bytes, total);
             callback(null, chunk);
           },
         });
         const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-        await pipeline(body, counter, createWriteStream(partial));
+        await pipeline(body, watchdog.meter(), counter, createWriteStream(partial));
         if (total !== null && bytes !== total) throw new Error(`received ${bytes} of ${total} bytes`);
         await rename(partial, target);
         const entry: CacheEntry = {
@@ -127,10 +121,10 @@ export class DownloadCacheRepository {
         await writeFile(`${target}.json`, `${JSON.stringify(entry, null, 2)}\n`);
         return;
       } catch (err) {
-        lastError = controller.signal.aborted ? controller.signal.reason : err;
+        lastError = watchdog.signal.aborted ? watchdog.signal.reason : err;
         await rm(partial, { force: true });
       } finally {
-        clearTimeout(timer);
+        watchdog.stop();
       }
       if (attempt < this.options.attempts) await sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
     }

@@ -7,3 +7,4 @@ export * from './jobs/etl.worker';
 export * from './jobs/in-process.queue';
 export * from './jobs/post-import.service';
 export * from './jobs/post-import.hooks';
+export * from './sources/stall-watchdog';

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redact } from '@cine/common';
+import { StallWatchdog } from './stall-watchdog';
 
 /** An opened input: compressed bytes as they come from disk or the network. */
 export interface OpenedSource {
@@ -129,53 +130,5 @@ export class SourceRepository {
     }
     const cause = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
     throw new SourceUnavailableError(`${shown}: unreachable after ${this.options.attempts} attempts (${cause})`, { cause: lastError });
-  }
-}
-
-/**
- * Aborts a download that stops making progress: no headers within `ms`, or no body bytes for
- * `ms`. `meter()` is the pass-through that feeds it; the timer ends with the stream.
- */
-class StallWatchdog {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly ms: number) {
-    this.arm(`no answer within ${ms} ms`);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  rearm(): void {
-    this.arm(`download stalled for ${this.ms} ms`);
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-
-  meter(): Transform {
-    return new Transform({
-      transform: (chunk: Buffer, _encoding, done) => {
-        this.rearm();
-        done(null, chunk);
-      },
-      flush: (done) => {
-        this.stop();
-        done();
-      },
-      destroy: (err, done) => {
-        this.stop();
-        done(err);
-      },
-    });
-  }
-
-  private arm(reason: string): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.controller.abort(new Error(reason)), this.ms);
-    this.timer.unref();
   }
 }
