@@ -4,6 +4,7 @@ import { Api } from './api';
 import { type Chosen, Chips } from './components/Chips';
 import { FilmCard } from './components/FilmCard';
 import { SearchBox } from './components/SearchBox';
+import { ErrorState, LoadingState } from './components/States';
 import { type Lang, STRINGS } from './i18n';
 import { useRecommendations } from './recommendations';
 import shared from './styles/components.css?inline';
@@ -45,21 +46,8 @@ function Widget({ api, lang, site }: { api: Api; lang: Lang; site: string }) {
       />
       <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="ccw-liked-input" lang={lang} />
       <div aria-live="polite" aria-busy={state.kind === 'loading'}>
-        {state.kind === 'loading' && items.length === 0 && (
-          <div class="state">
-            <span class="spinner" aria-hidden="true" />
-            <p class="state__title">{t.loading}</p>
-          </div>
-        )}
-        {state.kind === 'error' && (
-          <div class="state state--error" role="alert">
-            <p class="state__title">{t.errorTitle}</p>
-            <p>{t.errorText}</p>
-            <button type="button" class="btn btn--primary" onClick={retry}>
-              {t.retry}
-            </button>
-          </div>
-        )}
+        {state.kind === 'loading' && items.length === 0 && <LoadingState text={t.loading} />}
+        {state.kind === 'error' && <ErrorState title={t.errorTitle} text={t.errorText} retryLabel={t.retry} onRetry={retry} />}
         {items.length > 0 && state.kind !== 'error' && (
           <ul class={`cards${state.kind === 'loading' ? ' is-stale' : ''}`} aria-label={t.resultsHeading}>
             {items.map((film) => (

@@ -5,6 +5,7 @@ import { FilmCard } from '../components/FilmCard';
 import { FilmDialog } from '../components/FilmDialog';
 import { filterCount, Filters, type FilterState, NO_FILTERS } from '../components/Filters';
 import { SearchBox } from '../components/SearchBox';
+import { ErrorState, LoadingState } from '../components/States';
 import type { Lang, Strings } from '../i18n';
 import { useRecommendations } from '../recommendations';
 
@@ -107,22 +108,9 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
           </div>
         )}
 
-        {state.kind === 'loading' && items.length === 0 && (
-          <div class="state state--loading">
-            <span class="spinner" aria-hidden="true" />
-            <p class="state__title">{t.loading}</p>
-          </div>
-        )}
+        {state.kind === 'loading' && items.length === 0 && <LoadingState text={t.loading} />}
 
-        {state.kind === 'error' && (
-          <div class="state state--error" role="alert">
-            <p class="state__title">{t.errorTitle}</p>
-            <p>{t.errorText}</p>
-            <button type="button" class="btn btn--primary" onClick={retry}>
-              {t.retry}
-            </button>
-          </div>
-        )}
+        {state.kind === 'error' && <ErrorState title={t.errorTitle} text={t.errorText} retryLabel={t.retry} onRetry={retry} />}
 
         {state.kind === 'done' && state.data.coldStart && <p class="notice">{t.coldStart}</p>}
         {notFound.length > 0 && <p class="notice">{t.notFound(notFound.map((n) => n.input).join(', '))}</p>}
