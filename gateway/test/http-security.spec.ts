@@ -26,6 +26,7 @@ describe('gateway HTTP security and behaviour', () => {
   it('sends helmet headers with a CSP that allows its own scripts and TMDB posters, never upgrading to https', async () => {
     const gw = await start();
     const res = await fetch(`${gw.url}/api/v1/kpis`);
+    await res.arrayBuffer();
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("img-src 'self' https://image.tmdb.org data:");
     expect(csp).toContain("script-src 'self'");
@@ -60,13 +61,17 @@ describe('gateway HTTP security and behaviour', () => {
   it('limits the request rate per client with a JSON 429, probes excepted', async () => {
     const gw = await start({ env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' } });
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await fetch(`${gw.url}/api/v1/kpis`)).status);
+    for (let i = 0; i < 7; i++) {
+      const res = await fetch(`${gw.url}/api/v1/kpis`);
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     const limited = await getJson<{ statusCode: number; error: string; message: string }>(`${gw.url}/api/v1/films/search?q=x`);
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.any(String) });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    for (let i = 0; i < 10; i++) expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await getJson(`${gw.url}/health/live`)).status).toBe(200);
   });
 
   it('refuses a body over the limit with a JSON 413', async () => {
