@@ -14,8 +14,11 @@ export interface EvalUser {
 export const LIKED_MIN_RATING = 4.0;
 export const BASKET_MAX = 20;
 
-export function evalUsers(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>): EvalUser[] {
-  const byUser = new Map<number, { row: number; timestamp: number; movieId: number }[]>();
+type Liked = { row: number; timestamp: number; movieId: number };
+
+/** Each user's liked films in the catalogue, oldest first, a film counted once at its latest like. */
+function likedInOrder(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>): Map<number, Liked[]> {
+  const byUser = new Map<number, Liked[]>();
   for (const r of ratings) {
     if (r.rating < LIKED_MIN_RATING) continue;
     const row = rowOfMovie.get(r.movieId);
@@ -24,20 +27,45 @@ export function evalUsers(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<nu
     if (!list) byUser.set(r.userId, (list = []));
     list.push({ row, timestamp: r.timestamp, movieId: r.movieId });
   }
-  const users: EvalUser[] = [];
+  const ordered = new Map<number, Liked[]>();
   for (const [userId, liked] of [...byUser].sort((a, b) => a[0] - b[0])) {
     // Two MovieLens ids can map to one tconst: a film counts once, at its latest like.
-    const latest = new Map<number, { row: number; timestamp: number; movieId: number }>();
+    const latest = new Map<number, Liked>();
     for (const l of liked) {
       const cur = latest.get(l.row);
       if (!cur || l.timestamp > cur.timestamp) latest.set(l.row, l);
     }
-    const ordered = [...latest.values()].sort((a, b) => a.timestamp - b.timestamp || a.movieId - b.movieId);
+    ordered.set(userId, [...latest.values()].sort((a, b) => a.timestamp - b.timestamp || a.movieId - b.movieId));
+  }
+  return ordered;
+}
+
+export function evalUsers(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>): EvalUser[] {
+  const users: EvalUser[] = [];
+  for (const [userId, ordered] of likedInOrder(ratings, rowOfMovie)) {
     if (ordered.length < 2) continue;
     const heldOut = ordered[ordered.length - 1]!.row;
     users.push({ userId, heldOut, basket: ordered.slice(0, -1).slice(-BASKET_MAX).map((l) => l.row) });
   }
   return users;
+}
+
+/**
+ * Tuning examples: for each user that `keep` accepts, each of the last `positions` liked films in
+ * turn held out, with the (at most 20) liked films before it as the basket. The last position
+ * alone gives one example per user, too few to choose among settings: on the tuning half the
+ * setting that won on 293 single examples lost on the others. More positions of the same users
+ * average that noise out; the reported half still uses the last position only.
+ */
+export function tuningExamples(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>, keep: (userId: number) => boolean, positions: number): EvalUser[] {
+  const examples: EvalUser[] = [];
+  for (const [userId, ordered] of likedInOrder(ratings, rowOfMovie)) {
+    if (!keep(userId)) continue;
+    for (let j = Math.max(1, ordered.length - positions); j < ordered.length; j++) {
+      examples.push({ userId, heldOut: ordered[j]!.row, basket: ordered.slice(Math.max(0, j - BASKET_MAX), j).map((l) => l.row) });
+    }
+  }
+  return examples;
 }
 
 export interface Metrics {

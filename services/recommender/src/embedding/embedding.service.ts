@@ -3,13 +3,16 @@ import type { DbHandle } from '@cine/db';
 import { CatalogueRepository, type FilmRow, type PersonLink } from './catalogue.repository';
 import { computeEmbeddingsInThread } from './embedding-thread';
 import { EmbeddingRepository } from './embedding.repository';
+import { type BlockWeights, DEFAULT_BLOCK_WEIGHTS, GENRE_BLOCK_DIMS, writeGenreBlock, writeYearBlock, YEAR_BLOCK_DIMS } from './explicit-blocks';
 import { buildFeatureMatrix, DEFAULT_GROUP_WEIGHTS, type GroupWeights } from './features';
 import { randomizedSvd } from './svd';
 import type { ItemMeta } from './version';
 
 export interface EmbeddingOptions {
-  /** Embedding size (32..128). */
+  /** Size of the learned (SVD) block; the explicit year and genre blocks come after it. */
   dims?: number;
+  /** Weights of the explicit year and genre blocks (explicit-blocks.ts); null = the SVD block alone. */
+  blocks?: BlockWeights | null;
   weights?: Partial<GroupWeights>;
   /** Singular values raised to this power scale the axes before normalising (0 = whitened, 1 = LSA). */
   singularPower?: number;
@@ -23,6 +26,7 @@ export const DEFAULT_DIMS = 64;
 export const DEFAULT_SINGULAR_POWER = 0.5;
 
 export interface Embeddings {
+  /** Length of a film's vector: the SVD block plus the explicit blocks. */
   dims: number;
   items: ItemMeta[];
   vectors: Float32Array;
@@ -48,8 +52,11 @@ function itemOf(film: FilmRow): ItemMeta {
 /** Films + people → L2-normalised embeddings. Pure: the quality harness calls it for ablations. */
 export function computeEmbeddings(films: readonly FilmRow[], people: readonly PersonLink[], opts: EmbeddingOptions = {}): Embeddings {
   const started = performance.now();
-  const dims = opts.dims ?? DEFAULT_DIMS;
-  if (!Number.isInteger(dims) || dims < 2 || dims > 256) throw new Error(`dims must be an integer in 2..256, got ${dims}`);
+  const svdDims = opts.dims ?? DEFAULT_DIMS;
+  if (!Number.isInteger(svdDims) || svdDims < 2 || svdDims > 256) throw new Error(`dims must be an integer in 2..256, got ${svdDims}`);
+  const blockWeights = opts.blocks === undefined ? DEFAULT_BLOCK_WEIGHTS : opts.blocks;
+  const blocks = blockWeights ? [svdDims, YEAR_BLOCK_DIMS, GENRE_BLOCK_DIMS] : [svdDims];
+  const dims = blocks.reduce((a, b) => a + b, 0);
   const weights = { ...DEFAULT_GROUP_WEIGHTS, ...opts.weights };
   const byFilm = new Map<string, PersonLink[]>();
   for (const p of people) {
@@ -64,7 +71,7 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
   let rank = 0;
   let singular: number[] = [];
   if (n > 0 && matrix.cols > 0) {
-    const svd = randomizedSvd(matrix, { rank: dims, powerIterations: opts.powerIterations ?? 2, seed: opts.seed ?? 42 });
+    const svd = randomizedSvd(matrix, { rank: svdDims, powerIterations: opts.powerIterations ?? 2, seed: opts.seed ?? 42 });
     rank = svd.rank;
     singular = Array.from(svd.singular);
     const power = opts.singularPower ?? DEFAULT_SINGULAR_POWER;
@@ -83,11 +90,20 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
       }
     }
   }
+  const items = films.map(itemOf);
+  if (blockWeights) {
+    items.forEach((item, i) => {
+      writeYearBlock(item, blockWeights.year, vectors, i * dims + svdDims);
+      writeGenreBlock(item, blockWeights.genre, vectors, i * dims + svdDims + YEAR_BLOCK_DIMS);
+    });
+  }
   return {
     dims,
-    items: films.map(itemOf),
+    items,
     vectors,
     stats: {
+      blocks,
+      blockWeights,
       features: matrix.cols,
       nonZeros: matrix.colIdx.length,
       rank,

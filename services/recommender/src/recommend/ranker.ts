@@ -44,13 +44,30 @@ export function filterPredicate(filters: RecommendFilters): ((item: ItemMeta) =>
 }
 
 /**
- * The liked films' weighted mean, pushed away from the mean of the disliked ones, normalised.
- * Liked films are weighted by recency: the i-th from the end of the list weighs `recency`^i, so
- * the films named last count most (1 = a plain mean). On MovieLens the latest liked films predict
- * the next one far better than older ones (docs/recommender.md).
+ * The liked films' weighted mean, pushed away from the mean of the disliked ones, normalised block
+ * by block (the learned block and the explicit year and genre blocks each count as a cosine of
+ * their own; their weights are in the item vectors). Liked films are weighted by recency: the
+ * i-th from the end of the list weighs `recency`^i, so the films named last count most (1 = a
+ * plain mean). On MovieLens the latest liked films predict the next one far better than older
+ * ones (docs/recommender.md).
  */
 export function profileOf(version: LoadedVersion, liked: number[], disliked: number[], dislikeWeight: number, recency = 1): Float32Array {
   const q = new Float32Array(version.dims);
+  const normaliseBlocks = (v: Float32Array, scale: number): boolean => {
+    let any = false;
+    let start = 0;
+    for (const size of version.blocks) {
+      let norm = 0;
+      for (let k = start; k < start + size; k++) norm += v[k]! * v[k]!;
+      if (norm > 0) {
+        any = true;
+        const s = scale / Math.sqrt(norm);
+        for (let k = start; k < start + size; k++) v[k]! *= s;
+      }
+      start += size;
+    }
+    return any;
+  };
   const addMean = (rows: number[], weight: number, decay: number) => {
     if (rows.length === 0) return;
     const mean = new Float32Array(version.dims);
@@ -59,17 +76,12 @@ export function profileOf(version: LoadedVersion, liked: number[], disliked: num
       const v = version.vector(r);
       for (let k = 0; k < mean.length; k++) mean[k]! += w * v[k]!;
     });
-    let norm = 0;
-    for (const x of mean) norm += x * x;
-    if (norm === 0) return;
-    const scale = weight / Math.sqrt(norm);
-    for (let k = 0; k < q.length; k++) q[k]! += mean[k]! * scale;
+    if (!normaliseBlocks(mean, weight)) return;
+    for (let k = 0; k < q.length; k++) q[k]! += mean[k]!;
   };
   addMean(liked, 1, recency);
   addMean(disliked, -dislikeWeight, 1);
-  let norm = 0;
-  for (const x of q) norm += x * x;
-  if (norm > 0) for (let k = 0; k < q.length; k++) q[k]! /= Math.sqrt(norm);
+  normaliseBlocks(q, 1);
   return q;
 }
 
@@ -77,8 +89,15 @@ function cosine(version: LoadedVersion, a: number, b: number): number {
   const va = version.vector(a);
   const vb = version.vector(b);
   let dot = 0;
-  for (let k = 0; k < va.length; k++) dot += va[k]! * vb[k]!;
-  return dot;
+  let na = 0;
+  let nb = 0;
+  for (let k = 0; k < va.length; k++) {
+    dot += va[k]! * vb[k]!;
+    na += va[k]! * va[k]!;
+    nb += vb[k]! * vb[k]!;
+  }
+  // Vectors with explicit blocks are not unit length (the block weights are baked in).
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 /**

@@ -27,7 +27,7 @@ export interface RankingParams {
   recency: number;
 }
 
-export const DEFAULT_RANKING: RankingParams = { alpha: 0.2, quality: 1, dislike: 0.5, adaptive: 3, recency: 0.5 };
+export const DEFAULT_RANKING: RankingParams = { alpha: 0.6, quality: 0.5, dislike: 0.5, adaptive: 3, recency: 0.7 };
 
 /** The adaptive factor is kept within these bounds, so one odd film cannot silence or swamp the prior. */
 export const ADAPTIVE_BOUNDS = [0.25, 4] as const;
