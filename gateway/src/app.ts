@@ -26,9 +26,11 @@ import { gatewayServerOptions } from './http/server-options';
 import { strictValidatorCompiler } from './http/validation';
 import { kpiRoutes } from './kpis/kpi.routes';
 import { KpiService } from './kpis/kpi.service';
+import { RecommendationCache } from './recommendations/recommendation.cache';
 import { recommendationRoutes } from './recommendations/recommendation.routes';
 import { RecommendationService } from './recommendations/recommendation.service';
 import type { RecommenderClient } from './recommendations/recommender.repository';
+import { RecommenderVersionRepository } from './recommendations/recommender-version.repository';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -152,8 +154,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
 
   const filmRepository = new FilmRepository(handle);
   const films = new FilmService(new SearchRepository(handle), filmRepository);
+  const versions = new RecommenderVersionRepository(handle);
   await app.register(filmRoutes, { films });
-  await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, recommender) });
+  const answers = new RecommendationCache({
+    newestReady: () => versions.newestReady(),
+    catalogueStamp: () => filmRepository.catalogueStamp(),
+  });
+  await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, recommender, answers) });
   await app.register(kpiRoutes, { kpis: new KpiService(new KpiRepository(handle)) });
   await app.register(catalogueRoutes, { catalogue: new CatalogueStatusService(catalogueRepository, queue, imports) });
   await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), adminApiKey: config.adminApiKey });

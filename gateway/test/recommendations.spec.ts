@@ -187,6 +187,60 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
     });
   });
 
+  describe('the response cache', () => {
+    const basket = { liked: [GODFATHER, PULP_FICTION], k: 6 };
+
+    it('answers a repeat with the same bytes and its own request id, even while the recommender is away; every field is part of the key; a 503 is not kept', async () => {
+      const first = await recommend(basket, { 'x-request-id': 'cache-1' });
+      const second = await recommend(basket, { 'x-request-id': 'cache-2' });
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(second.body).toEqual(first.body);
+      expect([first.headers.get('x-request-id'), second.headers.get('x-request-id')]).toEqual(['cache-1', 'cache-2']);
+
+      const port = Number(new URL(recommender.url).port);
+      await recommender.close();
+      try {
+        // Only a cache can answer now.
+        const cached = await recommend(basket, { 'x-request-id': 'cache-3' });
+        expect([cached.status, cached.headers.get('x-request-id')]).toEqual([200, 'cache-3']);
+        expect(cached.body).toEqual(first.body);
+        // The defaults the gateway applies are the same request.
+        expect((await recommend({ ...basket, disliked: [] })).status).toBe(200);
+        const variants = [
+          { ...basket, k: 5 },
+          { ...basket, disliked: [AMELIE] },
+          { ...basket, diversity: 0.5 },
+          { ...basket, filters: { genres: ['Drama'] } },
+          { ...basket, liked: [PULP_FICTION, GODFATHER] },
+          { ...basket, liked: ['le parrain', PULP_FICTION] },
+        ];
+        for (const variant of variants) expect([JSON.stringify(variant), (await recommend(variant)).status]).toEqual([JSON.stringify(variant), 503]);
+      } finally {
+        recommender = await startRecommender({ handle: t.handle, log: silentLog, port });
+      }
+      const back = await recommend({ ...basket, k: 5 });
+      expect([back.status, back.body.items.length]).toEqual([200, 5]);
+    });
+
+    it('stops answering from the cache once a new embedding version is ready and served', async () => {
+      const before = await recommend(basket);
+      expect((await recommend(basket)).body).toEqual(before.body);
+      await buildEmbeddings(t.handle, silentLog);
+      await recommender.holder.refresh();
+      const served = recommender.holder.version!.id;
+      expect(served).toBeGreaterThan(before.body.version);
+      // The gateway checks the newest version at most once a second.
+      let answer = before.body;
+      const deadline = Date.now() + 10_000;
+      while (answer.version !== served && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        answer = (await recommend(basket)).body;
+      }
+      expect(answer.version).toBe(served);
+      expect(answer.items.length).toBeGreaterThan(0);
+    }, 120_000);
+  });
+
   it('readiness includes the recommender', async () => {
     const ready = await getJson<{ status: string; checks: Record<string, { ok: boolean }> }>(`${gw.url}/health/ready`);
     expect(ready.status).toBe(200);

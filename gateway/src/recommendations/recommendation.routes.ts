@@ -1,7 +1,8 @@
 import { REQUEST_ID_HEADER } from '@cine/common';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { errorResponses, RecommendationsRequestSchema, RecommendationsResponseSchema } from '../schemas/api.schema';
-import type { RecommendationService } from './recommendation.service';
+import type { RecommendationService, SerializeAnswer } from './recommendation.service';
 
 export const recommendationRoutes: FastifyPluginAsyncTypebox<{ recommendations: RecommendationService }> = async (app, { recommendations }) => {
   app.post(
@@ -17,9 +18,13 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<{ recommendations: 
       },
     },
     async (request, reply) => {
-      const answer = await recommendations.recommend(request.body, request.id);
-      reply.header(REQUEST_ID_HEADER, request.id);
-      return answer;
+      // Serialised by the service (which keeps the bytes for repeats) with this route's own
+      // 200 serializer: a Buffer goes out as it is.
+      const serializer = reply.getSerializationFunction('200');
+      const serialize: SerializeAnswer = serializer ? (answer) => serializer(answer as unknown as Record<string, unknown>) : JSON.stringify;
+      const json = await recommendations.recommendJson(request.body, serialize, request.id);
+      // The typed reply expects the answer object; these are its bytes.
+      return (reply as FastifyReply).header(REQUEST_ID_HEADER, request.id).type('application/json; charset=utf-8').send(json);
     },
   );
 };

@@ -1,8 +1,14 @@
 import type { Recommendation, RecommendationsRequest, RecommendationsResponse, ResolvedEntry } from '@cine/common';
 import type { FilmService } from '../films/film.service';
+import type { RecommendationCache } from './recommendation.cache';
 import type { RecommenderClient } from './recommender.repository';
 
 const TCONST = /^tt[0-9]{7,10}$/;
+/** Films per answer when the request does not say. */
+export const DEFAULT_K = 10;
+
+/** The answer's JSON text; the route's own response serializer, so both paths send the same bytes. */
+export type SerializeAnswer = (answer: RecommendationsResponse) => string;
 
 /**
  * A customer's request in their own words ("le parrain", "amelie", "tt0110912") → films the
@@ -12,7 +18,23 @@ export class RecommendationService {
   constructor(
     private readonly films: FilmService,
     private readonly recommender: RecommenderClient,
+    private readonly cache: RecommendationCache,
   ) {}
+
+  /**
+   * The answer as the JSON the customer receives. The same request under the same embedding
+   * version and catalogue gets the same answer ("films like X" asked again and again by the
+   * cinema's site): kept as bytes, a repeat costs a lookup instead of a search per title, a
+   * call to the recommender and ≈ 13 kB of serialisation.
+   */
+  async recommendJson(request: RecommendationsRequest, serialize: SerializeAnswer, requestId?: string): Promise<Buffer> {
+    const { hit, ticket } = await this.cache.lookup(requestKey(request));
+    if (hit) return hit;
+    const answer = await this.recommend(request, requestId);
+    const json = Buffer.from(serialize(answer));
+    this.cache.set(ticket, answer.version, json);
+    return json;
+  }
 
   async recommend(request: RecommendationsRequest, requestId?: string): Promise<RecommendationsResponse> {
     const [liked, disliked] = await Promise.all([this.resolve(request.liked), this.resolve(request.disliked ?? [])]);
@@ -20,7 +42,7 @@ export class RecommendationService {
       {
         liked: unique(liked),
         disliked: unique(disliked),
-        k: request.k ?? 10,
+        k: request.k ?? DEFAULT_K,
         ...(request.filters ? { filters: request.filters } : {}),
         ...(request.diversity !== undefined ? { diversity: request.diversity } : {}),
       },
@@ -60,6 +82,24 @@ export class RecommendationService {
       }),
     );
   }
+}
+
+/**
+ * Two requests with the same key get the same answer. Entries keep their order and spelling
+ * (order weighs the liked films; `resolved` echoes each entry as typed); only what this service
+ * defaults itself is normalised: no `disliked` is `[]`, no `k` is DEFAULT_K, filter fields in a
+ * fixed order. Anything else that differs makes another key: at worst a second entry, never
+ * a wrong answer.
+ */
+export function requestKey(request: RecommendationsRequest): string {
+  const f = request.filters;
+  return JSON.stringify([
+    request.liked,
+    request.disliked ?? [],
+    request.k ?? DEFAULT_K,
+    f ? [f.genres ?? null, f.decades ?? null, f.maxRuntime ?? null, f.frenchOnly ?? null] : null,
+    request.diversity ?? null,
+  ]);
 }
 
 function unique(entries: readonly ResolvedEntry[]): string[] {
