@@ -2,6 +2,8 @@ import type { FilmDetail } from '@cine/common';
 import { FilmDetailCache } from './film-detail.cache';
 
 const detail = (tconst: string) => ({ tconst, title: tconst }) as unknown as FilmDetail;
+/** Lets a check started in the background (after the first) finish. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('FilmDetailCache', () => {
   it('reads the catalogue stamp at most once per interval, shares a check in flight, and empties itself when the stamp changes', async () => {
@@ -24,11 +26,30 @@ describe('FilmDetailCache', () => {
     expect([reads, cache.get('tt1')?.tconst]).toEqual([1, 'tt1']);
     clock = 1000;
     await cache.revalidate();
+    await settle();
     expect([reads, cache.get('tt1')]).toEqual([2, undefined]);
     cache.set('tt1', detail('tt1'));
     clock = 2500;
     await cache.revalidate();
+    await settle();
     expect([reads, cache.get('tt1')?.tconst]).toEqual([3, 'tt1']);
+  });
+
+  it('waits for the first check only: a later one runs beside the requests', async () => {
+    let clock = 0;
+    const pending: Array<(stamp: string) => void> = [];
+    const cache = new FilmDetailCache(() => new Promise<string>((resolve) => pending.push(resolve)), { checkIntervalMs: 1000, now: () => clock });
+    const first = cache.revalidate();
+    pending.shift()!('a/1');
+    await first;
+    cache.set('tt1', detail('tt1'));
+    clock = 1000;
+    // The stamp query has not answered, and the request goes on with what it has.
+    await cache.revalidate();
+    expect([pending.length, cache.get('tt1')?.tconst]).toEqual([1, 'tt1']);
+    pending.shift()!('b/2');
+    await settle();
+    expect(cache.get('tt1')).toBeUndefined();
   });
 
   it('keeps at most its capacity, least recently used out first', () => {

@@ -27,7 +27,13 @@ export class FilmDetailCache {
     return this.entries.size;
   }
 
-  /** Drops everything if the catalogue changed since the last check (at most one check per interval). */
+  /**
+   * Drops everything if the catalogue changed since the last check (at most one check per
+   * interval). Only the first check is waited for: later ones run beside the requests, which
+   * meanwhile use what the previous check found, so no request queues behind the query (under
+   * load it held every request in flight once a second) and an import shows one query later.
+   * A failed check is tried again by the next request.
+   */
   async revalidate(): Promise<void> {
     const now = this.opts.now ? this.opts.now() : performance.now();
     if (now - this.checkedAt < (this.opts.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS)) return;
@@ -41,7 +47,8 @@ export class FilmDetailCache {
       .finally(() => {
         this.checking = null;
       });
-    await this.checking;
+    if (this.stampValue === null) await this.checking;
+    else this.checking.catch(() => {});
   }
 
   get(tconst: string): FilmDetail | undefined {

@@ -80,6 +80,24 @@ describe('RecommendationCache', () => {
     expect((await cache.lookup('a')).hit).toBeUndefined();
   });
 
+  it('waits for the first check only: a later one runs beside the requests', async () => {
+    let clock = 0;
+    const pending: Array<(version: number) => void> = [];
+    const cache = new RecommendationCache(
+      { newestReady: () => new Promise<number>((resolve) => pending.push(resolve)), catalogueStamp: async () => 'public/1' },
+      { checkIntervalMs: 1000, now: () => clock },
+    );
+    const first = cache.lookup('a');
+    pending.shift()!(1);
+    cache.set((await first).ticket, 1, json('v1'));
+    clock = 1000;
+    // The version query has not answered, and the request is answered with what the cache has.
+    expect([(await cache.lookup('a')).hit?.toString(), pending.length]).toEqual(['v1', 1]);
+    pending.shift()!(2);
+    await settle();
+    expect((await cache.lookup('a')).hit).toBeUndefined();
+  });
+
   it('shares one check among concurrent requests', async () => {
     const { state, cache } = setup();
     await Promise.all([cache.lookup('a'), cache.lookup('b'), cache.lookup('c')]);
