@@ -5,11 +5,13 @@
  * First, one real embedding build (the catalogue imported from the given samples through the
  * ETL, in a throwaway database) under an event-loop monitor: the longest the caller's loop
  * waited during the build, what BullMQ's lock renewals and `npm start`'s page would wait.
- * Synthetic item matrices (unit vectors, d = 64). For each size, in one run: batch-1 top-10
- * latency through the ONNX model in-process against a plain TypeScript dot-product scan (the
- * baseline), model load time and memory; then the service's HTTP latency under a loopback load
- * (autocannon) with a synthetic version of the first size stored in a throwaway database.
- * Last line: the ONNX/plain-scan speed ratio at the first size.
+ * Synthetic item matrices (unit vectors, d = 64). For each size, in one run: batch-1 exact top-10
+ * latency through the ONNX index in-process (int8 candidates, exact re-ranking, proof; see
+ * src/onnx) against a plain TypeScript dot-product scan (the baseline), whether the two answers
+ * are equal, how often the index had to widen its search, model load time and memory; then the
+ * service's HTTP latency under a loopback load (autocannon) with a synthetic version of the first
+ * size stored in a throwaway database (`--http-seconds 0` skips it). Last line: the
+ * ONNX/plain-scan speed ratio at the first size.
  */
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -61,6 +63,11 @@ interface SizeResult {
   loadMs: number;
   modelMb: number;
   rssMb: number;
+  /** Scan queries whose ONNX top-k differed from the plain scan's (should be 0). */
+  mismatches: number;
+  widened: number;
+  scanned: number;
+  rows: number;
 }
 
 async function inProcess(n: number, dims: number, threads: number): Promise<SizeResult> {
@@ -86,13 +93,20 @@ async function inProcess(n: number, dims: number, threads: number): Promise<Size
     }
     const scan: number[] = [];
     const scanRounds = n >= 1_000_000 ? 30 : 150;
+    let mismatches = 0;
     for (let i = 0; i < 5; i++) topKOf(blendedScores(vectors, dims, prior, queries[i]!, DEFAULT_RANKING.alpha), K);
     for (let i = 0; i < scanRounds; i++) {
+      const query = queries[i % queries.length]!;
       const s = performance.now();
-      topKOf(blendedScores(vectors, dims, prior, queries[i % queries.length]!, DEFAULT_RANKING.alpha), K);
+      const exact = topKOf(blendedScores(vectors, dims, prior, query, DEFAULT_RANKING.alpha), K);
       scan.push(performance.now() - s);
+      if (i < queries.length) {
+        const [onnx] = await index.topK(query, K, DEFAULT_RANKING.alpha);
+        if (JSON.stringify(onnx) !== JSON.stringify(exact)) mismatches++;
+      }
     }
-    return { n, onnx: stats(onnx), scan: stats(scan), loadMs, modelMb: index.modelBytes / 2 ** 20, rssMb };
+    const { rows, widened, scanned } = index.stats;
+    return { n, onnx: stats(onnx), scan: stats(scan), loadMs, modelMb: index.modelBytes / 2 ** 20, rssMb, mismatches, rows, widened, scanned };
   } finally {
     await index.close();
   }
@@ -169,20 +183,21 @@ async function main(): Promise<void> {
     say(`in-process, ${n.toLocaleString('en-US')} films × ${dims}…`);
     results.push(await inProcess(n, dims, Number(values.threads)));
   }
-  say(`HTTP, ${sizes[0]!.toLocaleString('en-US')} films, ${values['http-seconds']} s of loopback load…`);
-  const http = await httpLoad(sizes[0]!, dims, Number(values['http-seconds']));
+  const httpSeconds = Number(values['http-seconds']);
+  if (httpSeconds > 0) say(`HTTP, ${sizes[0]!.toLocaleString('en-US')} films, ${httpSeconds} s of loopback load…`);
+  const http = httpSeconds > 0 ? await httpLoad(sizes[0]!, dims, httpSeconds) : null;
 
   if (lag) {
     const st = lag.stats;
     console.log(`\nembedding build (${values['build-imdb']}): ${lag.films.toLocaleString('en-US')} films in ${(lag.buildMs / 1000).toFixed(1)} s (reads ${st.readMs} ms, features ${st.featuresMs} ms, features + SVD ${st.computeMs} ms in the worker thread, encode ${st.encodeMs} ms); caller's event loop: max delay ${lag.maxDelayMs.toFixed(0)} ms, p99 ${lag.p99DelayMs.toFixed(0)} ms, longest gap of a 10 ms timer ${lag.maxTickGapMs.toFixed(0)} ms`);
   }
   console.log(`\nbatch-1 top-${K}, d=${dims}, ${values.threads} intra-op thread(s) (ms)`);
-  console.log('| films | ONNX p50 | ONNX p99 | plain TS scan p50 | plain TS scan p99 | speed-up (p50) | model load | model size | RSS growth |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| films | ONNX p50 | ONNX p99 | plain TS scan p50 | plain TS scan p99 | speed-up (p50) | model load | model size | RSS growth | ONNX ≠ scan | widened / full scan |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.n.toLocaleString('en-US')} | ${ms(r.onnx.p50)} | ${ms(r.onnx.p99)} | ${ms(r.scan.p50)} | ${ms(r.scan.p99)} | ${(r.scan.p50 / r.onnx.p50).toFixed(1)}× | ${Math.round(r.loadMs)} ms | ${r.modelMb.toFixed(0)} MB | ${r.rssMb.toFixed(0)} MB |`);
+    console.log(`| ${r.n.toLocaleString('en-US')} | ${ms(r.onnx.p50)} | ${ms(r.onnx.p99)} | ${ms(r.scan.p50)} | ${ms(r.scan.p99)} | ${(r.scan.p50 / r.onnx.p50).toFixed(1)}× | ${Math.round(r.loadMs)} ms | ${r.modelMb.toFixed(0)} MB | ${r.rssMb.toFixed(0)} MB | ${r.mismatches} | ${r.widened} / ${r.scanned} of ${r.rows} |`);
   }
-  console.log(`\nHTTP POST /v1/recommendations, ${sizes[0]!.toLocaleString('en-US')} films, 8 connections, ${values['http-seconds']} s: p50 ${http.p50} ms, p99 ${http.p99} ms, ${Math.round(http.rps)} req/s, ${http.errors} errors; service start with version load ${Math.round(http.loadMs)} ms`);
+  if (http) console.log(`\nHTTP POST /v1/recommendations, ${sizes[0]!.toLocaleString('en-US')} films, 8 connections, ${httpSeconds} s: p50 ${http.p50} ms, p99 ${http.p99} ms, ${Math.round(http.rps)} req/s, ${http.errors} errors; service start with version load ${Math.round(http.loadMs)} ms`);
   const first = results[0]!;
   console.log(`recommender: ONNX/plain-scan speed ratio at ${first.n.toLocaleString('en-US')} films = ${(first.scan.p50 / first.onnx.p50).toFixed(1)}× (p50 ${ms(first.onnx.p50)} ms vs ${ms(first.scan.p50)} ms)`);
 }

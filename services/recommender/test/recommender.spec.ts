@@ -8,6 +8,7 @@ import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../etl-worker/test/samples';
 import { buildEmbeddings, createEmbeddingHook, type RunningRecommender, startRecommender } from '../src';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
+import { candidatesFor } from '../src/onnx/onnx-index';
 import { blendedScores, exactTopK } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { adaptiveAlpha, profileOf } from '../src/recommend/ranker';
@@ -38,24 +39,44 @@ describeWithSamples('recommender service on the sample catalogue', () => {
 
   const served = (): LoadedVersion => svc.holder.version!;
 
-  it('ONNX top-k equals an exact TypeScript scan of the same vectors and priors', async () => {
+  it('the ONNX index answers exactly the top k of a TypeScript scan of the same vectors and priors', async () => {
     const v = served();
-    for (const tconsts of [[GODFATHER], [AMELIE, STAR_WARS], ['tt0110912', 'tt0111161', 'tt0114709']]) {
+    for (const tconsts of [[GODFATHER], [AMELIE, STAR_WARS], ['tt0110912', 'tt0111161', 'tt0114709'], [JEDI]]) {
       const query = profileOf(v, tconsts.map((x) => v.rowOf.get(x)!), [], 0);
-      for (const alpha of [0, DEFAULT_RANKING.alpha]) {
-        const [onnx] = await v.index.topK(query, 40, alpha);
-        const exact = exactTopK(v.vectors, v.dims, v.prior, query, alpha, 40);
-        const all = blendedScores(v.vectors, v.dims, v.prior, query, alpha);
-        expect(onnx).toHaveLength(40);
-        onnx!.forEach((hit, j) => {
-          expect(hit.score).toBeCloseTo(exact[j]!.score, 4);
-          expect(all[hit.index]).toBeCloseTo(hit.score, 4);
-        });
-        // Same films, apart from ties the two orders may break differently.
-        const distinct = exact.filter((e, j) => Math.abs(e.score - (exact[j + 1]?.score ?? -9)) > 1e-4 && Math.abs(e.score - (exact[j - 1]?.score ?? 9)) > 1e-4);
-        for (const e of distinct) expect(onnx!.map((h) => h.index)).toContain(e.index);
+      for (const alpha of [0, DEFAULT_RANKING.alpha, 4 * DEFAULT_RANKING.alpha]) {
+        for (const k of [10, 40, 232]) {
+          const [onnx] = await v.index.topK(query, k, alpha);
+          // Same films, same scores to the bit, same order (ties by lower row).
+          expect(onnx).toEqual(exactTopK(v.vectors, v.dims, v.prior, query, alpha, k));
+        }
       }
     }
+  });
+
+  it('on the sample catalogue the int8 candidates hold most true neighbours; the rest is found by widening, never lost', async () => {
+    // Candidate recall is what keeps the index fast (a missed neighbour costs a wider search,
+    // never a wrong answer): measured on 200 single-film profiles. On this catalogue it stays
+    // below 1 at k = 10 (0.91–0.98 depending on the embedding: near-identical films with sparse
+    // metadata), so the exact answers here really depend on the re-ranking, the proof and the
+    // widening.
+    const v = served();
+    const k = 10;
+    let found = 0;
+    const before = { ...v.index.stats };
+    for (let i = 0; i < 200; i++) {
+      const row = (i * 7919) % v.items.length;
+      const query = profileOf(v, [row], [], 0);
+      const exact = exactTopK(v.vectors, v.dims, v.prior, query, DEFAULT_RANKING.alpha, k);
+      const [candidates] = await v.index.candidates(query, DEFAULT_RANKING.alpha, candidatesFor(k));
+      found += exact.filter((e) => candidates!.includes(e.index)).length;
+      const [onnx] = await v.index.topK(query, k, DEFAULT_RANKING.alpha);
+      expect(onnx).toEqual(exact);
+    }
+    expect(found / (200 * k)).toBeGreaterThan(0.85);
+    expect(found / (200 * k)).toBeLessThan(1);
+    expect(v.index.stats.widened - before.widened).toBeGreaterThan(0);
+    expect(v.index.stats.widened - before.widened).toBeLessThan(0.3 * 200);
+    expect(v.index.stats.scanned - before.scanned).toBeLessThanOrEqual(0.05 * 200);
   });
 
   it('a basket is the recency-weighted mean of its films: scores are cosine to it plus the weighted prior', async () => {

@@ -1,20 +1,27 @@
 import type { Neighbour } from '../onnx/onnx-index';
 
 /**
- * The same blended score as the ONNX model, computed by a plain TypeScript scan: the reference
- * the tests compare ONNX with, the baseline of the speed benchmark, and the exact full ranking
+ * The blended score (cosine + alpha · prior) by a plain TypeScript scan: the reference the tests
+ * compare the ONNX index with, the baseline of the speed benchmark, and the exact full ranking
  * used when filters leave too few of ONNX's candidates.
  */
 export function blendedScores(vectors: Float32Array, dims: number, prior: Float32Array, query: Float32Array, alpha: number): Float32Array {
   const n = prior.length;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let dot = 0;
-    const o = i * dims;
-    for (let k = 0; k < dims; k++) dot += vectors[o + k]! * query[k]!;
-    out[i] = dot + alpha * prior[i]!;
-  }
+  for (let i = 0; i < n; i++) out[i] = blendedScore(vectors, dims, prior, query, alpha, i);
   return out;
+}
+
+/**
+ * One film's blended score, as a float32. The ONNX index re-ranks its candidates with this very
+ * function, so its scores are bit-for-bit those of the full scan and the two rankings can be
+ * compared for equality, ties included.
+ */
+export function blendedScore(vectors: Float32Array, dims: number, prior: Float32Array, query: Float32Array, alpha: number, i: number): number {
+  let dot = 0;
+  const o = i * dims;
+  for (let k = 0; k < dims; k++) dot += vectors[o + k]! * query[k]!;
+  return Math.fround(dot + alpha * prior[i]!);
 }
 
 /** Top k by score (ties by lower index), without sorting the whole array. */
