@@ -8,6 +8,7 @@ import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../etl-worker/test/samples';
 import { buildEmbeddings, createEmbeddingHook, type RunningRecommender, startRecommender } from '../src';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
+import { GENRE_BLOCK_DIMS, YEAR_BLOCK_DIMS } from '../src/embedding/explicit-blocks';
 import { candidatesFor } from '../src/onnx/onnx-index';
 import { blendedScores, exactTopK } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
@@ -90,9 +91,15 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     // The last named film weighs 1, the one before it `recency`, then recency², …
     const weighted = new Float64Array(v.dims);
     rows.forEach((r, i) => v.vector(r).forEach((x, k) => (weighted[k]! += DEFAULT_RANKING.recency ** (rows.length - 1 - i) * x)));
-    const norm = Math.hypot(...weighted);
+    // Each block (learned SVD, year, genres) of the profile is normalised on its own.
+    expect(v.blocks).toEqual([64, YEAR_BLOCK_DIMS, GENRE_BLOCK_DIMS]);
     const query = profileOf(v, rows, [], 0, DEFAULT_RANKING.recency);
-    query.forEach((x, k) => expect(x).toBeCloseTo(weighted[k]! / norm, 5));
+    let start = 0;
+    for (const size of v.blocks) {
+      const norm = Math.hypot(...weighted.subarray(start, start + size));
+      for (let k = start; k < start + size; k++) expect(query[k]).toBeCloseTo(weighted[k]! / norm, 5);
+      start += size;
+    }
     // The prior's weight follows how popular the liked films are.
     const alpha = adaptiveAlpha(v, rows, DEFAULT_RANKING);
     const meanLikedPrior = rows.reduce((s, r) => s + v.prior[r]!, 0) / rows.length;
@@ -300,8 +307,9 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     expect(statuses.length).toBeGreaterThan(5);
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect([...versions]).toEqual([firstVersion, built.version]);
-    expect(served().dims).toBe(32);
-    expect((await ready(svc.url)).body.checks.embeddings!.detail).toBe(`serving version ${built.version} (${served().items.length} films, d=32)`);
+    // A 32-axis SVD block, then the explicit year and genre blocks.
+    expect(served().dims).toBe(32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS);
+    expect((await ready(svc.url)).body.checks.embeddings!.detail).toBe(`serving version ${built.version} (${served().items.length} films, d=${32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS})`);
   }, 120_000);
 
   it('a corrupt newer version is refused: readiness says so and the previous version keeps serving', async () => {
