@@ -16,7 +16,8 @@ import { HttpRecommenderClient } from '../src/recommendations/recommender.reposi
  *   bench-server.ts recommender <databaseUrl>
  *   bench-server.ts gateway <databaseUrl> <recommenderUrl>
  *
- * Tells its parent its URL over IPC; stops when the parent disconnects or on SIGTERM.
+ * Tells its parent its URL over IPC, and its CPU time so far whenever asked ('cpu'); stops when
+ * the parent disconnects or on SIGTERM.
  */
 const log = createLogger('bench-server', { level: 'silent' });
 
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.on('disconnect', () => void stop());
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
   process.send?.({ url: server.url });
 }
 
