@@ -43,7 +43,13 @@ describeWithSamples('customer page in a real browser', () => {
   beforeAll(async () => {
     shots = screenshotDir('page');
     await ensureWebBuilt();
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+    // Both settle before either is kept, so afterAll closes the stack even when the browser fails
+    // to launch (a missing Chromium used to leave the stack's test database behind).
+    const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     page = await context.newPage();
     await routeTmdb(page, 'offline');

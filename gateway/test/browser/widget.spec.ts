@@ -71,7 +71,13 @@ describeWithSamples('embeddable widget on another site, through CORS', () => {
     await ensureWebBuilt();
     // The host origins exist before the gateway, which reads its CORS allowlist at boot.
     [allowed, stranger] = await Promise.all([serveHost(), serveHost()]);
-    [stack, browser] = await Promise.all([startStack({ corsOrigins: [allowed.url] }), launchBrowser()]);
+    // Both settle before either is kept, so afterAll closes the stack even when the browser fails
+    // to launch (a missing Chromium used to leave the stack's test database behind).
+    const [started, launched] = await Promise.allSettled([startStack({ corsOrigins: [allowed.url] }), launchBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
     await stack.loadCatalogue();
     allowed.gateway = stranger.gateway = stack.gateway.url;
   }, 180_000);
