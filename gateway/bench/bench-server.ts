@@ -4,7 +4,7 @@ import { createEtlServices, InProcessEtlQueue } from '@cine/etl-worker';
 import { startRecommender } from '@cine/recommender';
 import Fastify from 'fastify';
 import { buildGateway } from '../src/app';
-import { loadGatewayConfig } from '../src/config';
+import { DEFAULT_DATABASE_POOL_SIZE, loadGatewayConfig } from '../src/config';
 import { gatewayServerOptions } from '../src/http/server-options';
 import { HttpRecommenderClient } from '../src/recommendations/recommender.repository';
 
@@ -30,7 +30,8 @@ async function serve(role: string, args: string[]): Promise<{ url: string; close
   }
   const [databaseUrl, recommenderUrl] = args;
   if (!databaseUrl) throw new Error(`${role} needs a database URL`);
-  const handle = await openDatabase({ databaseUrl, applicationName: `bench-${role}` });
+  // The gateway's pool as it runs in production (DATABASE_POOL_SIZE's default).
+  const handle = await openDatabase({ databaseUrl, applicationName: `bench-${role}`, ...(role === 'gateway' ? { maxConnections: DEFAULT_DATABASE_POOL_SIZE } : {}) });
   if (role === 'recommender') {
     const recommender = await startRecommender({ handle, log, port: 0 });
     return {

@@ -1,5 +1,6 @@
 import { ConfigError } from '@cine/common';
-import { loadGatewayConfig } from './config';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_DATABASE_POOL_SIZE, loadGatewayConfig } from './config';
 
 describe('gateway config', () => {
   it('has working defaults and no admin key unless one is given', () => {
@@ -28,8 +29,15 @@ describe('gateway config', () => {
     expect(config.bodyLimitBytes).toBe(2048);
   });
 
+  it('keeps twice the cores of database connections by default (2–10), or what DATABASE_POOL_SIZE says', () => {
+    expect(DEFAULT_DATABASE_POOL_SIZE).toBe(Math.min(10, Math.max(2, 2 * availableParallelism())));
+    expect(loadGatewayConfig({}).databasePoolSize).toBe(DEFAULT_DATABASE_POOL_SIZE);
+    expect(loadGatewayConfig({ DATABASE_POOL_SIZE: '7' }).databasePoolSize).toBe(7);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT must be an integer/],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE must be ≥ 1/],
     [{ RECOMMENDER_URL: 'ftp://x' }, /RECOMMENDER_URL must use http or https/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must/],
     [{ ADMIN_API_KEY: 'short' }, /ADMIN_API_KEY must be at least 16 characters/],

@@ -13,7 +13,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const log = createLogger('gateway', { level: config.logLevel });
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, applicationName: 'gateway' });
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, maxConnections: config.databasePoolSize, applicationName: 'gateway' });
   // The migrator holds a lock, so several services starting at once apply each migration once.
   await migrateToLatest(handle.db);
   let queue: EtlQueue;
