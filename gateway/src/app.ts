@@ -30,7 +30,6 @@ import { RecommendationCache } from './recommendations/recommendation.cache';
 import { recommendationRoutes } from './recommendations/recommendation.routes';
 import { RecommendationService } from './recommendations/recommendation.service';
 import type { RecommenderClient } from './recommendations/recommender.repository';
-import { RecommenderVersionRepository } from './recommendations/recommender-version.repository';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -158,10 +157,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
 
   const filmRepository = new FilmRepository(handle);
   const films = new FilmService(new SearchRepository(handle), filmRepository);
-  const versions = new RecommenderVersionRepository(handle);
   await app.register(filmRoutes, { films });
   const answers = new RecommendationCache({
-    newestReady: () => versions.newestReady(),
+    newestReady: () => catalogueRepository.newestEmbeddingVersion(),
     catalogueStamp: () => filmRepository.catalogueStamp(),
   });
   await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, recommender, answers) });

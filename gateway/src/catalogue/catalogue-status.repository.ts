@@ -20,10 +20,21 @@ export class CatalogueStatusRepository {
     return rows[0] ?? { films: 0, series: 0 };
   }
 
-  /** Whether the recommender has a version to serve (it may lag the catalogue by one build). */
-  async hasEmbeddings(): Promise<boolean> {
-    const row = await this.handle.db.selectFrom('recommender_version').select('id').where('status', '=', 'ready').limit(1).executeTakeFirst();
-    return row !== undefined;
+  /**
+   * The newest embedding version built and marked ready: the one the recommender serves, or will
+   * once its poll sees it (it may lag the catalogue by one build). One probe of the partial index
+   * `recommender_version_ready`. Null: none yet. The status says "ready" from it, and the
+   * recommendation cache empties itself when it changes.
+   */
+  async newestEmbeddingVersion(): Promise<number | null> {
+    const row = await this.handle.db
+      .selectFrom('recommender_version')
+      .select('id')
+      .where('status', '=', 'ready')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id ?? null;
   }
 
   async latestRun(): Promise<LedgerRun | null> {

@@ -22,13 +22,13 @@ export class CatalogueStatusService {
       this.repository.counts(),
       this.queueState(),
       this.repository.lastSuccess(),
-      this.repository.hasEmbeddings(),
+      this.repository.newestEmbeddingVersion(),
     ]);
     const finishedAt = lastSuccess ? lastSuccess.toISOString() : null;
     const state = fromQueue ?? (await this.ledgerState());
     // Ready means recommendations can be served: films, and the embeddings built from them
     // (the post-import hook builds them a little after the catalogue swap).
-    return { ...counts, ready: counts.films > 0 && embeddings, import: { ...state, finishedAt: state.finishedAt ?? finishedAt } };
+    return { ...counts, ready: counts.films > 0 && embeddings !== null, import: { ...state, finishedAt: state.finishedAt ?? finishedAt } };
   }
 
   private async queueState(): Promise<ImportState | null> {
