@@ -120,11 +120,12 @@ describe('npm start, the embedded default', () => {
     // Everything lives in DATA_DIR.
     expect(readdirSync(dataDir)).toContain('pglite');
     // Ctrl-C stops it cleanly, within the grace period (no SIGKILL needed).
-    await app.interrupt(15_000);
+    const code = await app.interrupt(15_000);
     expect(app.killed).toBe(false);
     expect(app.tail()).toMatch(/Stopping \(SIGINT\)/);
     const stoppedLogged = app.jsonLogs().some((l) => l.msg === 'stopped');
-    expect({ stoppedLogged, tail: stoppedLogged ? '' : app.tail(40) }).toEqual({ stoppedLogged: true, tail: '' });
+    // On failure, the exit code and the last lines say how it ended.
+    expect({ stoppedLogged, tail: stoppedLogged ? '' : `exit code ${String(code)}\n${app.tail(40)}` }).toEqual({ stoppedLogged: true, tail: '' });
   });
 
   it('a second start on the same DATA_DIR serves the catalogue without importing again', async () => {
