@@ -58,8 +58,13 @@ export interface RecommendResponse {
   version: number;
   /** True when nothing usable was liked: well-rated popular films. */
   coldStart: boolean;
-  /** Liked or disliked tconsts the index does not know (not in the catalogue of films). */
+  /** Liked or disliked tconsts the recommender could not use: not in the catalogue, or nothing known of them. */
   unknown: string[];
+  /**
+   * Liked or disliked titles outside the index (a series, a film imported after the version was
+   * built) that were embedded from their features by the encoder and used like the index's films.
+   */
+  encoded: string[];
   items: RecommendedFilm[];
 }
 

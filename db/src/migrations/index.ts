@@ -3,6 +3,7 @@ import * as m20261125080000 from './20261125080000_catalogue';
 import * as m20261125100000 from './20261125100000_recommender';
 import * as m20261125100100 from './20261125100100_kpi';
 import * as m20261125110000 from './20261125110000_search';
+import * as m20261125120000 from './20261125120000_recommender_encoder';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261125100000_recommender': m20261125100000,
   '20261125100100_kpi': m20261125100100,
   '20261125110000_search': m20261125110000,
+  '20261125120000_recommender_encoder': m20261125120000,
 };

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import { CorruptVersionError, EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { createLogger } from '@cine/common';
 import { buildEmbeddings } from '../src/embedding/embedding.service';
+import type { EncoderData } from '../src/embedding/encoder';
+import { DEFAULT_GROUP_WEIGHTS } from '../src/embedding/features';
 import type { ItemMeta } from '../src/embedding/version';
 
 const items: ItemMeta[] = [
@@ -32,6 +34,25 @@ describe.each([
     expect(loaded.items).toEqual(items);
     expect(Array.from(loaded.vectors)).toEqual(Array.from(vectors));
     expect(loaded.stats).toEqual({ note: 'first' });
+    // Stored without an encoder, as versions built before it were.
+    expect(loaded.encoder).toBeNull();
+  });
+
+  it('stores the encoder with its version, under the checksum: changed encoder bytes are refused', async () => {
+    const repo = new EmbeddingRepository(t.handle);
+    const encoder: EncoderData = {
+      films: 2,
+      weights: DEFAULT_GROUP_WEIGHTS,
+      rank: 2,
+      tokens: ['genre:drama', 'decade:1970', 'director:nm0000338'],
+      df: Int32Array.from([2, 2, 2]),
+      projection: Float32Array.from([0.5, -0.25, 1, 0, Math.fround(0.1), 2]),
+    };
+    const id = await repo.insert({ dims: 3, items, vectors, encoder, importRunId: null, stats: {} });
+    const loaded = await repo.load(id);
+    expect(loaded.encoder).toEqual(encoder);
+    await sql`UPDATE recommender_version SET encoder = set_byte(encoder, 10, get_byte(encoder, 10) # 1) WHERE id = ${id}`.execute(t.handle.db);
+    await expect(repo.load(id)).rejects.toThrow(new CorruptVersionError(id, 'checksum mismatch'));
   });
 
   it('refuses a version whose bytes changed after it was written, naming the version', async () => {

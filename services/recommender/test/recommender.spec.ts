@@ -7,13 +7,14 @@ import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../etl-worker/test/samples';
 import { buildEmbeddings, createEmbeddingHook, type RunningRecommender, startRecommender } from '../src';
+import { CatalogueRepository } from '../src/embedding/catalogue.repository';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { GENRE_BLOCK_DIMS, YEAR_BLOCK_DIMS } from '../src/embedding/explicit-blocks';
 import { candidatesFor } from '../src/onnx/onnx-index';
 import { blendedScores, exactTopK } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { adaptiveAlpha, profileOf } from '../src/recommend/ranker';
-import type { LoadedVersion } from '../src/serving/loaded-version';
+import { LoadedVersion } from '../src/serving/loaded-version';
 import { post, ready, silentLog, waitFor } from './recommender-harness';
 
 const GODFATHER = 'tt0068646';
@@ -282,6 +283,74 @@ describeWithSamples('recommender service on the sample catalogue', () => {
       expect(res.body.message).toMatch(field);
       expect(res.headers.get('x-request-id')).toBe('req-42');
     }
+  });
+
+  it('titles outside the index are embedded from their features by the ONNX encoder: a series, a film added after the build', async () => {
+    // Series are never in the index; the encoder places one by its genres, people, years.
+    const { rows: series } = await sql<{ tconst: string; genres: string[] }>`
+      SELECT tconst, genres FROM title WHERE title_type = 'tvSeries' AND cardinality(genres) > 0 AND num_votes > 0
+      ORDER BY num_votes DESC, tconst LIMIT 1`.execute(t.handle.db);
+    const show = series[0]!;
+    expect(served().rowOf.has(show.tconst)).toBe(false);
+    expect(served().canEncode).toBe(true);
+    const res = await post(svc.url, { liked: [show.tconst], k: 10 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ coldStart: false, unknown: [], encoded: [show.tconst] });
+    expect(res.body.items).toHaveLength(10);
+    // Its vector is the profile: the answer is the exact top 10 of a scan for that vector.
+    const [title] = await new CatalogueRepository(t.handle).titlesWithPeople([show.tconst]);
+    const vector = (await served().embedOutside([title!])).get(show.tconst)!;
+    const query = profileOf(served(), [vector], [], 0);
+    const alpha = adaptiveAlpha(served(), [], DEFAULT_RANKING);
+    const expected = exactTopK(served().vectors, served().dims, served().prior, query, alpha, 10).map((n) => served().items[n.index]!.tconst);
+    expect(res.body.items.map((i) => i.tconst)).toEqual(expected);
+    // Genres the series has are shared by what comes back, and the reasons say so truly.
+    const wanted = new Set(show.genres);
+    const sharing = res.body.items.filter((i) => served().items[served().rowOf.get(i.tconst)!]!.genres.some((g) => wanted.has(g)));
+    expect(sharing.length).toBeGreaterThanOrEqual(8);
+    for (const item of res.body.items) {
+      const genres = item.reasons.find((r) => r.kind === 'genres');
+      if (!genres) continue;
+      expect(genres.because).toEqual([show.tconst]);
+    }
+
+    // A copy of The Godfather imported after this version was built: its features fold it in
+    // next to the original, which therefore comes first.
+    const COPY = 'tt9900001';
+    const copyOf = (table: string, columns: string[]) => sql`
+      INSERT INTO ${sql.table(table)} (tconst, ${sql.join(columns.map((c) => sql.ref(c)))})
+      SELECT ${COPY}, ${sql.join(columns.map((c) => sql.ref(c)))} FROM ${sql.table(table)} WHERE tconst = ${GODFATHER}`;
+    try {
+      await copyOf('title', ['title_type', 'primary_title', 'original_title', 'is_adult', 'start_year', 'runtime_minutes', 'genres', 'average_rating', 'num_votes']).execute(t.handle.db);
+      await copyOf('crew', ['nconst', 'role', 'ordering']).execute(t.handle.db);
+      await copyOf('credit', ['nconst', 'category', 'ordering']).execute(t.handle.db);
+      expect(served().rowOf.has(COPY)).toBe(false);
+      const copy = await post(svc.url, { liked: [COPY], k: 5 });
+      expect(copy.body).toMatchObject({ coldStart: false, unknown: [], encoded: [COPY] });
+      expect(copy.body.items[0]!.tconst).toBe(GODFATHER);
+      // The reasons name what the two really share, and the copy as the film it comes from.
+      const genres = copy.body.items[0]!.reasons.find((r) => r.kind === 'genres')!;
+      expect(genres.because).toEqual([COPY]);
+      const { rows: original } = await sql<{ genres: string[] }>`SELECT genres FROM title WHERE tconst = ${GODFATHER}`.execute(t.handle.db);
+      expect(genres.values.length).toBeGreaterThan(0);
+      expect(original[0]!.genres).toEqual(expect.arrayContaining(genres.values));
+    } finally {
+      await sql`DELETE FROM credit WHERE tconst = ${COPY}`.execute(t.handle.db);
+      await sql`DELETE FROM crew WHERE tconst = ${COPY}`.execute(t.handle.db);
+      await sql`DELETE FROM title WHERE tconst = ${COPY}`.execute(t.handle.db);
+    }
+    // A version built before the encoder existed cannot place it (the service then reports it unknown).
+    const stored = await new EmbeddingRepository(t.handle).load(served().id);
+    const older = await LoadedVersion.load({ ...stored, encoder: null }, DEFAULT_RANKING);
+    try {
+      expect(older.canEncode).toBe(false);
+      expect((await older.embedOutside([title!])).size).toBe(0);
+    } finally {
+      await older.close();
+    }
+    // A tconst the catalogue does not hold stays unknown.
+    const missing = await post(svc.url, { liked: ['tt9900002', GODFATHER], k: 3 });
+    expect(missing.body).toMatchObject({ unknown: ['tt9900002'], encoded: [] });
   });
 
   it('hot swap: a new version is picked up by the poll with no failed request in between', async () => {

@@ -29,6 +29,20 @@ export interface PersonLink {
 /** How many billed actors count as the film's cast: the leads carry the audience's memory. */
 export const TOP_CAST = 5;
 
+/** A film as the build reads it: the catalogue row completed by TMDB (aliases `t` and `tm`). */
+const FILM_COLUMNS = sql`
+  t.tconst, t.primary_title AS title, t.start_year AS year,
+  coalesce(t.runtime_minutes, tm.runtime) AS runtime, t.genres,
+  coalesce(t.average_rating, tm.vote_average) AS rating,
+  greatest(t.num_votes, coalesce(tm.vote_count, 0)) AS votes,
+  tm.original_language AS language, coalesce(tm.production_countries, '{}') AS countries,
+  tm.overview, tm.collection_name AS collection, coalesce(tm.genres, '{}') AS "tmdbGenres",
+  coalesce(tm.production_companies, '{}') AS companies`;
+
+function filmRow(r: FilmRow): FilmRow {
+  return { ...r, votes: Number(r.votes ?? 0), rating: r.rating === null ? null : Number(r.rating) };
+}
+
 /** Films per read: a page of the catalogue costs the embedded database tens of milliseconds. */
 const FILM_PAGE = 4000;
 
@@ -52,18 +66,46 @@ export class CatalogueRepository {
 
   async filmsAfter(after: string, limit: number): Promise<FilmRow[]> {
     const { rows } = await sql<FilmRow>`
-      SELECT t.tconst, t.primary_title AS title, t.start_year AS year,
-             coalesce(t.runtime_minutes, tm.runtime) AS runtime, t.genres,
-             coalesce(t.average_rating, tm.vote_average) AS rating,
-             greatest(t.num_votes, coalesce(tm.vote_count, 0)) AS votes,
-             tm.original_language AS language, coalesce(tm.production_countries, '{}') AS countries,
-             tm.overview, tm.collection_name AS collection, coalesce(tm.genres, '{}') AS "tmdbGenres",
-             coalesce(tm.production_companies, '{}') AS companies
+      SELECT ${FILM_COLUMNS}
       FROM title t LEFT JOIN title_tmdb tm ON tm.imdb_id = t.tconst
       WHERE t.title_type = 'movie' AND NOT t.is_adult AND t.tconst > ${after}
       ORDER BY t.tconst
       LIMIT ${limit}`.execute(this.handle.db);
-    return rows.map((r) => ({ ...r, votes: Number(r.votes ?? 0), rating: r.rating === null ? null : Number(r.rating) }));
+    return rows.map(filmRow);
+  }
+
+  /**
+   * Titles of any type (series included, adult ones excepted) with their people, as the build
+   * reads films: what the encoder needs to embed titles outside the index.
+   */
+  async titlesWithPeople(tconsts: readonly string[]): Promise<{ film: FilmRow; people: PersonLink[] }[]> {
+    if (tconsts.length === 0) return [];
+    const ids = [...new Set(tconsts)];
+    const { rows } = await sql<FilmRow>`
+      SELECT ${FILM_COLUMNS}
+      FROM title t LEFT JOIN title_tmdb tm ON tm.imdb_id = t.tconst
+      WHERE t.tconst = ANY(${ids}::text[]) AND NOT t.is_adult
+      ORDER BY t.tconst`.execute(this.handle.db);
+    if (rows.length === 0) return [];
+    const { rows: people } = await sql<PersonLink>`
+      SELECT c.tconst, c.nconst, c.role, min(c.ordering)::int AS ordering FROM (
+        SELECT tconst, nconst, role::text AS role, ordering FROM crew WHERE tconst = ANY(${ids}::text[])
+        UNION ALL
+        SELECT tconst, nconst, category AS role, ordering FROM credit WHERE tconst = ANY(${ids}::text[]) AND category IN ('director', 'writer')
+      ) c
+      GROUP BY c.tconst, c.nconst, c.role
+      UNION ALL
+      SELECT tconst, nconst, 'cast' AS role, ordering FROM (
+        SELECT tconst, nconst, ordering, row_number() OVER (PARTITION BY tconst ORDER BY ordering) AS rank
+        FROM credit WHERE tconst = ANY(${ids}::text[]) AND category IN ('actor', 'actress', 'self')
+      ) ranked WHERE rank <= ${TOP_CAST}`.execute(this.handle.db);
+    const byTitle = new Map<string, PersonLink[]>();
+    for (const p of people) {
+      let list = byTitle.get(p.tconst);
+      if (!list) byTitle.set(p.tconst, (list = []));
+      list.push(p);
+    }
+    return rows.map((r) => ({ film: filmRow(r), people: byTitle.get(r.tconst) ?? [] }));
   }
 
   /** Directors and writers (crew, completed by the principals) and the top-billed cast of films, by tconst range. */

@@ -11,6 +11,8 @@ export interface EncodedEmbeddings {
   /** The version's blobs and their checksum, as EmbeddingRepository stores them. */
   items: Buffer;
   vectors: Buffer;
+  /** Null when the build factorised nothing (no shared feature). */
+  encoder: Buffer | null;
   checksum: string;
   stats: Record<string, unknown>;
 }
@@ -41,6 +43,7 @@ export async function computeEmbeddingsInThread(films: readonly FilmRow[], peopl
           films: msg.films,
           items: Buffer.from(msg.items.buffer, msg.items.byteOffset, msg.items.byteLength),
           vectors: Buffer.from(msg.vectors.buffer, msg.vectors.byteOffset, msg.vectors.byteLength),
+          encoder: msg.encoder ? Buffer.from(msg.encoder.buffer, msg.encoder.byteOffset, msg.encoder.byteLength) : null,
           checksum: msg.checksum,
           stats: msg.stats,
         });

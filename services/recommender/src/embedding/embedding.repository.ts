@@ -1,6 +1,7 @@
 import type { DbHandle } from '@cine/db';
 import { jsonb } from '@cine/db';
 import { sql } from 'kysely';
+import { decodeEncoder, type EncoderData, encodeEncoder } from './encoder';
 import { decodeItems, decodeVectors, type EmbeddingVersion, encodeItems, encodeVectors, type ItemMeta, versionChecksum } from './version';
 
 export interface VersionHead {
@@ -28,10 +29,27 @@ const BLOB_SLICE = 1 << 20;
 export class EmbeddingRepository {
   constructor(private readonly handle: DbHandle) {}
 
-  async insert(input: { dims: number; items: readonly ItemMeta[]; vectors: Float32Array; importRunId: number | null; stats: Record<string, unknown> }): Promise<number> {
+  async insert(input: {
+    dims: number;
+    items: readonly ItemMeta[];
+    vectors: Float32Array;
+    encoder?: EncoderData | null;
+    importRunId: number | null;
+    stats: Record<string, unknown>;
+  }): Promise<number> {
     const items = encodeItems(input.items);
     const vectors = encodeVectors(input.vectors);
-    return this.insertEncoded({ dims: input.dims, films: input.items.length, items, vectors, checksum: versionChecksum(items, vectors), importRunId: input.importRunId, stats: input.stats });
+    const encoder = input.encoder ? encodeEncoder(input.encoder) : null;
+    return this.insertEncoded({
+      dims: input.dims,
+      films: input.items.length,
+      items,
+      vectors,
+      encoder,
+      checksum: versionChecksum(items, vectors, encoder),
+      importRunId: input.importRunId,
+      stats: input.stats,
+    });
   }
 
   /**
@@ -40,7 +58,16 @@ export class EmbeddingRepository {
    * caller's thread a long synchronous encode (and, on PGlite, a long synchronous write), while
    * readers still see the version all at once, at commit.
    */
-  async insertEncoded(input: { dims: number; films: number; items: Buffer; vectors: Buffer; checksum: string; importRunId: number | null; stats: Record<string, unknown> }): Promise<number> {
+  async insertEncoded(input: {
+    dims: number;
+    films: number;
+    items: Buffer;
+    vectors: Buffer;
+    encoder?: Buffer | null;
+    checksum: string;
+    importRunId: number | null;
+    stats: Record<string, unknown>;
+  }): Promise<number> {
     return this.handle.db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('recommender_version')
@@ -53,11 +80,13 @@ export class EmbeddingRepository {
           checksum: input.checksum,
           items: Buffer.alloc(0),
           vectors: Buffer.alloc(0),
+          encoder: input.encoder ? Buffer.alloc(0) : null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      for (const column of ['items', 'vectors'] as const) {
+      for (const column of ['items', 'vectors', 'encoder'] as const) {
         const blob = input[column];
+        if (!blob) continue;
         for (let at = 0; at < blob.byteLength; at += BLOB_SLICE) {
           const slice = blob.subarray(at, Math.min(at + BLOB_SLICE, blob.byteLength));
           await sql`UPDATE recommender_version SET ${sql.ref(column)} = ${sql.ref(column)} || ${slice} WHERE id = ${row.id}`.execute(trx);
@@ -83,7 +112,7 @@ export class EmbeddingRepository {
   async load(id: number): Promise<EmbeddingVersion> {
     const row = await this.handle.db.selectFrom('recommender_version').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new CorruptVersionError(id, 'missing');
-    if (versionChecksum(row.items, row.vectors) !== row.checksum) throw new CorruptVersionError(id, 'checksum mismatch');
+    if (versionChecksum(row.items, row.vectors, row.encoder) !== row.checksum) throw new CorruptVersionError(id, 'checksum mismatch');
     let items: ItemMeta[];
     try {
       items = decodeItems(row.items);
@@ -96,7 +125,15 @@ export class EmbeddingRepository {
     for (let i = 0; i < vectors.length; i++) {
       if (!Number.isFinite(vectors[i]!)) throw new CorruptVersionError(id, 'non-finite value in the vectors');
     }
-    return { id: row.id, dims: row.dims, items, vectors, createdAt: row.created_at, stats: row.stats };
+    let encoder: EncoderData | null = null;
+    if (row.encoder) {
+      try {
+        encoder = decodeEncoder(row.encoder);
+      } catch (err) {
+        throw new CorruptVersionError(id, `unreadable encoder (${(err as Error).message})`);
+      }
+    }
+    return { id: row.id, dims: row.dims, items, vectors, encoder, createdAt: row.created_at, stats: row.stats };
   }
 
   async ping(): Promise<void> {

@@ -4,9 +4,10 @@ import { CatalogueRepository, type FilmRow, type PersonLink } from './catalogue.
 import { computeEmbeddingsInThread } from './embedding-thread';
 import { EmbeddingRepository } from './embedding.repository';
 import { type BlockWeights, DEFAULT_BLOCK_WEIGHTS, GENRE_BLOCK_DIMS, writeGenreBlock, writeYearBlock, YEAR_BLOCK_DIMS } from './explicit-blocks';
+import { type EncoderData, learnEncoder } from './encoder';
 import { buildFeatureMatrix, DEFAULT_GROUP_WEIGHTS, type GroupWeights } from './features';
 import { randomizedSvd } from './svd';
-import type { ItemMeta } from './version';
+import { type ItemMeta, itemOf } from './version';
 
 export interface EmbeddingOptions {
   /** Size of the learned (SVD) block; the explicit year and genre blocks come after it. */
@@ -20,6 +21,8 @@ export interface EmbeddingOptions {
   seed?: number;
   /** Versions kept in the database after a build. */
   keepVersions?: number;
+  /** Vocabulary of the encoder (embedding/encoder.ts): the most frequent tokens kept. */
+  encoderMaxFeatures?: number;
 }
 
 export const DEFAULT_DIMS = 64;
@@ -30,23 +33,9 @@ export interface Embeddings {
   dims: number;
   items: ItemMeta[];
   vectors: Float32Array;
+  /** Features → SVD block, for titles outside the index; null when nothing was factorised. */
+  encoder: EncoderData | null;
   stats: Record<string, unknown>;
-}
-
-const TMDB_TO_IMDB_GENRE: Record<string, string> = { 'Science Fiction': 'Sci-Fi', 'TV Movie': '', Foreign: '' };
-
-function itemOf(film: FilmRow): ItemMeta {
-  const genres = film.genres.length > 0 ? film.genres : film.tmdbGenres.map((g) => TMDB_TO_IMDB_GENRE[g] ?? g).filter((g) => g !== '');
-  return {
-    tconst: film.tconst,
-    title: film.title,
-    year: film.year,
-    runtime: film.runtime,
-    genres,
-    french: film.language === 'fr' || film.countries.includes('FR'),
-    rating: film.rating,
-    votes: film.votes,
-  };
 }
 
 /** Films + people → L2-normalised embeddings. Pure: the quality harness calls it for ablations. */
@@ -64,17 +53,20 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
     if (!list) byFilm.set(p.tconst, (list = []));
     list.push(p);
   }
-  const { matrix } = buildFeatureMatrix(films, byFilm, weights);
+  const features = buildFeatureMatrix(films, byFilm, weights);
+  const { matrix } = features;
   const featuresMs = Math.round(performance.now() - started);
   const n = films.length;
   const vectors = new Float32Array(n * dims);
   let rank = 0;
   let singular: number[] = [];
+  let encoder: EncoderData | null = null;
   if (n > 0 && matrix.cols > 0) {
     const svd = randomizedSvd(matrix, { rank: svdDims, powerIterations: opts.powerIterations ?? 2, seed: opts.seed ?? 42 });
     rank = svd.rank;
     singular = Array.from(svd.singular);
     const power = opts.singularPower ?? DEFAULT_SINGULAR_POWER;
+    encoder = learnEncoder(features, weights, svd, power, opts.encoderMaxFeatures);
     const scale = svd.singular.map((s) => (s > 0 ? s ** power : 0));
     for (let i = 0; i < n; i++) {
       let norm = 0;
@@ -101,6 +93,7 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
     dims,
     items,
     vectors,
+    encoder,
     stats: {
       blocks,
       blockWeights,
@@ -109,6 +102,7 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
       rank,
       singularValues: singular.slice(0, 8).map((s) => Number(s.toFixed(4))),
       weights,
+      encoderFeatures: encoder?.tokens.length ?? 0,
       featuresMs,
       computeMs: Math.round(performance.now() - started),
     },

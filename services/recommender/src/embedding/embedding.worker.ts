@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { FilmRow, PersonLink } from './catalogue.repository';
 import { computeEmbeddings, type EmbeddingOptions } from './embedding.service';
+import { encodeEncoder } from './encoder';
 import { encodeItems, encodeVectors, versionChecksum } from './version';
 
 /**
@@ -13,7 +14,7 @@ export type ToWorker =
   | { kind: 'run'; opts: EmbeddingOptions };
 
 export type FromWorker =
-  | { kind: 'done'; dims: number; films: number; items: Uint8Array; vectors: Uint8Array; checksum: string; stats: Record<string, unknown> }
+  | { kind: 'done'; dims: number; films: number; items: Uint8Array; vectors: Uint8Array; encoder: Uint8Array | null; checksum: string; stats: Record<string, unknown> }
   | { kind: 'failed'; message: string };
 
 const port = parentPort;
@@ -29,9 +30,10 @@ if (port) {
         const t0 = performance.now();
         const items = encodeItems(built.items);
         const vectors = encodeVectors(built.vectors);
-        const checksum = versionChecksum(items, vectors);
+        const encoder = built.encoder ? encodeEncoder(built.encoder) : null;
+        const checksum = versionChecksum(items, vectors, encoder);
         const stats = { ...built.stats, encodeMs: Math.round(performance.now() - t0) };
-        const reply: FromWorker = { kind: 'done', dims: built.dims, films: built.items.length, items, vectors, checksum, stats };
+        const reply: FromWorker = { kind: 'done', dims: built.dims, films: built.items.length, items, vectors, encoder, checksum, stats };
         // Copied, not transferred: a Buffer may be a slice of a shared pool.
         port.postMessage(reply);
       } catch (err) {

@@ -48,9 +48,11 @@ export interface SparseMatrix {
 
 export interface FeatureMatrix {
   matrix: SparseMatrix;
-  /** Token of each column, for stats and debugging. */
+  /** Token of each column ("director:nm0000001"). */
   tokens: string[];
   groupOf: FeatureGroup[];
+  /** In how many films each column's token occurs (the idf's document frequency). */
+  df: Int32Array;
 }
 
 const GENRE_ALIASES: Record<string, string> = {
@@ -105,6 +107,49 @@ export function filmTokens(film: FilmRow, people: readonly PersonLink[]): Map<st
   return out;
 }
 
+/** A column of the feature matrix: its index and in how many films of the build its token occurs. */
+export interface FeatureColumn {
+  col: number;
+  df: number;
+}
+
+/**
+ * One film's row of the matrix from its token bag: (1 + ln tf) · idf per known token, each group
+ * L2-normalised and scaled by its weight. Shared by the build and the encoder (embedding/encoder.ts),
+ * so a film embedded outside the build is weighted exactly as the films inside it; `films` is the
+ * build's film count (the idf's N).
+ */
+export function weightedRow(
+  bag: ReadonlyMap<string, { group: FeatureGroup; tf: number }>,
+  lookup: (key: string) => FeatureColumn | undefined,
+  films: number,
+  weights: GroupWeights,
+): { cols: number[]; values: number[] } {
+  const byGroup = new Map<FeatureGroup, { cols: number[]; vals: number[] }>();
+  for (const [key, { group, tf }] of bag) {
+    if (weights[group] === 0) continue;
+    const column = lookup(key);
+    if (column === undefined) continue;
+    const idf = Math.log((films + 1) / (column.df + 1)) + 1;
+    let g = byGroup.get(group);
+    if (!g) byGroup.set(group, (g = { cols: [], vals: [] }));
+    g.cols.push(column.col);
+    g.vals.push((1 + Math.log(tf)) * idf);
+  }
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (const [group, g] of byGroup) {
+    let norm = 0;
+    for (const v of g.vals) norm += v * v;
+    const scale = weights[group] / Math.sqrt(norm);
+    for (let j = 0; j < g.cols.length; j++) {
+      cols.push(g.cols[j]!);
+      values.push(g.vals[j]! * scale);
+    }
+  }
+  return { cols, values };
+}
+
 export function buildFeatureMatrix(
   films: readonly FilmRow[],
   peopleByFilm: ReadonlyMap<string, PersonLink[]>,
@@ -129,25 +174,15 @@ export function buildFeatureMatrix(
   const rowPtr = new Int32Array(n + 1);
   const colIdx: number[] = [];
   const values: number[] = [];
+  const lookup = (key: string) => {
+    const col = column.get(key);
+    return col === undefined ? undefined : { col, df: df.get(key)! };
+  };
   for (let i = 0; i < n; i++) {
-    const byGroup = new Map<FeatureGroup, { cols: number[]; vals: number[] }>();
-    for (const [key, { group, tf }] of bags[i]!) {
-      const col = column.get(key);
-      if (col === undefined || weights[group] === 0) continue;
-      const idf = Math.log((n + 1) / (df.get(key)! + 1)) + 1;
-      let g = byGroup.get(group);
-      if (!g) byGroup.set(group, (g = { cols: [], vals: [] }));
-      g.cols.push(col);
-      g.vals.push((1 + Math.log(tf)) * idf);
-    }
-    for (const [group, g] of byGroup) {
-      let norm = 0;
-      for (const v of g.vals) norm += v * v;
-      const scale = weights[group] / Math.sqrt(norm);
-      for (let j = 0; j < g.cols.length; j++) {
-        colIdx.push(g.cols[j]!);
-        values.push(g.vals[j]! * scale);
-      }
+    const row = weightedRow(bags[i]!, lookup, n, weights);
+    for (let j = 0; j < row.cols.length; j++) {
+      colIdx.push(row.cols[j]!);
+      values.push(row.values[j]!);
     }
     rowPtr[i + 1] = colIdx.length;
   }
@@ -155,5 +190,6 @@ export function buildFeatureMatrix(
     matrix: { rows: n, cols: tokens.length, rowPtr, colIdx: Int32Array.from(colIdx), values: Float32Array.from(values) },
     tokens,
     groupOf,
+    df: Int32Array.from(tokens, (t) => df.get(t)!),
   };
 }

@@ -61,7 +61,7 @@ function multiply(a: SparseMatrix, x: Float64Array, l: number): Float64Array {
 }
 
 /** Aᵀ (m × n) · Y (n × l) → m × l. */
-function multiplyTransposed(a: SparseMatrix, y: Float64Array, l: number): Float64Array {
+export function multiplyTransposed(a: SparseMatrix, y: Float64Array, l: number): Float64Array {
   const { rows: n, cols: m, rowPtr, colIdx, values } = a;
   const out = new Float64Array(m * l);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { FilmRow } from './catalogue.repository';
+import type { EncoderData } from './encoder';
 
 /** What the service needs about each film of a version, beside its vector. */
 export interface ItemMeta {
@@ -21,8 +23,27 @@ export interface EmbeddingVersion {
   items: ItemMeta[];
   /** films × dims, row-major, rows L2-normalised. */
   vectors: Float32Array;
+  /** Features → learned block, for titles outside the index (embedding/encoder.ts); absent in versions built before it. */
+  encoder?: EncoderData | null;
   createdAt: Date;
   stats: Record<string, unknown>;
+}
+
+const TMDB_TO_IMDB_GENRE: Record<string, string> = { 'Science Fiction': 'Sci-Fi', 'TV Movie': '', Foreign: '' };
+
+/** What the index keeps of a film (also how the encoder places a title outside it: year, genres). */
+export function itemOf(film: FilmRow): ItemMeta {
+  const genres = film.genres.length > 0 ? film.genres : film.tmdbGenres.map((g) => TMDB_TO_IMDB_GENRE[g] ?? g).filter((g) => g !== '');
+  return {
+    tconst: film.tconst,
+    title: film.title,
+    year: film.year,
+    runtime: film.runtime,
+    genres,
+    french: film.language === 'fr' || film.countries.includes('FR'),
+    rating: film.rating,
+    votes: film.votes,
+  };
 }
 
 export function encodeItems(items: readonly ItemMeta[]): Buffer {
@@ -57,6 +78,9 @@ export function decodeVectors(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-export function versionChecksum(items: Uint8Array, vectors: Uint8Array): string {
-  return createHash('sha256').update(items).update(vectors).digest('hex');
+/** sha256 over the blobs in order; a version without an encoder hashes as versions did before it. */
+export function versionChecksum(items: Uint8Array, vectors: Uint8Array, encoder?: Uint8Array | null): string {
+  const hash = createHash('sha256').update(items).update(vectors);
+  if (encoder) hash.update(encoder);
+  return hash.digest('hex');
 }

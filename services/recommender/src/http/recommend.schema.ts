@@ -38,6 +38,7 @@ export const RecommendResponseSchema = Type.Object({
   version: Type.Integer(),
   coldStart: Type.Boolean(),
   unknown: Type.Array(Type.String()),
+  encoded: Type.Array(Type.String()),
   items: Type.Array(
     Type.Object({
       tconst: Type.String(),

@@ -11,6 +11,11 @@ export interface RankRequest {
   k: number;
   filters: RecommendFilters;
   diversity: number;
+  /**
+   * Vectors of liked or disliked titles the index does not hold, embedded from their features
+   * (LoadedVersion.embedOutside): they shape the profile like the index's films.
+   */
+  outside?: ReadonlyMap<string, Float32Array>;
 }
 
 export interface RankedFilm {
@@ -21,6 +26,8 @@ export interface RankedFilm {
 export interface RankResult {
   coldStart: boolean;
   unknown: string[];
+  /** Inputs outside the index that were embedded from their features, in request order. */
+  encoded: string[];
   likedRows: number[];
   picks: RankedFilm[];
 }
@@ -51,7 +58,13 @@ export function filterPredicate(filters: RecommendFilters): ((item: ItemMeta) =>
  * plain mean). On MovieLens the latest liked films predict the next one far better than older
  * ones (docs/recommender.md).
  */
-export function profileOf(version: LoadedVersion, liked: number[], disliked: number[], dislikeWeight: number, recency = 1): Float32Array {
+export function profileOf(
+  version: LoadedVersion,
+  liked: readonly (number | Float32Array)[],
+  disliked: readonly (number | Float32Array)[],
+  dislikeWeight: number,
+  recency = 1,
+): Float32Array {
   const q = new Float32Array(version.dims);
   const normaliseBlocks = (v: Float32Array, scale: number): boolean => {
     let any = false;
@@ -68,12 +81,13 @@ export function profileOf(version: LoadedVersion, liked: number[], disliked: num
     }
     return any;
   };
-  const addMean = (rows: number[], weight: number, decay: number) => {
+  const addMean = (rows: readonly (number | Float32Array)[], weight: number, decay: number) => {
     if (rows.length === 0) return;
     const mean = new Float32Array(version.dims);
     rows.forEach((r, i) => {
       const w = decay ** (rows.length - 1 - i);
-      const v = version.vector(r);
+      // A row of the index, or the vector of a title outside it.
+      const v = typeof r === 'number' ? version.vector(r) : r;
       for (let k = 0; k < mean.length; k++) mean[k]! += w * v[k]!;
     });
     if (!normaliseBlocks(mean, weight)) return;
@@ -149,34 +163,43 @@ export function adaptiveAlpha(version: LoadedVersion, likedRows: number[], param
 /** Resolves the request on one version and ranks: ONNX top-k first, an exact scan if filters starve it. */
 export async function rank(version: LoadedVersion, req: RankRequest, params: RankingParams): Promise<RankResult> {
   const unknown: string[] = [];
+  const encoded: string[] = [];
+  // Each input in request order: its row in the index, else its vector from the encoder.
   const resolve = (tconsts: string[]) => {
     const rows: number[] = [];
+    const inputs: (number | Float32Array)[] = [];
     for (const t of new Set(tconsts)) {
       const row = version.rowOf.get(t);
-      if (row === undefined) unknown.push(t);
-      else rows.push(row);
+      const vector = row === undefined ? req.outside?.get(t) : undefined;
+      if (row !== undefined) {
+        rows.push(row);
+        inputs.push(row);
+      } else if (vector) {
+        encoded.push(t);
+        inputs.push(vector);
+      } else unknown.push(t);
     }
-    return rows;
+    return { rows, inputs };
   };
-  const likedRows = resolve(req.liked);
-  const dislikedRows = resolve(req.disliked);
+  const { rows: likedRows, inputs: likedInputs } = resolve(req.liked);
+  const { rows: dislikedRows, inputs: dislikedInputs } = resolve(req.disliked);
   const excluded = new Set([...likedRows, ...dislikedRows]);
   const predicate = filterPredicate(req.filters);
   const keep = (row: number) => !excluded.has(row) && (predicate === null || predicate(version.items[row]!));
   // MMR needs room to choose from; plain ranking needs exactly k.
   const poolSize = req.diversity > 0 ? Math.min(version.items.length, Math.max(req.k * 5, 50)) : req.k;
 
-  if (likedRows.length === 0) {
+  if (likedInputs.length === 0) {
     const picks: RankedFilm[] = [];
     for (const row of version.coldOrder) {
       if (!keep(row)) continue;
       picks.push({ row, score: version.weighted[row]! / 10 });
       if (picks.length >= poolSize) break;
     }
-    return { coldStart: true, unknown, likedRows, picks: mmr(version, picks, req.k, req.diversity) };
+    return { coldStart: true, unknown, encoded, likedRows, picks: mmr(version, picks, req.k, req.diversity) };
   }
 
-  const query = profileOf(version, likedRows, dislikedRows, params.dislike, params.recency);
+  const query = profileOf(version, likedInputs, dislikedInputs, params.dislike, params.recency);
   const alpha = adaptiveAlpha(version, likedRows, params);
   const n = version.items.length;
   // Ask ONNX for enough that, after removing the inputs and what filters reject, a pool remains.
@@ -188,5 +211,5 @@ export async function rank(version: LoadedVersion, req: RankRequest, params: Ran
     pool = topKOf(blendedScores(version.vectors, version.dims, version.prior, query, alpha), poolSize, keep);
   }
   const candidates = pool.slice(0, poolSize).map((c) => ({ row: c.index, score: c.score }));
-  return { coldStart: false, unknown, likedRows, picks: mmr(version, candidates, req.k, req.diversity) };
+  return { coldStart: false, unknown, encoded, likedRows, picks: mmr(version, candidates, req.k, req.diversity) };
 }

@@ -1,4 +1,5 @@
 import type { RecommendedFilm, RecommendFilters, RecommendResponse } from '@cine/common';
+import type { CatalogueRepository } from '../embedding/catalogue.repository';
 import type { VersionHolder } from '../serving/version-holder';
 import { rank } from './ranker';
 import type { RankingParams } from './ranking';
@@ -28,6 +29,7 @@ export class RecommendService {
     private readonly holder: VersionHolder,
     reasons: ReasonsRepository,
     private readonly ranking: RankingParams,
+    private readonly catalogue: CatalogueRepository,
   ) {
     this.facts = new FactsCache(reasons);
   }
@@ -35,12 +37,19 @@ export class RecommendService {
   async recommend(input: RecommendInput): Promise<RecommendResponse> {
     const version = this.holder.version;
     if (!version) throw new NoVersionError();
+    const disliked = input.disliked ?? [];
+    // Titles the index does not hold (a series, a film newer than the version): embedded from
+    // their features when the catalogue has them and the version has an encoder.
+    const outsideIds = [...input.liked, ...disliked].filter((t) => !version.rowOf.has(t));
+    const outside = outsideIds.length > 0 && version.canEncode ? await version.embedOutside(await this.catalogue.titlesWithPeople(outsideIds)) : new Map<string, Float32Array>();
     const result = await rank(
       version,
-      { liked: input.liked, disliked: input.disliked ?? [], k: input.k ?? 10, filters: input.filters ?? {}, diversity: input.diversity ?? 0 },
+      { liked: input.liked, disliked, k: input.k ?? 10, filters: input.filters ?? {}, diversity: input.diversity ?? 0, outside },
       this.ranking,
     );
-    const liked = result.likedRows.map((r) => version.items[r]!.tconst);
+    const likedOutside = new Set(input.liked);
+    const likedEncoded = result.encoded.filter((t) => likedOutside.has(t));
+    const liked = [...result.likedRows.map((r) => version.items[r]!.tconst), ...likedEncoded];
     const picked = result.picks.map((p) => version.items[p.row]!.tconst);
     const facts = await this.facts.facts(version.id, [...liked, ...picked]);
     const likedFacts = liked.map((t) => facts.get(t)).filter((f): f is FilmFacts => f !== undefined);
@@ -51,27 +60,31 @@ export class RecommendService {
       let parts = rec && likedFacts.length > 0 ? reasonParts(rec, likedFacts) : [];
       if (result.coldStart) parts = [popularPart(item.rating, item.votes)];
       else if (parts.length === 0) {
-        const closest = closestLiked(version, pick.row, result.likedRows);
-        const closestFacts = closest === null ? undefined : facts.get(version.items[closest]!.tconst);
+        const closest = closestLiked(version, pick.row, [
+          ...result.likedRows.map((r) => ({ tconst: version.items[r]!.tconst, vector: version.vector(r) })),
+          ...likedEncoded.map((t) => ({ tconst: t, vector: outside.get(t)! })),
+        ]);
+        const closestFacts = closest === null ? undefined : facts.get(closest);
         if (closestFacts) parts = [similarPart(closestFacts)];
       }
       return { tconst: item.tconst, score: Number(pick.score.toFixed(6)), reason: reasonLine(parts), reasons: parts };
     });
-    return { version: version.id, coldStart: result.coldStart, unknown: result.unknown, items };
+    return { version: version.id, coldStart: result.coldStart, unknown: result.unknown, encoded: result.encoded, items };
   }
 }
 
-function closestLiked(version: NonNullable<VersionHolder['version']>, row: number, liked: number[]): number | null {
-  let best: number | null = null;
+/** The liked title whose vector is closest to the recommended film's (its tconst). */
+function closestLiked(version: NonNullable<VersionHolder['version']>, row: number, liked: { tconst: string; vector: Float32Array }[]): string | null {
+  let best: string | null = null;
   let bestSim = -Infinity;
   const v = version.vector(row);
   for (const l of liked) {
-    const w = version.vector(l);
+    const w = l.vector;
     let dot = 0;
     for (let k = 0; k < v.length; k++) dot += v[k]! * w[k]!;
     if (dot > bestSim) {
       bestSim = dot;
-      best = l;
+      best = l.tconst;
     }
   }
   return best;
