@@ -11,6 +11,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { FilmDetail, RecommendationsResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
+import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../services/etl-worker/test/samples';
 import { getJson, postJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
@@ -90,18 +91,33 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
     expect(detail).toEqual((await getJson<FilmDetail>(`${gw.url}/api/v1/films/${first.tconst}`)).body);
   });
 
-  it('says which entries could not be resolved: nonsense, a series, an unknown id', async () => {
-    const { rows } = await t.handle.db.selectFrom('title').select('tconst').where('title_type', '=', 'tvSeries').limit(1).execute().then((r) => ({ rows: r }));
-    const series = rows[0]!.tconst;
-    const { status, body } = await recommend({ liked: ['godfater', 'zqxwzqxwzqxw', series, 'tt0000000001'] });
+  it('says which entries could not be resolved: nonsense, an unknown id', async () => {
+    const { status, body } = await recommend({ liked: ['godfater', 'zqxwzqxwzqxw', 'tt0000000001'] });
     expect(status).toBe(200);
     expect(body.resolved.liked).toEqual([
       { input: 'godfater', status: 'resolved', tconst: GODFATHER, title: 'Le Parrain', year: 1972 },
       { input: 'zqxwzqxwzqxw', status: 'not_found', tconst: null, title: null, year: null },
-      { input: series, status: 'not_found', tconst: null, title: null, year: null },
       { input: 'tt0000000001', status: 'not_found', tconst: null, title: null, year: null },
     ]);
     expect(body.items.map((i) => i.tconst)).not.toContain(GODFATHER);
+  });
+
+  it('a series liked (by id or by title) is used: the recommender embeds it from its features', async () => {
+    const { rows } = await sql<{ tconst: string; primary_title: string; start_year: number }>`
+      SELECT s.tconst, s.primary_title, s.start_year FROM title s
+      WHERE s.title_type = 'tvSeries' AND cardinality(s.genres) > 0 AND s.start_year IS NOT NULL AND s.num_votes > 0
+        -- by title, films come first: a series no film's title resembles
+        AND NOT EXISTS (SELECT 1 FROM title m WHERE m.title_type = 'movie' AND similarity(search_norm(m.primary_title), search_norm(s.primary_title)) > 0.2)
+      ORDER BY s.num_votes DESC, s.tconst LIMIT 1`.execute(t.handle.db);
+    const series = rows[0]!;
+    for (const input of [series.tconst, series.primary_title]) {
+      const { status, body } = await recommend({ liked: [input], k: 5 });
+      expect(status).toBe(200);
+      expect(body.resolved.liked).toEqual([{ input, status: 'resolved', tconst: series.tconst, title: expect.any(String), year: series.start_year }]);
+      expect(body.coldStart).toBe(false);
+      expect(body.items).toHaveLength(5);
+      for (const item of body.items) expect(item.titleType).toBe('movie');
+    }
   });
 
   it('answers a cold start with well-rated popular films when nothing liked is usable', async () => {

@@ -40,6 +40,11 @@ export class FilmService {
     return row ? toHit(row) : null;
   }
 
+  async bestSeries(query: string): Promise<SearchHit | null> {
+    const [row] = await this.search.search(query, 1, 'series');
+    return row ? toHit(row) : null;
+  }
+
   async detail(tconst: string): Promise<FilmDetail> {
     const found = (await this.details([tconst])).get(tconst);
     if (!found) throw notFound(`no film ${tconst} in the catalogue`);

@@ -62,7 +62,7 @@ export class RecommendationService {
     return { version: answer.version, coldStart: answer.coldStart, resolved: { liked, disliked }, items };
   }
 
-  /** Each entry to a film: a tconst is looked up, a title goes through the search (films only). */
+  /** Each entry to a title: a tconst is looked up, a title goes through the search (films, then series). */
   private async resolve(entries: readonly string[]): Promise<ResolvedEntry[]> {
     const ids = entries.map((e) => e.trim()).filter((e) => TCONST.test(e));
     // Through the details, which stay in memory while the catalogue is unchanged.
@@ -72,11 +72,13 @@ export class RecommendationService {
         const text = input.trim();
         if (TCONST.test(text)) {
           const row = known.get(text);
-          // Series are searchable but the recommender only knows films.
-          if (!row || row.titleType !== 'movie') return { input, status: 'not_found', tconst: null, title: null, year: null };
+          // A series (or any title outside the recommender's index of films) goes through too: the
+          // recommender embeds it from its features, or reports it unknown (then not_found below).
+          if (!row) return { input, status: 'not_found', tconst: null, title: null, year: null };
           return { input, status: 'resolved', tconst: row.tconst, title: row.title, year: row.year };
         }
-        const hit = text.length > 0 ? await this.films.bestFilm(text) : null;
+        // Films first; a series only when no film matches ("kaamelott").
+        const hit = text.length > 0 ? ((await this.films.bestFilm(text)) ?? (await this.films.bestSeries(text))) : null;
         if (!hit) return { input, status: 'not_found', tconst: null, title: null, year: null };
         return { input, status: 'resolved', tconst: hit.tconst, title: hit.title, year: hit.year };
       }),

@@ -122,7 +122,7 @@ export const RecommendFiltersSchema = Type.Object(
 
 export const RecommendationsRequestSchema = Type.Object(
   {
-    liked: EntryList('tconsts ("tt0110912") or titles ("pulp fiction", "le parrain"); empty: well-rated popular films'),
+    liked: EntryList('tconsts ("tt0110912") or titles ("pulp fiction", "le parrain"), films or series (a title resolves to a film first); empty: well-rated popular films'),
     disliked: Type.Optional(EntryList('tconsts or titles pushed away and never returned')),
     k: Type.Optional(Type.Integer({ minimum: 1, maximum: RECOMMEND_K_MAX, default: 10 })),
     filters: Type.Optional(RecommendFiltersSchema),
