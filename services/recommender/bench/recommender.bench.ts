@@ -10,15 +10,20 @@
  * src/onnx) against a plain TypeScript dot-product scan (the baseline), whether the two answers
  * are equal, how often the index had to widen its search, model load time and memory; then the
  * service's HTTP latency under a loopback load (autocannon) with a synthetic version of the first
- * size stored in a throwaway database (`--http-seconds 0` skips it). Last line: the
- * ONNX/plain-scan speed ratio at the first size.
+ * size stored in a throwaway database (`--http-seconds 0` skips it); the encoder (titles outside
+ * the index, src/embedding/encoder.ts) at its vocabulary cap: session, memory, one title through
+ * ONNX against the TypeScript reference. Last line: the ONNX/plain-scan speed ratio at the first
+ * size.
  */
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createLogger } from '@cine/common';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
+import { ENCODER_MAX_FEATURES, type EncoderData, type EncoderRow, FeatureEncoder } from '../src/embedding/encoder';
+import { DEFAULT_GROUP_WEIGHTS } from '../src/embedding/features';
 import { gaussian } from '../src/embedding/svd';
 import type { ItemMeta } from '../src/embedding/version';
+import { OnnxEncoder } from '../src/onnx/onnx-encoder';
 import { OnnxIndex } from '../src/onnx/onnx-index';
 import { blendedScores, topKOf } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
@@ -149,6 +154,60 @@ async function httpLoad(n: number, dims: number, seconds: number): Promise<{ p50
   }
 }
 
+interface EncoderCost {
+  tokens: number;
+  loadMs: number;
+  rssMb: number;
+  onnx: { p50: number; p99: number };
+  ts: { p50: number; p99: number };
+  maxDiff: number;
+}
+
+/**
+ * The encoder at its vocabulary cap (a full IMDb catalogue fills it): a synthetic projection,
+ * titles of 30 tokens (genres, people, words…), one per call as the service encodes them.
+ */
+async function encoderCost(rank: number): Promise<EncoderCost> {
+  const tokens = ENCODER_MAX_FEATURES;
+  const normal = gaussian(21);
+  const data: EncoderData = {
+    films: 700_000,
+    weights: DEFAULT_GROUP_WEIGHTS,
+    rank,
+    tokens: Array.from({ length: tokens }, (_, j) => `cast:nm${String(j).padStart(7, '0')}`),
+    df: new Int32Array(tokens).fill(2),
+    projection: Float32Array.from({ length: tokens * rank }, () => normal() / 10),
+  };
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  const started = performance.now();
+  const encoder = await OnnxEncoder.create(data);
+  const loadMs = performance.now() - started;
+  const rssMb = (process.memoryUsage().rss - rss0) / 1e6;
+  const reference = new FeatureEncoder(data);
+  const rows: EncoderRow[] = Array.from({ length: 2000 }, () => ({
+    indices: Int32Array.from({ length: 30 }, () => Math.floor(Math.abs(normal() * 1e9)) % tokens),
+    values: Float32Array.from({ length: 30 }, () => Math.abs(normal()) + 0.1),
+  }));
+  const onnxMs: number[] = [];
+  const tsMs: number[] = [];
+  let maxDiff = 0;
+  try {
+    for (const row of rows) {
+      let t = performance.now();
+      const [got] = await encoder.encode([row]);
+      onnxMs.push(performance.now() - t);
+      t = performance.now();
+      const want = reference.embed(row)!;
+      tsMs.push(performance.now() - t);
+      for (let k = 0; k < rank; k++) maxDiff = Math.max(maxDiff, Math.abs(got![k]! - want[k]!));
+    }
+  } finally {
+    await encoder.close();
+  }
+  return { tokens, loadMs, rssMb, onnx: stats(onnxMs), ts: stats(tsMs), maxDiff };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -186,6 +245,8 @@ async function main(): Promise<void> {
   const httpSeconds = Number(values['http-seconds']);
   if (httpSeconds > 0) say(`HTTP, ${sizes[0]!.toLocaleString('en-US')} films, ${httpSeconds} s of loopback load…`);
   const http = httpSeconds > 0 ? await httpLoad(sizes[0]!, dims, httpSeconds) : null;
+  say(`encoder, ${ENCODER_MAX_FEATURES.toLocaleString('en-US')} tokens × ${dims}…`);
+  const enc = await encoderCost(dims);
 
   if (lag) {
     const st = lag.stats;
@@ -198,6 +259,10 @@ async function main(): Promise<void> {
     console.log(`| ${r.n.toLocaleString('en-US')} | ${ms(r.onnx.p50)} | ${ms(r.onnx.p99)} | ${ms(r.scan.p50)} | ${ms(r.scan.p99)} | ${(r.scan.p50 / r.onnx.p50).toFixed(1)}× | ${Math.round(r.loadMs)} ms | ${r.modelMb.toFixed(0)} MB | ${r.rssMb.toFixed(0)} MB | ${r.mismatches} | ${r.widened} / ${r.scanned} of ${r.rows} |`);
   }
   if (http) console.log(`\nHTTP POST /v1/recommendations, ${sizes[0]!.toLocaleString('en-US')} films, 8 connections, ${httpSeconds} s: p50 ${http.p50} ms, p99 ${http.p99} ms, ${Math.round(http.rps)} req/s, ${http.errors} errors; service start with version load ${Math.round(http.loadMs)} ms`);
+  console.log(
+    `\nencoder (titles outside the index), ${enc.tokens.toLocaleString('en-US')} tokens × ${dims} (the vocabulary cap): session ${Math.round(enc.loadMs)} ms, RSS +${enc.rssMb.toFixed(0)} MB; ` +
+      `one 30-token title through ONNX p50 ${ms(enc.onnx.p50)} ms, p99 ${ms(enc.onnx.p99)} ms; TypeScript reference p50 ${ms(enc.ts.p50)} ms, p99 ${ms(enc.ts.p99)} ms; largest difference ${enc.maxDiff.toExponential(1)}`,
+  );
   const first = results[0]!;
   console.log(`recommender: ONNX/plain-scan speed ratio at ${first.n.toLocaleString('en-US')} films = ${(first.scan.p50 / first.onnx.p50).toFixed(1)}× (p50 ${ms(first.onnx.p50)} ms vs ${ms(first.scan.p50)} ms)`);
 }
