@@ -2,6 +2,7 @@
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
 import { OnnxEncoder } from '../onnx/onnx-encoder';
+import { vectorCosine } from '../recommend/ranker';
 import type { FilmRow, PersonLink } from './catalogue.repository';
 import { computeEmbeddings } from './embedding.service';
 import { decodeEncoder, encodeEncoder, FeatureEncoder } from './encoder';
@@ -38,17 +39,7 @@ function catalogue(n: number): { films: FilmRow[]; people: PersonLink[] } {
   return { films, people };
 }
 
-const cosine = (a: Float32Array, b: Float32Array) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0; k < a.length; k++) {
-    dot += a[k]! * b[k]!;
-    na += a[k]! * a[k]!;
-    nb += b[k]! * b[k]!;
-  }
-  return dot / Math.sqrt(na * nb);
-};
+const cosine = vectorCosine;
 
 describe('the encoder: features → the learned block, in TypeScript and in ONNX', () => {
   const { films, people } = catalogue(600);

@@ -1,16 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import type { EncoderData, EncoderRow } from '../embedding/encoder';
+import { bytesOf, valueInfo } from './onnx-graph';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
-
-function valueInfo(name: string, elemType: number, shape: (number | string)[]): onnx.IValueInfoProto {
-  return {
-    name,
-    type: { tensorType: { elemType, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  };
-}
 
 /**
  * The encoder as an ONNX graph, written from TypeScript:
@@ -23,11 +17,9 @@ function valueInfo(name: string, elemType: number, shape: (number | string)[]): 
  * holds each title's weights over that union (zeros elsewhere).
  */
 export function buildEncoderModel(data: EncoderData): Uint8Array {
-  const raw = new Uint8Array(data.projection.byteLength);
-  raw.set(new Uint8Array(data.projection.buffer, data.projection.byteOffset, data.projection.byteLength));
   const graph: onnx.IGraphProto = {
     name: 'film_encoder',
-    initializer: [{ name: 'projection', dataType: FLOAT, dims: [data.tokens.length, data.rank], rawData: raw }],
+    initializer: [{ name: 'projection', dataType: FLOAT, dims: [data.tokens.length, data.rank], rawData: bytesOf(data.projection) }],
     input: [valueInfo('indices', INT64, ['m']), valueInfo('weights', FLOAT, ['titles', 'm'])],
     output: [valueInfo('embedding', FLOAT, ['titles', data.rank])],
     node: [

@@ -1,4 +1,5 @@
 import { onnx } from 'onnx-proto';
+import { bytesOf, valueInfo } from './onnx-graph';
 
 /**
  * The candidate search as an ONNX graph, written from TypeScript, on int8 items:
@@ -92,25 +93,6 @@ const INT64 = onnx.TensorProto.DataType.INT64;
 
 /** The zero point of the uint8 query: codes −127…127 are sent as 1…255. */
 export const QUERY_ZERO_POINT = 128;
-
-function valueInfo(name: string, elemType: number, shape: (number | string)[]): onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
-
-function bytesOf(data: ArrayBufferView): Uint8Array {
-  // raw_data is the tensor's bytes, little-endian: copy exactly the view's bytes.
-  const raw = new Uint8Array(data.byteLength);
-  raw.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  return raw;
-}
 
 export function buildTopKModel(items: QuantisedItems): Uint8Array {
   const width = items.dims + 1;

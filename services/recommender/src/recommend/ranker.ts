@@ -100,8 +100,11 @@ export function profileOf(
 }
 
 function cosine(version: LoadedVersion, a: number, b: number): number {
-  const va = version.vector(a);
-  const vb = version.vector(b);
+  return vectorCosine(version.vector(a), version.vector(b));
+}
+
+/** Cosine of two vectors (0 when either is the zero vector). */
+export function vectorCosine(va: Float32Array, vb: Float32Array): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
