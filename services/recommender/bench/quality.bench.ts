@@ -24,7 +24,7 @@ import { LoadedVersion } from '../src/serving/loaded-version';
 import { popularity, random, studentKnn } from './quality/baselines';
 import { importCatalogue, openScratch, restrict } from './quality/catalogue';
 import { readLinks, readRatings } from './quality/movielens.repository';
-import { evaluate, evalUsers, type EvalUser, type Metrics, tuningExamples } from './quality/protocol';
+import { evaluate, evalUsers, type EvalUser, type Metrics, ratioInterval, tuningExamples } from './quality/protocol';
 
 const K = 10;
 /**
@@ -213,6 +213,12 @@ async function main(): Promise<void> {
     console.log(`|${'-'.repeat(36)}|-------|---------|-------------|------------|`);
     for (const [name, m] of results) console.log(row(name, m));
     console.log(`\nours/student KNN HR@10 = ${(oursM!.hr / Math.max(1e-9, knnM!.hr)).toFixed(2)}; coverage@10 ours = ${(oursM!.coverage * 100).toFixed(1)}%`);
+    // How much of the ratios is noise: the same users drawn again (paired bootstrap, 2 000 draws).
+    const interval = (b: Metrics) => {
+      const { low, high } = ratioInterval(oursM!.hits, b.hits);
+      return `${low.toFixed(2)}–${Number.isFinite(high) ? high.toFixed(2) : '∞'}`;
+    };
+    console.log(`95% bootstrap intervals over the ${reportUsers.length} report users: ours/popularity ${interval(popM!)}, ours/student KNN ${interval(knnM!)}`);
     console.log(`quality: HR@10 ours/popularity = ${(oursM!.hr / Math.max(1e-9, popM!.hr)).toFixed(2)}`);
   } finally {
     await db.drop();
