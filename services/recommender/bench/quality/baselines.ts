@@ -1,3 +1,4 @@
+import { uniformRandom } from '../../src/embedding/svd';
 import type { ItemMeta } from '../../src/embedding/version';
 import type { Recommender } from './protocol';
 
@@ -17,13 +18,7 @@ export function popularity(items: readonly ItemMeta[]): Recommender {
 /** Uniformly random films, seeded per user so a run is reproducible. */
 export function random(items: readonly ItemMeta[]): Recommender {
   return (basket, k, user) => {
-    let state = (user.userId * 2654435761) >>> 0;
-    const draw = () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const draw = uniformRandom((user.userId * 2654435761) >>> 0);
     const skip = new Set(basket);
     const out = new Set<number>();
     while (out.size < Math.min(k, items.length - skip.size)) {

@@ -1,3 +1,4 @@
+import { uniformRandom } from '../../src/embedding/svd';
 import type { Rating } from './movielens.repository';
 
 /**
@@ -113,13 +114,7 @@ export async function evaluate(users: readonly EvalUser[], recommend: Recommende
  */
 export function ratioInterval(a: Uint8Array, b: Uint8Array, resamples = 2000, seed = 1): { low: number; high: number } {
   if (a.length !== b.length || a.length === 0) throw new Error(`paired bootstrap needs two equal, non-empty hit lists (got ${a.length} and ${b.length})`);
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = uniformRandom(seed);
   const ratios = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     let ha = 0;

@@ -20,16 +20,21 @@ export interface SvdResult {
   rank: number;
 }
 
-/** Deterministic normal deviates (mulberry32 + Box–Muller), so a build is reproducible. */
-export function gaussian(seed: number): () => number {
+/** Deterministic uniform deviates in [0, 1) (mulberry32): builds, baselines and bootstraps reproduce. */
+export function uniformRandom(seed: number): () => number {
   let s = seed >>> 0;
-  const uniform = () => {
+  return () => {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Deterministic normal deviates (mulberry32 + Box–Muller), so a build is reproducible. */
+export function gaussian(seed: number): () => number {
+  const uniform = uniformRandom(seed);
   let spare: number | null = null;
   return () => {
     if (spare !== null) {
