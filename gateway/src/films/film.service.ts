@@ -35,13 +35,9 @@ export class FilmService {
   }
 
   /** The best hit for a title a customer typed, among films only (what the recommender knows). */
-  async bestFilm(query: string): Promise<SearchHit | null> {
-    const [row] = await this.search.search(query, 1, 'movie');
-    return row ? toHit(row) : null;
-  }
-
-  async bestSeries(query: string): Promise<SearchHit | null> {
-    const [row] = await this.search.search(query, 1, 'series');
+  /** The best search hit among titles of one kind, or null. */
+  async bestTitle(query: string, kind: TitleKind): Promise<SearchHit | null> {
+    const [row] = await this.search.search(query, 1, kind);
     return row ? toHit(row) : null;
   }
 

@@ -78,7 +78,7 @@ export class RecommendationService {
           return { input, status: 'resolved', tconst: row.tconst, title: row.title, year: row.year };
         }
         // Films first; a series only when no film matches ("kaamelott").
-        const hit = text.length > 0 ? ((await this.films.bestFilm(text)) ?? (await this.films.bestSeries(text))) : null;
+        const hit = text.length > 0 ? ((await this.films.bestTitle(text, 'movie')) ?? (await this.films.bestTitle(text, 'series'))) : null;
         if (!hit) return { input, status: 'not_found', tconst: null, title: null, year: null };
         return { input, status: 'resolved', tconst: hit.tconst, title: hit.title, year: hit.year };
       }),

@@ -1,5 +1,5 @@
 import type { DbHandle } from '@cine/db';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 
 /** One film as the embedding build reads it: the catalogue row and its TMDB complement. */
 export interface FilmRow {
@@ -87,18 +87,7 @@ export class CatalogueRepository {
       WHERE t.tconst = ANY(${ids}::text[]) AND NOT t.is_adult
       ORDER BY t.tconst`.execute(this.handle.db);
     if (rows.length === 0) return [];
-    const { rows: people } = await sql<PersonLink>`
-      SELECT c.tconst, c.nconst, c.role, min(c.ordering)::int AS ordering FROM (
-        SELECT tconst, nconst, role::text AS role, ordering FROM crew WHERE tconst = ANY(${ids}::text[])
-        UNION ALL
-        SELECT tconst, nconst, category AS role, ordering FROM credit WHERE tconst = ANY(${ids}::text[]) AND category IN ('director', 'writer')
-      ) c
-      GROUP BY c.tconst, c.nconst, c.role
-      UNION ALL
-      SELECT tconst, nconst, 'cast' AS role, ordering FROM (
-        SELECT tconst, nconst, ordering, row_number() OVER (PARTITION BY tconst ORDER BY ordering) AS rank
-        FROM credit WHERE tconst = ANY(${ids}::text[]) AND category IN ('actor', 'actress', 'self')
-      ) ranked WHERE rank <= ${TOP_CAST}`.execute(this.handle.db);
+    const people = await this.peopleWhere(sql`c.tconst = ANY(${ids}::text[])`, false);
     const byTitle = new Map<string, PersonLink[]>();
     for (const p of people) {
       let list = byTitle.get(p.tconst);
@@ -125,20 +114,29 @@ export class CatalogueRepository {
 
   /** People of the films with from < tconst ≤ upTo (no upper bound when upTo is null). */
   async peopleBetween(from: string, upTo: string | null): Promise<PersonLink[]> {
+    return this.peopleWhere(sql`c.tconst > ${from} AND (${upTo}::text IS NULL OR c.tconst <= ${upTo})`, true);
+  }
+
+  /**
+   * Directors and writers (crew, completed by the principals) and the top-billed cast of the
+   * titles whose `c.tconst` matches `match`; films only when `moviesOnly`.
+   */
+  private async peopleWhere(match: RawBuilder<unknown>, moviesOnly: boolean): Promise<PersonLink[]> {
+    const movies = moviesOnly ? sql`JOIN title t ON t.tconst = c.tconst AND t.title_type = 'movie'` : sql``;
     const { rows } = await sql<PersonLink>`
       SELECT c.tconst, c.nconst, c.role, min(c.ordering)::int AS ordering FROM (
         SELECT tconst, nconst, role, ordering FROM crew
         UNION ALL
         SELECT tconst, nconst, category AS role, ordering FROM credit WHERE category IN ('director', 'writer')
-      ) c JOIN title t ON t.tconst = c.tconst AND t.title_type = 'movie'
-      WHERE c.tconst > ${from} AND (${upTo}::text IS NULL OR c.tconst <= ${upTo})
+      ) c ${movies}
+      WHERE ${match}
       GROUP BY c.tconst, c.nconst, c.role
       UNION ALL
       SELECT tconst, nconst, 'cast' AS role, ordering FROM (
         SELECT c.tconst, c.nconst, c.ordering,
                row_number() OVER (PARTITION BY c.tconst ORDER BY c.ordering) AS rank
-        FROM credit c JOIN title t ON t.tconst = c.tconst AND t.title_type = 'movie'
-        WHERE c.category IN ('actor', 'actress', 'self') AND c.tconst > ${from} AND (${upTo}::text IS NULL OR c.tconst <= ${upTo})
+        FROM credit c ${movies}
+        WHERE c.category IN ('actor', 'actress', 'self') AND ${match}
       ) ranked WHERE rank <= ${TOP_CAST}`.execute(this.handle.db);
     return rows;
   }

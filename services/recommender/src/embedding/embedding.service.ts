@@ -3,7 +3,7 @@ import type { DbHandle } from '@cine/db';
 import { CatalogueRepository, type FilmRow, type PersonLink } from './catalogue.repository';
 import { computeEmbeddingsInThread } from './embedding-thread';
 import { EmbeddingRepository } from './embedding.repository';
-import { type BlockWeights, DEFAULT_BLOCK_WEIGHTS, GENRE_BLOCK_DIMS, writeGenreBlock, writeYearBlock, YEAR_BLOCK_DIMS } from './explicit-blocks';
+import { type BlockWeights, DEFAULT_BLOCK_WEIGHTS, GENRE_BLOCK_DIMS, writeExplicitBlocks, YEAR_BLOCK_DIMS } from './explicit-blocks';
 import { type EncoderData, learnEncoder } from './encoder';
 import { buildFeatureMatrix, DEFAULT_GROUP_WEIGHTS, type GroupWeights } from './features';
 import { randomizedSvd } from './svd';
@@ -85,8 +85,7 @@ export function computeEmbeddings(films: readonly FilmRow[], people: readonly Pe
   const items = films.map(itemOf);
   if (blockWeights) {
     items.forEach((item, i) => {
-      writeYearBlock(item, blockWeights.year, vectors, i * dims + svdDims);
-      writeGenreBlock(item, blockWeights.genre, vectors, i * dims + svdDims + YEAR_BLOCK_DIMS);
+      writeExplicitBlocks(item, blockWeights, vectors, i * dims + svdDims);
     });
   }
   return {

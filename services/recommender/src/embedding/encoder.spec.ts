@@ -2,7 +2,7 @@
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
 import { OnnxEncoder } from '../onnx/onnx-encoder';
-import { vectorCosine } from '../recommend/ranker';
+import { vectorCosine as cosine } from '../recommend/ranker';
 import type { FilmRow, PersonLink } from './catalogue.repository';
 import { computeEmbeddings } from './embedding.service';
 import { decodeEncoder, encodeEncoder, FeatureEncoder } from './encoder';
@@ -38,8 +38,6 @@ function catalogue(n: number): { films: FilmRow[]; people: PersonLink[] } {
   }
   return { films, people };
 }
-
-const cosine = vectorCosine;
 
 describe('the encoder: features → the learned block, in TypeScript and in ONNX', () => {
   const { films, people } = catalogue(600);

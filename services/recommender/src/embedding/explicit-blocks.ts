@@ -61,3 +61,12 @@ export function writeGenreBlock(item: ItemMeta, weight: number, out: Float32Arra
   const v = weight / Math.sqrt(cols.length);
   for (const c of cols) out[offset + c] = v;
 }
+
+/**
+ * Both explicit blocks of `item` into `out` from `offset` (year, then genres): the one layout the
+ * build writes for the index's films and the encoder writes for titles outside it.
+ */
+export function writeExplicitBlocks(item: ItemMeta, weights: BlockWeights, out: Float32Array, offset: number): void {
+  writeYearBlock(item, weights.year, out, offset);
+  writeGenreBlock(item, weights.genre, out, offset + YEAR_BLOCK_DIMS);
+}

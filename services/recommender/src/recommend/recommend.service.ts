@@ -47,8 +47,8 @@ export class RecommendService {
       { liked: input.liked, disliked, k: input.k ?? 10, filters: input.filters ?? {}, diversity: input.diversity ?? 0, outside },
       this.ranking,
     );
-    const likedOutside = new Set(input.liked);
-    const likedEncoded = result.encoded.filter((t) => likedOutside.has(t));
+    const likedInput = new Set(input.liked);
+    const likedEncoded = result.encoded.filter((t) => likedInput.has(t));
     const liked = [...result.likedRows.map((r) => version.items[r]!.tconst), ...likedEncoded];
     const picked = result.picks.map((p) => version.items[p.row]!.tconst);
     const facts = await this.facts.facts(version.id, [...liked, ...picked]);

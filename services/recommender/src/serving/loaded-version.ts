@@ -1,6 +1,6 @@
 import type { FilmRow, PersonLink } from '../embedding/catalogue.repository';
 import { FeatureEncoder } from '../embedding/encoder';
-import { type BlockWeights, writeGenreBlock, writeYearBlock } from '../embedding/explicit-blocks';
+import { type BlockWeights, writeExplicitBlocks } from '../embedding/explicit-blocks';
 import { type EmbeddingVersion, type ItemMeta, itemOf } from '../embedding/version';
 import { OnnxEncoder } from '../onnx/onnx-encoder';
 import { OnnxIndex } from '../onnx/onnx-index';
@@ -86,11 +86,7 @@ export class LoadedVersion {
       const v = new Float32Array(this.dims);
       const svd = learned[i];
       if (svd) v.set(svd.subarray(0, Math.min(svd.length, this.blocks[0]!)), 0);
-      if (this.blockWeights && this.blocks.length === 3) {
-        const item = itemOf(t.film);
-        writeYearBlock(item, this.blockWeights.year, v, this.blocks[0]!);
-        writeGenreBlock(item, this.blockWeights.genre, v, this.blocks[0]! + this.blocks[1]!);
-      }
+      if (this.blockWeights && this.blocks.length === 3) writeExplicitBlocks(itemOf(t.film), this.blockWeights, v, this.blocks[0]!);
       if (v.some((x) => x !== 0)) out.set(t.film.tconst, v);
     });
     return out;
