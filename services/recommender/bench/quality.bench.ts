@@ -23,7 +23,7 @@ import { rank } from '../src/recommend/ranker';
 import { DEFAULT_RANKING, type RankingParams } from '../src/recommend/ranking';
 import { LoadedVersion } from '../src/serving/loaded-version';
 import { popularity, random, studentKnn } from './quality/baselines';
-import { importCatalogue, openScratch, restrict } from './quality/catalogue';
+import { importCatalogue, openScratch, restrict, restrictBuild } from './quality/catalogue';
 import { readLinks, readRatings } from './quality/movielens.repository';
 import { evaluate, evalUsers, type EvalUser, type Metrics, ratioInterval, tuningExamples } from './quality/protocol';
 
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
       ];
       for (const [name, opts] of variants) {
         const e = computeEmbeddings(films, people, opts);
-        const v = restrict({ id: 0, dims: e.dims, items: e.items, vectors: e.vectors, createdAt: new Date(), stats: {} }, (t) => linked.has(t));
+        const v = restrictBuild(e, (t) => linked.has(t));
         const l = await LoadedVersion.load(v, best.params);
         try {
           results.push([name, await evaluate(reportUsers, ours(l, best.params), size, votes, K)]);

@@ -4,6 +4,7 @@ import type { DbHandle } from '@cine/db';
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { createEtlServices } from '@cine/etl-worker';
 import { sql } from 'kysely';
+import type { Embeddings } from '../../src/embedding/embedding.service';
 import type { EmbeddingVersion } from '../../src/embedding/version';
 import { type TmdbFacts, type VoteScale, writeDerivedImdb } from './derive-imdb';
 
@@ -66,3 +67,12 @@ export function restrict(version: EmbeddingVersion, keep: (tconst: string) => bo
   return { ...version, items: rows.map((r) => version.items[r]!), vectors };
 }
 
+
+/**
+ * A build computed in memory (an ablation) as a version of the evaluation catalogue. Its stats
+ * carry the block layout, without which the service would normalise the profile as one block and
+ * the variant would be measured with another ranking than the build it stands for.
+ */
+export function restrictBuild(e: Embeddings, keep: (tconst: string) => boolean): EmbeddingVersion {
+  return restrict({ id: 0, dims: e.dims, items: e.items, vectors: e.vectors, encoder: null, createdAt: new Date(), stats: e.stats }, keep);
+}
