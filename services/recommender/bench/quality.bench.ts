@@ -22,10 +22,10 @@ import type { EmbeddingVersion } from '../src/embedding/version';
 import { rank } from '../src/recommend/ranker';
 import { DEFAULT_RANKING, type RankingParams } from '../src/recommend/ranking';
 import { LoadedVersion } from '../src/serving/loaded-version';
-import { popularity, random, studentKnn } from './quality/baselines';
+import { CoLikes, EASE_MAX_FILMS, ease, popularity, random, studentKnn } from './quality/baselines';
 import { importCatalogue, openScratch, restrict, restrictBuild } from './quality/catalogue';
 import { readLinks, readRatings } from './quality/movielens.repository';
-import { evaluate, evalUsers, type EvalUser, type Metrics, ratioInterval, tuningExamples } from './quality/protocol';
+import { evaluate, evalUsers, type EvalUser, likedRowsByUser, type Metrics, type Recommender, ratioInterval, tuningExamples } from './quality/protocol';
 
 const K = 10;
 /**
@@ -40,6 +40,10 @@ const ADAPTIVE = [0, 3];
 const RECENCY = [1, 0.7, 0.5];
 /** Tuning examples per tuning-half user: each of their last 10 liked films held out in turn. */
 const TUNING_POSITIONS = 10;
+/** The collaborative reference's popularity damping (baselines.ts CoLikes). */
+const CO_LIKE_BETAS = [0, 0.25, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1];
+/** The EASE reference's regularisation (baselines.ts ease). */
+const EASE_LAMBDAS = [10, 50, 200];
 
 const say = (msg: string) => process.stderr.write(`${msg}\n`);
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p));
@@ -57,13 +61,30 @@ interface Tuned {
 }
 
 /**
- * Grid search on the tuning half: HR@10 over the tuning examples, coverage over one list per
+ * A setting scored on the tuning half: HR@10 over the tuning examples, coverage over one list per
  * tuning user (their last liked film held out), the shape the reported coverage has — coverage
  * over ten lists per user would flatter every setting. Those lists are already among the
  * examples: `tuningExamples` lists a user's examples oldest first, so the last is that one.
  */
-async function tune(version: EmbeddingVersion, users: EvalUser[], floor: number): Promise<{ best: Tuned; grid: string[] }> {
+async function tuningMetrics(users: EvalUser[], recommend: Recommender, size: number, votes: number[]): Promise<Metrics> {
   const lastOfUser = new Set(users.filter((u, i) => users[i + 1]?.userId !== u.userId));
+  const covered = new Set<number>();
+  const hits = await evaluate(users, async (basket, k, user) => {
+    const list = await recommend(basket, k, user);
+    if (lastOfUser.has(user)) for (const row of list.slice(0, k)) covered.add(row);
+    return list;
+  }, size, votes, K);
+  return { ...hits, coverage: covered.size / size };
+}
+
+/** The best hit rate among settings whose coverage reaches the floor (any setting until one does). */
+function better(best: { metrics: Metrics } | null, m: Metrics, floor: number): boolean {
+  const eligible = m.coverage >= floor;
+  return !best || (eligible && (best.metrics.coverage < floor || m.hr > best.metrics.hr || (m.hr === best.metrics.hr && m.ndcg > best.metrics.ndcg)));
+}
+
+/** Grid search of the blend on the tuning half. */
+async function tune(version: EmbeddingVersion, users: EvalUser[], floor: number): Promise<{ best: Tuned; grid: string[] }> {
   let best: Tuned | null = null;
   const grid: string[] = [];
   for (const quality of QUALITIES) {
@@ -72,22 +93,42 @@ async function tune(version: EmbeddingVersion, users: EvalUser[], floor: number)
     try {
       for (const recency of RECENCY) for (const adaptive of ADAPTIVE) for (const alpha of ALPHAS) {
         const params = { ...DEFAULT_RANKING, alpha, quality, adaptive, recency };
-        const recommend = ours(loaded, params);
-        const covered = new Set<number>();
-        const hits = await evaluate(users, async (basket, k, user) => {
-          const list = await recommend(basket, k);
-          if (lastOfUser.has(user)) for (const row of list.slice(0, k)) covered.add(row);
-          return list;
-        }, loaded.items.length, votes, K);
-        const m = { ...hits, coverage: covered.size / loaded.items.length };
+        const m = await tuningMetrics(users, ours(loaded, params), loaded.items.length, votes);
         grid.push(`alpha=${alpha} quality=${quality} adaptive=${adaptive} recency=${recency}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
-        const eligible = m.coverage >= floor;
-        const better = !best || (eligible && (best.metrics.coverage < floor || m.hr > best.metrics.hr || (m.hr === best.metrics.hr && m.ndcg > best.metrics.ndcg)));
-        if (better) best = { params, metrics: m };
+        if (better(best, m, floor)) best = { params, metrics: m };
       }
     } finally {
       await loaded.close();
     }
+  }
+  return { best: best!, grid };
+}
+
+/**
+ * The collaborative reference's β, chosen on the tuning half by the rule that chooses our blend
+ * (best HR@10 at coverage ≥ floor), and the β of its best HR@10 whatever the coverage.
+ */
+async function tuneCollaborative(coLikes: CoLikes, users: EvalUser[], size: number, votes: number[], floor: number) {
+  let atFloor: { beta: number; metrics: Metrics } | null = null;
+  let unbounded: { beta: number; metrics: Metrics } | null = null;
+  const grid: string[] = [];
+  for (const beta of CO_LIKE_BETAS) {
+    const m = await tuningMetrics(users, coLikes.recommender(beta), size, votes);
+    grid.push(`collaborative beta=${beta}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
+    if (better(atFloor, m, floor)) atFloor = { beta, metrics: m };
+    if (better(unbounded, m, 0)) unbounded = { beta, metrics: m };
+  }
+  return { atFloor: atFloor!, unbounded: unbounded!, grid };
+}
+
+/** The EASE reference's λ: its best HR@10 on the tuning half (no λ of the grid reaches the floor on the samples). */
+async function tuneEase(liked: ReadonlyMap<number, number[]>, users: EvalUser[], ranked: (userId: number) => boolean, size: number, votes: number[]) {
+  let best: { lambda: number; metrics: Metrics } | null = null;
+  const grid: string[] = [];
+  for (const lambda of EASE_LAMBDAS) {
+    const m = await tuningMetrics(users, ease(liked, size, lambda, ranked), size, votes);
+    grid.push(`EASE lambda=${lambda}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
+    if (better(best, m, 0)) best = { lambda, metrics: m };
   }
   return { best: best!, grid };
 }
@@ -173,13 +214,33 @@ async function main(): Promise<void> {
 
     const votes = version.items.map((i) => i.votes);
     const size = version.items.length;
+    // References learned from the MovieLens users' own ratings: what customer history would buy.
+    const liked = likedRowsByUser(ratings, rowOfMovie);
+    const coLikes = CoLikes.build(liked, size);
+    const collaborative = coLikes ? await tuneCollaborative(coLikes, tuneUsers, size, votes, floor) : null;
+    if (collaborative) {
+      for (const line of collaborative.grid) say(`  tune ${line}`);
+    } else say('collaborative item-kNN reference left out: too many co-liked pairs to count in memory');
+    const isReported = (userId: number) => userId % 2 === reportParity;
+    const easeTuned = size <= EASE_MAX_FILMS ? await tuneEase(liked, tuneUsers, (id) => !isReported(id), size, votes) : null;
+    if (easeTuned) {
+      for (const line of easeTuned.grid) say(`  tune ${line}`);
+    } else say(`EASE reference left out: ${size} films (its dense fit stops at ${EASE_MAX_FILMS})`);
     const results: [string, Metrics][] = [];
+    const reference: [string, Metrics][] = [];
     const loaded = await LoadedVersion.load(version, best.params);
     try {
       results.push([`ours (alpha ${best.params.alpha}, q ${best.params.quality}, adaptive ${best.params.adaptive}, recency ${best.params.recency})`, await evaluate(reportUsers, ours(loaded, best.params), size, votes, K)]);
       results.push(['popularity (numVotes)', await evaluate(reportUsers, popularity(version.items), size, votes, K)]);
       results.push(['random', await evaluate(reportUsers, random(version.items), size, votes, K)]);
       results.push(['student KNN', await evaluate(reportUsers, studentKnn(version.items), size, votes, K)]);
+      if (coLikes && collaborative) {
+        const { atFloor, unbounded } = collaborative;
+        reference.push([`reference: item-kNN, coverage rule (β ${atFloor.beta})`, await evaluate(reportUsers, coLikes.recommender(atFloor.beta), size, votes, K)]);
+        if (unbounded.beta !== atFloor.beta) reference.push([`reference: item-kNN, best HR (β ${unbounded.beta})`, await evaluate(reportUsers, coLikes.recommender(unbounded.beta), size, votes, K)]);
+      }
+      if (easeTuned) reference.push([`reference: EASE (λ ${easeTuned.best.lambda})`, await evaluate(reportUsers, ease(liked, size, easeTuned.best.lambda, isReported), size, votes, K)]);
+      results.push(...reference);
       results.push(['ablation: no prior (alpha 0)', await evaluate(reportUsers, ours(loaded, { ...best.params, alpha: 0 }), size, votes, K)]);
       if (best.params.adaptive !== 0) results.push(['ablation: one alpha for all (adaptive 0)', await evaluate(reportUsers, ours(loaded, { ...best.params, adaptive: 0 }), size, votes, K)]);
       if (best.params.recency !== 1) results.push(['ablation: plain mean basket (recency 1)', await evaluate(reportUsers, ours(loaded, { ...best.params, recency: 1 }), size, votes, K)]);
@@ -217,7 +278,12 @@ async function main(): Promise<void> {
     console.log(`| ${'method'.padEnd(34)} | HR@10 | NDCG@10 | coverage@10 | mean votes |`);
     console.log(`|${'-'.repeat(36)}|-------|---------|-------------|------------|`);
     for (const [name, m] of results) console.log(row(name, m));
-    console.log(`\nours/student KNN HR@10 = ${(oursM!.hr / Math.max(1e-9, knnM!.hr)).toFixed(2)}; coverage@10 ours = ${(oursM!.coverage * 100).toFixed(1)}%`);
+    if (reference.length > 0) {
+      // What the customers' own history would buy, read against the same baselines.
+      const refs = reference.map(([name, m]) => `${name.replace('reference: ', '')}: ${(m.hr / Math.max(1e-9, popM!.hr)).toFixed(2)}× popularity, ${(m.hr / Math.max(1e-9, knnM!.hr)).toFixed(2)}× student KNN, coverage ${(m.coverage * 100).toFixed(1)}%`);
+      console.log(`\nreference, learned from the other MovieLens users' ratings (history the product does not have): ${refs.join('; ')}`);
+    }
+    console.log(`${reference.length > 0 ? '' : '\n'}ours/student KNN HR@10 = ${(oursM!.hr / Math.max(1e-9, knnM!.hr)).toFixed(2)}; coverage@10 ours = ${(oursM!.coverage * 100).toFixed(1)}%`);
     // How much of the ratios is noise: the same users drawn again (paired bootstrap, 2 000 draws).
     const interval = (b: Metrics) => {
       const { low, high } = ratioInterval(oursM!.hits, b.hits);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithSamples, SHARED_DATA } from '../../etl-worker/test/samples';
 import { readLinks, readRatings, type Rating } from '../bench/quality/movielens.repository';
-import { evaluate, evalUsers, ratioInterval, tuningExamples } from '../bench/quality/protocol';
+import { CoLikes, ease, easeWeights } from '../bench/quality/baselines';
+import { evaluate, evalUsers, likedRowsByUser, ratioInterval, tuningExamples } from '../bench/quality/protocol';
 
 /** The quality harness's own logic: MovieLens files, the held-out protocol, the metrics. */
 describe('quality harness: MovieLens files', () => {
@@ -122,5 +123,83 @@ describe('quality harness: the held-out protocol', () => {
     // Identical methods: every draw gives exactly 1.
     expect(ratioInterval(hitsOf(300, 4), hitsOf(300, 4))).toEqual({ low: 1, high: 1 });
     expect(() => ratioInterval(hitsOf(3, 1), hitsOf(4, 1))).toThrow('equal, non-empty');
+  });
+});
+
+describe('quality harness: the collaborative reference (other users’ co-likes)', () => {
+  const ex = (userId: number, basket: number[]) => ({ userId, heldOut: -1, basket });
+
+  it('leaves the ranked user out of every count, so their held-out film cannot vote for itself', () => {
+    // Users 1–4 tie films 1 and 2 with film 0; user 9 also liked 0, 2 and 3.
+    const liked = new Map([[1, [0, 1]], [2, [0, 1]], [3, [0, 2]], [4, [0, 2]], [9, [0, 2, 3]]]);
+    const co = CoLikes.build(liked, 4)!;
+    // For user 9, 1 and 2 tie (2 co-likes each, 2 likers each): the lower row first; 3 has none left.
+    expect(co.recommender(0)([0], 3, ex(9, [0]))).toEqual([1, 2, 3]);
+    // Someone without history sees user 9's likes: 2 (3 co-likes) now leads.
+    expect(co.recommender(0)([0], 3, ex(99, [0]))).toEqual([2, 1, 3]);
+    // The basket never comes back.
+    expect(co.recommender(0)([0, 1], 3, ex(99, [0, 1]))).not.toContain(1);
+  });
+
+  it('β divides popularity out: at 0 the more liked of two equal co-likes wins, at 1 the rarer one', () => {
+    // Film 5 is co-liked once with 6 (liked by 1 user) and once with 7 (liked by 4 users).
+    const liked = new Map([[10, [5, 6]], [11, [5, 7]], [12, [7]], [13, [7]], [14, [7]]]);
+    const co = CoLikes.build(liked, 8)!;
+    expect(co.recommender(0)([5], 2, ex(99, [5]))).toEqual([7, 6]);
+    expect(co.recommender(1)([5], 2, ex(99, [5]))).toEqual([6, 7]);
+  });
+
+  it('is left out when the co-like pairs would not fit in memory', () => {
+    const liked = new Map([[1, [0, 1, 2]], [2, [0, 1]]]);
+    // 3² + 2² = 13 (user, film, film) triples to count.
+    expect(CoLikes.build(liked, 3, 13)).not.toBeNull();
+    expect(CoLikes.build(liked, 3, 12)).toBeNull();
+  });
+
+  it('learns from every liked film of every user, oldest first', () => {
+    const rowOf = new Map([[1, 0], [2, 1], [3, 2]]);
+    const ratings: Rating[] = [
+      { userId: 1, movieId: 2, rating: 4.5, timestamp: 20 },
+      { userId: 1, movieId: 1, rating: 5, timestamp: 10 },
+      { userId: 1, movieId: 3, rating: 3, timestamp: 30 },
+      { userId: 2, movieId: 3, rating: 4, timestamp: 5 },
+      { userId: 2, movieId: 9, rating: 5, timestamp: 6 },
+    ];
+    expect([...likedRowsByUser(ratings, rowOf)]).toEqual([[1, [0, 1]], [2, [2]]]);
+  });
+});
+
+describe('quality harness: the EASE reference', () => {
+  const ex = (userId: number, basket: number[]) => ({ userId, heldOut: -1, basket });
+
+  it('fits B = I − P·diag(1/diag P) with a zero diagonal: XᵀX + λI times its inverse is the identity', () => {
+    const users = [[0, 1], [0, 1, 2], [2, 3], [1, 3], [0, 2]];
+    const b = easeWeights(users, 4, 2);
+    // G·B = G − G·P·diag(1/diag P) = G − diag(1/diag P): off the diagonal, G·B equals G.
+    const g = [[5, 2, 2, 0], [2, 5, 1, 1], [2, 1, 5, 1], [0, 1, 1, 4]];
+    for (let i = 0; i < 4; i++) {
+      expect(b[i * 4 + i]).toBe(0);
+      for (let j = 0; j < 4; j++) {
+        if (i === j) continue;
+        let gb = 0;
+        for (let m = 0; m < 4; m++) gb += g[i]![m]! * b[m * 4 + j]!;
+        expect(gb).toBeCloseTo(g[i]![j]!, 9);
+      }
+    }
+  });
+
+  it('recommends what the basket is co-liked with, from models that never saw the ranked user', async () => {
+    // Films 0 and 1 go together, 2 and 3 go together; user 8 alone liked 0 with 4.
+    const liked = new Map([[1, [0, 1]], [3, [0, 1]], [5, [0, 1]], [7, [2, 3]], [9, [2, 3]], [11, [2, 3]], [8, [0, 4]]]);
+    // Users 8 and 10 are ranked, in two folds ((id >> 1) & 1 = 0 and 1).
+    const rankedUsers = new Set([8, 10]);
+    const recommend = ease(liked, 5, 1, (id) => rankedUsers.has(id));
+    expect(await recommend([0], 1, ex(8, [0]))).toEqual([1]);
+    expect(await recommend([2], 1, ex(8, [2]))).toEqual([3]);
+    // User 8's own pair (0, 4) is not learned when user 8 is ranked; user 10's model learned it.
+    const forEight = await recommend([0], 4, ex(8, [0]));
+    const forTen = await recommend([0], 4, ex(10, [0]));
+    expect(forTen.indexOf(4)).toBeLessThan(forEight.indexOf(4));
+    expect(() => recommend([0], 1, ex(1, [0]))).toThrow('user 1 is not among the users');
   });
 });

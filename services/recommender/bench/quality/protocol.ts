@@ -41,6 +41,14 @@ function likedInOrder(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number
   return ordered;
 }
 
+/**
+ * Each user's liked films in the catalogue (distinct rows, oldest first): what the collaborative
+ * reference learns from (baselines.ts), every user's whole liked list.
+ */
+export function likedRowsByUser(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>): Map<number, number[]> {
+  return new Map([...likedInOrder(ratings, rowOfMovie)].map(([userId, liked]) => [userId, liked.map((l) => l.row)]));
+}
+
 export function evalUsers(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>): EvalUser[] {
   const users: EvalUser[] = [];
   for (const [userId, ordered] of likedInOrder(ratings, rowOfMovie)) {
