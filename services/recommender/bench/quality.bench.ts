@@ -94,7 +94,7 @@ async function tune(version: EmbeddingVersion, users: EvalUser[], floor: number)
       for (const recency of RECENCY) for (const adaptive of ADAPTIVE) for (const alpha of ALPHAS) {
         const params = { ...DEFAULT_RANKING, alpha, quality, adaptive, recency };
         const m = await tuningMetrics(users, ours(loaded, params), loaded.items.length, votes);
-        grid.push(`alpha=${alpha} quality=${quality} adaptive=${adaptive} recency=${recency}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
+        grid.push(gridLine(`alpha=${alpha} quality=${quality} adaptive=${adaptive} recency=${recency}`, m));
         if (better(best, m, floor)) best = { params, metrics: m };
       }
     } finally {
@@ -105,33 +105,23 @@ async function tune(version: EmbeddingVersion, users: EvalUser[], floor: number)
 }
 
 /**
- * The collaborative reference's β, chosen on the tuning half by the rule that chooses our blend
- * (best HR@10 at coverage ≥ floor), and the β of its best HR@10 whatever the coverage.
+ * A reference's parameter chosen on the tuning half, twice: by the rule that chooses our blend
+ * (best HR@10 at coverage ≥ floor), and for its best HR@10 whatever the coverage.
  */
-async function tuneCollaborative(coLikes: CoLikes, users: EvalUser[], size: number, votes: number[], floor: number) {
-  let atFloor: { beta: number; metrics: Metrics } | null = null;
-  let unbounded: { beta: number; metrics: Metrics } | null = null;
+async function tuneReference<P>(name: string, values: readonly P[], recommender: (value: P) => Recommender, users: EvalUser[], size: number, votes: number[], floor: number) {
+  let atFloor: { value: P; metrics: Metrics } | null = null;
+  let unbounded: { value: P; metrics: Metrics } | null = null;
   const grid: string[] = [];
-  for (const beta of CO_LIKE_BETAS) {
-    const m = await tuningMetrics(users, coLikes.recommender(beta), size, votes);
-    grid.push(`collaborative beta=${beta}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
-    if (better(atFloor, m, floor)) atFloor = { beta, metrics: m };
-    if (better(unbounded, m, 0)) unbounded = { beta, metrics: m };
+  for (const value of values) {
+    const m = await tuningMetrics(users, recommender(value), size, votes);
+    grid.push(gridLine(`${name}=${value}`, m));
+    if (better(atFloor, m, floor)) atFloor = { value, metrics: m };
+    if (better(unbounded, m, 0)) unbounded = { value, metrics: m };
   }
   return { atFloor: atFloor!, unbounded: unbounded!, grid };
 }
 
-/** The EASE reference's λ: its best HR@10 on the tuning half (no λ of the grid reaches the floor on the samples). */
-async function tuneEase(liked: ReadonlyMap<number, number[]>, users: EvalUser[], ranked: (userId: number) => boolean, size: number, votes: number[]) {
-  let best: { lambda: number; metrics: Metrics } | null = null;
-  const grid: string[] = [];
-  for (const lambda of EASE_LAMBDAS) {
-    const m = await tuningMetrics(users, ease(liked, size, lambda, ranked), size, votes);
-    grid.push(`EASE lambda=${lambda}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`);
-    if (better(best, m, 0)) best = { lambda, metrics: m };
-  }
-  return { best: best!, grid };
-}
+const gridLine = (setting: string, m: Metrics) => `${setting}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(0)}%`;
 
 function row(name: string, m: Metrics): string {
   return `| ${name.padEnd(34)} | ${m.hr.toFixed(3)} | ${m.ndcg.toFixed(3)} | ${(m.coverage * 100).toFixed(1).padStart(5)}% | ${Math.round(m.meanVotes).toLocaleString('en-US').padStart(9)} |`;
@@ -217,12 +207,13 @@ async function main(): Promise<void> {
     // References learned from the MovieLens users' own ratings: what customer history would buy.
     const liked = likedRowsByUser(ratings, rowOfMovie);
     const coLikes = CoLikes.build(liked, size);
-    const collaborative = coLikes ? await tuneCollaborative(coLikes, tuneUsers, size, votes, floor) : null;
+    const collaborative = coLikes ? await tuneReference('collaborative beta', CO_LIKE_BETAS, (beta) => coLikes.recommender(beta), tuneUsers, size, votes, floor) : null;
     if (collaborative) {
       for (const line of collaborative.grid) say(`  tune ${line}`);
     } else say('collaborative item-kNN reference left out: too many co-liked pairs to count in memory');
     const isReported = (userId: number) => userId % 2 === reportParity;
-    const easeTuned = size <= EASE_MAX_FILMS ? await tuneEase(liked, tuneUsers, (id) => !isReported(id), size, votes) : null;
+    // No λ of the grid reaches the coverage floor on the samples: the row is EASE's best HR@10.
+    const easeTuned = size <= EASE_MAX_FILMS ? await tuneReference('EASE lambda', EASE_LAMBDAS, (lambda) => ease(liked, size, lambda, (id) => !isReported(id)), tuneUsers, size, votes, floor) : null;
     if (easeTuned) {
       for (const line of easeTuned.grid) say(`  tune ${line}`);
     } else say(`EASE reference left out: ${size} films (its dense fit stops at ${EASE_MAX_FILMS})`);
@@ -236,10 +227,10 @@ async function main(): Promise<void> {
       results.push(['student KNN', await evaluate(reportUsers, studentKnn(version.items), size, votes, K)]);
       if (coLikes && collaborative) {
         const { atFloor, unbounded } = collaborative;
-        reference.push([`reference: item-kNN, coverage rule (β ${atFloor.beta})`, await evaluate(reportUsers, coLikes.recommender(atFloor.beta), size, votes, K)]);
-        if (unbounded.beta !== atFloor.beta) reference.push([`reference: item-kNN, best HR (β ${unbounded.beta})`, await evaluate(reportUsers, coLikes.recommender(unbounded.beta), size, votes, K)]);
+        reference.push([`reference: item-kNN, coverage rule (β ${atFloor.value})`, await evaluate(reportUsers, coLikes.recommender(atFloor.value), size, votes, K)]);
+        if (unbounded.value !== atFloor.value) reference.push([`reference: item-kNN, best HR (β ${unbounded.value})`, await evaluate(reportUsers, coLikes.recommender(unbounded.value), size, votes, K)]);
       }
-      if (easeTuned) reference.push([`reference: EASE (λ ${easeTuned.best.lambda})`, await evaluate(reportUsers, ease(liked, size, easeTuned.best.lambda, isReported), size, votes, K)]);
+      if (easeTuned) reference.push([`reference: EASE (λ ${easeTuned.unbounded.value})`, await evaluate(reportUsers, ease(liked, size, easeTuned.unbounded.value, isReported), size, votes, K)]);
       results.push(...reference);
       results.push(['ablation: no prior (alpha 0)', await evaluate(reportUsers, ours(loaded, { ...best.params, alpha: 0 }), size, votes, K)]);
       if (best.params.adaptive !== 0) results.push(['ablation: one alpha for all (adaptive 0)', await evaluate(reportUsers, ours(loaded, { ...best.params, adaptive: 0 }), size, votes, K)]);

@@ -172,7 +172,7 @@ describe('quality harness: the collaborative reference (other users’ co-likes)
 describe('quality harness: the EASE reference', () => {
   const ex = (userId: number, basket: number[]) => ({ userId, heldOut: -1, basket });
 
-  it('fits B = I − P·diag(1/diag P) with a zero diagonal: XᵀX + λI times its inverse is the identity', () => {
+  it('fits B = I − P·diag(1/diag P), P = (XᵀX + λI)⁻¹: a zero diagonal, and (XᵀX + λI)·B equals XᵀX + λI off the diagonal', () => {
     const users = [[0, 1], [0, 1, 2], [2, 3], [1, 3], [0, 2]];
     const b = easeWeights(users, 4, 2);
     // G·B = G − G·P·diag(1/diag P) = G − diag(1/diag P): off the diagonal, G·B equals G.

@@ -67,7 +67,6 @@ export function restrict(version: EmbeddingVersion, keep: (tconst: string) => bo
   return { ...version, items: rows.map((r) => version.items[r]!), vectors };
 }
 
-
 /**
  * A build computed in memory (an ablation) as a version of the evaluation catalogue. Its stats
  * carry the block layout, without which the service would normalise the profile as one block and
