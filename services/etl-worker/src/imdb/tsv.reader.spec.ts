@@ -1,4 +1,4 @@
-import { idAt, intAt, isNull, T, textField, TsvReader } from './tsv.reader';
+import { idAt, intAt, isNull, MAX_LINE_BYTES, T, textField, TsvReader } from './tsv.reader';
 
 const HEADER = ['tconst', 'averageRating', 'numVotes'] as const;
 
@@ -82,5 +82,65 @@ describe('TsvReader', () => {
     expect(seen[0]).toEqual([12345, 42, true]);
     expect(seen[1]?.[0]).toBe(-1);
     expect(Number.isNaN(seen[1]?.[1])).toBe(true);
+  });
+
+  describe('a line longer than the limit', () => {
+    const TOO_LONG = `line longer than ${MAX_LINE_BYTES} bytes`;
+
+    /**
+     * Streams `head`, then `size` bytes of one line in 64 KB blocks, then `tail`, noting the
+     * most the reader ever holds of a partial line each time it asks for more input.
+     */
+    async function readLongLine(head: string, size: number, tail: string) {
+      const reader = new TsvReader('title.ratings.tsv.gz', HEADER);
+      let mostHeld = 0;
+      const block = Buffer.alloc(1 << 16, 'x');
+      async function* input(): AsyncGenerator<Buffer> {
+        yield Buffer.from(head);
+        for (let sent = 0; sent < size; sent += block.length) {
+          mostHeld = Math.max(mostHeld, reader.partialLineBytes);
+          yield block.subarray(0, Math.min(block.length, size - sent));
+        }
+        mostHeld = Math.max(mostHeld, reader.partialLineBytes);
+        yield Buffer.from(tail);
+      }
+      const lines: number[] = [];
+      for await (const piece of reader.pieces(input())) reader.scan(piece, (_t, _f, line) => lines.push(line));
+      return { lines, stats: reader.stats, mostHeld };
+    }
+
+    it('is rejected with its line number, holding no more than the limit of it (30 MB, no newline for 30 MB)', async () => {
+      const { lines, stats, mostHeld } = await readLongLine('tconst\taverageRating\tnumVotes\ntt1\t1\t2\ntt2\t', 30 << 20, '\t3\ntt3\t4\t5\n');
+      expect(lines).toEqual([2, 4]);
+      expect(stats).toEqual({ rowsRead: 3, rowsRejected: 1, rejectSamples: [{ line: 3, reason: TOO_LONG }] });
+      // Linear in the input: what is kept of the line is bounded, so it is never copied again and again.
+      expect(mostHeld).toBeGreaterThan(0);
+      expect(mostHeld).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    });
+
+    it('is rejected at the end of the file too (no final newline)', async () => {
+      const { lines, stats, mostHeld } = await readLongLine('tconst\taverageRating\tnumVotes\ntt1\t1\t2\n', MAX_LINE_BYTES + 1, '');
+      expect(lines).toEqual([2]);
+      expect(stats.rejectSamples).toEqual([{ line: 3, reason: TOO_LONG }]);
+      expect(mostHeld).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    });
+
+    it('is rejected when a single chunk holds it whole', async () => {
+      const body = Buffer.from(`tconst\taverageRating\tnumVotes\ntt1\t${'9'.repeat(MAX_LINE_BYTES)}\t2\ntt2\t1\t2\n`);
+      const { rows, stats } = await readAll(body, body.length);
+      expect(rows.map((r) => r.line)).toEqual([3]);
+      expect(stats.rejectSamples).toEqual([{ line: 2, reason: TOO_LONG }]);
+    });
+
+    it('is accepted at exactly the limit, across chunks', async () => {
+      const field = 'é'.repeat((MAX_LINE_BYTES - 'tt1\t\t2'.length) / 2);
+      const { rows, stats } = await readAll(`tconst\taverageRating\tnumVotes\ntt1\t${field}\t2\ntt2\t1\t2\n`, 1 << 16);
+      expect(stats.rowsRejected).toBe(0);
+      expect(rows.map((r) => r.fields[1]?.length)).toEqual([field.length, 1]);
+    });
+
+    it('fails the file when it is the header', async () => {
+      await expect(readLongLine('tconst\t', 2 << 20, '\n')).rejects.toThrow(`title.ratings.tsv.gz: line 1: header longer than ${MAX_LINE_BYTES} bytes`);
+    });
   });
 });

@@ -30,12 +30,25 @@ export interface TsvStats {
 const MAX_REJECT_SAMPLES = 20;
 const NEWLINE = 10;
 
+/**
+ * The longest line accepted, in bytes before its newline. Real IMDb lines are short (a few KB at
+ * most, for principals' characters); a longer one is a malformed row, rejected and counted with
+ * its line like any other, and skipped without being held: a file without newlines cannot grow
+ * the reader's memory or time beyond linear.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+
 export class TsvReader {
   readonly stats: TsvStats = { rowsRead: 0, rowsRejected: 0, rejectSamples: [] };
   private readonly columns: number;
   private readonly f: Int32Array;
   /** The last line number handed to the handler or rejected; 1 is the header. */
   line = 0;
+  /** The partial line carried between chunks, in pieces: joined once, when its newline comes. */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** The line being read is over the limit: its bytes are dropped up to its newline. */
+  private skipping = false;
 
   constructor(
     private readonly file: string,
@@ -45,36 +58,78 @@ export class TsvReader {
     this.f = new Int32Array(this.columns + 1);
   }
 
+  /** Bytes of an unfinished line held between chunks: never more than `MAX_LINE_BYTES`. */
+  get partialLineBytes(): number {
+    return this.partialBytes;
+  }
+
   /** Decode `input` piece by piece (whole lines each), ready for `scan`. */
   async *pieces(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
-    let carry: Buffer | null = null;
     let sawAnyByte = false;
     for await (let chunk of input) {
       if (chunk.length === 0) continue;
       sawAnyByte = true;
-      if (carry) {
-        // Finish the carried partial line with the head of this chunk: a few bytes to copy,
-        // never the whole chunk.
+      if (this.skipping || this.partialBytes > 0) {
+        // Finish the carried partial line with the head of this chunk.
         const nl = chunk.indexOf(NEWLINE);
         if (nl === -1) {
-          carry = Buffer.concat([carry, chunk]);
+          this.hold(chunk);
           continue;
         }
-        yield this.decode(Buffer.concat([carry, chunk.subarray(0, nl + 1)]));
-        carry = null;
+        const line = this.endPartial(chunk.subarray(0, nl + 1));
+        if (line) yield this.decode(line);
         chunk = chunk.subarray(nl + 1);
       }
       const cut = chunk.lastIndexOf(NEWLINE);
       if (cut === -1) {
-        carry = Buffer.from(chunk);
+        this.hold(chunk);
         continue;
       }
-      if (cut + 1 < chunk.length) carry = Buffer.from(chunk.subarray(cut + 1));
+      if (cut + 1 < chunk.length) this.hold(chunk.subarray(cut + 1));
       yield this.decode(chunk.subarray(0, cut + 1));
     }
-    if (carry && carry.length > 0) yield this.decode(Buffer.concat([carry, Buffer.from([NEWLINE])]));
+    if (this.skipping || this.partialBytes > 0) {
+      const line = this.endPartial(Buffer.from([NEWLINE]));
+      if (line) yield this.decode(line);
+    }
     if (!sawAnyByte) throw new ImdbInputError(`${this.file}: empty file (no header line)`);
     if (this.line === 0) throw new ImdbInputError(`${this.file}: no header line`);
+  }
+
+  /** Keep the start of an unfinished line, or drop it once the line is past the limit. */
+  private hold(bytes: Buffer): void {
+    if (this.skipping) return;
+    if (this.partialBytes + bytes.length > MAX_LINE_BYTES) {
+      this.partial = [];
+      this.partialBytes = 0;
+      this.skipping = true;
+      return;
+    }
+    // A copy: the stream may reuse the chunk's memory.
+    this.partial.push(Buffer.from(bytes));
+    this.partialBytes += bytes.length;
+  }
+
+  /**
+   * The carried line completed by `end` (its last bytes, newline included), or null when it was
+   * over the limit: then it is counted as a rejected row. The pieces before it have been
+   * scanned by now, so `line` is the line before it.
+   */
+  private endPartial(end: Buffer): Buffer | null {
+    const length = this.partialBytes + end.length - 1;
+    const skipped = this.skipping || length > MAX_LINE_BYTES;
+    const line = skipped ? null : Buffer.concat([...this.partial, end], length + 1);
+    this.partial = [];
+    this.partialBytes = 0;
+    this.skipping = false;
+    if (skipped) this.rejectTooLong();
+    return line;
+  }
+
+  private rejectTooLong(): void {
+    if (this.line === 0) throw new ImdbInputError(`${this.file}: line 1: header longer than ${MAX_LINE_BYTES} bytes`);
+    this.stats.rowsRead++;
+    this.reject(++this.line, `line longer than ${MAX_LINE_BYTES} bytes`);
   }
 
   private decode(bytes: Buffer): string {
@@ -93,6 +148,12 @@ export class TsvReader {
     if (this.line === 0 && pos < end) pos = this.checkHeader(text);
     while (pos < end) {
       const eol = text.indexOf('\n', pos);
+      if (eol - pos > MAX_LINE_BYTES) {
+        // Possible only when one chunk holds the whole line: the text is latin1, one char a byte.
+        this.rejectTooLong();
+        pos = eol + 1;
+        continue;
+      }
       const line = ++this.line;
       this.stats.rowsRead++;
       // CRLF files are not official, but a stray CR must not end up inside the last field.
@@ -123,6 +184,7 @@ export class TsvReader {
 
   private checkHeader(text: string): number {
     const eol = text.indexOf('\n');
+    if (eol > MAX_LINE_BYTES) throw new ImdbInputError(`${this.file}: line 1: header longer than ${MAX_LINE_BYTES} bytes`);
     this.line = 1;
     let headerText = text.slice(0, eol);
     // A UTF-8 byte-order mark, as latin1 sees it.
