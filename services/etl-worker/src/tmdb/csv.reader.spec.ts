@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { CsvRow, firstInvalidUtf8, readCsvRows, TmdbInputError } from './csv.reader';
+import { CsvParser, CsvRow, firstInvalidUtf8, MAX_RECORD_CHARS, readCsvRows, TmdbInputError } from './csv.reader';
 
 /** Feeds `data` as Buffers of `chunkSize` bytes, which splits multi-byte characters and CRLFs. */
 async function* chunks(data: string | Buffer, chunkSize: number): AsyncGenerator<Buffer> {
@@ -173,6 +173,74 @@ describe('readCsvRows', () => {
     expect(rows[3]!.malformed).toBeNull();
     expect(rows[3]!.fields).toEqual(['ok']);
     expect(rows[4]!.malformed).toBeNull();
+  });
+
+  describe('a record longer than the limit', () => {
+    const TOO_LONG = `record longer than ${MAX_RECORD_CHARS} characters`;
+
+    /** `head`, 30 MB of one field in 64 KB pieces, then `tail`; the most the parser held of a record. */
+    function parseLong(head: string, tail: string, size = 30 << 20) {
+      const parser = new CsvParser('test.csv');
+      const out: CsvRow[] = [];
+      let mostHeld = 0;
+      const block = 'x'.repeat(1 << 16);
+      parser.push(head, out);
+      for (let sent = 0; sent < size; sent += block.length) {
+        parser.push(block, out);
+        mostHeld = Math.max(mostHeld, parser.heldChars);
+      }
+      parser.push(tail, out);
+      return { parser, out, mostHeld };
+    }
+
+    it('is a malformed row with the line where it starts, holding no more than the limit (30 MB quoted field)', () => {
+      const { parser, out, mostHeld } = parseLong('a,b\n1,2\n3,"', 'x\nstill the same field",z\n4,5\n');
+      parser.end(out);
+      expect(out).toEqual([
+        { line: 1, fields: ['a', 'b'], malformed: null },
+        { line: 2, fields: ['1', '2'], malformed: null },
+        { line: 3, fields: [], malformed: TOO_LONG },
+        { line: 5, fields: ['4', '5'], malformed: null },
+      ]);
+      expect(mostHeld).toBeGreaterThan(0);
+      expect(mostHeld).toBeLessThanOrEqual(MAX_RECORD_CHARS);
+    });
+
+    it('is a malformed row when unquoted, or at the end of the file', () => {
+      const unquoted = parseLong('a,b\n', ',end\nnext,row');
+      unquoted.parser.end(unquoted.out);
+      expect(unquoted.out.map((r) => [r.line, r.malformed])).toEqual([
+        [1, null],
+        [2, TOO_LONG],
+        [3, null],
+      ]);
+      expect(unquoted.mostHeld).toBeLessThanOrEqual(MAX_RECORD_CHARS);
+      const last = parseLong('a,b\nc,', '');
+      last.parser.end(last.out);
+      expect(last.out.map((r) => [r.line, r.malformed])).toEqual([
+        [1, null],
+        [2, TOO_LONG],
+      ]);
+    });
+
+    it('still fails the file when its quote never closes, in bounded memory', () => {
+      const { parser, out, mostHeld } = parseLong('a,b\n1,"', '\nand so on\n');
+      expect(() => parser.end(out)).toThrow(/^test\.csv:2: unterminated quoted field/);
+      expect(mostHeld).toBeLessThanOrEqual(MAX_RECORD_CHARS);
+    });
+
+    it('is read from a stream as a malformed row, the rows around it intact', async () => {
+      const data = `a,b\n1,"${'é'.repeat(MAX_RECORD_CHARS)}"\n2,3\n`;
+      const rows = await readAll(data);
+      expect(rows.map((r) => [r.line, r.malformed, r.fields.length])).toEqual([
+        [1, null, 2],
+        [2, TOO_LONG, 0],
+        [3, null, 2],
+      ]);
+      // At the limit exactly, the record is whole.
+      const fits = await readAll(`a\n"${'é'.repeat(MAX_RECORD_CHARS)}"\n`, 4096);
+      expect(fits[1]).toEqual({ line: 2, fields: ['é'.repeat(MAX_RECORD_CHARS)], malformed: null });
+    });
   });
 });
 

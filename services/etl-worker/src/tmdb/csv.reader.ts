@@ -47,15 +47,26 @@ const QUOTE_IN_QUOTED = 3;
 const PENDING_CR = 4;
 
 /**
+ * The longest record kept, in characters. Real TMDB records are a few KB (the overview is the
+ * longest field); a longer one is reported as a malformed row at its line, and its text is
+ * dropped as it is read: a quote that never closes cannot make the reader hold the whole file.
+ */
+export const MAX_RECORD_CHARS = 1 << 20;
+
+/**
  * Incremental CSV state machine. Text is fed chunk by chunk and the state
  * survives chunk boundaries, so a record split across chunks is never rescanned
  * (rescanning would go quadratic on long quoted fields or tiny chunks).
  */
-class CsvParser {
+export class CsvParser {
   private state = FIELD_START;
   /** Current field's text carried over from earlier chunks (or before a '""' escape). */
   private parts = '';
   private fields: string[] = [];
+  /** Characters in `fields`: with `parts`, what is held of the record in progress. */
+  private fieldsChars = 0;
+  /** The record passed MAX_RECORD_CHARS: its text is dropped up to its end. */
+  private tooLong = false;
   private malformed: string | null = null;
   private fieldQuoted = false;
   private lastFieldQuoted = false;
@@ -68,6 +79,11 @@ class CsvParser {
   line = 1;
 
   constructor(private readonly file: string) {}
+
+  /** Characters held of the record in progress: never more than MAX_RECORD_CHARS between chunks. */
+  get heldChars(): number {
+    return this.fieldsChars + this.parts.length;
+  }
 
   push(s: string, out: CsvRow[]): void {
     const n = s.length;
@@ -83,7 +99,7 @@ class CsvParser {
         this.state = FIELD_START;
       } else {
         // A lone CR is data, not a line break: only CRLF and LF end records.
-        this.parts += '\r';
+        this.append('\r');
         this.state = UNQUOTED;
       }
       seg = i;
@@ -110,7 +126,7 @@ class CsvParser {
             if (c === COMMA || c === LF || c === CR || c === QUOTE) break;
           }
           if (j === n) {
-            this.parts += s.slice(seg, n);
+            this.append(s.slice(seg, n));
             i = n;
           } else if (c === COMMA) {
             this.finishField(this.parts + s.slice(seg, j));
@@ -124,7 +140,7 @@ class CsvParser {
             i = j + 1;
           } else if (c === CR) {
             if (j + 1 === n) {
-              this.parts += s.slice(seg, j);
+              this.append(s.slice(seg, j));
               this.state = PENDING_CR;
               i = n;
             } else if (s.charCodeAt(j + 1) === LF) {
@@ -154,10 +170,10 @@ class CsvParser {
           }
           this.line += lines;
           if (j === n) {
-            this.parts += s.slice(seg, n);
+            this.append(s.slice(seg, n));
             i = n;
           } else {
-            this.parts += s.slice(seg, j);
+            this.append(s.slice(seg, j));
             this.state = QUOTE_IN_QUOTED;
             i = j + 1;
             seg = i;
@@ -172,7 +188,7 @@ class CsvParser {
             seg = i;
             i++;
             this.state = QUOTED;
-            if (i === n) this.parts += '"';
+            if (i === n) this.append('"');
           } else if (c === COMMA) {
             this.finishField(this.parts);
             this.state = FIELD_START;
@@ -230,12 +246,34 @@ class CsvParser {
     if (this.malformed === null) this.malformed = reason;
   }
 
-  private finishField(value: string): void {
-    if (this.afterQuote && value.length > this.quotedLength) {
-      this.flag(`unexpected text after closing quote in field ${this.fields.length + 1} at line ${this.line}`);
-    }
-    this.fields.push(value);
+  /** Carry text of the field in progress to the next chunk (or past a '""'). */
+  private append(text: string): void {
+    if (this.tooLong) return;
+    this.parts += text;
+    if (this.fieldsChars + this.parts.length > MAX_RECORD_CHARS) this.dropRecord();
+  }
+
+  private dropRecord(): void {
+    this.tooLong = true;
+    this.fields = [];
+    this.fieldsChars = 0;
     this.parts = '';
+  }
+
+  private finishField(value: string): void {
+    if (this.tooLong) {
+      this.parts = '';
+    } else if (this.fieldsChars + value.length > MAX_RECORD_CHARS) {
+      // A field that a single chunk held whole.
+      this.dropRecord();
+    } else {
+      if (this.afterQuote && value.length > this.quotedLength) {
+        this.flag(`unexpected text after closing quote in field ${this.fields.length + 1} at line ${this.line}`);
+      }
+      this.fields.push(value);
+      this.fieldsChars += value.length;
+      this.parts = '';
+    }
     this.lastFieldQuoted = this.fieldQuoted;
     this.fieldQuoted = false;
     this.afterQuote = false;
@@ -244,11 +282,15 @@ class CsvParser {
   /** Call after `line` has moved past the terminator, so the next record starts on `line`. */
   private finishRecord(out: CsvRow[]): void {
     const fields = this.fields;
-    // Blank lines (typically trailing ones left by editors) are not records; '""' alone is.
-    if (!(fields.length === 1 && fields[0] === '' && !this.lastFieldQuoted)) {
+    if (this.tooLong) {
+      out.push({ line: this.recordLine, fields: [], malformed: `record longer than ${MAX_RECORD_CHARS} characters` });
+    } else if (!(fields.length === 1 && fields[0] === '' && !this.lastFieldQuoted)) {
+      // Blank lines (typically trailing ones left by editors) are not records; '""' alone is.
       out.push({ line: this.recordLine, fields, malformed: this.malformed });
     }
     this.fields = [];
+    this.fieldsChars = 0;
+    this.tooLong = false;
     this.malformed = null;
     this.recordLine = this.line;
   }
@@ -318,7 +360,8 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /**
  * Reads CSV records from a byte or text stream (a Node Readable works as is).
- * Holds at most one chunk plus the record in progress in memory.
+ * Holds at most one chunk plus the record in progress in memory, and no more than
+ * MAX_RECORD_CHARS of a record: a longer one is a malformed row.
  *
  * Throws TmdbInputError on invalid UTF-8 or an unterminated quoted field;
  * rows completed before the error are yielded first, so what a consumer sees
