@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Logger, registerObservability } from '@cine/common';
+import { type Logger, REQUEST_ID_HEADER, registerObservability } from '@cine/common';
 import { type DbHandle, KpiRepository } from '@cine/db';
 import type { EtlQueue } from '@cine/etl-worker';
 import fastifyCors from '@fastify/cors';
@@ -8,7 +8,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { adminRoutes } from './admin/admin.routes';
 import { AdminService } from './admin/admin.service';
@@ -21,7 +21,10 @@ import { FilmRepository } from './films/film.repository';
 import { filmRoutes } from './films/film.routes';
 import { FilmService } from './films/film.service';
 import { SearchRepository } from './films/search.repository';
+import { sendError } from './http/api-error';
 import { HttpError } from './http/http-errors';
+import { RouteTable } from './http/route-table';
+import { routerErrorAnswer } from './http/router-errors';
 import { gatewayServerOptions } from './http/server-options';
 import { strictValidatorCompiler } from './http/validation';
 import { kpiRoutes } from './kpis/kpi.routes';
@@ -66,7 +69,16 @@ const NO_PAGE_HTML = `<!doctype html>
 export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
   const { config, handle, queue, recommender, log } = deps;
   const imports = deps.imports ?? new ImportTracker();
-  const app = Fastify({ loggerInstance: log, ...gatewayServerOptions({ bodyLimitBytes: config.bodyLimitBytes }) });
+  // Errors fastify's router raises before any hook (a bad URL, a parameter too long) come here:
+  // bound below, once the security headers exist.
+  let answerRouterError: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void = () => undefined;
+  const app = Fastify({
+    loggerInstance: log,
+    ...gatewayServerOptions({ bodyLimitBytes: config.bodyLimitBytes }),
+    frameworkErrors: (error, request, reply) => answerRouterError(error, request, reply),
+  });
+  const routes = new RouteTable();
+  app.addHook('onRoute', routes.onRoute);
   app.setValidatorCompiler(strictValidatorCompiler());
   // Set before any plugin: encapsulated plugins copy the handler that exists when they register.
   app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
@@ -99,8 +111,19 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       },
     },
   });
-  // helmet 8 throws on a bad option when built (above), never per request.
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  // What every answer carries, the router's own errors included. helmet 8 throws on a bad option
+  // when built (above), never per request.
+  const stamp = (request: FastifyRequest, reply: FastifyReply, then: () => void) =>
+    securityHeaders(request.raw, reply.raw, () => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      then();
+    });
+  app.addHook('onRequest', (request, reply, done) => stamp(request, reply, () => done()));
+  answerRouterError = (error, request, reply) =>
+    stamp(request, reply, () => {
+      const { statusCode, message } = routerErrorAnswer(error, pathOf(request.url), routes);
+      sendError(reply, statusCode, message);
+    });
   await app.register(fastifyCors, {
     // No origin listed: no CORS headers at all, so only same-origin pages can call the API.
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
@@ -187,10 +210,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   }
 
   app.setNotFoundHandler(async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
+    const path = pathOf(request.url);
     // The page routes on the client: a deep link (/film/tt0068646) gets the page, not a 404.
     if (hasPage && request.method === 'GET' && !API_PATHS.test(path) && (request.headers.accept ?? '').includes('text/html')) {
       return reply.sendFile('index.html');
+    }
+    const allowed = routes.allowedMethods(path);
+    if (allowed.length > 0) {
+      return sendError(reply.header('allow', allowed.join(', ')), 405, `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`);
     }
     return sendError(reply, 404, `no route ${request.method} ${path}`);
   });
@@ -198,25 +225,6 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   return app;
 }
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-/** An ApiError answer. The type is set again: the failing handler may already have chosen HTML. */
-function sendError(reply: FastifyReply, statusCode: number, message: string): FastifyReply {
-  return reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error: reasonPhrase(statusCode), message });
-}
-
-function reasonPhrase(status: number): string {
-  return REASONS[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+function pathOf(url: string): string {
+  return url.split('?')[0] || '/';
 }

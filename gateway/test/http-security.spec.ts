@@ -81,17 +81,62 @@ describe('gateway HTTP security and behaviour', () => {
     expect(body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
   });
 
-  it('answers unknown routes and methods with a JSON 404, and echoes a sane request id', async () => {
+  it('answers unknown routes with a JSON 404, and echoes a sane request id', async () => {
     const gw = await start();
     const missing = await getJson(`${gw.url}/api/v1/nothing-here?x=1`);
     expect(missing).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'no route GET /api/v1/nothing-here' } });
-    const wrongMethod = await fetch(`${gw.url}/api/v1/films/search?q=x`, { method: 'DELETE' });
-    expect(wrongMethod.status).toBe(404);
-    expect(((await wrongMethod.json()) as { statusCode: number }).statusCode).toBe(404);
+    const unknownWithMethod = await fetch(`${gw.url}/api/v1/nothing-here`, { method: 'DELETE' });
+    expect([unknownWithMethod.status, ((await unknownWithMethod.json()) as { statusCode: number }).statusCode]).toEqual([404, 404]);
     const withId = await fetch(`${gw.url}/api/v1/kpis`, { headers: { 'x-request-id': 'abc-123' } });
     expect(withId.headers.get('x-request-id')).toBe('abc-123');
     const unsafe = await fetch(`${gw.url}/api/v1/kpis`, { headers: { 'x-request-id': 'a b<script>' } });
     expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers a wrong method on a known path with 405 and the allowed methods, from the registered routes', async () => {
+    const gw = await start();
+    for (const [method, path, allow] of [
+      ['DELETE', '/api/v1/films/search?q=x', 'GET, HEAD'],
+      ['PUT', '/api/v1/films/tt0068646', 'GET, HEAD'],
+      ['POST', '/api/v1/kpis', 'GET, HEAD'],
+      ['GET', '/api/v1/recommendations', 'POST'],
+      ['PATCH', '/api/v1/admin/etl-runs', 'POST'],
+      ['POST', '/health/live', 'GET, HEAD'],
+    ] as const) {
+      const res = await fetch(`${gw.url}${path}`, { method, headers: { 'x-request-id': 'wrong-method-1' } });
+      const body = (await res.json()) as { statusCode: number; error: string; message: string };
+      expect({ method, path, status: res.status, allow: res.headers.get('allow'), body }).toEqual({
+        method,
+        path,
+        status: 405,
+        allow,
+        body: { statusCode: 405, error: 'Method Not Allowed', message: expect.stringContaining(allow) },
+      });
+      expect(res.headers.get('x-request-id')).toBe('wrong-method-1');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    // HEAD is allowed wherever GET is.
+    expect((await fetch(`${gw.url}/api/v1/kpis`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('answers router errors (a path parameter too long, a bad URL) in the documented shape with the usual headers', async () => {
+    const gw = await start();
+    for (const [path, status, error] of [
+      [`/api/v1/films/tt${'1'.repeat(250)}`, 414, 'URI Too Long'],
+      ['/api/v1/kpis/%ff', 400, 'Bad Request'],
+    ] as const) {
+      const res = await fetch(`${gw.url}${path}`, { headers: { 'x-request-id': 'router-error-1' } });
+      const body = (await res.json()) as unknown;
+      expect({ path: path.slice(0, 40), status: res.status, body }).toEqual({
+        path: path.slice(0, 40),
+        status,
+        body: { statusCode: status, error, message: expect.any(String) },
+      });
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('x-request-id')).toBe('router-error-1');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    }
   });
 
   it('serves a French notice at / while the page is not built', async () => {

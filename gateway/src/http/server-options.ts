@@ -3,6 +3,9 @@ import type { FastifyServerOptions } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema';
 import { NO_NUL } from '../schemas/api.schema';
 
+/** Longest path parameter the router takes; a longer one is a 414 (a title search goes in the query). */
+export const MAX_PARAM_LENGTH = 200;
+
 /**
  * The HTTP server's settings, shared by the gateway and the benchmark's bare "hello" ceiling so
  * the two are measured under the same rules.
@@ -16,7 +19,7 @@ export function gatewayServerOptions(opts: { bodyLimitBytes: number }): FastifyS
     connectionTimeout: 60_000,
     // Longer than the usual proxy idle timeouts (60 s) so the proxy closes first.
     keepAliveTimeout: 72_000,
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     return503OnClosing: true,
     schemaErrorFormatter: formatValidationErrors,
   };
