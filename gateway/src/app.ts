@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Logger, REQUEST_ID_HEADER, registerObservability } from '@cine/common';
 import { type DbHandle, KpiRepository } from '@cine/db';
@@ -25,6 +24,7 @@ import { sendError } from './http/api-error';
 import { HttpError } from './http/http-errors';
 import { RouteTable } from './http/route-table';
 import { routerErrorAnswer } from './http/router-errors';
+import { readWebPage } from './http/web-page.repository';
 import { gatewayServerOptions } from './http/server-options';
 import { strictValidatorCompiler } from './http/validation';
 import { kpiRoutes } from './kpis/kpi.routes';
@@ -70,7 +70,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const { config, handle, queue, recommender, log } = deps;
   const imports = deps.imports ?? new ImportTracker();
   // Errors fastify's router raises before any hook (a bad URL, a parameter too long) come here:
-  // bound below, once the security headers exist.
+  // bound below, once the security headers and the rate limit exist.
   let answerRouterError: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void = () => undefined;
   const app = Fastify({
     loggerInstance: log,
@@ -119,11 +119,6 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       then();
     });
   app.addHook('onRequest', (request, reply, done) => stamp(request, reply, () => done()));
-  answerRouterError = (error, request, reply) =>
-    stamp(request, reply, () => {
-      const { statusCode, message } = routerErrorAnswer(error, pathOf(request.url), routes);
-      sendError(reply, statusCode, message);
-    });
   await app.register(fastifyCors, {
     // No origin listed: no CORS headers at all, so only same-origin pages can call the API.
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
@@ -133,11 +128,26 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     maxAge: 600,
   });
   await app.register(fastifyRateLimit, {
+    // Not per route (the plugin's default): one hook for every request, so unknown paths, the
+    // page's deep links and wrong methods count too, and the router's own errors call it below.
+    global: false,
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
     // Probes and scrapes come from the orchestrator, not from customers.
     allowList: (request) => /^\/(health|metrics)(\/|$)/.test(request.url),
   });
+  const rateLimit = app.rateLimit();
+  app.addHook('onRequest', rateLimit);
+  answerRouterError = (error, request, reply) =>
+    stamp(request, reply, () => {
+      rateLimit.call(app, request, reply).then(
+        () => {
+          const { statusCode, message } = routerErrorAnswer(error, pathOf(request.url), routes);
+          sendError(reply, statusCode, message);
+        },
+        (limited: FastifyError) => sendError(reply, limited.statusCode ?? 429, limited.message),
+      );
+    });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -191,13 +201,17 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), adminApiKey: config.adminApiKey });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
-  const hasPage = existsSync(resolve(webRoot, 'index.html'));
-  if (hasPage) {
+  const page = readWebPage(webRoot);
+  // Revalidated on every visit: it names the build's hashed assets, which change with each build.
+  const sendPage = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+  if (page !== null) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => sendPage(reply));
     await app.register(fastifyStatic, {
       root: webRoot,
       prefix: '/',
       wildcard: false,
-      index: ['index.html'],
+      // `/` is the route above, from memory.
+      index: false,
       maxAge: '1h',
       // widget.js is included by the cinema's own site, another origin: helmet's default
       // Cross-Origin-Resource-Policy (same-origin) would make the browser refuse it.
@@ -212,8 +226,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   app.setNotFoundHandler(async (request, reply) => {
     const path = pathOf(request.url);
     // The page routes on the client: a deep link (/film/tt0068646) gets the page, not a 404.
-    if (hasPage && request.method === 'GET' && !API_PATHS.test(path) && (request.headers.accept ?? '').includes('text/html')) {
-      return reply.sendFile('index.html');
+    if (page !== null && (request.method === 'GET' || request.method === 'HEAD') && !API_PATHS.test(path) && (request.headers.accept ?? '').includes('text/html')) {
+      return sendPage(reply);
     }
     const allowed = routes.allowedMethods(path);
     if (allowed.length > 0) {

@@ -139,6 +139,67 @@ describe('gateway HTTP security and behaviour', () => {
     }
   });
 
+  it('counts every request against the rate limit: the page, unknown paths, wrong methods and router errors too', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cine-web-'));
+    try {
+      await writeFile(join(root, 'index.html'), '<!doctype html><html lang="fr"><body><div id="app">page</div></body></html>');
+      const gw = await start({ webRoot: root, env: { RATE_LIMIT_MAX: '6', RATE_LIMIT_WINDOW_MS: '60000' } });
+      const html = { accept: 'text/html' };
+      const kinds: Array<[string, RequestInit]> = [
+        ['/film/tt0068646', { headers: html }],
+        ['/', { headers: html }],
+        ['/no/such/path', {}],
+        ['/api/v1/kpis', { method: 'POST' }],
+        [`/api/v1/films/tt${'1'.repeat(250)}`, {}],
+        ['/api/v1/kpis/%ff', {}],
+      ];
+      const first: number[] = [];
+      for (const [path, init] of kinds) {
+        const res = await fetch(`${gw.url}${path}`, init);
+        await res.arrayBuffer();
+        first.push(res.status);
+      }
+      expect(first).toEqual([200, 200, 404, 405, 414, 400]);
+      for (const [path, init] of [...kinds, ['/docs/json', {}] as [string, RequestInit]]) {
+        const res = await fetch(`${gw.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-request-id': 'limited-1' } });
+        const text = await res.text();
+        const body: unknown = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text.slice(0, 40);
+        expect({ path: path.slice(0, 30), status: res.status, body }).toEqual({
+          path: path.slice(0, 30),
+          status: 429,
+          body: { statusCode: 429, error: 'Too Many Requests', message: expect.any(String) },
+        });
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(res.headers.get('x-request-id')).toBe('limited-1');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+      // Probes stay exempt.
+      expect((await getJson(`${gw.url}/health/live`)).status).toBe(200);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("serves the page's HTML from memory: read once at boot, not from disk per request", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cine-web-'));
+    try {
+      await writeFile(join(root, 'index.html'), '<!doctype html><html lang="fr"><body><div id="app">page</div></body></html>');
+      const gw = await start({ webRoot: root });
+      await rm(join(root, 'index.html'));
+      for (const path of ['/film/tt0068646', '/']) {
+        const res = await fetch(`${gw.url}${path}`, { headers: { accept: 'text/html' } });
+        expect({ path, status: res.status, type: res.headers.get('content-type'), body: await res.text() }).toEqual({
+          path,
+          status: 200,
+          type: expect.stringMatching(/^text\/html/),
+          body: expect.stringContaining('id="app"'),
+        });
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('serves a French notice at / while the page is not built', async () => {
     const gw = await start({ webRoot: join(tmpdir(), 'no-such-web-root') });
     const res = await fetch(`${gw.url}/`);
