@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { MAX_FREE_TEXT_CHARS, MAX_NAME_BYTES } from '../catalogue/text-limits';
 import { detectTmdbFormat, readTmdbCsv, TmdbInputError, type TmdbReadEvent, type TmdbRecord } from './tmdb-record';
 
 const FULL_HEADER = [
@@ -175,6 +176,12 @@ describe('readTmdbCsv rejected rows', () => {
     ['missing imdb_id', { imdb_id: '' }, /^missing imdb_id$/],
     ['malformed imdb_id', { imdb_id: '0114709' }, /^imdb_id: invalid "0114709"$/],
     ['short imdb_id', { imdb_id: 'tt123' }, /^imdb_id: invalid "tt123"$/],
+    // Past the 2^31 ids IMDb numbers titles with; an unbounded one would overflow the key's index.
+    ['imdb_id of 11 digits', { imdb_id: 'tt12345678901' }, /^imdb_id: invalid "tt12345678901"$/],
+    ['title past the name limit', { title: 'x'.repeat(MAX_NAME_BYTES + 1) }, new RegExp(`^title: longer than ${MAX_NAME_BYTES} bytes$`)],
+    ['original title past the name limit in bytes', { original_title: 'é'.repeat(MAX_NAME_BYTES / 2 + 1) }, /^original_title: longer than 1024 bytes$/],
+    ['a company name past the name limit', { production_companies_name: `['Miramax', '${'y'.repeat(3000)}']` }, /^production_companies_name: longer than 1024 bytes$/],
+    ['a genre past the name limit', { genres: `['${'z'.repeat(3000)}']` }, /^genres: longer than 1024 bytes$/],
     ['date in the budget column (Kaggle shifted row)', { budget: '1997-08-20' }, /^budget: not a number: "1997-08-20"$/],
     ['fractional runtime', { runtime: '81.5' }, /^runtime: not a whole number: "81.5"$/],
     ['negative revenue', { revenue: '-1' }, /^revenue: not a non-negative number: "-1"$/],
@@ -205,6 +212,21 @@ describe('readTmdbCsv rejected rows', () => {
     const r = await rejection(kaggleCsv({ imdb_id: 'tt0000001' }, override));
     expect(r.line).toBe(3);
     expect(r.reason).toMatch(reason);
+  });
+
+  it('movies_metadata: rejects a collection name past the name limit', async () => {
+    const r = await rejection(kaggleCsv({ belongs_to_collection: `{'id': 1, 'name': '${'c'.repeat(MAX_NAME_BYTES + 1)}'}` }));
+    expect(r).toEqual({ line: 2, reason: `belongs_to_collection.name: longer than ${MAX_NAME_BYTES} bytes` });
+  });
+
+  it('cuts an overview and a tagline past the free-text limit, keeping the row', async () => {
+    const [long] = await records(fullCsv({ overview: `Ted the Bellhop. ${'o'.repeat(100_000)}`, tagline: '😀'.repeat(MAX_FREE_TEXT_CHARS) }));
+    expect(long!.overview).toHaveLength(MAX_FREE_TEXT_CHARS);
+    expect(long!.overview).toMatch(/^Ted the Bellhop\. o+…$/);
+    expect(long!.tagline!.length).toBeLessThanOrEqual(MAX_FREE_TEXT_CHARS);
+    expect(long!.tagline).toMatch(/^(😀)+…$/u);
+    const [name] = await records(fullCsv({ title: 'é'.repeat(MAX_NAME_BYTES / 2) }));
+    expect(name!.title).toBe('é'.repeat(MAX_NAME_BYTES / 2));
   });
 
   it('rejects a row with the wrong number of fields', async () => {

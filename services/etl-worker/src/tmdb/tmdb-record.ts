@@ -7,6 +7,7 @@
  * importer can count them and decide against a threshold; only problems with the
  * file as a whole (encoding, unterminated quote, unknown header) throw.
  */
+import { cutFreeText, isNameTooLong, MAX_NAME_BYTES } from '../catalogue/text-limits';
 import { readCsvRows, TmdbInputError } from './csv.reader';
 import { parsePythonLiteral, PythonLiteralError, type PyDict, type PyValue } from './python-literal.parser';
 
@@ -116,7 +117,8 @@ function quote(v: string): string {
   return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
 }
 
-const IMDB_ID = /^tt\d{7,}$/;
+/** IMDb numbers titles below 2^31: ten digits at most. */
+const IMDB_ID = /^tt\d{7,10}$/;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const IMAGE_PATH = /^\/[A-Za-z0-9_-]+\.(?:jpe?g|png|svg|gif|webp)$/;
@@ -127,6 +129,18 @@ const BOOLEAN = /^(?:true|false|0|1)?$/i;
 function text(v: string): string | null {
   const t = v.trim();
   return t === '' ? null : t;
+}
+
+/** A title or a name: a row whose name passes the limit is broken (catalogue/text-limits). */
+function nameField(column: string, v: string | null): string | null {
+  if (v !== null && isNameTooLong(v)) reject(`${column}: longer than ${MAX_NAME_BYTES} bytes`);
+  return v;
+}
+
+/** Prose: cut at the free-text limit (catalogue/text-limits). */
+function freeText(v: string): string | null {
+  const t = text(v);
+  return t === null ? null : cutFreeText(t);
 }
 
 function number(column: string, v: string): number | null {
@@ -185,6 +199,7 @@ function addName(out: string[], seen: Set<string>, name: string, column: string,
   const t = name.trim();
   if (t === '' || seen.has(t)) return;
   if (pattern !== null && !pattern.test(t)) reject(`${column}: invalid code ${quote(t)}`);
+  if (isNameTooLong(t)) reject(`${column}: longer than ${MAX_NAME_BYTES} bytes`);
   seen.add(t);
   out.push(t);
 }
@@ -227,7 +242,7 @@ function collection(v: string): { id: number | null; name: string | null } {
     reject('belongs_to_collection.id: expected a positive integer');
   }
   if (!(name === null || name === undefined || typeof name === 'string')) reject('belongs_to_collection.name: expected a string');
-  return { id: id ?? null, name: name == null ? null : text(name) };
+  return { id: id ?? null, name: name == null ? null : nameField('belongs_to_collection.name', text(name)) };
 }
 
 type Get = (column: Column) => string;
@@ -247,17 +262,17 @@ function toRecord(format: TmdbFormat, get: Get): TmdbRecord {
 
   const isFull = format === 'tmdb_full';
   const coll = isFull ? { id: null, name: null } : collection(get('belongs_to_collection'));
-  const overview = text(get('overview'));
+  const overview = freeText(get('overview'));
 
   return {
     imdbId: imdbRaw,
     tmdbId,
-    title: text(get('title')),
-    originalTitle: text(get('original_title')),
+    title: nameField('title', text(get('title'))),
+    originalTitle: nameField('original_title', text(get('original_title'))),
     originalLanguage: language !== null && LANGUAGE.test(language) ? language : null,
     // TMDB's placeholder for a missing synopsis; showing it to visitors is worse than nothing.
     overview: overview === 'No overview found.' ? null : overview,
-    tagline: text(get('tagline')),
+    tagline: freeText(get('tagline')),
     posterPath: imagePath(get('poster_path')),
     backdropPath: isFull ? imagePath(get('backdrop_path')) : null,
     popularity: number('popularity', get('popularity')),
