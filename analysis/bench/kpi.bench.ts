@@ -89,12 +89,12 @@ async function main(): Promise<number> {
     await migrateToLatest(handle.db);
     const etl = createEtlServices(handle, { log: createLogger('bench', { level: 'silent' }), http: { attempts: 1, retryDelayMs: 0, connectTimeoutMs: 1000 } });
     let started = performance.now();
-    await etl.imdb.run({ sources: [files.dir], policy: { movieMinVotes: args.minVotes, seriesMinVotes: args.minVotes } });
+    await etl.importer.imdb({ sources: [files.dir], policy: { movieMinVotes: args.minVotes, seriesMinVotes: args.minVotes } });
     const tmdbDir = await mkdtemp(join(tmpdir(), 'cine-bench-kpi-'));
     try {
       const tmdbFile = join(tmdbDir, 'tmdb_full.csv');
       const tmdbRows = await writeSyntheticTmdb(handle, tmdbFile);
-      await etl.tmdb.run({ sources: [tmdbFile] });
+      await etl.importer.tmdb({ sources: [tmdbFile] });
       note(`imported in ${((performance.now() - started) / 1000).toFixed(1)} s (TMDB: ${tmdbRows.toLocaleString('en')} synthetic rows)`);
     } finally {
       await rm(tmdbDir, { recursive: true, force: true });

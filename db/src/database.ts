@@ -99,7 +99,13 @@ export interface CatalogueStateTable {
   active_schema: 'catalogue_a' | 'catalogue_b';
   import_run_id: number | null;
   swapped_at: Date | null;
+  post_import_status: PostImportStatus | null;
+  post_import_error: string | null;
+  post_import_at: Date | null;
 }
+
+/** Where the steps that follow a swap (embeddings, KPI refresh) stand for the catalogue served. */
+export type PostImportStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
 export type ImportRunStatus = 'running' | 'succeeded' | 'failed' | 'abandoned';
 

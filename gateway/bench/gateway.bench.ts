@@ -262,7 +262,7 @@ async function main(): Promise<void> {
         say(`${files.reused ? 'reused' : 'generated'} ${files.dir}`);
         say('importing with the ETL (default policy)…');
         const etl = createEtlServices(handle, { log, http: { attempts: 1, retryDelayMs: 0, connectTimeoutMs: 1000 } });
-        await etl.imdb.run({ sources: [files.dir], policy: {} });
+        await etl.importer.imdb({ sources: [files.dir], policy: {} });
       }
       const ready = await sql<{ n: number }>`select count(*)::int as n from recommender_version where status = 'ready'`.execute(handle.db);
       if (ready.rows[0]!.n === 0) {

@@ -11,8 +11,7 @@ describeWithSamples('gateway search on the embedded PGlite database', () => {
   beforeAll(async () => {
     t = await createEmbeddedTestDatabase();
     const etl = etlFor(t.handle);
-    await etl.imdb.run({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
-    await etl.tmdb.run({ sources: [TMDB('tmdb_full.csv')] });
+    await etl.importer.run({ imdb: { sources: [IMDB('famous-40')], policy: SAMPLE_POLICY }, tmdb: { sources: [TMDB('tmdb_full.csv')] } });
     gw = await startGateway({ handle: t.handle });
   }, 120_000);
   afterAll(async () => {

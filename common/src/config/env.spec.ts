@@ -1,4 +1,5 @@
-import { ConfigError, env, parseEnv, redact } from './env';
+import { ConfigError, env, parseEnv } from './env';
+import { redact } from '../security/redact';
 
 describe('parseEnv', () => {
   const spec = {

@@ -1,3 +1,4 @@
+import { redact } from '../security/redact';
 /**
  * Environment parsing shared by every service's `config.ts`.
  *
@@ -83,17 +84,6 @@ export function parseEnv<S extends Record<string, Reader<unknown>>>(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as { [K in keyof S]: ReturnType<S[K]> };
-}
-
-/** Hide credentials of a URL before it reaches a message or a log. */
-export function redact(value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return value;
-  }
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -123,19 +123,29 @@ export interface KpiData extends KpiSummary {
   rows: Record<string, unknown>[];
 }
 
-/** Public catalogue state, so the page can say "catalogue loading: 42 %" on a fresh install. */
+/**
+ * Public catalogue state, so the page can say "catalogue loading: 42 %" on a fresh install.
+ * A fixed public vocabulary: never an error text, a path or a source (those are in the admin
+ * run view and the logs).
+ */
 export interface CatalogueStatus {
   films: number;
   series: number;
   /** True once a catalogue has been imported and recommendations can be served. */
   ready: boolean;
   import: {
+    /**
+     * `failed`: the last import failed (the catalogue served is unchanged), or its post-import
+     * steps failed (the new catalogue serves with the previous suggestions and figures).
+     */
     state: 'idle' | 'queued' | 'running' | 'failed';
     /** 0..1 when running and known. */
     progress: number | null;
-    /** Human-readable step ("title.basics 41 %"). */
+    /** The running step, from a fixed list: an IMDb dataset name, "TMDB", "download title.basics", "finishing", "post-import", with its percentage. */
     step: string | null;
     finishedAt: string | null;
+    /** One plain sentence for the state, from a fixed list. */
+    message: { fr: string; en: string };
   };
 }
 

@@ -9,11 +9,17 @@ import { createHash } from 'node:crypto';
 export const ETL_QUEUE = 'etl';
 
 export enum JobName {
-  ImportImdb = 'import-imdb',
-  ImportTmdb = 'import-tmdb',
-  /** Runs after a successful import: later issues hook KPI refreshes and the embedding build here. */
+  /**
+   * One import run: the IMDb files and/or the TMDB files are staged, checked, then swapped in
+   * together in one transaction, or nothing changes. One job, so one lock and one swap.
+   */
+  ImportCatalogue = 'import-catalogue',
+  /** Runs after a successful import: the embedding build and the KPI refresh hook here. */
   PostImport = 'post-import',
 }
+
+/** The seven official IMDb datasets (files `<name>.tsv.gz`): the import's progress names them. */
+export const IMDB_DATASET_NAMES = ['title.basics', 'title.akas', 'title.crew', 'title.episode', 'title.principals', 'title.ratings', 'name.basics'] as const;
 
 /** Per-run overrides of the ETL filter policy (see services/etl-worker/src/imdb/filter-policy.ts). */
 export interface FilterPolicyOverrides {
@@ -37,13 +43,22 @@ export interface ImportTmdbPayload {
   maxRejectShare?: number;
 }
 
+export interface ImportCataloguePayload {
+  imdb?: ImportImdbPayload;
+  tmdb?: ImportTmdbPayload;
+  /**
+   * Accept a new catalogue much smaller than the one served (by default one under half of it is
+   * refused: a truncated but valid download must not empty the cinema's catalogue).
+   */
+  allowShrink?: boolean;
+}
+
 export interface PostImportPayload {
   reason: string;
 }
 
 export interface JobPayloads {
-  [JobName.ImportImdb]: ImportImdbPayload;
-  [JobName.ImportTmdb]: ImportTmdbPayload;
+  [JobName.ImportCatalogue]: ImportCataloguePayload;
   [JobName.PostImport]: PostImportPayload;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FilterPolicyOverrides } from '@cine/common';
+import { type FilterPolicyOverrides, redactDeep } from '@cine/common';
 import type { EtlQueue, ImportRequest, ImportRunView } from '@cine/etl-worker';
 import { badRequest, notFound, unavailable } from '../http/http-errors';
 import type { ImportTracker } from './import-tracker';
@@ -30,7 +30,8 @@ export class AdminService {
       imdb: named ? (body.imdb ?? []) : [this.defaults.imdb],
       tmdb: named ? (body.tmdb ?? []) : this.defaults.tmdb ? [this.defaults.tmdb] : [],
       ...(body.policy ? { policy: body.policy } : {}),
-      ...(body.force ? { nonce: randomUUID() } : {}),
+      // force: run again what already ran, and accept a catalogue under half of the one served.
+      ...(body.force ? { nonce: randomUUID(), allowShrink: true } : {}),
       reason: body.reason ?? 'admin API',
     };
     if (!request.imdb?.length && !request.tmdb?.length) throw badRequest('body/imdb or body/tmdb must name at least one source');
@@ -52,6 +53,7 @@ export class AdminService {
       throw unavailable('the job queue is unavailable (Redis unreachable); try again later', QUEUE_RETRY_AFTER_SECONDS);
     }
     if (!view) throw notFound(`no import run ${id}`);
-    return view;
+    // The workers store errors redacted already; this view is the last door before an operator.
+    return redactDeep(view);
   }
 }

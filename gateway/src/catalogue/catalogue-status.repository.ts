@@ -1,4 +1,4 @@
-import type { DbHandle } from '@cine/db';
+import type { DbHandle, PostImportStatus } from '@cine/db';
 import { sql } from 'kysely';
 
 export interface LedgerRun {
@@ -6,6 +6,12 @@ export interface LedgerRun {
   finished_at: Date | null;
   /** The dataset a running import is reading now. */
   current_file: string | null;
+}
+
+export interface PostImportState {
+  status: PostImportStatus;
+  error: string | null;
+  at: Date | null;
 }
 
 /** Catalogue counts and the import ledger, for the public status the page polls. */
@@ -69,6 +75,16 @@ export class CatalogueStatusRepository {
       .limit(1)
       .executeTakeFirst();
     return row?.finished_at ?? null;
+  }
+
+  /** Where the steps after the last swap stand; null when nothing was swapped since they are tracked. */
+  async postImport(): Promise<PostImportState | null> {
+    const row = await this.handle.db
+      .selectFrom('catalogue_state')
+      .select(['post_import_status', 'post_import_error', 'post_import_at'])
+      .executeTakeFirst();
+    if (!row?.post_import_status) return null;
+    return { status: row.post_import_status, error: row.post_import_error, at: row.post_import_at };
   }
 
   async ping(): Promise<void> {

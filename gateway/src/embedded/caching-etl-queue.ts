@@ -62,7 +62,7 @@ export class CachingEtlQueue implements EtlQueue {
   }
 
   private async download(request: ImportRequest, entry: Pending): Promise<void> {
-    const step = entry.view.steps.find((s) => s.name === JobName.ImportImdb)!;
+    const step = entry.view.steps.find((s) => s.name === JobName.ImportCatalogue)!;
     step.state = 'active';
     try {
       const imdb: string[] = [];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redact } from '@cine/common';
+import { redact, redactText, splitUrlCredentials } from '@cine/common';
 import { StallWatchdog } from '@cine/etl-worker';
 
 /** Bytes of one file so far; `total` null when the server sends no length. */
@@ -81,13 +81,14 @@ export class DownloadCacheRepository {
 
   private async download(url: string, target: string, onBytes: (bytes: number, total: number | null) => void): Promise<void> {
     const shown = redact(url);
+    const request = splitUrlCredentials(url);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
       const partial = `${target}.part`;
       // Bounds the wait for headers, then the wait between two pieces of the body (a stall).
       const watchdog = new StallWatchdog(this.options.connectTimeoutMs);
       try {
-        const response = await fetch(url, { signal: watchdog.signal, redirect: 'follow' });
+        const response = await fetch(request.url, { headers: request.headers, signal: watchdog.signal, redirect: 'follow' });
         watchdog.rearm();
         if (response.status === 404 || response.status === 410) {
           await response.body?.cancel();
@@ -129,6 +130,6 @@ export class DownloadCacheRepository {
       if (attempt < this.options.attempts) await sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
     }
     const cause = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
-    throw new Error(`${shown}: download failed after ${this.options.attempts} attempts (${cause})`, { cause: lastError });
+    throw new Error(`${shown}: download failed after ${this.options.attempts} attempts (${redactText(cause)})`, { cause: lastError });
   }
 }

@@ -26,7 +26,12 @@ export const EtlRunBodySchema = Type.Object(
         { ...strict, description: 'Overrides of the import filter policy' },
       ),
     ),
-    force: Type.Optional(Type.Boolean({ description: 'Run again an import that was already requested with the same sources' })),
+    force: Type.Optional(
+      Type.Boolean({
+        description:
+          'Run again an import that was already requested with the same sources, and accept a new catalogue under half of the one served (refused otherwise, so that a truncated download cannot empty it)',
+      }),
+    ),
     reason: Type.Optional(Type.String({ maxLength: 200, ...NO_NUL })),
   },
   strict,

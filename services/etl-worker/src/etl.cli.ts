@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, type FilterPolicyOverrides } from '@cine/common';
+import { ConfigError, createLogger, type FilterPolicyOverrides, redactText } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
 import { formatCount, ProgressPrinter } from './cli/progress';
 import { loadEtlConfig } from './config';
@@ -14,8 +14,9 @@ import type { ImportRequest } from './jobs/etl-queue';
 
 const USAGE = `Usage: npm run etl -- [--imdb DIR|URL[,DIR|URL…]] [--tmdb FILE|URL[,…]] [options]
 
-Imports the IMDb datasets (and TMDB CSVs) into the catalogue: the new catalogue replaces the old
-one in one transaction, or not at all. Without --imdb, IMDB_SOURCE is used (default: the official
+Imports the IMDb datasets (and TMDB CSVs) into the catalogue: both are staged, checked, then
+replace the old catalogue together in one transaction, or not at all. A new catalogue under half
+of the one served is refused (a truncated download must not empty it) unless --force is given. Without --imdb, IMDB_SOURCE is used (default: the official
 IMDb datasets); several sources are merged, the later one winning for an id present twice.
 
 Options:
@@ -23,7 +24,8 @@ Options:
   --tmdb LIST             TMDB CSV files or URLs (tmdb_full or Kaggle movies_metadata format)
   --skip-imdb             import only the TMDB files
   --queue                 enqueue on BullMQ (REDIS_URL) and follow the job instead of running here
-  --force                 with --queue: run again an import that was already requested
+  --force                 accept a catalogue under half of the one served; with --queue, also run
+                          again an import that was already requested
   --min-votes N           minimum IMDb votes for films and series (default ${DEFAULT_POLICY.movieMinVotes})
   --movie-min-votes N     for films only
   --series-min-votes N    for series only
@@ -96,7 +98,7 @@ async function main(): Promise<number> {
   try {
     parsed = parseCommandLine(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`etl: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    process.stderr.write(`etl: ${redactText(err instanceof Error ? err.message : String(err))}\n\n${USAGE}`);
     return 2;
   }
   const { values, policy } = parsed;
@@ -112,7 +114,7 @@ async function main(): Promise<number> {
     tmdb: list(values.tmdb) ?? list(config.tmdbSource),
     policy,
     reason: 'npm run etl',
-    ...(values.force ? { nonce: randomUUID() } : {}),
+    ...(values.force ? { nonce: randomUUID(), allowShrink: true } : {}),
   };
   const printer = new ProgressPrinter(process.stderr);
   const started = Date.now();
@@ -160,9 +162,16 @@ async function main(): Promise<number> {
     const services = createEtlServices(handle, { log, http: config.http, hooks: productionPostImportHooks(handle) });
     const onProgress = (p: Parameters<typeof printer.update>[0]) => printer.update(p);
     const report: Record<string, unknown> = {};
-    if (request.imdb) {
-      const result = await services.imdb.run({ sources: request.imdb, policy }, { onProgress, signal: interrupt.signal });
-      printer.done();
+    const tmdbPayload = request.tmdb
+      ? { sources: request.tmdb, ...(policy.maxRejectShare !== undefined ? { maxRejectShare: policy.maxRejectShare } : {}) }
+      : undefined;
+    const { imdb: imdbResult, tmdb: tmdbResult } = await services.importer.run(
+      { ...(request.imdb ? { imdb: { sources: request.imdb, policy } } : {}), ...(tmdbPayload ? { tmdb: tmdbPayload } : {}), allowShrink: values.force },
+      { onProgress, signal: interrupt.signal },
+    );
+    printer.done();
+    if (imdbResult) {
+      const result = imdbResult;
       report.imdb = result;
       process.stderr.write(
         `IMDb: ${formatCount(result.rowsRead)} rows read, ${formatCount(result.rowsKept)} kept, ${result.rowsRejected} rejected in ${(result.durationMs / 1000).toFixed(1)} s — ` +
@@ -171,14 +180,9 @@ async function main(): Promise<number> {
           `      dangling references kept and counted: ${result.dangling.creditPeople} credits and ${result.dangling.crewPeople} crew entries name people absent from name.basics; ${result.dangling.ratingsTitles} ratings are for titles absent from title.basics\n`,
       );
     }
-    if (request.tmdb) {
-      const result = await services.tmdb.run(
-        { sources: request.tmdb, ...(policy.maxRejectShare !== undefined ? { maxRejectShare: policy.maxRejectShare } : {}) },
-        { onProgress, signal: interrupt.signal },
-      );
-      printer.done();
-      report.tmdb = result;
-      process.stderr.write(`TMDB: ${result.rowsKept} films (${result.matchedTitles} in the catalogue), ${result.rowsRejected} rejected\n`);
+    if (tmdbResult) {
+      report.tmdb = tmdbResult;
+      process.stderr.write(`TMDB: ${tmdbResult.rowsKept} films (${tmdbResult.matchedTitles} in the catalogue), ${tmdbResult.rowsRejected} rejected\n`);
     }
     await services.postImport.run({ reason: 'npm run etl' });
     if (values['report-json']) {
@@ -202,7 +206,7 @@ main().then(
       process.stderr.write(`\netl: ${err.message}; nothing was changed, the previous catalogue is still serving\n`);
       process.exit(130);
     }
-    process.stderr.write(`\netl: error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`\netl: error: ${redactText(err instanceof Error ? err.message : String(err))}\n`);
     process.exit(1);
   },
 );

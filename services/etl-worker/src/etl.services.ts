@@ -1,5 +1,6 @@
 import type { Logger } from '@cine/common';
 import type { DbHandle } from '@cine/db';
+import { CatalogueImportService } from './catalogue/catalogue-import.service';
 import { CatalogueRepository } from './catalogue/catalogue.repository';
 import { LedgerRepository } from './catalogue/ledger.repository';
 import { ImdbImportService } from './imdb/imdb-import.service';
@@ -14,11 +15,13 @@ export function createEtlServices(handle: DbHandle, opts: { log: Logger; http: S
   const catalogue = new CatalogueRepository(handle);
   const ledger = new LedgerRepository(handle);
   const sources = new SourceRepository(opts.http);
+  const tmdbRows = new TmdbRepository(handle);
   const imdb = new ImdbImportService(catalogue, ledger, sources, opts.log.child({ step: 'imdb' }));
-  const tmdb = new TmdbImportService(catalogue, new TmdbRepository(handle), ledger, sources, opts.log.child({ step: 'tmdb' }));
-  const postImport = new PostImportService(opts.hooks ?? [], opts.log.child({ step: 'post-import' }));
-  const processors: Processors = createProcessors({ imdb, tmdb, postImport });
-  return { catalogue, ledger, imdb, tmdb, postImport, processors };
+  const tmdb = new TmdbImportService(tmdbRows, ledger, sources, opts.log.child({ step: 'tmdb' }));
+  const importer = new CatalogueImportService(catalogue, tmdbRows, ledger, imdb, tmdb, opts.log.child({ step: 'import' }));
+  const postImport = new PostImportService(opts.hooks ?? [], catalogue, opts.log.child({ step: 'post-import' }));
+  const processors: Processors = createProcessors({ importer, postImport });
+  return { catalogue, ledger, importer, postImport, processors };
 }
 
 export type EtlServices = ReturnType<typeof createEtlServices>;

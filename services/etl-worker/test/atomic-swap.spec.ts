@@ -22,7 +22,7 @@ describeWithSamples('catalogue swap', () => {
 
   it('lets a reader during an import see the old catalogue or the new one, never a mix', async () => {
     const etl = etlFor(t.handle);
-    await etl.imdb.run({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
+    await etl.importer.imdb({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
     const old = await snapshot();
 
     const seen = new Map<string, number>();
@@ -33,7 +33,7 @@ describeWithSamples('catalogue swap', () => {
         seen.set(s, (seen.get(s) ?? 0) + 1);
       }
     })();
-    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
     importing = false;
     await reader;
     const fresh = await snapshot();

@@ -61,7 +61,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       expect(deduplicated).toBe(false);
       const progressed = await until('progress', async () => {
         const view = await queue.status(id);
-        return view?.steps.find((s) => s.name === JobName.ImportImdb && (s.progress?.rowsRead ?? 0) > 0)?.progress;
+        return view?.steps.find((s) => s.name === JobName.ImportCatalogue && (s.progress?.rowsRead ?? 0) > 0)?.progress;
       });
       expect(progressed.file).toMatch(/\.tsv\.gz$/);
       const done = await until('completion', async () => {
@@ -70,8 +70,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       });
       expect(done.error).toBeNull();
       expect(done.steps.map((s) => [s.name, s.state])).toEqual([
-        [JobName.ImportImdb, 'completed'],
-        [JobName.ImportTmdb, 'completed'],
+        [JobName.ImportCatalogue, 'completed'],
         [JobName.PostImport, 'completed'],
       ]);
       const count = await t.handle.db.selectFrom('title').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -175,7 +174,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       const first = startWorker();
       const { id } = await queue.enqueue({ imdb: [IMDB('head-50k')], policy: SAMPLE_POLICY, nonce: 'sigterm' });
       await until('the import to be running', async () => {
-        const step = (await queue.status(id))?.steps.find((s) => s.name === JobName.ImportImdb);
+        const step = (await queue.status(id))?.steps.find((s) => s.name === JobName.ImportCatalogue);
         return step?.state === 'active' && (step.progress?.fileIndex ?? 0) >= 2;
       });
       const before = await t.handle.db.selectFrom('catalogue_state').selectAll().executeTakeFirstOrThrow();
@@ -206,7 +205,7 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       const { id } = await queue.enqueue({ imdb: [IMDB('head-50k')], policy: SAMPLE_POLICY, nonce: 'kill' });
       await until('the import to be half-way', async () => {
         const view = await queue.status(id);
-        const step = view?.steps.find((s) => s.name === JobName.ImportImdb);
+        const step = view?.steps.find((s) => s.name === JobName.ImportCatalogue);
         // From the 4th file on, the titles' COPY has committed into the staging schema.
         return step?.state === 'active' && (step.progress?.fileIndex ?? 0) >= 4;
       });

@@ -23,7 +23,7 @@ describeWithSamples('bad IMDb input', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    await etlFor(t.handle).imdb.run({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
+    await etlFor(t.handle).importer.imdb({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
     before = await catalogueDigest(t.handle);
     expect(before.title).toMatch(/^40:/);
   });
@@ -33,7 +33,7 @@ describeWithSamples('bad IMDb input', () => {
   });
 
   async function expectRejected(sources: string[], message: RegExp, policy: Record<string, number> = SAMPLE_POLICY) {
-    await expect(etlFor(t.handle).imdb.run({ sources, policy })).rejects.toThrow(message);
+    await expect(etlFor(t.handle).importer.imdb({ sources, policy })).rejects.toThrow(message);
     expect(await catalogueDigest(t.handle)).toEqual(before);
     expect(await stagingRows(t.handle)).toBe(0);
     const run = await t.handle.db.selectFrom('import_run').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -72,13 +72,13 @@ describeWithSamples('bad IMDb input', () => {
 
   it('a single short row is rejected and counted, and the run succeeds', async () => {
     const copy = sample().lines('title.basics', (lines) => lines.map((l, i) => (i === 41 ? l.split('\t').slice(0, 5).join('\t') : l)));
-    const result = await etlFor(t.handle).imdb.run({ sources: [copy.dir], policy: SAMPLE_POLICY });
+    const result = await etlFor(t.handle).importer.imdb({ sources: [copy.dir], policy: SAMPLE_POLICY });
     expect(result.rowsRejected).toBe(1);
     const file = await t.handle.db.selectFrom('import_file').selectAll().where('run_id', '=', result.runId).where('dataset', '=', 'title.basics').executeTakeFirstOrThrow();
     expect(file.rows_rejected).toBe(1);
     expect(file.reject_samples).toEqual([{ line: 42, reason: 'expected 9 fields, found 5' }]);
     // The same file with no tolerance fails, naming the line.
-    await etlFor(t.handle).imdb.run({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
+    await etlFor(t.handle).importer.imdb({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
     before = await catalogueDigest(t.handle);
     await expectRejected([copy.dir], /title\.basics\.tsv\.gz: 1 of 50001 rows malformed.*line 42: expected 9 fields, found 5/, { ...SAMPLE_POLICY, maxRejectShare: 0 });
   });

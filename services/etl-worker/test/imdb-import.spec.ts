@@ -36,7 +36,7 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
   it.each([['head-50k'], ['subset-2000-movies'], ['famous-40'], ['year-2022']])(
     'imports %s with the counts an independent reading of the files predicts',
     async (folder) => {
-      const result = await etlFor(t.handle).imdb.run({ sources: [IMDB(folder)], policy: SAMPLE_POLICY });
+      const result = await etlFor(t.handle).importer.imdb({ sources: [IMDB(folder)], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
       const { basicsRows, dangling, ...expected } = expectedCatalogue([IMDB(folder)]);
       expect(await actual(t)).toEqual(expected);
       expect(expected.title).toBeGreaterThan(0);
@@ -56,7 +56,7 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
 
   it('merges several folders, the later one winning for a title present twice', async () => {
     const folders = [IMDB('head-50k'), IMDB('subset-2000-movies'), IMDB('famous-40')];
-    const result = await etlFor(t.handle).imdb.run({ sources: folders, policy: SAMPLE_POLICY });
+    const result = await etlFor(t.handle).importer.imdb({ sources: folders, policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     const { basicsRows: _, dangling: __, ...expected } = expectedCatalogue(folders);
     expect(await actual(t)).toEqual(expected);
     // The Godfather is in head-50k's ratings and in famous-40: famous-40's later dump wins.
@@ -68,7 +68,7 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
 
   it('keeps every field of every kept title exactly as the file has it', async () => {
     const folders = [IMDB('famous-40'), IMDB('year-2022')];
-    await etlFor(t.handle).imdb.run({ sources: folders, policy: SAMPLE_POLICY });
+    await etlFor(t.handle).importer.imdb({ sources: folders, policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     const rows = await t.handle.db.selectFrom('title').selectAll().orderBy('tconst').execute();
     const raw = new Map<string, string[]>();
     for (const folder of folders) for (const r of readRaw(folder, 'title.basics')!) raw.set(r[0]!, r);
@@ -91,7 +91,7 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
     try {
       copyFileSync(join(IMDB('head-50k'), 'title.basics.tsv.gz'), join(folder, 'title.basics.tsv.gz'));
       copyFileSync(join(IMDB('quirks'), 'title.principals.csv-quoted.tsv.gz'), join(folder, 'title.principals.tsv.gz'));
-      await etlFor(t.handle).imdb.run({ sources: [folder], policy: SAMPLE_POLICY });
+      await etlFor(t.handle).importer.imdb({ sources: [folder], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
       const raw = new Map(readRaw(folder, 'title.principals')!.map((r) => [`${r[0]}/${r[1]}`, r[5]!]));
       const credits = await t.handle.db.selectFrom('credit').select(['tconst', 'ordering', 'characters']).where('characters', 'is not', null).execute();
       expect(credits.length).toBeGreaterThan(100);
@@ -106,7 +106,7 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
 
   it('imports from a base URL over HTTP, retrying a server error, to the same catalogue as from the folder', async () => {
     const folder = IMDB('famous-40');
-    await etlFor(t.handle).imdb.run({ sources: [folder], policy: SAMPLE_POLICY });
+    await etlFor(t.handle).importer.imdb({ sources: [folder], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     const fromFolder = await catalogueDigest(t.handle);
     const requests = new Map<string, number>();
     const server = createServer((req, res) => {
@@ -129,7 +129,7 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/datasets/`;
-      const result = await etlFor(t.handle).imdb.run({ sources: [url], policy: SAMPLE_POLICY });
+      const result = await etlFor(t.handle).importer.imdb({ sources: [url], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
       expect(await catalogueDigest(t.handle)).toEqual(fromFolder);
       expect(requests.get('title.basics.tsv.gz')).toBe(2);
       expect(requests.get('title.crew.tsv.gz')).toBe(1); // a 404 is an absent file, not retried
@@ -143,10 +143,10 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
 
   it('gives the same catalogue when the same input is imported twice', async () => {
     const etl = etlFor(t.handle);
-    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     const first = await catalogueDigest(t.handle);
     const firstSchema = await etl.catalogue.activeSchema();
-    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     expect(await etl.catalogue.activeSchema()).not.toBe(firstSchema);
     expect(await catalogueDigest(t.handle)).toEqual(first);
   });
@@ -163,11 +163,11 @@ describeWithSamples('IMDb import on the embedded PGlite', () => {
 
   it('imports head-50k with the same counts as the server path, and again identically', async () => {
     const etl = etlFor(t.handle);
-    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     const { basicsRows: _, dangling: __, ...expected } = expectedCatalogue([IMDB('head-50k')]);
     expect(await actual(t)).toEqual(expected);
     const first = await catalogueDigest(t.handle);
-    await etl.imdb.run({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY });
+    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     expect(await catalogueDigest(t.handle)).toEqual(first);
     expect(await stagingRows(t.handle)).toBe(0);
   });

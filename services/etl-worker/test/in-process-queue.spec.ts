@@ -26,8 +26,7 @@ describeWithSamples('in-process ETL queue on the embedded database', () => {
     const view = await queue.status(id);
     expect(view?.state).toBe('completed');
     expect(view?.steps.map((s) => [s.name, s.state])).toEqual([
-      [JobName.ImportImdb, 'completed'],
-      [JobName.ImportTmdb, 'completed'],
+      [JobName.ImportCatalogue, 'completed'],
       [JobName.PostImport, 'completed'],
     ]);
     expect(view?.steps[0]?.progress?.rowsRead).toBeGreaterThan(0);
@@ -41,7 +40,7 @@ describeWithSamples('in-process ETL queue on the embedded database', () => {
     const view = await queue.status(id);
     expect(view?.state).toBe('failed');
     expect(view?.error).toMatch(/\/nonexistent\/imdb: no such folder/);
-    expect(view?.steps.map((s) => s.state)).toEqual(['failed', 'waiting', 'waiting']);
+    expect(view?.steps.map((s) => s.state)).toEqual(['failed', 'waiting']);
     // A failed run can be asked for again.
     expect((await queue.enqueue({ imdb: ['/nonexistent/imdb'], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY })).deduplicated).toBe(false);
     await queue.idle();

@@ -13,6 +13,5 @@ export const SAMPLE_TMDB_FILES = ['movies_metadata_small.csv', 'tmdb_full.csv'] 
  */
 export async function importSampleCatalogue(handle: DbHandle): Promise<void> {
   const etl = etlFor(handle);
-  await etl.imdb.run({ sources: SAMPLE_IMDB_FOLDERS.map((f) => IMDB(f)), policy: SAMPLE_POLICY });
-  await etl.tmdb.run({ sources: SAMPLE_TMDB_FILES.map((f) => TMDB(f)) });
+  await etl.importer.run({ imdb: { sources: SAMPLE_IMDB_FOLDERS.map((f) => IMDB(f)), policy: SAMPLE_POLICY }, tmdb: { sources: SAMPLE_TMDB_FILES.map((f) => TMDB(f)) } });
 }

@@ -18,8 +18,7 @@ export interface BuildLag {
 /** Imports IMDb folders and TMDB files through the real ETL (no vote floor, as the samples need). */
 export async function importForBuild(handle: DbHandle, imdb: string[], tmdb: string[]): Promise<void> {
   const etl = createEtlServices(handle, { log: createLogger('etl', { level: 'warn', stderr: true }), http: { attempts: 2, retryDelayMs: 100, connectTimeoutMs: 5000 } });
-  await etl.imdb.run({ sources: imdb, policy: { movieMinVotes: 0, seriesMinVotes: 0 } });
-  if (tmdb.length > 0) await etl.tmdb.run({ sources: tmdb });
+  await etl.importer.run({ imdb: { sources: imdb, policy: { movieMinVotes: 0, seriesMinVotes: 0 } }, ...(tmdb.length > 0 ? { tmdb: { sources: tmdb } } : {}) });
 }
 
 /**

@@ -1,5 +1,5 @@
-import { CATALOGUE_TABLES, type CatalogueSchema, type CatalogueTable, type DbHandle, otherSchema } from '@cine/db';
-import { sql } from 'kysely';
+import { CATALOGUE_TABLES, type CatalogueSchema, type CatalogueTable, type Database, type DbHandle, otherSchema, type PostImportStatus } from '@cine/db';
+import { type Kysely, sql } from 'kysely';
 
 /** Every process that imports takes this lock first: one import at a time per database. */
 const IMPORT_LOCK_KEY = 0x43_49_4e_45; // "CINE"
@@ -93,18 +93,36 @@ export class CatalogueRepository {
     return rows[0]!;
   }
 
-  /** Point the public views at `schema`: readers see the old catalogue or the new, never a mix. */
-  async swap(schema: CatalogueSchema, runId: number): Promise<void> {
-    await this.handle.db.transaction().execute(async (trx) => {
-      // Lock the state row first so two swaps can never interleave their view replacements.
-      await sql`SELECT active_schema FROM catalogue_state FOR UPDATE`.execute(trx);
+  /** Run `body` in one transaction: the run's swap of the IMDb schema and of the TMDB rows. */
+  transaction<T>(body: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.handle.db.transaction().execute(body);
+  }
+
+  /**
+   * Point the public views at `schema` (null: the IMDb catalogue stays, a TMDB-only run) and
+   * record the run as the one serving, its post-import steps pending. On `db`, the run's
+   * transaction: readers see the old catalogue or the new, never a mix.
+   */
+  async swap(db: Kysely<Database>, schema: CatalogueSchema | null, runId: number): Promise<void> {
+    // Lock the state row first so two swaps can never interleave their view replacements.
+    await sql`SELECT active_schema FROM catalogue_state FOR UPDATE`.execute(db);
+    if (schema) {
       for (const table of CATALOGUE_TABLES) {
-        await sql.raw(`CREATE OR REPLACE VIEW public.${table} AS SELECT * FROM ${schema}.${table}`).execute(trx);
+        await sql.raw(`CREATE OR REPLACE VIEW public.${table} AS SELECT * FROM ${schema}.${table}`).execute(db);
       }
-      await trx
-        .updateTable('catalogue_state')
-        .set({ active_schema: schema, import_run_id: runId, swapped_at: new Date() })
-        .execute();
-    });
+      await db.updateTable('catalogue_state').set({ active_schema: schema }).execute();
+    }
+    await db
+      .updateTable('catalogue_state')
+      .set({ import_run_id: runId, swapped_at: new Date(), post_import_status: 'pending', post_import_error: null, post_import_at: new Date() })
+      .execute();
+  }
+
+  /** Where the post-import steps of the catalogue served stand (they run after the swap). */
+  async setPostImport(status: Exclude<PostImportStatus, 'pending'>, error: string | null): Promise<void> {
+    await this.handle.db
+      .updateTable('catalogue_state')
+      .set({ post_import_status: status, post_import_error: error, post_import_at: new Date() })
+      .execute();
   }
 }

@@ -1,6 +1,4 @@
-import { type ImportProgress, type Logger, redact } from '@cine/common';
-import type { CatalogueRepository } from './catalogue.repository';
-import type { LedgerRepository, RunOutcome } from './ledger.repository';
+import type { ImportProgress } from '@cine/common';
 
 /** What a caller gives an import besides its payload. */
 export interface ImportContext {
@@ -43,52 +41,13 @@ export function rejectShareProblem(
   return `${rejected} of ${total} rows ${what} (${((100 * rejected) / total).toFixed(3)}%, above the ${(100 * maxShare).toFixed(3)}% allowed); ${first}`;
 }
 
-export interface LedgeredRun {
-  kind: 'imdb' | 'tmdb';
-  sources: string[];
-  policy: unknown;
-  jobId: string | null;
-}
-
-type Success = Omit<RunOutcome, 'status' | 'error'>;
-
 /**
- * The lifecycle every import shares: one import at a time (the database lock), runs left
- * 'running' by a killed process marked abandoned, a ledger row for the run, and on failure the
- * import's own cleanup and the failure recorded, without ever hiding the import's own error.
+ * The new catalogue is much smaller than the one served: refused unless the run allows it, so a
+ * truncated but valid download cannot empty the cinema's catalogue. Bad input, not retried.
  */
-export async function runLedgered<T>(
-  deps: { catalogue: CatalogueRepository; ledger: LedgerRepository; log: Logger },
-  run: LedgeredRun,
-  body: (runId: number) => Promise<{ result: T; outcome: Success }>,
-  onFailure: { cleanup: () => Promise<void>; counts?: () => { rowsRead: number; rowsRejected: number } },
-): Promise<T> {
-  const release = await deps.catalogue.lockImports();
-  if (!release) throw new ImportBusyError();
-  try {
-    const abandoned = await deps.ledger.abandonStaleRuns();
-    if (abandoned > 0) deps.log.warn({ abandoned }, 'marked imports left running by a stopped process as abandoned');
-    const runId = await deps.ledger.startRun(run.kind, run.sources.map(redact), run.policy, run.jobId);
-    try {
-      const { result, outcome } = await body(runId);
-      await deps.ledger.finishRun(runId, { ...outcome, status: 'succeeded', error: null });
-      return result;
-    } catch (err) {
-      await onFailure.cleanup().catch(() => {});
-      const counts = onFailure.counts?.() ?? { rowsRead: 0, rowsRejected: 0 };
-      await deps.ledger
-        .finishRun(runId, {
-          status: 'failed',
-          ...counts,
-          rowsKept: 0,
-          catalogueSchema: null,
-          summary: {},
-          error: err instanceof Error ? err.message : String(err),
-        })
-        .catch(() => {});
-      throw err;
-    }
-  } finally {
-    await release();
+export class CatalogueShrinkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CatalogueShrinkError';
   }
 }

@@ -1,3 +1,4 @@
+import { redact, redactDeep, redactText } from '@cine/common';
 import { type DbHandle, type ImportFileStatus, type ImportRunStatus, jsonb } from '@cine/db';
 import { sql } from 'kysely';
 
@@ -23,14 +24,18 @@ export interface RunOutcome {
   error: string | null;
 }
 
-/** The import ledger: one row per run, one per file of each run. Written outside any catalogue transaction, so a failed run is still recorded. */
+/**
+ * The import ledger: one row per run, one per file of each run. Written outside any catalogue
+ * transaction, so a failed run is still recorded. Sources and errors are stored redacted: a
+ * source URL's password, or a library's message repeating it, never reaches the table.
+ */
 export class LedgerRepository {
   constructor(private readonly handle: DbHandle) {}
 
   async startRun(kind: 'imdb' | 'tmdb', sources: string[], policy: unknown, jobId: string | null): Promise<number> {
     const row = await this.handle.db
       .insertInto('import_run')
-      .values({ kind, status: 'running', sources, policy: jsonb(policy), job_id: jobId })
+      .values({ kind, status: 'running', sources: sources.map(redact), policy: jsonb(policy), job_id: jobId })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -57,8 +62,8 @@ export class LedgerRepository {
         rows_kept: outcome.rowsKept,
         rows_rejected: outcome.rowsRejected,
         catalogue_schema: outcome.catalogueSchema,
-        summary: jsonb(outcome.summary),
-        error: outcome.error,
+        summary: jsonb(redactDeep(outcome.summary)),
+        error: outcome.error === null ? null : redactText(outcome.error),
       })
       .where('id', '=', id)
       .execute();
@@ -67,7 +72,7 @@ export class LedgerRepository {
   async startFile(runId: number, dataset: string, source: string): Promise<number> {
     const row = await this.handle.db
       .insertInto('import_file')
-      .values({ run_id: runId, dataset, source, status: 'running' })
+      .values({ run_id: runId, dataset, source: redact(source), status: 'running' })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -76,7 +81,7 @@ export class LedgerRepository {
   async recordAbsent(runId: number, dataset: string, source: string): Promise<void> {
     await this.handle.db
       .insertInto('import_file')
-      .values({ run_id: runId, dataset, source, status: 'absent', finished_at: new Date(), duration_ms: 0 })
+      .values({ run_id: runId, dataset, source: redact(source), status: 'absent', finished_at: new Date(), duration_ms: 0 })
       .execute();
   }
 
@@ -91,10 +96,10 @@ export class LedgerRepository {
         rows_kept: outcome.rowsKept,
         rows_rejected: outcome.rowsRejected,
         filter_stats: jsonb(outcome.filterStats),
-        reject_samples: jsonb(outcome.rejectSamples),
+        reject_samples: jsonb(redactDeep(outcome.rejectSamples)),
         finished_at: new Date(),
         duration_ms: sql<number>`(extract(epoch FROM now() - started_at) * 1000)::int`,
-        error: outcome.error,
+        error: outcome.error === null ? null : redactText(outcome.error),
       })
       .where('id', '=', id)
       .execute();

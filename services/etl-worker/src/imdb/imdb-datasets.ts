@@ -1,3 +1,5 @@
+import type { IMDB_DATASET_NAMES } from '@cine/common';
+
 /** The seven official IMDb datasets, with the exact headers the ETL accepts. */
 export const IMDB_DATASETS = {
   'title.basics': ['tconst', 'titleType', 'primaryTitle', 'originalTitle', 'isAdult', 'startYear', 'endYear', 'runtimeMinutes', 'genres'],
@@ -10,6 +12,10 @@ export const IMDB_DATASETS = {
 } as const satisfies Record<string, readonly string[]>;
 
 export type ImdbDataset = keyof typeof IMDB_DATASETS;
+
+// The contract's list of dataset names and this table name the same seven datasets.
+const sameNames: [ImdbDataset] extends [(typeof IMDB_DATASET_NAMES)[number]] ? ([(typeof IMDB_DATASET_NAMES)[number]] extends [ImdbDataset] ? true : never) : never = true;
+void sameNames;
 
 export const REQUIRED_DATASETS: readonly ImdbDataset[] = ['title.basics'];
 

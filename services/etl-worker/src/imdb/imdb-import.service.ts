@@ -1,11 +1,11 @@
-import { type ImportImdbPayload, type Logger } from '@cine/common';
-import { type CatalogueSchema, otherSchema } from '@cine/db';
+import type { ImportImdbPayload, Logger } from '@cine/common';
+import type { CatalogueSchema } from '@cine/db';
 import type { CatalogueRepository, TableCounts } from '../catalogue/catalogue.repository';
-import { type ImportContext, runLedgered, throwIfInterrupted } from '../catalogue/import-run';
-import type { LedgerRepository } from '../catalogue/ledger.repository';
+import { type ImportContext, throwIfInterrupted } from '../catalogue/import-run';
+import type { LedgerRepository, RunOutcome } from '../catalogue/ledger.repository';
 import type { SourceRepository } from '../sources/source.repository';
-import { resolvePolicy } from './filter-policy';
-import { ImdbInputError } from './imdb-datasets';
+import { type FilterPolicy, resolvePolicy } from './filter-policy';
+import { IMDB_DATASETS, ImdbInputError } from './imdb-datasets';
 import { ImdbPasses } from './imdb-passes';
 
 export interface ImdbImportResult {
@@ -20,8 +20,16 @@ export interface ImdbImportResult {
   dangling: { creditPeople: number; crewPeople: number; ratingsTitles: number };
 }
 
+/** What the IMDb part of a run leaves in the staging schema, before the run swaps it in. */
+export interface ImdbStaged {
+  result: Omit<ImdbImportResult, 'durationMs'>;
+  outcome: Omit<RunOutcome, 'status' | 'error'>;
+}
+
 /**
- * Imports the IMDb datasets into the staging schema, then swaps it in.
+ * Loads the IMDb datasets into the staging schema (the one the public views do not read).
+ * Swapping it in is the run's job (`CatalogueImportService`), once every part of the run has
+ * succeeded.
  *
  * The passes are ordered so that each big file is filtered against small in-memory sets built
  * by the passes before it: ratings, then basics decide the kept titles; episodes, akas, crew and
@@ -36,38 +44,36 @@ export class ImdbImportService {
     private readonly log: Logger,
   ) {}
 
-  async run(payload: ImportImdbPayload, ctx: ImportContext = {}): Promise<ImdbImportResult> {
-    const started = Date.now();
-    const policy = resolvePolicy(payload.policy);
+  /** The policy and sources checked before the run takes the lock: bad input fails at once. */
+  prepare(payload: ImportImdbPayload): FilterPolicy {
     if (payload.sources.length === 0) throw new ImdbInputError('no IMDb source given (--imdb DIR or URL)');
-    let staging: CatalogueSchema | null = null;
-    return runLedgered(
-      { catalogue: this.catalogue, ledger: this.ledger, log: this.log },
-      { kind: 'imdb', sources: payload.sources, policy, jobId: ctx.jobId ?? null },
-      async (runId) => {
-        staging = await this.catalogue.stagingSchema();
-        for (const root of payload.sources) await this.sources.checkRoot(root);
-        // A killed run may have left rows here; a retry starts from nothing.
-        await this.catalogue.clear(staging);
-        const passes = new ImdbPasses(runId, payload.sources, policy, staging, this.catalogue, this.ledger, this.sources, this.log, ctx);
-        const summary = await passes.execute();
-        throwIfInterrupted(ctx.signal);
-        const counts = await this.catalogue.counts(staging);
-        if (counts.title === 0) {
-          throw new ImdbInputError(
-            `the filter policy kept no title from ${payload.sources.join(', ')}; lower the thresholds (e.g. --min-votes 0) for small samples`,
-          );
-        }
-        await this.catalogue.swap(staging, runId);
-        // The previous catalogue is no longer read by anyone: free its space.
-        await this.catalogue.clear(otherSchema(staging));
-        const totals = { rowsRead: passes.totals.read, rowsKept: passes.totals.kept, rowsRejected: passes.totals.rejected };
-        const result = { runId, ...totals, counts, durationMs: Date.now() - started, absent: summary.absent, dangling: summary.dangling };
-        this.log.info(result, 'IMDb import succeeded; catalogue swapped');
-        return { result, outcome: { ...totals, catalogueSchema: staging, summary: { ...summary, counts } } };
-      },
-      { cleanup: async () => void (staging && (await this.catalogue.clear(staging))) },
-    );
+    return resolvePolicy(payload.policy);
+  }
+
+  /** How many files the passes open: the run's progress counts them with the TMDB files. */
+  fileCount(payload: ImportImdbPayload): number {
+    return payload.sources.length * Object.keys(IMDB_DATASETS).length;
+  }
+
+  async stage(runId: number, payload: ImportImdbPayload, staging: CatalogueSchema, ctx: ImportContext = {}): Promise<ImdbStaged> {
+    const policy = this.prepare(payload);
+    for (const root of payload.sources) await this.sources.checkRoot(root);
+    // A killed run may have left rows here; a retry starts from nothing.
+    await this.catalogue.clear(staging);
+    const passes = new ImdbPasses(runId, payload.sources, policy, staging, this.catalogue, this.ledger, this.sources, this.log, ctx);
+    const summary = await passes.execute();
+    throwIfInterrupted(ctx.signal);
+    const counts = await this.catalogue.counts(staging);
+    if (counts.title === 0) {
+      throw new ImdbInputError(
+        `the filter policy kept no title from ${payload.sources.join(', ')}; lower the thresholds (e.g. --min-votes 0) for small samples`,
+      );
+    }
+    const totals = { rowsRead: passes.totals.read, rowsKept: passes.totals.kept, rowsRejected: passes.totals.rejected };
+    this.log.info({ runId, ...totals, counts }, 'IMDb files staged');
+    return {
+      result: { runId, ...totals, counts, absent: summary.absent, dangling: summary.dangling },
+      outcome: { ...totals, catalogueSchema: staging, summary: { ...summary, counts } },
+    };
   }
 }
-

@@ -1,6 +1,7 @@
 import {
   deterministicJobId,
   type FilterPolicyOverrides,
+  type ImportCataloguePayload,
   type ImportProgress,
   JobName,
   type JobOf,
@@ -13,6 +14,8 @@ export interface ImportRequest {
   policy?: FilterPolicyOverrides;
   /** Makes a new run of an import that was already requested (deduplication is by content). */
   nonce?: string;
+  /** Accept a catalogue under half of the one served (see SHRINK_FLOOR). */
+  allowShrink?: boolean;
   reason?: string;
 }
 
@@ -42,14 +45,13 @@ export interface PlannedImport {
 export function planImport(request: ImportRequest): PlannedImport {
   const nonce = request.nonce ?? '';
   const steps: Array<JobOf & { id: string }> = [];
-  if (request.imdb?.length) {
-    const data = { sources: request.imdb, policy: request.policy ?? {} };
-    steps.push({ name: JobName.ImportImdb, data, id: deterministicJobId(JobName.ImportImdb, data, nonce) });
-  }
+  const data: ImportCataloguePayload = {};
+  if (request.imdb?.length) data.imdb = { sources: request.imdb, policy: request.policy ?? {} };
   if (request.tmdb?.length) {
-    const data = { sources: request.tmdb, ...(request.policy?.maxRejectShare !== undefined ? { maxRejectShare: request.policy.maxRejectShare } : {}) };
-    steps.push({ name: JobName.ImportTmdb, data, id: deterministicJobId(JobName.ImportTmdb, data, nonce) });
+    data.tmdb = { sources: request.tmdb, ...(request.policy?.maxRejectShare !== undefined ? { maxRejectShare: request.policy.maxRejectShare } : {}) };
   }
+  if (request.allowShrink) data.allowShrink = true;
+  if (data.imdb || data.tmdb) steps.push({ name: JobName.ImportCatalogue, data, id: deterministicJobId(JobName.ImportCatalogue, data, nonce) });
   if (steps.length === 0) throw new Error('nothing to import: give IMDb sources, TMDB files, or both');
   const finalData = { reason: request.reason ?? 'import' };
   const id = deterministicJobId(JobName.PostImport, { steps: steps.map((s) => s.id) }, nonce);

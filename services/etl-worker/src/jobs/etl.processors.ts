@@ -1,9 +1,9 @@
 import { type ImportProgress, JobName, type JobPayloads } from '@cine/common';
 import { UnrecoverableError } from 'bullmq';
 import { ImdbInputError } from '../imdb/imdb-datasets';
-import type { ImdbImportService } from '../imdb/imdb-import.service';
+import type { CatalogueImportService } from '../catalogue/catalogue-import.service';
+import { CatalogueShrinkError } from '../catalogue/import-run';
 import { SourceMissingError } from '../sources/source.repository';
-import type { TmdbImportService } from '../tmdb/tmdb-import.service';
 import { TmdbInputError } from '../tmdb/tmdb-record';
 import type { PostImportService } from './post-import.service';
 
@@ -16,14 +16,9 @@ export interface JobContext {
 export type Processors = { [K in JobName]: (data: JobPayloads[K], ctx: JobContext) => Promise<unknown> };
 
 /** The same processors run in the BullMQ worker and in-process (embedded default, `npm run etl`). */
-export function createProcessors(services: {
-  imdb: ImdbImportService;
-  tmdb: TmdbImportService;
-  postImport: PostImportService;
-}): Processors {
+export function createProcessors(services: { importer: CatalogueImportService; postImport: PostImportService }): Processors {
   const processors: Processors = {
-    [JobName.ImportImdb]: (data, ctx) => services.imdb.run(data, ctx),
-    [JobName.ImportTmdb]: (data, ctx) => services.tmdb.run(data, ctx),
+    [JobName.ImportCatalogue]: (data, ctx) => services.importer.run(data, ctx),
     [JobName.PostImport]: (data) => services.postImport.run(data),
   };
   assertEveryJobHasHandler(processors);
@@ -38,5 +33,11 @@ export function assertEveryJobHasHandler(processors: Partial<Record<string, unkn
 
 /** Bad input will be just as bad on the next attempt: tell BullMQ not to retry it. */
 export function isBadInput(err: unknown): boolean {
-  return err instanceof ImdbInputError || err instanceof TmdbInputError || err instanceof SourceMissingError || err instanceof UnrecoverableError;
+  return (
+    err instanceof ImdbInputError ||
+    err instanceof TmdbInputError ||
+    err instanceof SourceMissingError ||
+    err instanceof CatalogueShrinkError ||
+    err instanceof UnrecoverableError
+  );
 }

@@ -1,4 +1,4 @@
-import { ETL_QUEUE, type Logger } from '@cine/common';
+import { ETL_QUEUE, type Logger, redactError } from '@cine/common';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { assertEveryJobHasHandler, isBadInput, type JobContext, type Processors } from './etl.processors';
@@ -49,7 +49,10 @@ export function startEtlWorker(processors: Processors, options: EtlWorkerOptions
             job.updateProgress(progress as unknown as object).catch((err: unknown) => log.warn({ err }, 'progress update failed'));
           },
         });
-      } catch (err) {
+      } catch (raw) {
+        // BullMQ keeps the message and the stack in Redis and shows them in the run view: no
+        // source password may ride along (a library's error text repeats the URL it was given).
+        const err = redactError(raw);
         if (isBadInput(err)) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
         throw err;
       } finally {

@@ -1,4 +1,4 @@
-import type { Logger } from '@cine/common';
+import { type Logger, redactText } from '@cine/common';
 import type { Processors } from './etl.processors';
 import { type EtlQueue, type ImportRequest, type ImportRunView, planImport } from './etl-queue';
 
@@ -59,7 +59,7 @@ export class InProcessEtlQueue implements EtlQueue {
         step.state = 'completed';
       } catch (err) {
         step.state = 'failed';
-        step.error = err instanceof Error ? err.message : String(err);
+        step.error = redactText(err instanceof Error ? err.message : String(err));
         view.state = 'failed';
         view.error = step.error;
         this.log.error({ err, job: job.name, id }, 'import step failed');

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redact } from '@cine/common';
+import { redact, redactText, splitUrlCredentials } from '@cine/common';
 import { StallWatchdog } from './stall-watchdog';
 
 /** An opened input: compressed bytes as they come from disk or the network. */
@@ -93,13 +93,14 @@ export class SourceRepository {
 
   private async openUrl(url: string, opts: { optional: boolean }): Promise<OpenedSource | null> {
     const shown = redact(url);
+    const request = splitUrlCredentials(url);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
       // Not AbortSignal.timeout: that would also cut a healthy 700 MB body once the delay is up.
       // The watchdog bounds the wait for headers, then the wait between two pieces of the body.
       const watchdog = new StallWatchdog(this.options.connectTimeoutMs);
       try {
-        const response = await fetch(url, { signal: watchdog.signal, redirect: 'follow' });
+        const response = await fetch(request.url, { headers: request.headers, signal: watchdog.signal, redirect: 'follow' });
         watchdog.rearm();
         if (response.status === 404 || response.status === 410) {
           await response.body?.cancel();
@@ -129,6 +130,6 @@ export class SourceRepository {
       }
     }
     const cause = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
-    throw new SourceUnavailableError(`${shown}: unreachable after ${this.options.attempts} attempts (${cause})`, { cause: lastError });
+    throw new SourceUnavailableError(`${shown}: unreachable after ${this.options.attempts} attempts (${redactText(cause)})`, { cause: lastError });
   }
 }

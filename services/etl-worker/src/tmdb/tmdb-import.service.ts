@@ -1,11 +1,10 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { type ImportTmdbPayload, type Logger, redact } from '@cine/common';
-import type { CatalogueRepository } from '../catalogue/catalogue.repository';
+import type { ImportTmdbPayload, Logger } from '@cine/common';
 import { num, text, textArray } from '../catalogue/copy-format';
 import type { LedgerRepository } from '../catalogue/ledger.repository';
-import { type ImportContext, rejectShareProblem, runLedgered, throwIfInterrupted } from '../catalogue/import-run';
+import { type ImportContext, rejectShareProblem, throwIfInterrupted } from '../catalogue/import-run';
 import type { SourceRepository } from '../sources/source.repository';
 import type { TmdbRepository } from './tmdb.repository';
 import { readTmdbCsv, type TmdbRecord, TmdbInputError } from './tmdb-record';
@@ -20,93 +19,104 @@ export interface TmdbImportResult {
   durationMs: number;
 }
 
+/** Rows read so far: the ledger records them even when the run fails half way. */
+export interface TmdbCounts {
+  read: number;
+  kept: number;
+  rejected: number;
+}
+
 const DEFAULT_MAX_REJECT_SHARE = 0.001;
 const FLUSH_CHARS = 1 << 18;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Imports TMDB CSVs (either format, plain or gzipped) into `title_tmdb`, keyed by imdb_id. */
+/**
+ * Loads TMDB CSVs (either format, plain or gzipped) into the `tmdb_staging` table. The run
+ * (`CatalogueImportService`) replaces `title_tmdb` from it, in the transaction that swaps the
+ * IMDb catalogue, once every part of the run has succeeded.
+ */
 export class TmdbImportService {
   constructor(
-    private readonly catalogue: CatalogueRepository,
     private readonly tmdb: TmdbRepository,
     private readonly ledger: LedgerRepository,
     private readonly sources: SourceRepository,
     private readonly log: Logger,
   ) {}
 
-  async run(payload: ImportTmdbPayload, ctx: ImportContext = {}): Promise<TmdbImportResult> {
-    const started = Date.now();
-    const maxRejectShare = payload.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
+  /** Checked before the run takes the lock: bad input fails at once. */
+  prepare(payload: ImportTmdbPayload): { maxRejectShare: number } {
     if (payload.sources.length === 0) throw new TmdbInputError('(no file)', 0, 'no TMDB source given (--tmdb FILE)');
-    const totals = { read: 0, kept: 0, rejected: 0 };
-    return runLedgered(
-      { catalogue: this.catalogue, ledger: this.ledger, log: this.log },
-      { kind: 'tmdb', sources: payload.sources, policy: { maxRejectShare }, jobId: ctx.jobId ?? null },
-      async (runId) => {
-        await this.tmdb.clearStaging();
-        let seq = 0;
-        for (const [index, location] of payload.sources.entries()) {
-          const opened = await this.sources.openFile(location);
-          const fileId = await this.ledger.startFile(runId, 'tmdb', opened.location);
-          const stats = { read: 0, kept: 0, rejected: 0, samples: [] as Array<{ line: number; reason: string }>, bytes: 0 };
-          const hash = createHash('sha256');
-          try {
-            const bytes = await decompressed(opened.stream, (chunk) => {
-              hash.update(chunk);
-              stats.bytes += chunk.length;
-            });
-            const events = readTmdbCsv(bytes, opened.location);
-            const rows = async function* (): AsyncGenerator<string> {
-              let out = '';
-              for await (const event of events) {
-                if ((stats.read & 0x3ff) === 0) throwIfInterrupted(ctx.signal);
-                stats.read++;
-                if (event.kind === 'rejected') {
-                  stats.rejected++;
-                  if (stats.samples.length < 20) stats.samples.push({ line: event.line, reason: event.reason });
-                  continue;
-                }
-                stats.kept++;
-                out += encode(++seq, event.record);
-                if (out.length >= FLUSH_CHARS) {
-                  yield out;
-                  out = '';
-                  ctx.onProgress?.({ phase: 'tmdb', file: opened.location, fileIndex: index + 1, fileCount: payload.sources.length, bytesRead: stats.bytes, bytesTotal: opened.size, rowsRead: totals.read + stats.read, rowsKept: totals.kept + stats.kept });
-                }
-              }
-              if (out) yield out;
-            };
-            await this.tmdb.copyStaging(rows());
-            const tooMany = rejectShareProblem(stats.rejected, stats.read, maxRejectShare, stats.samples, 'rejected');
-            if (tooMany) throw new TmdbInputError(opened.location, stats.samples[0]?.line ?? 0, tooMany);
-            await this.ledger.finishFile(fileId, {
-              status: 'loaded', bytes: stats.bytes, sha256: hash.digest('hex'), rowsRead: stats.read, rowsKept: stats.kept,
-              rowsRejected: stats.rejected, filterStats: {}, rejectSamples: stats.samples, error: null,
-            });
-          } catch (err) {
-            await this.ledger
-              .finishFile(fileId, {
-                status: 'failed', bytes: stats.bytes, sha256: null, rowsRead: stats.read, rowsKept: stats.kept,
-                rowsRejected: stats.rejected, filterStats: {}, rejectSamples: stats.samples, error: err instanceof Error ? err.message : String(err),
-              })
-              .catch(() => {});
-            throw err;
+    const maxRejectShare = payload.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
+    if (!(maxRejectShare >= 0 && maxRejectShare <= 1)) {
+      throw new TmdbInputError('(no file)', 0, `maxRejectShare must be between 0 and 1, got ${JSON.stringify(payload.maxRejectShare)}`);
+    }
+    return { maxRejectShare };
+  }
+
+  fileCount(payload: ImportTmdbPayload): number {
+    return payload.sources.length;
+  }
+
+  async stage(runId: number, payload: ImportTmdbPayload, totals: TmdbCounts, ctx: ImportContext = {}): Promise<{ staged: number }> {
+    const { maxRejectShare } = this.prepare(payload);
+    await this.tmdb.clearStaging();
+    let seq = 0;
+    for (const [index, location] of payload.sources.entries()) {
+      const opened = await this.sources.openFile(location);
+      const fileId = await this.ledger.startFile(runId, 'tmdb', opened.location);
+      const stats = { read: 0, kept: 0, rejected: 0, samples: [] as Array<{ line: number; reason: string }>, bytes: 0 };
+      const hash = createHash('sha256');
+      try {
+        const bytes = await decompressed(opened.stream, (chunk) => {
+          hash.update(chunk);
+          stats.bytes += chunk.length;
+        });
+        const events = readTmdbCsv(bytes, opened.location);
+        const rows = async function* (): AsyncGenerator<string> {
+          let out = '';
+          for await (const event of events) {
+            if ((stats.read & 0x3ff) === 0) throwIfInterrupted(ctx.signal);
+            stats.read++;
+            if (event.kind === 'rejected') {
+              stats.rejected++;
+              if (stats.samples.length < 20) stats.samples.push({ line: event.line, reason: event.reason });
+              continue;
+            }
+            stats.kept++;
+            out += encode(++seq, event.record);
+            if (out.length >= FLUSH_CHARS) {
+              yield out;
+              out = '';
+              ctx.onProgress?.({ phase: 'tmdb', file: opened.location, fileIndex: index + 1, fileCount: payload.sources.length, bytesRead: stats.bytes, bytesTotal: opened.size, rowsRead: totals.read + stats.read, rowsKept: totals.kept + stats.kept });
+            }
           }
-          totals.read += stats.read;
-          totals.kept += stats.kept;
-          totals.rejected += stats.rejected;
-        }
-        throwIfInterrupted(ctx.signal);
-        const { duplicates } = await this.tmdb.replaceFromStaging();
-        await this.tmdb.clearStaging();
-        const matchedTitles = await this.tmdb.matchedTitles();
-        const counts = { rowsRead: totals.read, rowsKept: totals.kept - duplicates, rowsRejected: totals.rejected };
-        const result = { runId, ...counts, duplicates, matchedTitles, durationMs: Date.now() - started };
-        this.log.info(result, 'TMDB import succeeded');
-        return { result, outcome: { ...counts, catalogueSchema: null, summary: { duplicates, matchedTitles } } };
-      },
-      { cleanup: () => this.tmdb.clearStaging(), counts: () => ({ rowsRead: totals.read, rowsRejected: totals.rejected }) },
-    );
+          if (out) yield out;
+        };
+        await this.tmdb.copyStaging(rows());
+        const tooMany = rejectShareProblem(stats.rejected, stats.read, maxRejectShare, stats.samples, 'rejected');
+        if (tooMany) throw new TmdbInputError(opened.location, stats.samples[0]?.line ?? 0, tooMany);
+        await this.ledger.finishFile(fileId, {
+          status: 'loaded', bytes: stats.bytes, sha256: hash.digest('hex'), rowsRead: stats.read, rowsKept: stats.kept,
+          rowsRejected: stats.rejected, filterStats: {}, rejectSamples: stats.samples, error: null,
+        });
+      } catch (err) {
+        await this.ledger
+          .finishFile(fileId, {
+            status: 'failed', bytes: stats.bytes, sha256: null, rowsRead: stats.read, rowsKept: stats.kept,
+            rowsRejected: stats.rejected, filterStats: {}, rejectSamples: stats.samples, error: err instanceof Error ? err.message : String(err),
+          })
+          .catch(() => {});
+        totals.read += stats.read;
+        totals.rejected += stats.rejected;
+        throw err;
+      }
+      totals.read += stats.read;
+      totals.kept += stats.kept;
+      totals.rejected += stats.rejected;
+    }
+    throwIfInterrupted(ctx.signal);
+    this.log.info({ runId, rowsRead: totals.read, rowsKept: totals.kept, rowsRejected: totals.rejected }, 'TMDB files staged');
+    return { staged: seq };
   }
 }
 

@@ -31,8 +31,7 @@ const MIN_FIT_FILMS = 20;
 export async function importCatalogue(handle: DbHandle, imdb: string[], tmdb: string[], mlTconsts: string[], minVotes: number, scratch: string): Promise<ImportedCatalogue> {
   const etl = createEtlServices(handle, { log: createLogger('etl', { level: 'warn', stderr: true }), http: { attempts: 2, retryDelayMs: 100, connectTimeoutMs: 5000 } });
   const policy = { movieMinVotes: minVotes, seriesMinVotes: minVotes };
-  await etl.imdb.run({ sources: imdb, policy });
-  if (tmdb.length > 0) await etl.tmdb.run({ sources: tmdb });
+  await etl.importer.run({ imdb: { sources: imdb, policy }, ...(tmdb.length > 0 ? { tmdb: { sources: tmdb } } : {}) });
   // MovieLens films TMDB describes but the IMDb folders lack: derive their IMDb rows.
   const { rows } = await sql<TmdbFacts>`
     SELECT tm.imdb_id AS tconst, tm.title, tm.original_title AS "originalTitle", tm.release_date::text AS "releaseDate",
@@ -54,7 +53,7 @@ export async function importCatalogue(handle: DbHandle, imdb: string[], tmdb: st
     const derived = join(scratch, 'derived-imdb');
     writeDerivedImdb(derived, rows, scale);
     // Derived first: where a real IMDb row exists it wins (the later source wins in the ETL).
-    await etl.imdb.run({ sources: [derived, ...imdb], policy });
+    await etl.importer.imdb({ sources: [derived, ...imdb], policy });
   }
   return { derived: rows.length, scale };
 }

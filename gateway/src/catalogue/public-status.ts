@@ -1,0 +1,42 @@
+import { IMDB_DATASET_NAMES } from '@cine/common';
+
+/** The situations the public status can describe, each with one fixed sentence. */
+export type PublicSituation = 'empty' | 'idle' | 'queued' | 'running' | 'failed' | 'post-import-failed';
+
+export const PUBLIC_MESSAGES: Record<PublicSituation, { fr: string; en: string }> = {
+  empty: {
+    fr: 'Le catalogue de films n’est pas encore chargé.',
+    en: 'The film catalogue is not loaded yet.',
+  },
+  idle: { fr: 'Le catalogue est à jour.', en: 'The catalogue is up to date.' },
+  queued: { fr: 'Une mise à jour du catalogue va commencer.', en: 'A catalogue update is about to start.' },
+  running: { fr: 'Le catalogue est en cours de mise à jour.', en: 'The catalogue is being updated.' },
+  failed: {
+    fr: 'La dernière mise à jour du catalogue a échoué ; le catalogue proposé n’a pas changé.',
+    en: 'The last catalogue update failed; the catalogue offered has not changed.',
+  },
+  'post-import-failed': {
+    fr: 'Le catalogue a été mis à jour, mais le calcul des suggestions et des chiffres a échoué : ils restent ceux du catalogue précédent.',
+    en: 'The catalogue was updated, but computing suggestions and figures failed: they still come from the previous catalogue.',
+  },
+};
+
+const DATASETS = new Set<string>(IMDB_DATASET_NAMES);
+
+/**
+ * The running step in public words: an IMDb dataset name, "TMDB", "download <dataset>" or
+ * "finishing", with a percentage. Built from a fixed list, never from the file path or URL
+ * the progress carries (a server path, a source's address).
+ */
+export function publicStep(phase: string | null, file: string | null, percent?: number): string | null {
+  if (phase === null) return null;
+  let label: string;
+  if (DATASETS.has(phase)) label = phase;
+  else if (phase === 'tmdb') label = 'TMDB';
+  else if (phase === 'download') {
+    const dataset = file?.replace(/\.tsv\.gz$/, '') ?? '';
+    label = DATASETS.has(dataset) ? `download ${dataset}` : 'download';
+  } else if (phase === 'finishing') label = 'finishing';
+  else label = 'import';
+  return percent === undefined ? label : `${label} ${percent} %`;
+}
