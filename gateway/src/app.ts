@@ -21,12 +21,13 @@ import { filmRoutes } from './films/film.routes';
 import { FilmService } from './films/film.service';
 import { SearchRepository } from './films/search.repository';
 import { sendError } from './http/api-error';
-import { HttpError } from './http/http-errors';
+import { badRequest, HttpError } from './http/http-errors';
 import { RouteTable } from './http/route-table';
 import { routerErrorAnswer } from './http/router-errors';
-import { readWebPage } from './http/web-page.repository';
 import { gatewayServerOptions } from './http/server-options';
+import { unencodableField } from './http/text-encoding';
 import { strictValidatorCompiler } from './http/validation';
+import { readWebPage } from './http/web-page.repository';
 import { kpiRoutes } from './kpis/kpi.routes';
 import { KpiService } from './kpis/kpi.service';
 import { RecommendationCache } from './recommendations/recommendation.cache';
@@ -80,6 +81,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const routes = new RouteTable();
   app.addHook('onRoute', routes.onRoute);
   app.setValidatorCompiler(strictValidatorCompiler());
+  // Before the schemas: text without a UTF-8 form never reaches a handler nor a database.
+  app.addHook('preValidation', async (request) => {
+    const problem = unencodableField(request);
+    if (problem) throw badRequest(problem);
+  });
   // Set before any plugin: encapsulated plugins copy the handler that exists when they register.
   app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
