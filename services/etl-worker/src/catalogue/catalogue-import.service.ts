@@ -112,6 +112,7 @@ export class CatalogueImportService {
       } catch (raw) {
         const err = redactError(raw);
         const message = err instanceof Error ? err.message : String(err);
+        this.log.error({ err, part }, 'import run failed; nothing was swapped');
         await this.catalogue.clear(staging).catch(() => {});
         if (tmdb) await this.tmdbRows.clearStaging().catch(() => {});
         const failed = async (runId: number | null, own: boolean, counts: { rowsRead: number; rowsRejected: number }) => {
