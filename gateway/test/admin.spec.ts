@@ -95,7 +95,7 @@ describeWithSamples('gateway admin: imports on the real BullMQ queue, behind the
     const queued = await getJson<{ state: string; steps: Array<{ name: string; state: string }> }>(`${gw.url}${started.body.statusUrl}`, key);
     expect(queued.status).toBe(200);
     expect(queued.body.state).toBe('waiting');
-    expect(queued.body.steps.map((s) => s.name)).toEqual(['import-imdb', 'import-tmdb', 'post-import']);
+    expect(queued.body.steps.map((s) => s.name)).toEqual(['import-catalogue', 'post-import']);
     expect((await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body.import).toMatchObject({ state: 'queued', progress: 0 });
 
     const worker = startEtlWorker(

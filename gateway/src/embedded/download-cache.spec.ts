@@ -126,7 +126,7 @@ describe('IMDb downloads for the embedded start', () => {
         await new Promise((r) => setTimeout(r, 5));
       }
       expect(seen.at(-1)).toMatchObject({ id, state: 'completed' });
-      expect(seen[0]!.steps[0]).toMatchObject({ name: 'import-imdb', state: 'active' });
+      expect(seen[0]!.steps[0]).toMatchObject({ name: 'import-catalogue', state: 'active' });
       const titles = await t.handle.db.selectFrom('title').select('tconst').execute();
       expect(titles).toHaveLength(40);
       await inner.close();
