@@ -22,6 +22,7 @@ import { FilmService } from './films/film.service';
 import { SearchRepository } from './films/search.repository';
 import { sendError } from './http/api-error';
 import { badRequest, HttpError } from './http/http-errors';
+import type { MetricsServer } from './http/metrics.server';
 import { RouteTable } from './http/route-table';
 import { routerErrorAnswer } from './http/router-errors';
 import { gatewayServerOptions } from './http/server-options';
@@ -46,11 +47,16 @@ export interface GatewayDeps {
   webRoot?: string;
   /** Shared with `npm start`, which tracks the first import so the page can show its progress. */
   imports?: ImportTracker;
+  /**
+   * Serves the gateway's metrics on METRICS_PORT; the caller listens and closes it. Without it
+   * (the benchmark) they are recorded and served nowhere: never on the public port.
+   */
+  metrics?: MetricsServer;
 }
 
 export const DEFAULT_WEB_ROOT = resolve(__dirname, '..', 'web', 'dist');
 
-/** Paths that are the API's, never the page's: they answer JSON even to a browser. */
+/** Paths that are the API's, never the page's: they answer JSON even to a browser (a 404 for /metrics, served on its own port). */
 const API_PATHS = /^\/(api|docs|health|metrics)(\/|$)/;
 
 const NO_PAGE_HTML = `<!doctype html>
@@ -108,14 +114,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
 
   // Security headers, built once: @fastify/helmet rebuilt helmet's middleware (and parsed the CSP)
   // on every request, about a third of the gateway's CPU for an answer served from its cache.
+  // The page is often served over plain HTTP on a local install: HSTS and the rewrite to https
+  // only when the operator says customers come over https (PUBLIC_URL); a request header cannot
+  // say so, the client being free to forge it.
+  const https = config.publicUrl?.startsWith('https:') ?? false;
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         'img-src': ["'self'", 'https://image.tmdb.org', 'data:'],
-        // The page is often served over plain HTTP on a local install: never rewrite to https.
-        'upgrade-insecure-requests': null,
+        ...(https ? {} : { 'upgrade-insecure-requests': null }),
       },
     },
+    strictTransportSecurity: https,
   });
   // What every answer carries, the router's own errors included. helmet 8 throws on a bad option
   // when built (above), never per request.
@@ -139,8 +149,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     global: false,
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
-    // Probes and scrapes come from the orchestrator, not from customers.
-    allowList: (request) => /^\/(health|metrics)(\/|$)/.test(request.url),
+    // Probes come from the orchestrator, not from customers.
+    allowList: (request) => /^\/health(\/|$)/.test(request.url),
   });
   const rateLimit = app.rateLimit();
   app.addHook('onRequest', rateLimit);
@@ -169,7 +179,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
         { name: 'catalogue', description: 'Catalogue state' },
         { name: 'kpis', description: 'Catalogue KPIs (Grafana uses the same SQL)' },
         { name: 'admin', description: 'Imports; header X-Api-Key' },
-        { name: 'health', description: 'Probes and metrics' },
+        { name: 'health', description: 'Probes (Prometheus metrics are on METRICS_PORT, not here)' },
       ],
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
     },
@@ -177,9 +187,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const catalogueRepository = new CatalogueStatusRepository(handle);
-  registerObservability(app, {
+  const metrics = registerObservability(app, {
     service: 'gateway',
     tag: 'health',
+    metricsRoute: false,
     readiness: {
       db: async () => {
         await catalogueRepository.ping();
@@ -193,6 +204,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       recommender: () => recommender.ready(),
     },
   });
+  deps.metrics?.serve(metrics);
 
   const filmRepository = new FilmRepository(handle);
   const films = new FilmService(new SearchRepository(handle), filmRepository);

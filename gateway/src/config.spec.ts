@@ -14,6 +14,15 @@ describe('gateway config', () => {
       adminApiKey: undefined,
       corsOrigins: [],
       pgliteDir: '.data/pglite',
+      metricsPort: 9464,
+      publicUrl: undefined,
+    });
+  });
+
+  it('reads the metrics port and the public URL', () => {
+    expect(loadGatewayConfig({ METRICS_PORT: '9100', PUBLIC_URL: 'https://cinema-creuse.example' })).toMatchObject({
+      metricsPort: 9100,
+      publicUrl: 'https://cinema-creuse.example',
     });
   });
 
@@ -44,6 +53,9 @@ describe('gateway config', () => {
     [{ CORS_ORIGINS: 'https://ok.example,https://bad.example/path' }, /CORS_ORIGINS .* got "https:\/\/bad.example\/path"/],
     [{ RECOMMENDER_TIMEOUT_MS: '5' }, /RECOMMENDER_TIMEOUT_MS must be ≥ 50/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ METRICS_PORT: '70000' }, /METRICS_PORT must be ≤ 65535/],
+    [{ PUBLIC_URL: 'cinema.example' }, /PUBLIC_URL must be a URL/],
+    [{ PUBLIC_URL: 'ftp://cinema.example' }, /PUBLIC_URL must use http or https/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(ConfigError);
     expect(() => loadGatewayConfig(env)).toThrow(message);

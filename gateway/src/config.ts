@@ -21,6 +21,11 @@ export function loadGatewayConfig(source: Env = process.env) {
     {
       PORT: env.int({ default: 8080, min: 0, max: 65535 }),
       HOST: env.string({ default: '0.0.0.0' }),
+      // Prometheus' /metrics, never on PORT: compose does not publish it (9464: the usual exporter port).
+      METRICS_PORT: env.int({ default: 9464, min: 0, max: 65535 }),
+      // The address customers use. Only an https one turns HSTS on: a header the gateway sees
+      // cannot say so (X-Forwarded-Proto is the client's to forge unless a proxy is trusted).
+      PUBLIC_URL: env.url({ protocols: ['http', 'https'] }),
       DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
       DATABASE_POOL_SIZE: env.int({ default: DEFAULT_DATABASE_POOL_SIZE, min: 1, max: 100 }),
       DATA_DIR: env.string({ default: '.data' }),
@@ -59,6 +64,8 @@ export function loadGatewayConfig(source: Env = process.env) {
   return {
     port: raw.PORT,
     host: raw.HOST ?? '0.0.0.0',
+    metricsPort: raw.METRICS_PORT,
+    publicUrl: raw.PUBLIC_URL,
     databaseUrl: raw.DATABASE_URL,
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     dataDir: raw.DATA_DIR ?? '.data',

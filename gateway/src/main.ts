@@ -4,6 +4,7 @@ import { createEtlServices, type EtlQueue, InProcessEtlQueue } from '@cine/etl-w
 import { openBullmqQueue } from './admin/bullmq-queue.repository';
 import { buildGateway } from './app';
 import { loadGatewayConfig } from './config';
+import { MetricsServer } from './http/metrics.server';
 import { HttpRecommenderClient } from './recommendations/recommender.repository';
 
 /** Stop waiting for in-flight requests after this long on SIGTERM. */
@@ -25,8 +26,11 @@ async function main(): Promise<void> {
     queue = new InProcessEtlQueue(processors, log);
   }
   const recommender = new HttpRecommenderClient(config.recommender.url, config.recommender.timeoutMs);
-  const app = await buildGateway({ config, handle, queue, recommender, log });
+  const metrics = new MetricsServer(log);
+  const app = await buildGateway({ config, handle, queue, recommender, log, metrics });
   await app.listen({ port: config.port, host: config.host });
+  // On the same address as the public port, but never published by compose (docs/api.md).
+  await metrics.listen(config.host, config.metricsPort);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     forced.unref();
     try {
       await app.close();
+      await metrics.close();
       await queue.close();
       await handle.close();
       log.info('stopped');

@@ -7,6 +7,7 @@ import { openBullmqQueue } from '../src/admin/bullmq-queue.repository';
 import { ImportTracker } from '../src/admin/import-tracker';
 import { buildGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
+import { MetricsServer } from '../src/http/metrics.server';
 import { HttpRecommenderClient } from '../src/recommendations/recommender.repository';
 import { etlFor } from '../../services/etl-worker/test/etl-harness';
 
@@ -19,6 +20,8 @@ export const CLOSED_URL = 'http://127.0.0.1:9';
 
 export interface RunningGateway {
   url: string;
+  /** Its metrics port, as Prometheus reaches it: `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   app: FastifyInstance;
   queue: EtlQueue;
   imports: ImportTracker;
@@ -54,6 +57,7 @@ export async function startGateway(opts: {
     queue = new InProcessEtlQueue(etlFor(opts.handle).processors, silentLog);
   }
   const imports = new ImportTracker();
+  const metrics = new MetricsServer(silentLog);
   const app = await buildGateway({
     config,
     handle: opts.handle,
@@ -61,13 +65,16 @@ export async function startGateway(opts: {
     recommender: new HttpRecommenderClient(config.recommender.url, config.recommender.timeoutMs),
     log: silentLog,
     imports,
+    metrics,
     ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  await metrics.listen('127.0.0.1', 0);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metrics.port}`,
     app,
     queue,
     imports,
@@ -82,6 +89,7 @@ export async function startGateway(opts: {
       } finally {
         clearTimeout(cut);
       }
+      await metrics.close();
       await queue.close();
     },
   };

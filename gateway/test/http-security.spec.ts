@@ -200,6 +200,41 @@ describe('gateway HTTP security and behaviour', () => {
     }
   });
 
+  it('serves /metrics on the metrics port only (admin refusals counted there), never on the public port', async () => {
+    const gw = await start();
+    const denied = await fetch(`${gw.url}/api/v1/admin/etl-runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(denied.status).toBe(401);
+    const publicMetrics = await getJson(`${gw.url}/metrics`);
+    expect(publicMetrics).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found' } });
+    const scrape = await fetch(`${gw.metricsUrl}/metrics`);
+    expect(scrape.status).toBe(200);
+    const text = await scrape.text();
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/admin\/etl-runs"[^}]*status_code="401"/);
+    expect(text).toContain('service="gateway"');
+    // The metrics port is not a second door to the API.
+    expect((await fetch(`${gw.metricsUrl}/api/v1/kpis`)).status).toBe(404);
+    // The public OpenAPI document no longer lists it.
+    const doc = await getJson<{ paths: Record<string, unknown> }>(`${gw.url}/docs/json`);
+    expect(Object.keys(doc.body.paths)).not.toContain('/metrics');
+  });
+
+  it('sends HSTS only when PUBLIC_URL is https, never because a client says so', async () => {
+    const plain = await start();
+    const spoofed = await fetch(`${plain.url}/api/v1/kpis`, { headers: { 'x-forwarded-proto': 'https' } });
+    await spoofed.arrayBuffer();
+    expect(spoofed.headers.get('strict-transport-security')).toBeNull();
+    const http = await start({ env: { PUBLIC_URL: 'http://cinema.local:8080' } });
+    const overHttp = await fetch(`${http.url}/api/v1/kpis`);
+    await overHttp.arrayBuffer();
+    expect(overHttp.headers.get('strict-transport-security')).toBeNull();
+    expect(overHttp.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    const https = await start({ env: { PUBLIC_URL: 'https://cinema-creuse.example' } });
+    const overHttps = await fetch(`${https.url}/api/v1/kpis`);
+    await overHttps.arrayBuffer();
+    expect(overHttps.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect(overHttps.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+  });
+
   it('serves a French notice at / while the page is not built', async () => {
     const gw = await start({ webRoot: join(tmpdir(), 'no-such-web-root') });
     const res = await fetch(`${gw.url}/`);

@@ -51,7 +51,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
     targets = {
       databaseUrl: db.url!,
       redisUrl: REDIS_URL,
-      ports: { gateway: await freePort(), recommender: await freePort(), 'etl-worker': await freePort() },
+      ports: { gateway: await freePort(), 'gateway:metrics': await freePort(), recommender: await freePort(), 'etl-worker': await freePort() },
       queuePrefix: `cine-native-${process.pid}-${randomBytes(4).toString('hex')}`,
     };
   });
@@ -175,9 +175,10 @@ describe('docker-compose.yml, each service run natively with its compose environ
     expect(status.ready).toBe(true);
   });
 
-  it('every HTTP service exposes Prometheus metrics', async () => {
+  it('every HTTP service exposes Prometheus metrics; the gateway on its metrics port only', async () => {
+    expect((await fetch(`${gatewayUrl()}/metrics`)).status).toBe(404);
     for (const [name, base] of [
-      ['gateway', gatewayUrl()],
+      ['gateway', `http://127.0.0.1:${targets.ports['gateway:metrics']}`],
       ['recommender', recommenderUrl()],
     ] as const) {
       const text = await (await fetch(`${base}/metrics`)).text();

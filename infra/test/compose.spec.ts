@@ -157,6 +157,15 @@ describe('docker-compose.yml', () => {
     expect(published.sort()).toEqual(['gateway 8080:8080', 'grafana 3000:3000']);
   });
 
+  it("serves the gateway's metrics on a port of its own, exposed to the compose network but never published", () => {
+    const gateway = compose.services.gateway!;
+    const metricsPort = serviceEnv(gateway).METRICS_PORT;
+    expect(metricsPort).toMatch(/^\d+$/);
+    expect(metricsPort).not.toBe(serviceEnv(gateway).PORT);
+    expect(gateway.expose?.map(String)).toEqual([metricsPort]);
+    expect((gateway.ports ?? []).some((p) => p.split(':').pop() === metricsPort)).toBe(false);
+  });
+
   it('keeps the recommender scalable: no container name, no host port, reached by service name', () => {
     const recommender = compose.services.recommender!;
     expect(recommender.container_name).toBeUndefined();

@@ -17,7 +17,7 @@ export interface NativeTargets {
   databaseUrl: string;
   /** The Redis the `redis` service stands for; a db index isolates it from other runs. */
   redisUrl: string;
-  /** Host ports for the services that listen, by service name. */
+  /** Host ports for the services that listen, by service name (`gateway:metrics` for its METRICS_PORT). */
   ports: Record<string, number>;
   /** Isolates BullMQ keys from other runs on the same Redis (compose has its own Redis). */
   queuePrefix: string;
@@ -64,6 +64,8 @@ export function nativeEnv(compose: ComposeFile, name: string, targets: NativeTar
     if (port === undefined) throw new Error(`no native port chosen for ${name}`);
     out.PORT = String(port);
   }
+  // A second listening port (the gateway's metrics): the one chosen, or any free one.
+  if (own.METRICS_PORT !== undefined) out.METRICS_PORT = String(targets.ports[`${name}:metrics`] ?? 0);
   if ('REDIS_URL' in own) out.ETL_QUEUE_PREFIX = targets.queuePrefix;
   return out;
 }

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type CheckResult, registerObservability, REQUEST_ID_HEADER, requestIdServerOptions } from './observability';
+import { type CheckResult, type MetricsRegistry, registerMetricsRoute, registerObservability, REQUEST_ID_HEADER, requestIdServerOptions } from './observability';
 
 /** A real server on a free port, spoken to over HTTP, as compose's healthchecks and the gateway do. */
 async function serve(build: (app: FastifyInstance) => void): Promise<{ app: FastifyInstance; base: string }> {
@@ -113,6 +113,28 @@ describe('registerObservability', () => {
     expect(text).toMatch(/process_resident_memory_bytes\{service="probe-test"\} \d+/);
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/echo"[^}]*status_code="200"[^}]*\} [1-9]/);
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*status_code="404"[^}]*\} [1-9]/);
+  });
+
+  it('serves the metrics on another app only, when asked to (a service whose own port is public)', async () => {
+    let registry: MetricsRegistry | undefined;
+    const publicApp = await serve((a) => {
+      registry = registerObservability(a, { service: 'public-door', metricsRoute: false });
+      a.get('/hello', async () => ({ hello: 'world' }));
+    });
+    const internal = await serve((a) => registerMetricsRoute(a, registry!));
+    try {
+      await fetch(`${publicApp.base}/hello`);
+      expect((await fetch(`${publicApp.base}/metrics`)).status).toBe(404);
+      const scrape = await fetch(`${internal.base}/metrics`);
+      expect(scrape.status).toBe(200);
+      const text = await scrape.text();
+      expect(text).toMatch(/http_request_duration_seconds_count\{service="public-door",[^}]*route="\/hello"[^}]*\} 1/);
+      // The metrics app's own requests are not counted as the public app's.
+      expect(text).not.toContain('route="/metrics"');
+    } finally {
+      await internal.app.close();
+      await publicApp.app.close();
+    }
   });
 
   it('keeps one registry per app, so two services in one process report their own figures', async () => {

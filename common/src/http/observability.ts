@@ -11,6 +11,9 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** Where a service's figures are kept (one per app): what `/metrics` serves. */
+export type MetricsRegistry = Registry;
+
 /** Ids we accept from a caller: short and log-safe; anything else is replaced by a fresh UUID. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -45,6 +48,13 @@ export interface ObservabilityOptions {
   checkTimeoutMs?: number;
   /** OpenAPI tag for the health and metrics routes. */
   tag?: string;
+  /**
+   * `false`: no `/metrics` on this app; the caller serves the returned registry on a port of its
+   * own (`registerMetricsRoute`). For a service whose port is public (the gateway): the figures
+   * name every route, count refusals and show the process's memory. Default `true`, for the
+   * services that only listen on an internal network.
+   */
+  metricsRoute?: boolean;
 }
 
 const checkSchema = {
@@ -86,10 +96,11 @@ function routeLabel(request: FastifyRequest): string {
 }
 
 /**
- * Registers request-id echo, HTTP metrics, `GET /metrics`, `GET /health/live` and
- * `GET /health/ready` on `app`. Returns the registry so a service can add its own metrics.
+ * Registers request-id echo, HTTP metrics, `GET /metrics` (unless `metricsRoute: false`),
+ * `GET /health/live` and `GET /health/ready` on `app`. Returns the registry so a service can add
+ * its own metrics, or serve them elsewhere.
  */
-export function registerObservability(app: FastifyInstance, opts: ObservabilityOptions): Registry {
+export function registerObservability(app: FastifyInstance, opts: ObservabilityOptions): MetricsRegistry {
   const registry = new Registry();
   registry.setDefaultLabels({ service: opts.service });
   collectDefaultMetrics({ register: registry });
@@ -147,12 +158,19 @@ export function registerObservability(app: FastifyInstance, opts: ObservabilityO
     },
   );
 
+  if (opts.metricsRoute !== false) registerMetricsRoute(app, registry, { tag: opts.tag });
+
+  return registry;
+}
+
+/** `GET /metrics` on `app`: the registry in Prometheus' text exposition format. */
+export function registerMetricsRoute(app: FastifyInstance, registry: MetricsRegistry, opts: { tag?: string } = {}): void {
   app.get(
     '/metrics',
     {
       logLevel: 'warn',
       schema: {
-        tags,
+        tags: opts.tag ? [opts.tag] : undefined,
         summary: 'Prometheus metrics (text exposition format)',
         produces: ['text/plain'],
         response: { 200: { type: 'string' } },
@@ -163,6 +181,4 @@ export function registerObservability(app: FastifyInstance, opts: ObservabilityO
       return reply.type(registry.contentType).send(body);
     },
   );
-
-  return registry;
 }

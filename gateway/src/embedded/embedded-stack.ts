@@ -10,6 +10,7 @@ import {
 } from '@cine/etl-worker';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { FastifyInstance } from 'fastify';
+import { MetricsServer } from '../http/metrics.server';
 import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker, openBullmqQueue } from '../index';
 import { CachingEtlQueue } from './caching-etl-queue';
 import { CatalogueStateRepository } from './catalogue-state.repository';
@@ -28,6 +29,8 @@ export interface EmbeddedStack {
   recommender: RunningRecommender;
   /** Ready, not listening: the boot server's socket hands requests to `gateway.routing`. */
   gateway: FastifyInstance;
+  /** The gateway's /metrics on the loopback's METRICS_PORT (listening unless that port was taken). */
+  metrics: MetricsServer;
   imports: ImportTracker;
 }
 
@@ -69,16 +72,24 @@ export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: str
   const webError = await webBuilt;
   if (webError) say(`The customer page could not be built (${webError}); the API works, the page says so.`);
   const imports = new ImportTracker();
+  const gatewayLog = createLogger('gateway', { level: config.gateway.logLevel });
+  const metrics = new MetricsServer(gatewayLog);
   const gateway = await buildGateway({
     config: { ...config.gateway, recommender: { ...config.gateway.recommender, url: recommender.url } },
     handle,
     queue,
     recommender: new HttpRecommenderClient(recommender.url, config.gateway.recommender.timeoutMs),
-    log: createLogger('gateway', { level: config.gateway.logLevel }),
+    log: gatewayLog,
     imports,
+    metrics,
   });
   await gateway.ready();
-  return { handle, queue, worker, recommender, gateway, imports };
+  // On the loopback, like the recommender: the page's port stays the one door from outside. A
+  // port taken (a second npm start) costs the metrics, not the product.
+  await metrics.listen('127.0.0.1', config.gateway.metricsPort).catch((err: NodeJS.ErrnoException) => {
+    say(`Metrics are not served: 127.0.0.1:${config.gateway.metricsPort} is unavailable (${err.code ?? err.message}); choose another port with METRICS_PORT=…`);
+  });
+  return { handle, queue, worker, recommender, gateway, metrics, imports };
 }
 
 /**
@@ -96,6 +107,7 @@ export async function ensureEmbeddings(stack: EmbeddedStack, log: Logger): Promi
 /** The reverse of the start: stop answering, then jobs, then close the database. */
 export async function stopEmbeddedStack(stack: EmbeddedStack, log: Logger): Promise<void> {
   await stack.gateway.close();
+  await stack.metrics.close();
   await stack.worker?.stop('shutdown');
   // In-process jobs first, while the recommender and the database are still open: an import in
   // flight was interrupted by the caller (nothing swapped, the next start imports again); its
