@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@cine/common';
-import { migrateToLatest, openDatabase } from '@cine/db';
+import { DatabaseInUseError, migrateToLatest, openDatabase } from '@cine/db';
 import { createLogger, loadReportConfig } from './config';
 import { generateReport } from './report/generate-report';
 
@@ -53,7 +53,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`report: ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // A bad setting or a database held by `npm start` is the user's to fix: the message, no stack.
+    const expected = err instanceof ConfigError || err instanceof DatabaseInUseError;
+    process.stderr.write(`report: ${expected ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

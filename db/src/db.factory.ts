@@ -5,7 +5,10 @@ import { Kysely } from 'kysely';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import type { Database } from './database';
+import { lockEmbeddedDirectory } from './embedded-lock';
 import { PgliteDialect, PgliteSession } from './pglite.dialect';
+
+export { DatabaseInUseError } from './embedded-lock';
 
 export type DbBackend = 'postgres' | 'pglite';
 
@@ -15,6 +18,7 @@ export interface DbOptions {
   /** Where the embedded PGlite keeps its files; `memory://` keeps nothing (tests). */
   dataDir?: string | undefined;
   maxConnections?: number;
+  /** Names the connection on PostgreSQL, and the holder of the embedded database's lock. */
   applicationName?: string;
 }
 
@@ -36,7 +40,7 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 const PGLITE_COPY_CHUNK_CHARS = 8 * 1024 * 1024;
 
 export async function openDatabase(opts: DbOptions): Promise<DbHandle> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? 'memory://');
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? 'memory://', opts.applicationName ?? 'cine-creuse');
 }
 
 function copyStatement(table: string, columns: readonly string[], from: string): string {
@@ -104,16 +108,27 @@ function openPostgres(url: string, opts: DbOptions): DbHandle {
   };
 }
 
-async function openPglite(dataDir: string): Promise<DbHandle> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  // The contrib extensions are typed as ES modules only; their CommonJS builds load fine.
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
-  const pglite = await PGlite.create({
-    dataDir,
-    extensions: { pg_trgm, unaccent },
-    parsers: { 20: (x: string) => Number(x), 1082: (x: string) => x },
-  });
+async function openPglite(dataDir: string, app: string): Promise<DbHandle> {
+  let unlock = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    // Before PGlite touches a file: a second process on the same directory is refused here.
+    unlock = lockEmbeddedDirectory(dataDir, app);
+  }
+  let pglite: PGlite;
+  try {
+    // The contrib extensions are typed as ES modules only; their CommonJS builds load fine.
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
+    pglite = await PGlite.create({
+      dataDir,
+      extensions: { pg_trgm, unaccent },
+      parsers: { 20: (x: string) => Number(x), 1082: (x: string) => x },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const session = new PgliteSession(pglite);
   const db = new Kysely<Database>({ dialect: new PgliteDialect(session) });
   const held = new Set<number>();
@@ -142,7 +157,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
       }
       await flush(statement, parts);
     },
-    // One process owns an embedded database, so an in-process lock is the whole story.
+    // One process owns an embedded database (the directory's lock), so an in-process lock is the whole story.
     async tryLock(key) {
       if (held.has(key)) return null;
       held.add(key);
@@ -151,8 +166,12 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
       };
     },
     async close() {
-      await db.destroy();
-      await pglite.close();
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
