@@ -46,10 +46,10 @@ export interface ExpectedCatalogue {
   dangling: { creditPeople: number; crewPeople: number };
 }
 
-/** Expected counts for the policy `--min-votes 0` (default runtime 40–360, no adult titles). */
-export function expectedCatalogue(folders: string[]): ExpectedCatalogue {
+/** The titles the policy `--min-votes 0` keeps (default runtime 40–360, no adult titles), as movie or series. */
+export function keptTitles(folders: string[]): { kept: Map<string, 'movie' | 'series'>; basicsRows: number } {
   const basics = merged(folders, 'title.basics', (r) => r[0]!);
-  const kept = new Map<string, string>();
+  const kept = new Map<string, 'movie' | 'series'>();
   let basicsRows = 0;
   for (const rows of basics.values()) {
     const [tconst, type, , , adult, , , runtime] = rows[0]!;
@@ -58,6 +58,12 @@ export function expectedCatalogue(folders: string[]): ExpectedCatalogue {
     if (type === 'tvSeries' || type === 'tvMiniSeries') kept.set(tconst!, 'series');
     else if (type === 'movie' && (runtime === '\\N' || (Number(runtime) >= 40 && Number(runtime) <= 360))) kept.set(tconst!, 'movie');
   }
+  return { kept, basicsRows };
+}
+
+/** Expected counts for the policy `--min-votes 0` (default runtime 40–360, no adult titles). */
+export function expectedCatalogue(folders: string[]): ExpectedCatalogue {
+  const { kept, basicsRows } = keptTitles(folders);
   const akas = [...merged(folders, 'title.akas', (r) => r[0]!).entries()]
     .filter(([t]) => kept.has(t))
     .flatMap(([, rows]) => rows)

@@ -6,8 +6,10 @@ import { type Logger, redact } from '@cine/common';
 import type { CatalogueSchema, CatalogueTable } from '@cine/db';
 import type { CatalogueRepository } from '../catalogue/catalogue.repository';
 import { imdbList, imdbText, NULL, num, textArray } from '../catalogue/copy-format';
+import { copyInSegments, CopyRefusedError, type SourcedChunk } from '../catalogue/copy-segments';
 import { type ImportContext, ImportInterruptedError, rejectShareProblem, throwIfInterrupted } from '../catalogue/import-run';
 import type { LedgerRepository } from '../catalogue/ledger.repository';
+import { MAX_NAME_BYTES } from '../catalogue/text-limits';
 import { isUrl, type SourceRepository } from '../sources/source.repository';
 import { classifyTitle, type FilterPolicy } from './filter-policy';
 import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError, REQUIRED_DATASETS } from './imdb-datasets';
@@ -44,11 +46,17 @@ class SourceClaims {
 /** Per-file counters: what the ledger records for one file of one source. */
 class FileScan {
   readonly reader: TsvReader;
+  /** COPY text not yet handed on, and the file line of each of its rows. */
   out = '';
+  private lines = new Int32Array(1024);
+  private rows = 0;
   kept = 0;
   readonly dropped: Record<string, number> = {};
 
-  constructor(location: string, header: readonly string[]) {
+  constructor(
+    private readonly location: string,
+    header: readonly string[],
+  ) {
     this.reader = new TsvReader(location, header);
   }
 
@@ -56,15 +64,41 @@ class FileScan {
     this.dropped[rule] = (this.dropped[rule] ?? 0) + 1;
   }
 
-  /** Queue COPY text; `keep()` counts the input row, which may emit several (crew). */
+  /** Queue one COPY row of the line being read; `keep()` counts the input row, which may emit several (crew). */
   emit(row: string): void {
     this.out += row;
+    if (this.rows === this.lines.length) {
+      const grown = new Int32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[this.rows++] = this.reader.line;
   }
 
   keep(): void {
     this.kept++;
   }
+
+  /** The queued rows with their lines, handed on; `endOfFile` once the file is read. */
+  take(endOfFile: boolean): SourcedChunk {
+    const chunk = { text: this.out, file: this.location, lines: this.lines.slice(0, this.rows), endOfFile };
+    this.out = '';
+    this.rows = 0;
+    return chunk;
+  }
 }
+
+/** The first of `columns` (index, name) past the name limit, as a reject reason; the scanned text has one char a byte. */
+function overLongName(f: Int32Array, columns: ReadonlyArray<readonly [number, string]>): string | null {
+  for (const [i, name] of columns) {
+    if (f[i + 1]! - 1 - f[i]! > MAX_NAME_BYTES) return `${name} longer than ${MAX_NAME_BYTES} bytes`;
+  }
+  return null;
+}
+
+const TITLE_NAME_COLUMNS = [[2, 'primaryTitle'], [3, 'originalTitle'], [8, 'genres']] as const;
+const AKA_NAME_COLUMNS = [[2, 'title']] as const;
+const PERSON_NAME_COLUMNS = [[1, 'primaryName']] as const;
 
 /** Ids are written in IMDb's canonical form (7 digits at least), whatever the input's padding. */
 function tconst(id: number): string {
@@ -138,11 +172,16 @@ export class ImdbPasses {
     };
   }
 
-  private copy(table: CatalogueTable, columns: string[], rows: AsyncGenerator<string>): Promise<void> {
-    return this.catalogue.copy(this.schema, table, columns, rows);
+  /** Load one table; a row the database refuses fails the run naming its file and line. */
+  private async copy(table: CatalogueTable, columns: string[], chunks: AsyncGenerator<SourcedChunk>): Promise<void> {
+    try {
+      await copyInSegments(chunks, (rows) => this.catalogue.copy(this.schema, table, columns, rows));
+    } catch (err) {
+      throw err instanceof CopyRefusedError && err.badInput ? new ImdbInputError(err.message) : err;
+    }
   }
 
-  private async drain(rows: AsyncGenerator<string>): Promise<void> {
+  private async drain(rows: AsyncGenerator<SourcedChunk>): Promise<void> {
     for await (const _ of rows) {
       // passes that only build in-memory sets emit nothing
     }
@@ -183,6 +222,8 @@ export class ImdbPasses {
       if ((adult !== '0' && adult !== '1') || Number.isNaN(runtime) || Number.isNaN(startYear) || Number.isNaN(endYear)) {
         return scan.reader.reject(line, 'malformed isAdult, startYear, endYear or runtimeMinutes');
       }
+      const tooLong = overLongName(f, TITLE_NAME_COLUMNS);
+      if (tooLong) return scan.reader.reject(line, tooLong);
       // Sources are read latest first: a tconst already seen came from a later source, which wins.
       if (!allTitles.add(id)) return scan.drop('overridden');
       const votes = ratings.get(id, 0, 0);
@@ -237,7 +278,7 @@ export class ImdbPasses {
     return claims.take(id, false);
   }
 
-  private akasRows(): AsyncGenerator<string> {
+  private akasRows(): AsyncGenerator<SourcedChunk> {
     const { akaRegions, akaLanguages } = this.policy;
     return this.scanDataset(
       'title.akas',
@@ -245,6 +286,8 @@ export class ImdbPasses {
         const id = idAt(t, f, 0, T, T);
         const ordering = intAt(t, f, 1);
         if (id < 0 || ordering === null || Number.isNaN(ordering)) return scan.reader.reject(line, 'malformed titleId or ordering');
+        const tooLong = overLongName(f, AKA_NAME_COLUMNS);
+        if (tooLong) return scan.reader.reject(line, tooLong);
         const gate = this.titleGate(id, claims);
         if (gate) return scan.drop(gate);
         const region = field(t, f, 3);
@@ -260,7 +303,7 @@ export class ImdbPasses {
     );
   }
 
-  private crewRows(): AsyncGenerator<string> {
+  private crewRows(): AsyncGenerator<SourcedChunk> {
     const people = this.people;
     return this.scanDataset(
       'title.crew',
@@ -288,7 +331,7 @@ export class ImdbPasses {
     );
   }
 
-  private principalsRows(): AsyncGenerator<string> {
+  private principalsRows(): AsyncGenerator<SourcedChunk> {
     const people = this.people;
     return this.scanDataset(
       'title.principals',
@@ -309,13 +352,15 @@ export class ImdbPasses {
     );
   }
 
-  private namesRows(): AsyncGenerator<string> {
+  private namesRows(): AsyncGenerator<SourcedChunk> {
     const people = this.people;
     return this.scanDataset(
       'name.basics',
       (scan, claims) => (t, f, line) => {
         const id = idAt(t, f, 0, N, M);
         if (id < 0) return scan.reader.reject(line, 'malformed nconst');
+        const tooLong = overLongName(f, PERSON_NAME_COLUMNS);
+        if (tooLong) return scan.reader.reject(line, tooLong);
         if (!people.has(id)) return scan.drop('not-credited');
         const claim = claims.take(id, true);
         if (claim) return scan.drop(claim);
@@ -331,13 +376,14 @@ export class ImdbPasses {
 
   /**
    * Stream one dataset from every source, latest source first, yielding COPY text of the rows
-   * the handler emits. Records each file in the ledger, and turns stream failures into
-   * messages that name the file and the line reached.
+   * the handler emits with the line of each. Records each file in the ledger, and turns stream
+   * failures into messages that name the file and the line reached. A file's last chunk ends its
+   * COPY statement: the file is recorded as loaded once the database has taken its rows.
    */
   private async *scanDataset(
     dataset: ImdbDataset,
     makeHandler: (scan: FileScan, claims: SourceClaims) => TsvRowHandler,
-  ): AsyncGenerator<string> {
+  ): AsyncGenerator<SourcedChunk> {
     const claims = new SourceClaims();
     const fileName = datasetFileName(dataset);
     let found = 0;
@@ -371,18 +417,10 @@ export class ImdbPasses {
         for await (const piece of scan.reader.pieces(gunzip)) {
           throwIfInterrupted(this.ctx.signal);
           scan.reader.scan(piece, handler);
-          if (scan.out.length >= FLUSH_CHARS) {
-            const out = scan.out;
-            scan.out = '';
-            yield out;
-          }
+          if (scan.out.length >= FLUSH_CHARS) yield scan.take(false);
           this.progress(dataset, opened.location, bytes, opened.size, false, scan);
         }
-        if (scan.out.length > 0) {
-          const out = scan.out;
-          scan.out = '';
-          yield out;
-        }
+        yield scan.take(true);
         const { rowsRead: total, rowsRejected, rejectSamples } = scan.reader.stats;
         const tooMany = rejectShareProblem(rowsRejected, total, this.policy.maxRejectShare, rejectSamples);
         if (tooMany) throw new ImdbInputError(`${opened.location}: ${tooMany}`);
@@ -411,9 +449,10 @@ export class ImdbPasses {
         throw failure;
       } finally {
         if (!finished) {
-          // The consumer stopped early (the database refused a row): close the file, mark it.
+          // The consumer stopped early without saying why (a refused row is thrown in, and
+          // recorded above): close the file, mark it.
           opened.stream.destroy();
-          await this.recordFailedFile(fileId, scan, bytes, 'loading stopped: the database refused the data (see the run error)');
+          await this.recordFailedFile(fileId, scan, bytes, 'loading stopped before the end of the file (see the run error)');
         }
       }
     }
@@ -484,7 +523,7 @@ function characters(raw: string, scan: FileScan): string {
 }
 
 function describeStreamError(err: unknown, location: string, line: number, bytes: number): Error {
-  if (err instanceof ImdbInputError || err instanceof ImportInterruptedError) return err;
+  if (err instanceof ImdbInputError || err instanceof ImportInterruptedError || err instanceof CopyRefusedError) return err;
   const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : String(err);
   if (bytes === 0 && (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message))) {

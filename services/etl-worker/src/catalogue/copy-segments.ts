@@ -1,0 +1,136 @@
+/**
+ * Loading COPY text so that a row the database refuses is named by its source file and line.
+ *
+ * PostgreSQL names a refused row by its place in the COPY statement ("COPY crew, line 1234"),
+ * which says nothing of the file: rows are filtered, one input line may give several rows (crew),
+ * and a table's rows come from several files. So the producer says, for each chunk, which file
+ * and which line each of its rows came from, and the load runs as a series of COPY statements,
+ * each within one file and a bounded size: a refused row's number then counts from the start of
+ * its statement, on both backends, and maps back to its line exactly.
+ */
+
+/** COPY text with where its rows come from. */
+export interface SourcedChunk {
+  /** Rows in COPY text format, each ending with a newline (may be empty). */
+  text: string;
+  file: string;
+  /** The source line of each row of `text`, in order. */
+  lines: Int32Array;
+  /** The file's last chunk: its COPY statement ends here, before the producer moves on. */
+  endOfFile: boolean;
+}
+
+/**
+ * A COPY statement takes chunks up to this many characters (one chunk alone may be more). The
+ * embedded PGlite cuts its own COPY statements every 8 MiB: staying below keeps one statement per
+ * segment there too. Ending a statement costs one round trip; at 4 MiB that is a few per second
+ * of import at most.
+ */
+export const SEGMENT_CHARS = 4 << 20;
+
+/** The database refused rows of a COPY: which file, which line when it says which row. */
+export class CopyRefusedError extends Error {
+  override readonly name = 'CopyRefusedError';
+
+  constructor(
+    readonly file: string,
+    /** The source line of the refused row; null when the database named no row. */
+    readonly line: number | null,
+    message: string,
+    /** The data is at fault (a constraint, a value, a size): retrying cannot help. */
+    readonly badInput: boolean,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Load `chunks` through `copy`, one COPY statement per segment. When the database refuses a row,
+ * the error is thrown into the producer first (suspended in the refused row's file, so it can
+ * record that file as failed), then to the caller, as a CopyRefusedError
+ * `<file>: line <n>: <database message>`. A failure of the producer itself passes unchanged.
+ */
+export async function copyInSegments(
+  chunks: AsyncGenerator<SourcedChunk>,
+  copy: (rows: AsyncIterable<string>) => Promise<void>,
+  segmentChars = SEGMENT_CHARS,
+): Promise<void> {
+  let lookahead: SourcedChunk | null = null;
+  let producerFailed = false;
+  const pull = async (): Promise<SourcedChunk | null> => {
+    if (lookahead) {
+      const chunk = lookahead;
+      lookahead = null;
+      return chunk;
+    }
+    try {
+      const next = await chunks.next();
+      return next.done ? null : next.value;
+    } catch (err) {
+      producerFailed = true;
+      throw err;
+    }
+  };
+
+  for (;;) {
+    let first = await pull();
+    // A file that kept no row: nothing to load.
+    while (first && first.text.length === 0 && first.endOfFile) first = await pull();
+    if (!first) return;
+    const segment: SourcedChunk[] = [];
+    const rows = async function* (): AsyncGenerator<string> {
+      let chunk: SourcedChunk | null = first;
+      let size = 0;
+      while (chunk) {
+        segment.push(chunk);
+        size += chunk.text.length;
+        if (chunk.text.length > 0) yield chunk.text;
+        if (chunk.endOfFile) return;
+        const next: SourcedChunk | null = await pull();
+        if (next && size + next.text.length > segmentChars) {
+          // The next statement starts with it. The producer stays in the same file: it only
+          // moves on after a chunk marked endOfFile.
+          lookahead = next;
+          return;
+        }
+        chunk = next;
+      }
+    };
+    try {
+      await copy(rows());
+    } catch (err) {
+      if (producerFailed) throw err;
+      const refused = locate(segment, err);
+      await chunks.throw(refused).catch(() => {});
+      throw refused;
+    }
+  }
+}
+
+/** SQLSTATE classes of refusals the data causes: 22 data exception, 23 integrity constraint, 54 program limit (an index entry too big). */
+const BAD_INPUT_CLASSES = ['22', '23', '54'];
+
+function locate(segment: SourcedChunk[], err: unknown): CopyRefusedError {
+  const file = segment[0]!.file;
+  const { message, where, code } = err as { message?: unknown; where?: unknown; code?: unknown };
+  // Only the message: `detail` and `where` may quote the row's values.
+  const reason = typeof message === 'string' ? message : String(err);
+  const badInput = typeof code === 'string' && BAD_INPUT_CLASSES.includes(code.slice(0, 2));
+  const row = typeof where === 'string' ? /\bCOPY [^,]+, line (\d+)/.exec(where) : null;
+  if (row) {
+    let n = Number(row[1]);
+    for (const chunk of segment) {
+      if (n <= chunk.lines.length) {
+        const line = chunk.lines[n - 1]!;
+        return new CopyRefusedError(file, line, `${file}: line ${line}: ${reason}`, badInput, { cause: err });
+      }
+      n -= chunk.lines.length;
+    }
+  }
+  const firstLine = segment.find((c) => c.lines.length > 0)?.lines[0];
+  const lastChunk = segment.findLast((c) => c.lines.length > 0);
+  const lastLine = lastChunk?.lines[lastChunk.lines.length - 1];
+  const span = firstLine === undefined ? '' : ` lines ${firstLine} to ${lastLine}:`;
+  return new CopyRefusedError(file, null, `${file}:${span} ${reason}`, badInput, { cause: err });
+}
