@@ -15,6 +15,7 @@ import { ImportTracker } from './admin/import-tracker';
 import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { CatalogueStatusRepository } from './catalogue/catalogue-status.repository';
 import { CatalogueStatusService } from './catalogue/catalogue-status.service';
+import { describePostImport } from './catalogue/public-status';
 import type { GatewayConfig } from './config';
 import { FilmRepository } from './films/film.repository';
 import { filmRoutes } from './films/film.routes';
@@ -187,6 +188,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const catalogueRepository = new CatalogueStatusRepository(handle);
+  const catalogueStatus = new CatalogueStatusService(catalogueRepository, queue, imports);
   const metrics = registerObservability(app, {
     service: 'gateway',
     tag: 'health',
@@ -202,6 +204,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
         return { ok: true };
       },
       recommender: () => recommender.ready(),
+      // Informative, never failing: after a failed post-import step the gateway still serves
+      // (search, and suggestions from the previous embeddings); the operator should know.
+      catalogue: async () => ({ ok: true, detail: describePostImport(await catalogueStatus.postImport()) }),
     },
   });
   deps.metrics?.serve(metrics);
@@ -215,7 +220,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   });
   await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, recommender, answers) });
   await app.register(kpiRoutes, { kpis: new KpiService(new KpiRepository(handle)) });
-  await app.register(catalogueRoutes, { catalogue: new CatalogueStatusService(catalogueRepository, queue, imports) });
+  await app.register(catalogueRoutes, { catalogue: catalogueStatus });
   await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), adminApiKey: config.adminApiKey });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;

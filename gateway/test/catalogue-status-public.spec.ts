@@ -1,4 +1,5 @@
-import type { CatalogueStatus, ImportRunView } from '@cine/common';
+import type { CatalogueStatus } from '@cine/common';
+import type { ImportRunView } from '@cine/etl-worker';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { PUBLIC_MESSAGES } from '../src/catalogue/public-status';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, startGateway } from './gateway-harness';
@@ -32,10 +33,19 @@ describe('the public catalogue status', () => {
   });
 
   it('says the suggestions are stale when the steps after a swap failed, and nothing more', async () => {
-    await t.handle.db.updateTable('catalogue_state').set({ post_import_status: 'failed', post_import_error: 'embeddings: out of memory in /srv/cine/x' }).execute();
+    await t.handle.db
+      .updateTable('catalogue_state')
+      .set({ post_import_status: 'failed', post_import_error: 'embeddings: out of memory in /srv/cine/x', post_import_at: new Date() })
+      .execute();
     const { body } = await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`);
     expect(body.import).toMatchObject({ state: 'failed', step: null, message: PUBLIC_MESSAGES['post-import-failed'] });
     expect(JSON.stringify(body)).not.toMatch(/out of memory|\/srv\/cine/);
+    // Readiness says it too, still ready (search and the previous suggestions work), without the error.
+    const ready = await fetch(`${gw.url}/health/ready`);
+    const probe = (await ready.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+    expect(probe.checks.catalogue).toMatchObject({ ok: true });
+    expect(probe.checks.catalogue!.detail).toMatch(/^post-import failed since .*: embeddings and KPI figures still come from the previous catalogue$/);
+    expect(JSON.stringify(probe)).not.toMatch(/out of memory|\/srv\/cine/);
     await t.handle.db.updateTable('catalogue_state').set({ post_import_status: null, post_import_error: null }).execute();
   });
 

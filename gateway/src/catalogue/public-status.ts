@@ -1,4 +1,5 @@
 import { IMDB_DATASET_NAMES } from '@cine/common';
+import type { PostImportState } from './catalogue-status.repository';
 
 /** The situations the public status can describe, each with one fixed sentence. */
 export type PublicSituation = 'empty' | 'idle' | 'queued' | 'running' | 'failed' | 'post-import-failed';
@@ -39,4 +40,22 @@ export function publicStep(phase: string | null, file: string | null, percent?: 
   } else if (phase === 'finishing') label = 'finishing';
   else label = 'import';
   return percent === undefined ? label : `${label} ${percent} %`;
+}
+
+/**
+ * The readiness check's words for the steps after the last swap. Public like the status: the
+ * state and its time, never the error (the admin run view and the worker's logs have it).
+ */
+export function describePostImport(state: PostImportState | null): string {
+  if (state === null) return 'no catalogue swapped since post-import steps are tracked';
+  const at = state.at ? ` since ${state.at.toISOString()}` : '';
+  switch (state.status) {
+    case 'failed':
+      return `post-import failed${at}: embeddings and KPI figures still come from the previous catalogue`;
+    case 'pending':
+    case 'running':
+      return `post-import ${state.status}${at}: embeddings and KPI figures are being rebuilt`;
+    default:
+      return `post-import succeeded${at}`;
+  }
 }
