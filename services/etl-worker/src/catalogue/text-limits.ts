@@ -6,8 +6,8 @@
  *   like a row with a missing field. No real name is that long (the samples' longest title is 271
  *   bytes), so such a row is broken, and titles feed btree indexes (the search's name lines, the
  *   KPIs' genre keys) whose entries cannot pass 2,704 bytes. `search_norm()` makes a title at most
- *   1.67 times longer in bytes (measured over every code point: '㎮' becomes 'rad/s'), so 1,024
- *   bytes stays under 1,710, with room to spare.
+ *   twice as long in bytes (measured over every code point on both backends: PGlite's unaccent
+ *   turns '½' into ' 1/2', PostgreSQL 15's '㎮' into 'rad/s'), so 1,024 bytes stays under 2,048.
  * - A free text (TMDB's overview and tagline) longer than MAX_FREE_TEXT_CHARS is cut there, on a
  *   character boundary, and ends with '…': prose keeps its meaning when cut, and the rest of the
  *   row is good. Real overviews stay under 1,000 characters.
