@@ -5,7 +5,9 @@ import { sql } from 'kysely';
 import { SampleCopy } from './corrupt';
 import { catalogueDigest, etlFor, SAMPLE_POLICY, stagingRows } from './etl-harness';
 import { keptTitles, readRaw } from './raw-imdb';
-import { describeWithSamples, IMDB } from './samples';
+import { createReadStream } from 'node:fs';
+import { readTmdbCsv } from '../src/tmdb/tmdb-record';
+import { describeWithSamples, IMDB, TMDB } from './samples';
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -71,5 +73,23 @@ describeWithSamples.each([
     expect(files[1]!.error).toMatch(message);
     expect(await catalogueDigest(t.handle)).toEqual(before);
     expect(await stagingRows(t.handle)).toBe(0);
+  });
+  it('names the TMDB file and line of a row the database refuses, and keeps the TMDB rows served', async () => {
+    const file = TMDB('tmdb_full.csv');
+    const records: Array<{ line: number; imdbId: string }> = [];
+    for await (const event of readTmdbCsv(createReadStream(file), file)) {
+      if (event.kind === 'record') records.push({ line: event.line, imdbId: event.record.imdbId });
+    }
+    const victim = records[60]!;
+    await sql.raw(`ALTER TABLE tmdb_staging ADD CONSTRAINT refused_film CHECK (imdb_id <> '${victim.imdbId}')`).execute(t.handle.db);
+    const before = await catalogueDigest(t.handle);
+    const message = new RegExp(`^${escape(file)}:${victim.line}: new row for relation "tmdb_staging" violates check constraint "refused_film"$`);
+    const failure = etlFor(t.handle).importer.tmdb({ sources: [file] });
+    await expect(failure).rejects.toThrow(message);
+    await expect(failure).rejects.toMatchObject({ name: 'TmdbInputError' });
+    const run = await t.handle.db.selectFrom('import_run').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ kind: 'tmdb', status: 'failed' });
+    expect(run.error).toMatch(message);
+    expect(await catalogueDigest(t.handle)).toEqual(before);
   });
 });

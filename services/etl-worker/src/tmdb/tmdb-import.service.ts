@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ImportTmdbPayload, Logger } from '@cine/common';
 import { num, text, textArray } from '../catalogue/copy-format';
 import type { LedgerRepository } from '../catalogue/ledger.repository';
+import { copyInSegments, CopyRefusedError, type SourcedChunk } from '../catalogue/copy-segments';
 import { type ImportContext, rejectShareProblem, throwIfInterrupted } from '../catalogue/import-run';
 import type { SourceRepository } from '../sources/source.repository';
 import type { TmdbRepository } from './tmdb.repository';
@@ -72,8 +73,12 @@ export class TmdbImportService {
           stats.bytes += chunk.length;
         });
         const events = readTmdbCsv(bytes, opened.location);
-        const rows = async function* (): AsyncGenerator<string> {
+        const file = opened.location;
+        // Chunks say which line each row came from, so a row the database refuses is named by
+        // its file and line (see copy-segments.ts).
+        const rows = async function* (): AsyncGenerator<SourcedChunk> {
           let out = '';
+          let lines: number[] = [];
           for await (const event of events) {
             if ((stats.read & 0x3ff) === 0) throwIfInterrupted(ctx.signal);
             stats.read++;
@@ -84,15 +89,21 @@ export class TmdbImportService {
             }
             stats.kept++;
             out += encode(++seq, event.record);
+            lines.push(event.line);
             if (out.length >= FLUSH_CHARS) {
-              yield out;
+              yield { text: out, file, lines: Int32Array.from(lines), endOfFile: false };
               out = '';
-              ctx.onProgress?.({ phase: 'tmdb', file: opened.location, fileIndex: index + 1, fileCount: payload.sources.length, bytesRead: stats.bytes, bytesTotal: opened.size, rowsRead: totals.read + stats.read, rowsKept: totals.kept + stats.kept });
+              lines = [];
+              ctx.onProgress?.({ phase: 'tmdb', file, fileIndex: index + 1, fileCount: payload.sources.length, bytesRead: stats.bytes, bytesTotal: opened.size, rowsRead: totals.read + stats.read, rowsKept: totals.kept + stats.kept });
             }
           }
-          if (out) yield out;
+          yield { text: out, file, lines: Int32Array.from(lines), endOfFile: true };
         };
-        await this.tmdb.copyStaging(rows());
+        try {
+          await copyInSegments(rows(), (chunks) => this.tmdb.copyStaging(chunks));
+        } catch (err) {
+          throw err instanceof CopyRefusedError && err.badInput ? new TmdbInputError(err.file, err.line ?? 0, databaseReason(err)) : err;
+        }
         const tooMany = rejectShareProblem(stats.rejected, stats.read, maxRejectShare, stats.samples, 'rejected');
         if (tooMany) throw new TmdbInputError(opened.location, stats.samples[0]?.line ?? 0, tooMany);
         await this.ledger.finishFile(fileId, {
@@ -118,6 +129,12 @@ export class TmdbImportService {
     this.log.info({ runId, rowsRead: totals.read, rowsKept: totals.kept, rowsRejected: totals.rejected }, 'TMDB files staged');
     return { staged: seq };
   }
+}
+
+/** The database's own words, without the `<file>: line <n>: ` the refusal already put in front. */
+function databaseReason(err: CopyRefusedError): string {
+  const prefix = err.line === null ? `${err.file}: ` : `${err.file}: line ${err.line}: `;
+  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
 }
 
 /** The file's bytes, gunzipped when it starts with the gzip magic number. */
