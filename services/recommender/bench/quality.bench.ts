@@ -14,10 +14,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@cine/common';
-import { CatalogueRepository } from '../src/embedding/catalogue.repository';
+import { computeEmbeddings, type EmbeddingOptions } from '../src/embedding/compute-embeddings';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
-import { buildEmbeddings, computeEmbeddings, type EmbeddingOptions } from '../src/embedding/embedding.service';
+import { buildEmbeddings } from '../src/embedding/embedding.service';
 import type { GroupWeights } from '../src/embedding/features';
+import { FeatureRepository } from '../src/embedding/features.repository';
 import type { EmbeddingVersion } from '../src/embedding/version';
 import { rank } from '../src/recommend/ranker';
 import { DEFAULT_RANKING, type RankingParams } from '../src/recommend/ranking';
@@ -240,8 +241,8 @@ async function main(): Promise<void> {
     }
 
     if (values.ablations && !values['no-ablations']) {
-      const catalogue = new CatalogueRepository(db.handle);
-      const [films, people] = await Promise.all([catalogue.films(), catalogue.people()]);
+      const features = new FeatureRepository(db.handle);
+      const [films, people] = await Promise.all([features.films(), features.people()]);
       const variants: [string, EmbeddingOptions][] = [
         ['ablation: no people (director, writer, cast)', { ...embedding, weights: { ...embedding.weights, director: 0, writer: 0, cast: 0 } }],
         ['ablation: people at 0.8/0.5/0.7', { ...embedding, weights: { ...embedding.weights, director: 0.8, writer: 0.5, cast: 0.7 } }],

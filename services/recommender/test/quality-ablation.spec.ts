@@ -2,8 +2,8 @@
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
 import { restrictBuild } from '../bench/quality/catalogue';
-import type { FilmRow } from '../src/embedding/catalogue.repository';
-import { computeEmbeddings } from '../src/embedding/embedding.service';
+import { computeEmbeddings } from '../src/embedding/compute-embeddings';
+import type { FilmRow } from '../src/embedding/film-row';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { LoadedVersion } from '../src/serving/loaded-version';
 

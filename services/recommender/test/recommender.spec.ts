@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../etl-worker/test/samples';
 import { buildEmbeddings, createEmbeddingHook, type RunningRecommender, startRecommender } from '../src';
-import { CatalogueRepository } from '../src/embedding/catalogue.repository';
+import { FeatureRepository } from '../src/embedding/features.repository';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { GENRE_BLOCK_DIMS, YEAR_BLOCK_DIMS } from '../src/embedding/explicit-blocks';
 import { candidatesFor } from '../src/onnx/onnx-index';
@@ -298,7 +298,7 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     expect(res.body).toMatchObject({ coldStart: false, unknown: [], encoded: [show.tconst] });
     expect(res.body.items).toHaveLength(10);
     // Its vector is the profile: the answer is the exact top 10 of a scan for that vector.
-    const [title] = await new CatalogueRepository(t.handle).titlesWithPeople([show.tconst]);
+    const [title] = await new FeatureRepository(t.handle).titlesWithPeople([show.tconst]);
     const vector = (await served().embedOutside([title!])).get(show.tconst)!;
     const query = profileOf(served(), [vector], [], 0);
     const alpha = adaptiveAlpha(served(), [], DEFAULT_RANKING);

@@ -4,7 +4,7 @@ import type { DbHandle } from '@cine/db';
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import { createEtlServices } from '@cine/etl-worker';
 import { sql } from 'kysely';
-import type { Embeddings } from '../../src/embedding/embedding.service';
+import type { Embeddings } from '../../src/embedding/compute-embeddings';
 import type { EmbeddingVersion } from '../../src/embedding/version';
 import { type TmdbFacts, type VoteScale, writeDerivedImdb } from './derive-imdb';
 

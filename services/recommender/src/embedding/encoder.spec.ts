@@ -3,9 +3,9 @@
  */
 import { OnnxEncoder } from '../onnx/onnx-encoder';
 import { vectorCosine as cosine } from '../recommend/ranker';
-import type { FilmRow, PersonLink } from './catalogue.repository';
-import { computeEmbeddings } from './embedding.service';
+import { computeEmbeddings } from './compute-embeddings';
 import { decodeEncoder, encodeEncoder, FeatureEncoder } from './encoder';
+import type { FilmRow, PersonLink } from './film-row';
 import { gaussian } from './svd';
 
 /** A small catalogue with structure: directors with several films, genres, decades, overview words. */

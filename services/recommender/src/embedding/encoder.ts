@@ -1,4 +1,4 @@
-import type { FilmRow, PersonLink } from './catalogue.repository';
+import type { FilmRow, PersonLink } from './film-row';
 import { type FeatureMatrix, filmTokens, type GroupWeights, weightedRow } from './features';
 import { multiplyTransposed, type SvdResult } from './svd';
 
@@ -6,7 +6,7 @@ import { multiplyTransposed, type SvdResult } from './svd';
  * The encoder: a title's features → its learned embedding, for titles outside the index (a
  * series a customer liked, a film imported after the version was built).
  *
- * The build's film vectors are normalise(U_i · Σ^p) (embedding.service.ts). For a weighted
+ * The build's film vectors are normalise(U_i · Σ^p) (compute-embeddings.ts). For a weighted
  * feature row x, U_i = x · V · Σ⁻¹ with V = Xᵀ · U · Σ⁻¹ (the SVD's right singular vectors), so
  * a film's vector is normalise(x · P) with the projection P = Xᵀ · U · Σ^(p−2), features × rank:
  * folding a title in is one sparse row times P. On the sample catalogue the build's own films

@@ -1,4 +1,4 @@
-import type { FilmRow, PersonLink } from './catalogue.repository';
+import type { FilmRow, PersonLink } from './film-row';
 import { overviewWords } from './text';
 
 /**

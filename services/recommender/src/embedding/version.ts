@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FilmRow } from './catalogue.repository';
+import type { FilmRow } from './film-row';
 import type { EncoderData } from './encoder';
 
 /** What the service needs about each film of a version, beside its vector. */

@@ -1,11 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { blendedScore, exactTopK } from '../recommend/exact-scan';
+import type { Neighbour } from '../recommend/neighbour';
 import { buildTopKModel, type QuantisedItems, type QueryRow, quantiseItems, quantiseQuery } from './topk-model';
-
-export interface Neighbour {
-  index: number;
-  score: number;
-}
 
 /**
  * How many approximate candidates are asked for the top k. Re-ranking them costs d

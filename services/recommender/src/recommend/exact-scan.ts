@@ -1,4 +1,4 @@
-import type { Neighbour } from '../onnx/onnx-index';
+import type { Neighbour } from './neighbour';
 
 /**
  * The blended score (cosine + alpha · prior) by a plain TypeScript scan: the reference the tests

@@ -1,6 +1,6 @@
 import type { RecommendFilters } from '@cine/common';
 import type { ItemMeta } from '../embedding/version';
-import type { Neighbour } from '../onnx/onnx-index';
+import type { Neighbour } from './neighbour';
 import type { LoadedVersion } from '../serving/loaded-version';
 import { blendedScores, topKOf } from './exact-scan';
 import { ADAPTIVE_BOUNDS, type RankingParams } from './ranking';

@@ -1,5 +1,5 @@
 import type { RecommendedFilm, RecommendFilters, RecommendResponse } from '@cine/common';
-import type { CatalogueRepository } from '../embedding/catalogue.repository';
+import type { FeatureRepository } from '../embedding/features.repository';
 import type { VersionHolder } from '../serving/version-holder';
 import { rank } from './ranker';
 import type { RankingParams } from './ranking';
@@ -29,7 +29,7 @@ export class RecommendService {
     private readonly holder: VersionHolder,
     reasons: ReasonsRepository,
     private readonly ranking: RankingParams,
-    private readonly catalogue: CatalogueRepository,
+    private readonly features: FeatureRepository,
   ) {
     this.facts = new FactsCache(reasons);
   }
@@ -41,7 +41,7 @@ export class RecommendService {
     // Titles the index does not hold (a series, a film newer than the version): embedded from
     // their features when the catalogue has them and the version has an encoder.
     const outsideIds = [...input.liked, ...disliked].filter((t) => !version.rowOf.has(t));
-    const outside = outsideIds.length > 0 && version.canEncode ? await version.embedOutside(await this.catalogue.titlesWithPeople(outsideIds)) : new Map<string, Float32Array>();
+    const outside = outsideIds.length > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople(outsideIds)) : new Map<string, Float32Array>();
     const result = await rank(
       version,
       { liked: input.liked, disliked, k: input.k ?? 10, filters: input.filters ?? {}, diversity: input.diversity ?? 0, outside },

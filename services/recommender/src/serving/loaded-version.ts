@@ -1,4 +1,4 @@
-import type { FilmRow, PersonLink } from '../embedding/catalogue.repository';
+import type { FilmRow, PersonLink } from '../embedding/film-row';
 import { FeatureEncoder } from '../embedding/encoder';
 import { type BlockWeights, writeExplicitBlocks } from '../embedding/explicit-blocks';
 import { type EmbeddingVersion, type ItemMeta, itemOf } from '../embedding/version';

@@ -1,21 +1,9 @@
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import type { FilmRow, PersonLink } from './catalogue.repository';
-import type { EmbeddingOptions } from './embedding.service';
-import type { FromWorker, ToWorker } from './embedding.worker';
-
-export interface EncodedEmbeddings {
-  dims: number;
-  films: number;
-  /** The version's blobs and their checksum, as EmbeddingRepository stores them. */
-  items: Buffer;
-  vectors: Buffer;
-  /** Null when the build factorised nothing (no shared feature). */
-  encoder: Buffer | null;
-  checksum: string;
-  stats: Record<string, unknown>;
-}
+import type { EmbeddingOptions, EncodedEmbeddings } from './compute-embeddings';
+import type { FromThread, ToThread } from './embedding.thread';
+import type { FilmRow, PersonLink } from './film-row';
 
 /** Rows per message: cloning one slice costs the caller a few milliseconds at most. */
 const SLICE = 2000;
@@ -30,12 +18,12 @@ const SLICE = 2000;
  * inherit the parent's TypeScript loader, under tsx or under jest.
  */
 export async function computeEmbeddingsInThread(films: readonly FilmRow[], people: readonly PersonLink[], opts: EmbeddingOptions): Promise<EncodedEmbeddings> {
-  const entry = join(__dirname, 'embedding.worker.ts');
+  const entry = join(__dirname, 'embedding.thread.ts');
   const tsx = require.resolve('tsx/cjs/api');
   const stub = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
   const worker = new Worker(stub, { eval: true });
   const result = new Promise<EncodedEmbeddings>((resolve, reject) => {
-    worker.on('message', (msg: FromWorker) => {
+    worker.on('message', (msg: FromThread) => {
       if (msg.kind === 'failed') reject(new Error(`embedding build failed in its worker thread: ${msg.message}`));
       else {
         resolve({
@@ -55,7 +43,7 @@ export async function computeEmbeddingsInThread(films: readonly FilmRow[], peopl
   // A rejection that happens while slices are still being posted is awaited below, not lost.
   result.catch(() => undefined);
   try {
-    const post = (msg: ToWorker) => worker.postMessage(msg);
+    const post = (msg: ToThread) => worker.postMessage(msg);
     for (let i = 0; i < films.length; i += SLICE) {
       post({ kind: 'films', rows: films.slice(i, i + SLICE) });
       await yieldToLoop();

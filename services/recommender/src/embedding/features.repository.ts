@@ -1,30 +1,6 @@
 import type { DbHandle } from '@cine/db';
 import { type RawBuilder, sql } from 'kysely';
-
-/** One film as the embedding build reads it: the catalogue row and its TMDB complement. */
-export interface FilmRow {
-  tconst: string;
-  title: string;
-  year: number | null;
-  runtime: number | null;
-  genres: string[];
-  rating: number | null;
-  votes: number;
-  language: string | null;
-  countries: string[];
-  overview: string | null;
-  collection: string | null;
-  tmdbGenres: string[];
-  companies: string[];
-}
-
-export interface PersonLink {
-  tconst: string;
-  nconst: string;
-  /** 'director' | 'writer' | 'cast' */
-  role: 'director' | 'writer' | 'cast';
-  ordering: number;
-}
+import type { FilmRow, PersonLink } from './film-row';
 
 /** How many billed actors count as the film's cast: the leads carry the audience's memory. */
 export const TOP_CAST = 5;
@@ -46,8 +22,11 @@ function filmRow(r: FilmRow): FilmRow {
 /** Films per read: a page of the catalogue costs the embedded database tens of milliseconds. */
 const FILM_PAGE = 4000;
 
-/** Reads the films of the catalogue (title_type 'movie'; series are never recommended). */
-export class CatalogueRepository {
+/**
+ * Reads what the embeddings are learned from: the films of the catalogue (title_type 'movie';
+ * series are never recommended) with their TMDB complement and their people.
+ */
+export class FeatureRepository {
   constructor(private readonly handle: DbHandle) {}
 
   /**
