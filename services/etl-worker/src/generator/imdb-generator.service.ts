@@ -290,7 +290,7 @@ function runBinInWorker(
   onRows: (file: ImdbFile, rows: number) => void,
   signal: AbortSignal,
 ): Promise<FileReport[]> {
-  const entry = join(__dirname, 'imdb-generator.worker.ts');
+  const entry = join(__dirname, 'imdb-generator.thread.ts');
   const tsx = require.resolve('tsx/cjs/api');
   const stub = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
   return new Promise((resolve, reject) => {
@@ -313,6 +313,6 @@ function runBinInWorker(
       else settle(() => reject(new Error(msg.message)));
     });
     worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`generator worker exited with code ${code} before finishing`))));
+    worker.on('exit', (code) => settle(() => reject(new Error(`generator worker thread exited with code ${code} before finishing`))));
   });
 }
