@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SEED } from '../src/generator/imdb-generator.service';
+import { DEFAULT_SEED } from '../tools/generator/imdb-generator.service';
 import { loadBenchConfig } from './bench.config';
 import { formatEtlBench, type EtlBenchFigures } from './etl-bench.report';
 import { ensureImdbFiles, imdbFilePaths } from './imdb-cache';

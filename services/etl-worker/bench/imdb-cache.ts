@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IMDB_FILES, imdbFileName } from '../src/generator/imdb-files';
-import { DEFAULT_SEED, type GenerateImdbReport, generateImdb, type GenerationProgress } from '../src/generator/imdb-generator.service';
+import { IMDB_FILES, imdbFileName } from '../tools/generator/imdb-files';
+import { DEFAULT_SEED, type GenerateImdbReport, generateImdb, type GenerationProgress } from '../tools/generator/imdb-generator.service';
 
 /**
  * Generated IMDb files kept between benchmark runs: scale 1 takes minutes to generate and the
@@ -29,7 +29,7 @@ interface Manifest {
 }
 
 const MANIFEST = '.cine-bench-manifest.json';
-const GENERATOR_DIR = join(__dirname, '..', 'src', 'generator');
+const GENERATOR_DIR = join(__dirname, '..', 'tools', 'generator');
 
 export function cacheDirFor(scale: number, seed: number): string {
   return join(tmpdir(), `cine-bench-imdb-${scale}${seed === DEFAULT_SEED ? '' : `-seed${seed}`}`);

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { FULL_SCALE_ROWS, IMDB_FILES, IMDB_HEADERS, type ImdbFile, imdbFileName, rowTargets } from './imdb-files';
-import { GENRES } from './imdb-vocabulary';
-import { generateImdb, type GenerateImdbReport, planBins } from './imdb-generator.service';
+import { FULL_SCALE_ROWS, IMDB_FILES, IMDB_HEADERS, type ImdbFile, imdbFileName, rowTargets } from '../../tools/generator/imdb-files';
+import { GENRES } from '../../tools/generator/imdb-vocabulary';
+import { generateImdb, type GenerateImdbReport, planBins } from '../../tools/generator/imdb-generator.service';
 
 const SCALE = 0.001;
 const dirs: string[] = [];

@@ -3,7 +3,7 @@
  * Scale 1 is the size of the real dump in early 2026 (docs: market-facts.md, "Data-format facts").
  */
 
-import { datasetFileName, IMDB_DATASETS, type ImdbDataset } from '../imdb/imdb-datasets';
+import { datasetFileName, IMDB_DATASETS, type ImdbDataset } from '../../src/imdb/imdb-datasets';
 
 // The names and headers are the importer's own: one definition of the format for both sides.
 export const IMDB_FILES = Object.keys(IMDB_DATASETS) as readonly ImdbDataset[];

@@ -1,4 +1,4 @@
-import { hash3, Rng, WeightedTable } from './prng';
+import { hash3, Rng, WeightedTable } from '../../tools/generator/prng';
 
 describe('Rng', () => {
   it('replays the same sequence for the same (seed, stream, index) and differs otherwise', () => {

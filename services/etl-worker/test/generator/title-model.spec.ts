@@ -1,6 +1,6 @@
-import { Rng } from './prng';
-import { PersonKind, PersonModel } from './person-model';
-import { QuotaController, TitleModel, TitleType, TYPE_SHARES } from './title-model';
+import { Rng } from '../../tools/generator/prng';
+import { PersonKind, PersonModel } from '../../tools/generator/person-model';
+import { QuotaController, TitleModel, TitleType, TYPE_SHARES } from '../../tools/generator/title-model';
 
 describe('QuotaController', () => {
   it.each([
