@@ -1,21 +1,23 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { SHARED_DATA, samplePath } from './sample-path';
 
-/** The real samples live beside the clone (`../shared/data`), never in the repository. */
-export const REPO_ROOT = resolve(__dirname, '../../..');
-export const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'data');
-export const IMDB = (folder: string) => resolve(SHARED_DATA, 'imdb', folder);
-export const TMDB = (file: string) => resolve(SHARED_DATA, 'tmdb', file);
-export const SAMPLES_AVAILABLE = existsSync(resolve(SHARED_DATA, 'imdb', 'head-50k', 'title.basics.tsv.gz'));
+export { REPO_ROOT, SHARED_DATA, samplePath } from './sample-path';
+export const IMDB = (folder: string) => samplePath('imdb', folder);
+export const TMDB = (file: string) => samplePath('tmdb', file);
+export const SAMPLES_AVAILABLE = existsSync(samplePath('imdb', 'head-50k', 'title.basics.tsv.gz'));
 
 /**
  * `describe` when the samples are there; otherwise the suite is reported as skipped, with the
  * reason printed, so a clone elsewhere still runs everything else.
  */
-export const describeWithSamples: jest.Describe = SAMPLES_AVAILABLE
-  ? describe
-  : (() => {
-      // eslint-disable-next-line no-console
-      console.warn(`real-sample tests skipped: ${SHARED_DATA} not found (set SHARED_DATA_DIR)`);
-      return describe.skip;
-    })();
+export const describeWithSamples: jest.Describe =
+  // The jest global setup reads this file too, where no `describe` exists.
+  typeof describe === 'undefined'
+    ? (undefined as never)
+    : SAMPLES_AVAILABLE
+      ? describe
+      : (() => {
+          // eslint-disable-next-line no-console
+          console.warn(`real-sample tests skipped: ${SHARED_DATA} not found (set SHARED_DATA_DIR)`);
+          return describe.skip;
+        })();

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * Runs the test tiers of jest.config.js one after the other, each as its own jest run, and prints
+ * the time each took (and the load average, since a loaded machine explains a slow run).
+ *
+ *   node scripts/test-tiers.js                      every tier: unit, integration, browser, infra
+ *   node scripts/test-tiers.js integration [ARGS…]  one tier; ARGS go to jest (a spec path, -t …)
+ *
+ * The sample catalogue is imported once for the whole run, while the unit tier runs, into a
+ * template database the tiers' suites copy; it is dropped at the end. Every tier runs even when
+ * one fails; the exit code is 1 if any failed.
+ */
+const { spawn } = require('node:child_process');
+const { loadavg } = require('node:os');
+const { resolve } = require('node:path');
+
+const ROOT = resolve(__dirname, '..');
+const TIERS = ['unit', 'integration', 'browser', 'infra'];
+const NEED_SAMPLES = new Set(['integration', 'browser', 'infra']);
+const TEMPLATE_VARIABLE = 'CINE_TEST_SAMPLES_TEMPLATE';
+
+const argv = process.argv.slice(2);
+const chosen = [];
+while (argv.length > 0 && TIERS.includes(argv[0])) chosen.push(argv.shift());
+const tiers = chosen.length > 0 ? chosen : TIERS;
+const jestArgs = argv;
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+let current = null;
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    interrupted = true;
+    // The child is in our process group and got a Ctrl-C itself; a SIGTERM is passed on.
+    if (current && signal === 'SIGTERM') current.kill('SIGTERM');
+  });
+}
+
+/** Runs a command to its end with inherited output; resolves with its exit code. */
+function run(file, args, env, capture = false) {
+  return new Promise((done) => {
+    const child = spawn(file, args, { cwd: ROOT, env, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    current = child;
+    let out = '';
+    if (capture) child.stdout.on('data', (d) => (out += d));
+    child.once('close', (code, signal) => {
+      if (current === child) current = null;
+      done({ code: code ?? (signal ? 1 : 0), out });
+    });
+  });
+}
+
+const templateCli = (args) => ['--import', 'tsx', 'services/etl-worker/test/samples-template.cli.ts', ...args];
+
+async function main() {
+  const startedAt = Date.now();
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() };
+  process.stdout.write(`test tiers: ${tiers.join(', ')} (load average ${load()}, TEST_TIME_FACTOR ${process.env.TEST_TIME_FACTOR ?? 'default'})\n`);
+
+  // The samples are imported once, beside the unit tier; only when a second tier would need them
+  // (for one tier, its jest global setup does the same, and a single spec path may need none).
+  let template = null;
+  let templateMs = 0;
+  const sampleTiers = tiers.filter((t) => NEED_SAMPLES.has(t));
+  let templateReady = Promise.resolve();
+  if (sampleTiers.length > 1 && !process.env[TEMPLATE_VARIABLE]) {
+    const templateStarted = Date.now();
+    const cliEnv = { ...process.env, NODE_OPTIONS: '' };
+    templateReady = new Promise((done) => {
+      const child = spawn(process.execPath, templateCli(['create', String(process.pid)]), { cwd: ROOT, env: cliEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.once('close', (code) => {
+        templateMs = Date.now() - templateStarted;
+        if (code === 0 && out.trim()) template = out.trim();
+        else if (code !== 0) process.stderr.write('test tiers: the sample template could not be made; each tier will import the samples itself\n');
+        done();
+      });
+    });
+  }
+
+  const results = [];
+  try {
+    for (const tier of tiers) {
+      if (interrupted) break;
+      if (NEED_SAMPLES.has(tier)) await templateReady;
+      const tierEnv = template ? { ...env, [TEMPLATE_VARIABLE]: template } : env;
+      const started = Date.now();
+      const loadBefore = load();
+      process.stdout.write(`\n── ${tier} ──\n`);
+      const { code } = await run(process.execPath, [require.resolve('jest/bin/jest'), '--selectProjects', tier, ...jestArgs], tierEnv);
+      results.push({ tier, code, ms: Date.now() - started, loadBefore, loadAfter: load() });
+    }
+  } finally {
+    await templateReady;
+    if (template) await run(process.execPath, templateCli(['drop', template]), { ...process.env, NODE_OPTIONS: '' });
+  }
+
+  process.stdout.write('\ntier          time      result   load average (before → after)\n');
+  for (const r of results) {
+    process.stdout.write(`${r.tier.padEnd(13)} ${seconds(r.ms).padStart(8)}  ${(r.code === 0 ? 'passed' : 'FAILED').padEnd(8)} ${r.loadBefore} → ${r.loadAfter}\n`);
+  }
+  if (template) process.stdout.write(`(sample template imported once in ${seconds(templateMs)}, beside the unit tier)\n`);
+  process.stdout.write(`total         ${seconds(Date.now() - startedAt).padStart(8)}\n`);
+  const failed = interrupted || results.some((r) => r.code !== 0) || results.length < tiers.length;
+  process.exit(interrupted ? 130 : failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  process.stderr.write(`test tiers: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+import { createTemplateDatabase, dropTemplateDatabase } from '@cine/db/testing';
+import { importSampleCatalogue } from './sample-catalogue';
+import { SAMPLES_AVAILABLE } from './samples';
+
+/**
+ * For scripts/test-tiers.js, which runs jest once per tier and imports the samples once for all:
+ * `create OWNER_PID` prints the template's name (nothing when the samples are absent),
+ * `drop NAME` drops it.
+ */
+async function main(): Promise<void> {
+  const [command, arg] = process.argv.slice(2);
+  if (command === 'create' && arg && /^\d+$/.test(arg)) {
+    if (SAMPLES_AVAILABLE) process.stdout.write(`${await createTemplateDatabase('samples', importSampleCatalogue, Number(arg))}\n`);
+  } else if (command === 'drop' && arg) {
+    await dropTemplateDatabase(arg);
+  } else {
+    throw new Error('usage: samples-template.cli.ts create OWNER_PID | drop NAME');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`samples-template: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
