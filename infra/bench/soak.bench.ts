@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 import IORedis from 'ioredis';
 import postgres from 'postgres';
 import { COMPOSE_FILE, type ComposeFile, ENV_EXAMPLE, loadCompose, readEnvFile } from '../test/compose-file';
-import { freePort, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck, waitFor } from '../test/native-stack';
+import { freePorts, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck, waitFor } from '../test/native-stack';
 
 /**
  * `npm run bench:soak [-- --minutes 10 --rate 20]` (not in CI): the compose stack run natively on
@@ -14,28 +14,68 @@ import { freePort, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck,
  * minutes, the recommender restarted once in the middle. Reports requests, errors (inside and
  * outside the restart window), p99 latency, and each process's RSS at the start and end of the
  * load. Targets: no error outside the restart window; RSS flat within 10 %.
+ *
+ * Every request goes to 127.0.0.1, each load is bounded in time and in count, and the soak ends by
+ * itself. infra/test/soak.spec.ts runs it for seconds on the sample catalogue (`--seconds`).
  */
 
-const { values } = parseArgs({
-  options: {
-    minutes: { type: 'string', default: '10' },
-    rate: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '4' },
-  },
-});
-const MINUTES = Number(values.minutes);
-const RATE = Number(values.rate);
-const CONNECTIONS = Number(values.connections);
-if (!(MINUTES > 0) || !(RATE > 0) || !(CONNECTIONS > 0)) {
-  process.stderr.write('usage: npm run bench:soak -- [--minutes N] [--rate requests/s] [--connections C]\n');
-  process.exit(2);
-}
+const USAGE = `usage: npm run bench:soak -- [--minutes N | --seconds N] [--rate requests/s] [--connections C] [--imdb DIR,…] [--tmdb FILE,…]
+
+  --minutes N     length of the measured load (10 by default, at most 120); --seconds for short checks
+  --rate R        requests per second over all connections (20 by default, at most 500)
+  --connections C concurrent connections (4 by default, at most 64)
+  --imdb, --tmdb  the catalogue imported first (comma-separated; the shared samples by default)`;
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
 /** After a restart the window stays open this long past readiness: pooled connections to the old process are reset. */
 const WINDOW_TAIL_MS = 2000;
+/** The baseline and the warm-up, shortened to the load's own length for short runs. */
+const BASELINE_S = 10;
+const WARM_UP_S = 20;
+/** Past its duration, a load still running is stopped this much later (a stuck connection). */
+const LOAD_GRACE_MS = 30_000;
+const IMPORT_LIMIT_MS = 30 * 60_000;
+
+class UsageError extends Error {}
+
+interface SoakOptions {
+  durationS: number;
+  rate: number;
+  connections: number;
+  imdb: string[];
+  tmdb: string[];
+}
+
+function parseOptions(argv: string[]): SoakOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      minutes: { type: 'string' },
+      seconds: { type: 'string' },
+      rate: { type: 'string', default: '20' },
+      connections: { type: 'string', default: '4' },
+      imdb: { type: 'string' },
+      tmdb: { type: 'string' },
+    },
+  });
+  if (values.minutes !== undefined && values.seconds !== undefined) throw new UsageError('--minutes or --seconds, not both');
+  const durationS = values.seconds !== undefined ? Number(values.seconds) : Math.round(Number(values.minutes ?? '10') * 60);
+  const rate = Number(values.rate);
+  const connections = Number(values.connections);
+  if (!Number.isInteger(durationS) || durationS < 1 || durationS > 120 * 60) throw new UsageError('the load lasts 1 s to 120 min');
+  if (!(rate > 0 && rate <= 500)) throw new UsageError('--rate is above 0 and at most 500');
+  if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new UsageError('--connections is 1 to 64');
+  const list = (value: string | undefined, defaults: string[]) => (value ?? defaults.map((f) => resolve(SHARED_DATA, f)).join(',')).split(',').filter(Boolean);
+  return {
+    durationS,
+    rate,
+    connections,
+    imdb: list(values.imdb, ['imdb/head-50k', 'imdb/subset-2000-movies', 'imdb/year-2022', 'imdb/famous-40']),
+    tmdb: list(values.tmdb, ['tmdb/movies_metadata_small.csv', 'tmdb/tmdb_full.csv']),
+  };
+}
 
 const LIKED = [
   ['tt0068646'],
@@ -60,158 +100,279 @@ function requests(): autocannon.Request[] {
   return out;
 }
 
+/** Loads started and not yet finished: a signal stops them before the services go. */
+const running = new Set<autocannon.Instance>();
+
+/**
+ * One load on the loopback, bounded in time (its duration, then a grace period) and in count
+ * (its rate times its duration, with 10 % to spare).
+ */
+function boundedLoad(
+  opts: { url: string; durationS: number; rate: number; connections: number; requests?: autocannon.Request[] },
+  watch?: (instance: autocannon.Instance) => void,
+): Promise<autocannon.Result> {
+  if (new URL(opts.url).hostname !== '127.0.0.1') throw new Error(`the soak only loads the loopback, not ${opts.url}`);
+  return new Promise((resolveLoad, rejectLoad) => {
+    const instance = autocannon(
+      {
+        url: opts.url,
+        connections: opts.connections,
+        overallRate: opts.rate,
+        duration: opts.durationS,
+        maxOverallRequests: Math.ceil(opts.rate * opts.durationS * 1.1) + opts.connections,
+        timeout: 10,
+        ...(opts.requests ? { requests: opts.requests } : {}),
+      },
+      (err, result) => {
+        clearTimeout(guard);
+        running.delete(instance);
+        if (err) rejectLoad(err);
+        else resolveLoad(result);
+      },
+    );
+    running.add(instance);
+    const guard = setTimeout(() => instance.stop(), opts.durationS * 1000 + LOAD_GRACE_MS);
+    watch?.(instance);
+  });
+}
+
+/** Waits for a one-shot process to end within `limitMs` (stopped otherwise); throws unless it exits 0. */
+async function completes(proc: NativeProcess, what: string, limitMs: number): Promise<void> {
+  const code = await Promise.race([proc.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), limitMs).unref())]);
+  if (code === 'timeout') {
+    await proc.stop(15_000);
+    throw new Error(`${what}: not finished within ${limitMs / 60_000} min\n${proc.tail()}`);
+  }
+  if (code !== 0) throw new Error(`${what} failed (exit ${code})\n${proc.tail()}`);
+}
+
 interface Sample {
   at: number;
   rss: Record<string, number>;
 }
 
-async function main(): Promise<void> {
-  const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const compose: ComposeFile = loadCompose([COMPOSE_FILE], {
-    ...readEnvFile(ENV_EXAMPLE),
-    POSTGRES_PASSWORD: 'unused-natively',
-    ADMIN_API_KEY: `soak-admin-${randomBytes(8).toString('hex')}`,
-    GRAFANA_ADMIN_PASSWORD: 'unused-natively',
-    KPI_DB_PASSWORD: 'unused-natively',
-  });
-  const dbName = `cine_soak_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const targets: NativeTargets = {
-    databaseUrl: dbUrl.toString(),
-    redisUrl: REDIS_URL,
-    ports: { gateway: await freePort(), recommender: await freePort() },
-    queuePrefix: `cine-soak-${process.pid}`,
-  };
-  const env = (name: string): Record<string, string> => ({
-    ...nativeEnv(compose, name, targets),
-    // One loopback client stands for a town's worth of phones: the per-IP limit would answer 429.
-    ...(name === 'gateway' ? { RATE_LIMIT_MAX: '1000000' } : {}),
-    LOG_LEVEL: 'warn',
-  });
-  const procs = new Map<string, NativeProcess>();
-  const start = (name: string) => {
-    const p = NativeProcess.start(name, compose.services[name]!.command!, env(name));
-    procs.set(name, p);
-    return p;
-  };
+/** The services, the database and the Redis keys of one soak; `close` is safe to call twice. */
+class SoakStack {
+  readonly procs = new Map<string, NativeProcess>();
+  private closing: Promise<void> | undefined;
 
-  try {
-    log(`soak: ${MINUTES} min at ${RATE} req/s over ${CONNECTIONS} connections; database ${dbName}`);
-    const migrate = start('migrate');
-    if ((await migrate.exited) !== 0) throw new Error(`migrate failed\n${migrate.tail()}`);
-    // The catalogue first, so the recommender builds its embeddings as it starts (as after a restore).
-    const etl = NativeProcess.start('etl', ['node', '--import', 'tsx', 'services/etl-worker/src/etl.cli.ts', '--imdb',
-      ['imdb/head-50k', 'imdb/subset-2000-movies', 'imdb/year-2022', 'imdb/famous-40'].map((f) => resolve(SHARED_DATA, f)).join(','),
-      '--tmdb', ['tmdb/movies_metadata_small.csv', 'tmdb/tmdb_full.csv'].map((f) => resolve(SHARED_DATA, f)).join(','), '--min-votes', '0'], {
-      DATABASE_URL: targets.databaseUrl,
+  private constructor(
+    readonly compose: ComposeFile,
+    readonly targets: NativeTargets,
+    readonly dbName: string,
+    private readonly admin: postgres.Sql,
+  ) {}
+
+  static async create(imdb: string[], tmdb: string[]): Promise<SoakStack> {
+    const compose = loadCompose([COMPOSE_FILE], {
+      ...readEnvFile(ENV_EXAMPLE),
+      // The local catalogue, not the download: nothing of the stack reaches past this machine.
+      IMDB_SOURCE: imdb.join(','),
+      TMDB_SOURCE: tmdb.join(','),
+      POSTGRES_PASSWORD: 'unused-natively',
+      ADMIN_API_KEY: `soak-admin-${randomBytes(8).toString('hex')}`,
+      GRAFANA_ADMIN_PASSWORD: 'unused-natively',
+      KPI_DB_PASSWORD: 'unused-natively',
+    });
+    const dbName = `cine_soak_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE ${dbName}`);
+    const dbUrl = new URL(ADMIN_URL);
+    dbUrl.pathname = `/${dbName}`;
+    // Every port every service listens on, so a service that gains one cannot stop the soak again.
+    const targets: NativeTargets = { databaseUrl: dbUrl.toString(), redisUrl: REDIS_URL, ports: await freePorts(compose), queuePrefix: `cine-soak-${process.pid}` };
+    return new SoakStack(compose, targets, dbName, admin);
+  }
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.targets.ports.gateway}`;
+  }
+
+  env(name: string): Record<string, string> {
+    return {
+      ...nativeEnv(this.compose, name, this.targets),
+      // One loopback client stands for a town's worth of phones: the per-IP limit would answer 429.
+      ...(name === 'gateway' ? { RATE_LIMIT_MAX: '1000000' } : {}),
       LOG_LEVEL: 'warn',
-    });
-    if ((await etl.exited) !== 0) throw new Error(`import failed\n${etl.tail()}`);
-    start('etl-worker');
-    start('recommender');
-    await waitFor('recommender healthy', () => runHealthcheck(compose.services.recommender!, env('recommender')), { timeoutMs: 180_000, process: procs.get('recommender'), intervalMs: 1000 });
-    start('gateway');
-    await waitFor('gateway healthy', () => runHealthcheck(compose.services.gateway!, env('gateway')), { timeoutMs: 120_000, process: procs.get('gateway'), intervalMs: 1000 });
-    const url = `http://127.0.0.1:${targets.ports.gateway}`;
+    };
+  }
 
-    // Baseline, same run, same rate: the gateway's cheapest route (no database, no recommender).
-    const baseline = await autocannon({ url: `${url}/health/live`, connections: CONNECTIONS, overallRate: RATE, duration: 10 });
-    log(`baseline GET /health/live: ${baseline.requests.total} requests, p99 ${baseline.latency.p99} ms`);
+  start(name: string): NativeProcess {
+    const proc = NativeProcess.start(name, this.compose.services[name]!.command!, this.env(name));
+    this.procs.set(name, proc);
+    return proc;
+  }
 
-    // Warm-up outside the measurement: JIT, pools and caches settle before "start" RSS is taken.
-    await autocannon({ url, connections: CONNECTIONS, overallRate: RATE, duration: 20, requests: requests() });
+  async healthy(name: string, opts: { timeoutMs: number; intervalMs: number; what?: string }): Promise<void> {
+    await waitFor(opts.what ?? `${name} healthy`, () => runHealthcheck(this.compose.services[name]!, this.env(name)), { ...opts, process: this.procs.get(name) });
+  }
 
-    const samples: Sample[] = [];
-    const rssNow = () => Object.fromEntries([...procs.entries()].filter(([, p]) => p.running).map(([n, p]) => [n, p.rssBytes()]));
-    const responses: Array<{ at: number; status: number; ms: number }> = [];
-    const errors: Array<{ at: number; what: string }> = [];
-    const durationS = Math.round(MINUTES * 60);
-    const loadStart = Date.now();
-    samples.push({ at: loadStart, rss: rssNow() });
-    const sampler = setInterval(() => samples.push({ at: Date.now(), rss: rssNow() }), 10_000);
+  /**
+   * migrate, the catalogue imported (so the recommender builds its embeddings as it starts, as
+   * after a restore), then the long-running services in compose's order, each waited healthy.
+   */
+  async up(imdb: string[], tmdb: string[]): Promise<void> {
+    await completes(this.start('migrate'), 'migrate', 5 * 60_000);
+    const etl = NativeProcess.start(
+      'etl',
+      ['node', '--import', 'tsx', 'services/etl-worker/src/etl.cli.ts', '--imdb', imdb.join(','), '--tmdb', tmdb.join(','), '--min-votes', '0'],
+      { DATABASE_URL: this.targets.databaseUrl, LOG_LEVEL: 'warn' },
+    );
+    this.procs.set('etl', etl);
+    await completes(etl, 'import', IMPORT_LIMIT_MS);
+    this.procs.delete('etl');
+    this.start('etl-worker');
+    this.start('recommender');
+    await this.healthy('etl-worker', { timeoutMs: 120_000, intervalMs: 1000 });
+    await this.healthy('recommender', { timeoutMs: 180_000, intervalMs: 1000 });
+    this.start('gateway');
+    await this.healthy('gateway', { timeoutMs: 120_000, intervalMs: 1000 });
+  }
 
-    const loaded = new Promise<autocannon.Result>((resolveLoad, rejectLoad) => {
-      const instance = autocannon({ url, connections: CONNECTIONS, overallRate: RATE, duration: durationS, requests: requests(), timeout: 10 }, (err, res) =>
-        err ? rejectLoad(err) : resolveLoad(res),
-      );
-      instance.on('response', (_client, status, _bytes, ms) => {
-        responses.push({ at: Date.now(), status, ms });
-        if (status >= 400) errors.push({ at: Date.now(), what: `HTTP ${status}` });
-      });
-      instance.on('reqError', (err: Error) => errors.push({ at: Date.now(), what: err.message }));
-    });
+  rss(): Record<string, number> {
+    return Object.fromEntries([...this.procs.entries()].filter(([, p]) => p.running).map(([n, p]) => [n, p.rssBytes()]));
+  }
 
-    // The restart, half way: docker compose restart recommender.
-    const restart = (async () => {
-      await new Promise((r) => setTimeout(r, (durationS * 1000) / 2));
-      const first = procs.get('recommender')!;
-      const rssBefore = first.rssBytes();
-      const windowStart = Date.now();
-      const code = await first.stop(15_000);
-      const second = start('recommender');
-      const startedAt = Date.now();
-      await waitFor('recommender healthy again', () => runHealthcheck(compose.services.recommender!, env('recommender')), { timeoutMs: 180_000, process: second, intervalMs: 250 });
-      const readyAt = Date.now();
-      return { windowStart, windowEnd: readyAt + WINDOW_TAIL_MS, code, stopMs: startedAt - windowStart, readyMs: readyAt - startedAt, rssBefore, firstRssStart: samples[0]!.rss.recommender ?? 0 };
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const instance of running) instance.stop();
+      await Promise.all([...this.procs.values()].map((p) => p.stop(15_000)));
+      try {
+        await this.admin.unsafe(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`);
+      } finally {
+        await this.admin.end();
+        const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+        try {
+          const keys = await redis.keys(`${this.targets.queuePrefix}:*`);
+          if (keys.length > 0) await redis.del(...keys);
+        } finally {
+          redis.disconnect();
+        }
+      }
     })();
-
-    const result = await loaded;
-    const loadEnd = Date.now();
-    clearInterval(sampler);
-    samples.push({ at: loadEnd, rss: rssNow() });
-    const r = await restart;
-
-    const inWindow = (at: number) => at >= r.windowStart && at <= r.windowEnd;
-    const outside = errors.filter((e) => !inWindow(e.at));
-    const inside = errors.filter((e) => inWindow(e.at));
-    const okLatencies = responses.filter((x) => x.status < 400 && !inWindow(x.at)).map((x) => x.ms).sort((a, b) => a - b);
-    const p99Outside = okLatencies[Math.min(okLatencies.length - 1, Math.floor(okLatencies.length * 0.99))] ?? NaN;
-
-    log('');
-    log(`load: ${result.requests.total} requests in ${((loadEnd - loadStart) / 1000).toFixed(0)} s (${(result.requests.total / ((loadEnd - loadStart) / 1000)).toFixed(1)} req/s), 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
-    log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (all); p99 outside the restart window ${p99Outside.toFixed(0)} ms`);
-    log(`recommender restart at +${((r.windowStart - loadStart) / 1000).toFixed(0)} s: stopped in ${r.stopMs} ms (exit ${r.code}), healthy again ${r.readyMs} ms later; window ${((r.windowEnd - r.windowStart) / 1000).toFixed(1)} s`);
-    log(`errors inside the restart window: ${inside.length}${inside.length ? ` (${[...new Set(inside.map((e) => e.what))].join(', ')})` : ''}`);
-    log(`errors outside the restart window: ${outside.length}${outside.length ? ` (${[...new Set(outside.map((e) => e.what))].slice(0, 5).join(', ')})` : ''}`);
-
-    log('');
-    log('RSS at the start and end of the load:');
-    const first = samples[0]!.rss;
-    const last = samples.at(-1)!.rss;
-    const ratios: number[] = [];
-    for (const name of ['gateway', 'etl-worker']) {
-      const ratio = (last[name] ?? 0) / (first[name] ?? 1);
-      ratios.push(ratio);
-      log(`  ${name.padEnd(22)} ${mb(first[name] ?? 0).padStart(7)} → ${mb(last[name] ?? 0).padStart(7)}  (${ratio.toFixed(3)})`);
-    }
-    const firstRec = r.rssBefore / (r.firstRssStart || 1);
-    ratios.push(firstRec);
-    log(`  ${'recommender (1st)'.padEnd(22)} ${mb(r.firstRssStart).padStart(7)} → ${mb(r.rssBefore).padStart(7)}  (${firstRec.toFixed(3)})`);
-    // The restarted recommender's "start": its first sample under load after the window.
-    const secondStart = samples.find((s) => s.at > r.windowEnd + 10_000)?.rss.recommender ?? last.recommender ?? 0;
-    const secondRec = (last.recommender ?? 0) / (secondStart || 1);
-    ratios.push(secondRec);
-    log(`  ${'recommender (2nd)'.padEnd(22)} ${mb(secondStart).padStart(7)} → ${mb(last.recommender ?? 0).padStart(7)}  (${secondRec.toFixed(3)})`);
-    const worst = Math.max(...ratios);
-    log('');
-    log(`targets: errors outside the window ${outside.length === 0 ? 'met' : 'MISSED'} (0); RSS flat ${worst <= 1.1 ? 'met' : 'MISSED'} (≤ 1.10)`);
-    log(`ratio: p99 ${result.latency.p99} ms vs baseline ${baseline.latency.p99} ms = ${(result.latency.p99 / Math.max(1, baseline.latency.p99)).toFixed(2)}; worst RSS end/start ${worst.toFixed(3)}`);
-  } finally {
-    await Promise.all([...procs.values()].map((p) => p.stop(15_000)));
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    const keys = await redis.keys(`${targets.queuePrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    return this.closing;
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`soak: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+async function soak(stack: SoakStack, options: SoakOptions, log: (line: string) => void): Promise<void> {
+  const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
+  const { durationS, rate, connections } = options;
+  log(`soak: ${durationS >= 60 ? `${(durationS / 60).toFixed(durationS % 60 ? 1 : 0)} min` : `${durationS} s`} at ${rate} req/s over ${connections} connections; database ${stack.dbName}`);
+  await stack.up(options.imdb, options.tmdb);
+  const url = stack.gatewayUrl;
+
+  // Baseline, same run, same rate: the gateway's cheapest route (no database, no recommender).
+  const baseline = await boundedLoad({ url: `${url}/health/live`, connections, rate, durationS: Math.min(BASELINE_S, durationS) });
+  log(`baseline GET /health/live: ${baseline.requests.total} requests, p99 ${baseline.latency.p99} ms`);
+
+  // Warm-up outside the measurement: JIT, pools and caches settle before "start" RSS is taken.
+  await boundedLoad({ url, connections, rate, durationS: Math.min(WARM_UP_S, durationS), requests: requests() });
+
+  const samples: Sample[] = [];
+  const responses: Array<{ at: number; status: number; ms: number }> = [];
+  const errors: Array<{ at: number; what: string }> = [];
+  const loadStart = Date.now();
+  samples.push({ at: loadStart, rss: stack.rss() });
+  const sampler = setInterval(() => samples.push({ at: Date.now(), rss: stack.rss() }), 10_000);
+
+  const loaded = boundedLoad({ url, connections, rate, durationS, requests: requests() }, (instance) => {
+    instance.on('response', (_client, status, _bytes, ms) => {
+      responses.push({ at: Date.now(), status, ms });
+      if (status >= 400) errors.push({ at: Date.now(), what: `HTTP ${status}` });
+    });
+    instance.on('reqError', (err: Error) => errors.push({ at: Date.now(), what: err.message }));
+  });
+
+  // The restart, half way: docker compose restart recommender.
+  const restart = (async () => {
+    await new Promise((r) => setTimeout(r, (durationS * 1000) / 2));
+    const first = stack.procs.get('recommender')!;
+    const rssBefore = first.rssBytes();
+    const windowStart = Date.now();
+    const code = await first.stop(15_000);
+    stack.start('recommender');
+    const startedAt = Date.now();
+    await stack.healthy('recommender', { timeoutMs: 180_000, intervalMs: 250, what: 'recommender healthy again' });
+    const readyAt = Date.now();
+    return { windowStart, windowEnd: readyAt + WINDOW_TAIL_MS, code, stopMs: startedAt - windowStart, readyMs: readyAt - startedAt, rssBefore, firstRssStart: samples[0]!.rss.recommender ?? 0 };
+  })();
+
+  const [loadOutcome, restartOutcome] = await Promise.allSettled([loaded, restart]);
+  const loadEnd = Date.now();
+  clearInterval(sampler);
+  samples.push({ at: loadEnd, rss: stack.rss() });
+  if (loadOutcome.status === 'rejected') throw loadOutcome.reason;
+  if (restartOutcome.status === 'rejected') throw restartOutcome.reason;
+  const result = loadOutcome.value;
+  const r = restartOutcome.value;
+
+  const inWindow = (at: number) => at >= r.windowStart && at <= r.windowEnd;
+  const outside = errors.filter((e) => !inWindow(e.at));
+  const inside = errors.filter((e) => inWindow(e.at));
+  const okLatencies = responses.filter((x) => x.status < 400 && !inWindow(x.at)).map((x) => x.ms).sort((a, b) => a - b);
+  const p99Outside = okLatencies[Math.min(okLatencies.length - 1, Math.floor(okLatencies.length * 0.99))] ?? NaN;
+  const loadS = (loadEnd - loadStart) / 1000;
+
+  log('');
+  log(`load: ${result.requests.total} requests in ${loadS.toFixed(0)} s (${(result.requests.total / loadS).toFixed(1)} req/s), 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
+  log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (all); p99 outside the restart window ${p99Outside.toFixed(0)} ms`);
+  log(`recommender restart at +${((r.windowStart - loadStart) / 1000).toFixed(0)} s: stopped in ${r.stopMs} ms (exit ${r.code}), healthy again ${r.readyMs} ms later; window ${((r.windowEnd - r.windowStart) / 1000).toFixed(1)} s`);
+  log(`errors inside the restart window: ${inside.length}${inside.length ? ` (${[...new Set(inside.map((e) => e.what))].join(', ')})` : ''}`);
+  log(`errors outside the restart window: ${outside.length}${outside.length ? ` (${[...new Set(outside.map((e) => e.what))].slice(0, 5).join(', ')})` : ''}`);
+
+  log('');
+  log('RSS at the start and end of the load:');
+  const first = samples[0]!.rss;
+  const last = samples.at(-1)!.rss;
+  const ratios: number[] = [];
+  for (const name of ['gateway', 'etl-worker']) {
+    const ratio = (last[name] ?? 0) / (first[name] ?? 1);
+    ratios.push(ratio);
+    log(`  ${name.padEnd(22)} ${mb(first[name] ?? 0).padStart(7)} → ${mb(last[name] ?? 0).padStart(7)}  (${ratio.toFixed(3)})`);
+  }
+  const firstRec = r.rssBefore / (r.firstRssStart || 1);
+  ratios.push(firstRec);
+  log(`  ${'recommender (1st)'.padEnd(22)} ${mb(r.firstRssStart).padStart(7)} → ${mb(r.rssBefore).padStart(7)}  (${firstRec.toFixed(3)})`);
+  // The restarted recommender's "start": its first sample under load after the window.
+  const secondStart = samples.find((s) => s.at > r.windowEnd + 10_000)?.rss.recommender ?? last.recommender ?? 0;
+  const secondRec = (last.recommender ?? 0) / (secondStart || 1);
+  ratios.push(secondRec);
+  log(`  ${'recommender (2nd)'.padEnd(22)} ${mb(secondStart).padStart(7)} → ${mb(last.recommender ?? 0).padStart(7)}  (${secondRec.toFixed(3)})`);
+  const worst = Math.max(...ratios);
+  log('');
+  log(`targets: errors outside the window ${outside.length === 0 ? 'met' : 'MISSED'} (0); RSS flat ${worst <= 1.1 ? 'met' : 'MISSED'} (≤ 1.10)`);
+  log(`ratio: p99 ${result.latency.p99} ms vs baseline ${baseline.latency.p99} ms = ${(result.latency.p99 / Math.max(1, baseline.latency.p99)).toFixed(2)}; worst RSS end/start ${worst.toFixed(3)}`);
+}
+
+async function main(): Promise<number> {
+  let options: SoakOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`soak: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const stack = await SoakStack.create(options.imdb, options.tmdb);
+  // The services run in process groups of their own: Ctrl-C reaches only this process, which
+  // must stop them (and drop its database) rather than leave them running.
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`soak: ${signal}, stopping the services…\n`);
+    void stack.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await soak(stack, options, (line) => process.stdout.write(`${line}\n`));
+    return 0;
+  } finally {
+    await stack.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`soak: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

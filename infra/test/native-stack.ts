@@ -17,7 +17,7 @@ export interface NativeTargets {
   databaseUrl: string;
   /** The Redis the `redis` service stands for; a db index isolates it from other runs. */
   redisUrl: string;
-  /** Host ports for the services that listen, by service name (`gateway:metrics` for its METRICS_PORT). */
+  /** Host ports for the services that listen, by service name (`gateway:metrics` for its METRICS_PORT); see `freePorts`. */
   ports: Record<string, number>;
   /** Isolates BullMQ keys from other runs on the same Redis (compose has its own Redis). */
   queuePrefix: string;
@@ -31,6 +31,37 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (!address || typeof address === 'string') throw new Error('no TCP address');
   return address.port;
+}
+
+/** A variable naming a port the service listens on: PORT, METRICS_PORT… */
+const PORT_VARIABLE = /^(?:([A-Z0-9_]+)_)?PORT$/;
+
+/** The key of `NativeTargets.ports` for a service's port variable: `gateway`, `gateway:metrics`. */
+function portKey(service: string, variable: string): string | null {
+  const match = PORT_VARIABLE.exec(variable);
+  if (!match) return null;
+  return match[1] ? `${service}:${match[1].toLowerCase().replace(/_/g, '-')}` : service;
+}
+
+/**
+ * A distinct free loopback port for every port each compose service listens on (its PORT and
+ * other `*_PORT` variables): a service that gains a port is run natively without anyone having to
+ * remember to choose one for it.
+ */
+export async function freePorts(compose: ComposeFile): Promise<Record<string, number>> {
+  const ports: Record<string, number> = {};
+  const taken = new Set<number>();
+  for (const [name, service] of Object.entries(compose.services)) {
+    for (const [variable, value] of Object.entries(serviceEnv(service))) {
+      const key = portKey(name, variable);
+      if (key === null || !/^\d+$/.test(value)) continue;
+      let port = await freePort();
+      while (taken.has(port)) port = await freePort();
+      taken.add(port);
+      ports[key] = port;
+    }
+  }
+  return ports;
 }
 
 /** Points a URL at the native stand-in of the compose service it names; other URLs are left alone. */
@@ -64,8 +95,11 @@ export function nativeEnv(compose: ComposeFile, name: string, targets: NativeTar
     if (port === undefined) throw new Error(`no native port chosen for ${name}`);
     out.PORT = String(port);
   }
-  // A second listening port (the gateway's metrics): the one chosen, or any free one.
-  if (own.METRICS_PORT !== undefined) out.METRICS_PORT = String(targets.ports[`${name}:metrics`] ?? 0);
+  // Its other listening ports (the gateway's metrics): the one chosen, or any free one.
+  for (const variable of Object.keys(own)) {
+    const key = portKey(name, variable);
+    if (key !== null && key !== name) out[variable] = String(targets.ports[key] ?? 0);
+  }
   if ('REDIS_URL' in own) out.ETL_QUEUE_PREFIX = targets.queuePrefix;
   return out;
 }

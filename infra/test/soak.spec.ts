@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { NativeProcess } from './native-stack';
+
+/**
+ * `npm run bench:soak` is not in CI (ten minutes of load); this runs the same command for a few
+ * seconds on the sample catalogue, so that the stack it starts (every compose service natively,
+ * the recommender restarted half way) cannot silently stop working again, as it once did when the
+ * worker gained a port the soak had not chosen.
+ */
+
+const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
+
+jest.setTimeout(420_000);
+
+describe('npm run bench:soak, for a few seconds', () => {
+  let soak: NativeProcess | undefined;
+
+  afterAll(async () => {
+    // SIGTERM: the soak stops its services and drops its database on the way out.
+    await soak?.stop(60_000);
+  });
+
+  it('starts the compose stack, loads it through the gateway, restarts the recommender, and ends by itself', async () => {
+    soak = NativeProcess.start(
+      'soak',
+      [
+        'node', '--import', 'tsx', 'infra/bench/soak.bench.ts',
+        '--seconds', '10', '--rate', '5', '--connections', '2',
+        '--imdb', resolve(SHARED_DATA, 'imdb/famous-40'),
+        '--tmdb', resolve(SHARED_DATA, 'tmdb/tmdb_full.csv'),
+      ],
+      {
+        ...(process.env.TEST_DATABASE_ADMIN_URL ? { TEST_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL } : {}),
+        ...(process.env.TEST_REDIS_URL ? { TEST_REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([soak.exited, new Promise<'still running'>((r) => (timer = setTimeout(() => r('still running'), 360_000)))]);
+    clearTimeout(timer);
+    const output = soak.tail(60);
+    expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+
+    // Traffic went through the gateway and most of it was answered.
+    const load = /^load: (\d+) requests in \d+ s .*, 2xx (\d+),/m.exec(output);
+    expect(load).not.toBeNull();
+    const [total, ok] = [Number(load![1]), Number(load![2])];
+    expect(total).toBeGreaterThan(10);
+    expect(ok).toBeGreaterThan(0);
+    // The recommender stopped cleanly and came back; nothing failed outside that window.
+    expect(output).toMatch(/^recommender restart at \+\d+ s: stopped in \d+ ms \(exit 0\), healthy again \d+ ms later/m);
+    expect(output).toMatch(/^errors outside the restart window: 0$/m);
+    expect(output).toMatch(/^RSS at the start and end of the load:$/m);
+  });
+});
