@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { samplePath } from '../../services/etl-worker/test/sample-path';
 
 /**
  * An independent reading of the sample files for the KPI tests: whole-file gunzip and split, a
@@ -12,8 +12,7 @@ import { gunzipSync } from 'node:zlib';
  * threshold. Several folders merge with "the later folder wins" per title (or per person); for
  * files with several rows per title, all rows of the latest folder holding that title.
  */
-export const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '..', '..', '..', 'shared', 'data');
-export const FIXTURES_AVAILABLE = existsSync(join(SHARED_DATA, 'imdb', 'head-50k', 'title.basics.tsv.gz'));
+export const FIXTURES_AVAILABLE = existsSync(samplePath('imdb', 'head-50k', 'title.basics.tsv.gz'));
 
 export interface FixtureTitle {
   tconst: string;
@@ -54,7 +53,7 @@ export interface FixtureCatalogue {
 const NULL = '\\N';
 
 function tsv(folder: string, dataset: string): string[][] {
-  const file = join(SHARED_DATA, 'imdb', folder, `${dataset}.tsv.gz`);
+  const file = samplePath('imdb', folder, `${dataset}.tsv.gz`);
   if (!existsSync(file)) return [];
   const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -113,7 +112,7 @@ export function parseCsv(text: string): string[][] {
 function readTmdb(files: readonly string[]): Map<string, FixtureTmdb> {
   const out = new Map<string, FixtureTmdb>();
   for (const file of files) {
-    const [header, ...rows] = parseCsv(readFileSync(join(SHARED_DATA, 'tmdb', file), 'utf8'));
+    const [header, ...rows] = parseCsv(readFileSync(samplePath('tmdb', file), 'utf8'));
     const at = (name: string) => header!.indexOf(name);
     const [imdb, budget, revenue, countries, language] = ['imdb_id', 'budget', 'revenue', 'production_countries', 'original_language'].map(at);
     for (const row of rows) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import IORedis from 'ioredis';
+import { samplePath } from '../../services/etl-worker/test/sample-path';
 import { COMPOSE_FILE, type ComposeFile, ENV_EXAMPLE, loadCompose, readEnvFile } from './compose-file';
 import { freePort, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck, statusOf, waitFor } from './native-stack';
 
@@ -14,7 +14,6 @@ import { freePort, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck,
  * request id reaches the recommender's logs. A wrong port, variable name or command fails here.
  */
 
-const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_KEY = `native-admin-${randomBytes(8).toString('hex')}`;
 
@@ -40,8 +39,8 @@ describe('docker-compose.yml, each service run natively with its compose environ
     compose = loadCompose([COMPOSE_FILE], {
       ...readEnvFile(ENV_EXAMPLE),
       // As an operator's .env may: import local folders (mounted at /data in compose) instead of the download.
-      IMDB_SOURCE: [resolve(SHARED_DATA, 'imdb/head-50k'), resolve(SHARED_DATA, 'imdb/famous-40')].join(','),
-      TMDB_SOURCE: resolve(SHARED_DATA, 'tmdb/tmdb_full.csv'),
+      IMDB_SOURCE: [samplePath('imdb/head-50k'), samplePath('imdb/famous-40')].join(','),
+      TMDB_SOURCE: samplePath('tmdb/tmdb_full.csv'),
       POSTGRES_PASSWORD: 'unused-natively',
       ADMIN_API_KEY: ADMIN_KEY,
       GRAFANA_ADMIN_PASSWORD: 'unused-natively',
@@ -148,8 +147,8 @@ describe('docker-compose.yml, each service run natively with its compose environ
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
       body: JSON.stringify({
-        imdb: [resolve(SHARED_DATA, 'imdb/head-50k'), resolve(SHARED_DATA, 'imdb/famous-40')],
-        tmdb: [resolve(SHARED_DATA, 'tmdb/tmdb_full.csv')],
+        imdb: [samplePath('imdb/head-50k'), samplePath('imdb/famous-40')],
+        tmdb: [samplePath('tmdb/tmdb_full.csv')],
         policy: { movieMinVotes: 0, seriesMinVotes: 0 },
         reason: 'compose-native test',
       }),

@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
 import IORedis from 'ioredis';
 import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
+import { samplePath } from '../../services/etl-worker/test/sample-path';
 import { freePort, NativeProcess, statusOf, waitFor } from './native-stack';
 
 /**
@@ -15,7 +16,6 @@ import { freePort, NativeProcess, statusOf, waitFor } from './native-stack';
  * serves the catalogue at once, without importing again.
  */
 
-const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
 
 interface Status {
   films: number;
@@ -34,8 +34,8 @@ describe('npm start, the embedded default', () => {
     PORT: String(port),
     DATA_DIR: dataDir,
     // Later folders win for a title present twice, as in `npm run etl -- --imdb a,b`.
-    IMDB_SOURCE: [resolve(SHARED_DATA, 'imdb/year-2022'), resolve(SHARED_DATA, 'imdb/famous-40')].join(','),
-    TMDB_SOURCE: resolve(SHARED_DATA, 'tmdb/tmdb_full.csv'),
+    IMDB_SOURCE: [samplePath('imdb/year-2022'), samplePath('imdb/famous-40')].join(','),
+    TMDB_SOURCE: samplePath('tmdb/tmdb_full.csv'),
     RECOMMENDER_POLL_MS: '600000',
   });
 

@@ -29,6 +29,7 @@ import { blendedScores, topKOf } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { startRecommender } from '../src/server';
 import { type BuildLag, importForBuild, measureBuildLag } from './build-lag';
+import { samplePath } from '../../etl-worker/test/sample-path';
 import { openScratch } from './quality/catalogue';
 
 const K = 10;
@@ -215,8 +216,8 @@ async function main(): Promise<void> {
       dims: { type: 'string', default: '64' },
       'http-seconds': { type: 'string', default: '30' },
       threads: { type: 'string', default: '1' },
-      'build-imdb': { type: 'string', default: '../shared/data/imdb/head-50k' },
-      'build-tmdb': { type: 'string', default: '../shared/data/tmdb/movies_metadata_small.csv,../shared/data/tmdb/tmdb_full.csv' },
+      'build-imdb': { type: 'string', default: samplePath('imdb', 'head-50k') },
+      'build-tmdb': { type: 'string', default: [samplePath('tmdb', 'movies_metadata_small.csv'), samplePath('tmdb', 'tmdb_full.csv')].join(',') },
       'no-build': { type: 'boolean', default: false },
     },
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWithSamples, SHARED_DATA } from '../../etl-worker/test/samples';
+import { describeWithSamples, samplePath } from '../../etl-worker/test/samples';
 import { readLinks, readRatings, type Rating } from '../bench/quality/movielens.repository';
 import { CoLikes, ease, easeWeights } from '../bench/quality/baselines';
 import { evaluate, evalUsers, likedRowsByUser, ratioInterval, tuningExamples } from '../bench/quality/protocol';
@@ -38,7 +38,7 @@ describe('quality harness: MovieLens files', () => {
 
 describeWithSamples('quality harness: the real ml-latest-small files', () => {
   it('reads every link and rating of the sample (gzipped ratings included)', () => {
-    const ml = join(SHARED_DATA, 'movielens', 'ml-latest-small');
+    const ml = samplePath('movielens', 'ml-latest-small');
     const links = readLinks(ml);
     const ratings = readRatings(ml);
     // ml-latest-small: 9 742 films, 100 836 ratings by 610 users (its README).

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { samplePath } from '../../test/sample-path';
 import { MAX_FREE_TEXT_CHARS, MAX_NAME_BYTES } from '../catalogue/text-limits';
 import { detectTmdbFormat, readTmdbCsv, TmdbInputError, type TmdbReadEvent, type TmdbRecord } from './tmdb-record';
 
@@ -271,10 +272,10 @@ describe('readTmdbCsv file errors', () => {
   });
 });
 
-const SAMPLES = path.resolve(__dirname, '../../../../../shared/data/tmdb');
+const SAMPLES = samplePath('tmdb');
 const haveSamples = fs.existsSync(SAMPLES);
 if (!haveSamples) {
-  console.warn(`tmdb-record.spec: ${SAMPLES} not found, real-sample tests are skipped`);
+  console.warn(`tmdb-record.spec: ${SAMPLES} not found, real-sample tests are skipped (set SHARED_DATA_DIR)`);
 }
 const maybe = haveSamples ? describe : describe.skip;
 
