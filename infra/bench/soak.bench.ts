@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import IORedis from 'ioredis';
 import postgres from 'postgres';
+import { samplePath } from '../../services/etl-worker/test/sample-path';
 import { COMPOSE_FILE, type ComposeFile, ENV_EXAMPLE, loadCompose, readEnvFile } from '../test/compose-file';
 import { freePorts, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck, waitFor } from '../test/native-stack';
 
@@ -28,7 +28,6 @@ const USAGE = `usage: npm run bench:soak -- [--minutes N | --seconds N] [--rate 
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
 /** After a restart the window stays open this long past readiness: pooled connections to the old process are reset. */
 const WINDOW_TAIL_MS = 2000;
 /** The baseline and the warm-up, shortened to the load's own length for short runs. */
@@ -67,7 +66,7 @@ function parseOptions(argv: string[]): SoakOptions {
   if (!Number.isInteger(durationS) || durationS < 1 || durationS > 120 * 60) throw new UsageError('the load lasts 1 s to 120 min');
   if (!(rate > 0 && rate <= 500)) throw new UsageError('--rate is above 0 and at most 500');
   if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new UsageError('--connections is 1 to 64');
-  const list = (value: string | undefined, defaults: string[]) => (value ?? defaults.map((f) => resolve(SHARED_DATA, f)).join(',')).split(',').filter(Boolean);
+  const list = (value: string | undefined, defaults: string[]) => (value ?? defaults.map((f) => samplePath(f)).join(',')).split(',').filter(Boolean);
   return {
     durationS,
     rate,

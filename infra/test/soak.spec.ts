@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { samplePath } from '../../services/etl-worker/test/sample-path';
 import { NativeProcess } from './native-stack';
 
 /**
@@ -7,8 +7,6 @@ import { NativeProcess } from './native-stack';
  * the recommender restarted half way) cannot silently stop working again, as it once did when the
  * worker gained a port the soak had not chosen.
  */
-
-const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../shared/data');
 
 jest.setTimeout(420_000);
 
@@ -26,8 +24,8 @@ describe('npm run bench:soak, for a few seconds', () => {
       [
         'node', '--import', 'tsx', 'infra/bench/soak.bench.ts',
         '--seconds', '10', '--rate', '5', '--connections', '2',
-        '--imdb', resolve(SHARED_DATA, 'imdb/famous-40'),
-        '--tmdb', resolve(SHARED_DATA, 'tmdb/tmdb_full.csv'),
+        '--imdb', samplePath('imdb/famous-40'),
+        '--tmdb', samplePath('tmdb/tmdb_full.csv'),
       ],
       {
         ...(process.env.TEST_DATABASE_ADMIN_URL ? { TEST_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL } : {}),
