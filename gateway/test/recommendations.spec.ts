@@ -87,7 +87,12 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
     // Each film carries exactly what its own detail route says.
     const first = body.items[0]!;
     const { score, reason, reasons, ...detail } = first;
-    expect([score, reason, reasons]).toBeDefined();
+    // What the recommendation adds to the detail: the best score, a sentence in each language, its parts.
+    expect(score).toBe(Math.max(...scores));
+    expect(reason).toEqual({ fr: expect.stringMatching(/\S/), en: expect.stringMatching(/\S/) });
+    expect(reasons.length).toBeGreaterThan(0);
+    const kinds = ['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar'];
+    for (const part of reasons) expect(kinds).toContain(part.kind);
     expect(detail).toEqual((await getJson<FilmDetail>(`${gw.url}/api/v1/films/${first.tconst}`)).body);
   });
 
