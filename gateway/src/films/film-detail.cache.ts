@@ -1,4 +1,5 @@
 import type { FilmDetail } from '@cine/common';
+import { StampedLru } from '../cache/stamped-lru';
 
 /** A few kB per film: the films a cinema's customers see, with room to spare. */
 const DEFAULT_CAPACITY = 10_000;
@@ -7,67 +8,36 @@ const DEFAULT_CHECK_INTERVAL_MS = 1_000;
 
 /**
  * Film details in memory, by tconst: every recommendation shows k of them, and they only change
- * when an import lands (an IMDb swap or a TMDB refresh). `stamp()` names the catalogue's state;
- * it is read at most once per interval, never per request, and a change empties the cache.
- * Only films found are kept: a film missing now may arrive with the next import. Bounded: least
- * recently used first out.
+ * when an import lands (an IMDb swap or a TMDB refresh), which `stamp()` names (revalidation:
+ * cache/stamped-lru.ts). Only films found are kept: a film missing now may arrive with the next
+ * import.
  */
 export class FilmDetailCache {
-  private stampValue: string | null = null;
-  private checkedAt = -Infinity;
-  private checking: Promise<void> | null = null;
-  private readonly entries = new Map<string, FilmDetail>();
+  private readonly lru: StampedLru<FilmDetail>;
 
-  constructor(
-    private readonly stamp: () => Promise<string>,
-    private readonly opts: { capacity?: number; checkIntervalMs?: number; now?: () => number } = {},
-  ) {}
-
-  get size(): number {
-    return this.entries.size;
+  constructor(stamp: () => Promise<string>, opts: { capacity?: number; checkIntervalMs?: number; now?: () => number } = {}) {
+    this.lru = new StampedLru({
+      stamp,
+      capacity: opts.capacity ?? DEFAULT_CAPACITY,
+      checkIntervalMs: opts.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
   }
 
-  /**
-   * Drops everything if the catalogue changed since the last check (at most one check per
-   * interval). Only the first check is waited for: later ones run beside the requests, which
-   * meanwhile use what the previous check found, so no request queues behind the query (under
-   * load it held every request in flight once a second) and an import shows one query later.
-   * A failed check is tried again by the next request.
-   */
-  async revalidate(): Promise<void> {
-    const now = this.opts.now ? this.opts.now() : performance.now();
-    if (now - this.checkedAt < (this.opts.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS)) return;
-    // Concurrent requests share one check.
-    this.checking ??= this.stamp()
-      .then((stamp) => {
-        if (stamp !== this.stampValue) this.entries.clear();
-        this.stampValue = stamp;
-        this.checkedAt = now;
-      })
-      .finally(() => {
-        this.checking = null;
-      });
-    if (this.stampValue === null) await this.checking;
-    else this.checking.catch(() => {});
+  get size(): number {
+    return this.lru.size;
+  }
+
+  /** Drops everything if the catalogue changed since the last check (at most one check per interval). */
+  revalidate(): Promise<void> {
+    return this.lru.revalidate();
   }
 
   get(tconst: string): FilmDetail | undefined {
-    const hit = this.entries.get(tconst);
-    if (hit) {
-      this.entries.delete(tconst);
-      this.entries.set(tconst, hit);
-    }
-    return hit;
+    return this.lru.get(tconst);
   }
 
   set(tconst: string, detail: FilmDetail): void {
-    this.entries.delete(tconst);
-    this.entries.set(tconst, detail);
-    const capacity = this.opts.capacity ?? DEFAULT_CAPACITY;
-    while (this.entries.size > capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    this.lru.set(tconst, detail);
   }
 }

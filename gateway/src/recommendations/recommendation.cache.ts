@@ -1,3 +1,5 @@
+import { StampedLru } from '../cache/stamped-lru';
+
 /** Answers kept: a 10-film answer is ≈ 13 kB of JSON. */
 const DEFAULT_CAPACITY = 2_000;
 /** And never more than this many bytes of JSON in all (k = 50 answers are ≈ 5× larger). */
@@ -13,6 +15,12 @@ export interface RecommendationCacheSources {
   catalogueStamp(): Promise<string>;
 }
 
+/** The state an answer depends on besides the request. */
+interface AnswerStamp {
+  version: number | null;
+  catalogue: string;
+}
+
 /** What a lookup returns besides the hit: hand it back to `set` with the answer computed on a miss. */
 export interface CacheTicket {
   readonly key: string;
@@ -23,7 +31,8 @@ export interface CacheTicket {
  * Recommendations already answered, as the JSON sent to the customer, by normalised request
  * (the service's `requestKey`). An answer is a function of the request, the embedding version
  * and the catalogue, so both are read (at most once per interval, never per request) and any
- * change empties the cache: an answer outlives a new version by one interval and one query.
+ * change empties the cache: an answer outlives a new version by one interval and one query
+ * (revalidation: cache/stamped-lru.ts).
  *
  * An answer is kept only when the recommender computed it with the newest ready version: while
  * the recommender has not yet loaded a new version (it polls), or keeps serving an older one
@@ -33,86 +42,36 @@ export interface CacheTicket {
  * Bounded by entries and bytes, least recently used out first.
  */
 export class RecommendationCache {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
-  private stamp: string | null = null;
-  private newestVersion: number | null = null;
-  /** Bumped at every emptying: an answer begun before it is stale. */
-  private generation = 0;
-  private checkedAt = -Infinity;
-  private checking: Promise<void> | null = null;
+  private readonly lru: StampedLru<Buffer, AnswerStamp>;
 
-  constructor(
-    private readonly sources: RecommendationCacheSources,
-    private readonly opts: { capacity?: number; maxBytes?: number; checkIntervalMs?: number; now?: () => number } = {},
-  ) {}
+  constructor(sources: RecommendationCacheSources, opts: { capacity?: number; maxBytes?: number; checkIntervalMs?: number; now?: () => number } = {}) {
+    this.lru = new StampedLru({
+      stamp: async () => {
+        const [version, catalogue] = await Promise.all([sources.newestReady(), sources.catalogueStamp()]);
+        return { version, catalogue };
+      },
+      same: (a, b) => a.version === b.version && a.catalogue === b.catalogue,
+      capacity: opts.capacity ?? DEFAULT_CAPACITY,
+      maxSize: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+      sizeOf: (json) => json.length,
+      checkIntervalMs: opts.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.lru.size;
   }
 
   /** The kept answer under `key`, if any, and the ticket to keep the one computed on a miss. */
   async lookup(key: string): Promise<{ hit: Buffer | undefined; ticket: CacheTicket }> {
-    const check = this.revalidate();
-    // Only the first check is waited for. Later ones run beside the requests, which meanwhile
-    // answer from what the previous check found: a request never queues behind a query, and a
-    // new version shows at most one query's duration later. A failed check is tried again by
-    // the next request.
-    if (check) {
-      if (this.stamp === null) await check;
-      else check.catch(() => {});
-    }
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return { hit, ticket: { key, generation: this.generation } };
+    await this.lru.revalidate();
+    return { hit: this.lru.get(key), ticket: { key, generation: this.lru.generation } };
   }
 
   /** Keeps `json`, the answer computed by embedding version `version`, unless it is already stale. */
   set(ticket: CacheTicket, version: number, json: Buffer): void {
-    if (ticket.generation !== this.generation || version !== this.newestVersion) return;
-    const maxBytes = this.opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (json.length > maxBytes) return;
-    this.remove(ticket.key);
-    this.entries.set(ticket.key, json);
-    this.bytes += json.length;
-    const capacity = this.opts.capacity ?? DEFAULT_CAPACITY;
-    while (this.entries.size > capacity || this.bytes > maxBytes) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.remove(oldest);
-    }
-  }
-
-  /** Empties the cache if the newest version or the catalogue changed since the last check. */
-  private revalidate(): Promise<void> | undefined {
-    const now = this.opts.now ? this.opts.now() : performance.now();
-    if (now - this.checkedAt < (this.opts.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS)) return undefined;
-    // Concurrent requests share one check.
-    this.checking ??= Promise.all([this.sources.newestReady(), this.sources.catalogueStamp()])
-      .then(([version, catalogue]) => {
-        const stamp = `${version ?? '-'}|${catalogue}`;
-        if (stamp !== this.stamp) {
-          this.entries.clear();
-          this.bytes = 0;
-          this.generation++;
-          this.stamp = stamp;
-          this.newestVersion = version;
-        }
-        this.checkedAt = now;
-      })
-      .finally(() => {
-        this.checking = null;
-      });
-    return this.checking;
-  }
-
-  private remove(key: string): void {
-    const old = this.entries.get(key);
-    if (!old) return;
-    this.entries.delete(key);
-    this.bytes -= old.length;
+    if (version !== this.lru.stamp?.version) return;
+    this.lru.set(ticket.key, json, ticket.generation);
   }
 }
