@@ -16,7 +16,6 @@
 const INTEGRATION_IN_SRC = [
   'common/src/http/observability.spec.ts',
   'db/src/db.factory.spec.ts',
-  'gateway/src/embedded/download-cache.spec.ts',
   'services/etl-worker/src/catalogue/copy-segments.spec.ts',
   'services/etl-worker/src/sources/source.repository.spec.ts',
 ];

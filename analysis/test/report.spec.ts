@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { KPI_CATALOGUE, refreshKpis } from '@cine/db';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { readFixtureCatalogue } from '../../db/test/kpi-fixtures.reader';
 import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../services/etl-worker/test/sample-catalogue';
 import { describeWithSamples, IMDB } from '../../services/etl-worker/test/samples';

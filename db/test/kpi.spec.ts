@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../services/etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../services/etl-worker/test/samples';
 import { findKpi, KPI_CATALOGUE } from '../src/kpi/kpi.catalogue';
-import { createKpiRefreshHook, KPI_REFRESH_ORDER } from '../src/kpi/kpi-refresh';
+import { KPI_REFRESH_ORDER, refreshKpis } from '../src/kpi/kpi-refresh';
 import { KpiRepository } from '../src/kpi/kpi.repository';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
 import { decadeOf, expectedKpis } from './kpi-expected';
@@ -37,11 +37,9 @@ describeWithSamples('KPI views on the sample catalogue, against an independent r
     await t?.drop();
   });
 
-  it('are empty until the post-import hook refreshes them, then hold the imported catalogue', async () => {
+  it('are empty until the refresh-kpis job refreshes them, then hold the imported catalogue', async () => {
     expect(await rows('catalogue_by_type')).toEqual([]);
-    const hook = createKpiRefreshHook(t.handle);
-    expect(hook.name).toBe('kpi-refresh');
-    await hook.run(createLogger('test', { level: 'silent' }));
+    await refreshKpis(t.handle, createLogger('test', { level: 'silent' }));
     expect((await rows('catalogue_by_type')).length).toBeGreaterThan(0);
   });
 

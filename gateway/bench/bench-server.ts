@@ -1,8 +1,8 @@
 import { createLogger } from '@cine/common';
 import { openDatabase } from '@cine/db';
-import { createEtlServices, InProcessEtlQueue } from '@cine/etl-worker';
 import { startRecommender } from '@cine/recommender';
 import Fastify from 'fastify';
+import { NoImportQueue } from '../src/admin/no-import-queue';
 import { buildGateway } from '../src/app';
 import { DEFAULT_DATABASE_POOL_SIZE, loadGatewayConfig } from '../src/config';
 import { gatewayServerOptions } from '../src/http/server-options';
@@ -45,7 +45,8 @@ async function serve(role: string, args: string[]): Promise<{ url: string; close
   if (role === 'gateway' && recommenderUrl) {
     // The rate limit stays on (its cost is part of the figure) but high enough never to refuse.
     const config = loadGatewayConfig({ DATABASE_URL: databaseUrl, RECOMMENDER_URL: recommenderUrl, RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'silent' });
-    const queue = new InProcessEtlQueue(createEtlServices(handle, { log, http: { attempts: 1, retryDelayMs: 0, connectTimeoutMs: 1000 } }).processors, log);
+    // The benchmark measures reads: no job queue, as `npm run gateway` without REDIS_URL.
+    const queue = new NoImportQueue();
     const app = await buildGateway({ config, handle, queue, recommender: new HttpRecommenderClient(recommenderUrl, config.recommender.timeoutMs), log });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     return {

@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
+import { DEFAULT_WEB_ROOT } from './web.paths';
 import { type Logger, REQUEST_ID_HEADER, registerObservability } from '@cine/common';
 import { type DbHandle, KpiRepository } from '@cine/db';
-import type { EtlQueue } from '@cine/etl-worker';
+import type { ImportQueue } from '@cine/common';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -40,8 +40,8 @@ import type { RecommenderClient } from './recommendations/recommender.repository
 export interface GatewayDeps {
   config: GatewayConfig;
   handle: DbHandle;
-  /** BullmqEtlQueue in production, InProcessEtlQueue on the embedded default. */
-  queue: EtlQueue;
+  /** BullMQ in production (REDIS_URL), the in-process queue in the all-in-one `npm start`. */
+  queue: ImportQueue;
   recommender: RecommenderClient;
   log: Logger;
   /** The built customer page; default `gateway/web/dist` when it exists. */
@@ -55,7 +55,7 @@ export interface GatewayDeps {
   metrics?: MetricsServer;
 }
 
-export const DEFAULT_WEB_ROOT = resolve(__dirname, '..', 'web', 'dist');
+export { DEFAULT_WEB_ROOT };
 
 /** Paths that are the API's, never the page's: they answer JSON even to a browser (a 404 for /metrics, served on its own port). */
 const API_PATHS = /^\/(api|docs|health|metrics)(\/|$)/;

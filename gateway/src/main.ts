@@ -1,7 +1,6 @@
-import { createLogger } from '@cine/common';
+import { createLogger, openImportQueue } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
-import { createEtlServices, type EtlQueue, InProcessEtlQueue } from '@cine/etl-worker';
-import { openBullmqQueue } from './admin/bullmq-queue.repository';
+import { NoImportQueue } from './admin/no-import-queue';
 import { buildGateway } from './app';
 import { loadGatewayConfig } from './config';
 import { MetricsServer } from './http/metrics.server';
@@ -17,14 +16,8 @@ async function main(): Promise<void> {
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, maxConnections: config.databasePoolSize, applicationName: 'gateway' });
   // The migrator holds a lock, so several services starting at once apply each migration once.
   await migrateToLatest(handle.db);
-  let queue: EtlQueue;
-  if (config.redisUrl) {
-    queue = openBullmqQueue(config.redisUrl, config.queue, log);
-  } else {
-    // Without Redis, an admin import runs in this process (the embedded default's way).
-    const { processors } = createEtlServices(handle, { log, http: { attempts: 4, retryDelayMs: 1000, connectTimeoutMs: 30_000 } });
-    queue = new InProcessEtlQueue(processors, log);
-  }
+  // The gateway only produces jobs: the etl-worker and the recommender's build worker run them.
+  const queue = config.redisUrl ? openImportQueue(config.redisUrl, config.queue, log) : new NoImportQueue();
   const recommender = new HttpRecommenderClient(config.recommender.url, config.recommender.timeoutMs);
   const metrics = new MetricsServer(log);
   const app = await buildGateway({ config, handle, queue, recommender, log, metrics });

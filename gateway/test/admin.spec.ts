@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { CatalogueStatus } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
-import { startEtlWorker } from '@cine/etl-worker';
-import { buildEmbeddings } from '@cine/recommender';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { QueueName, startJobWorker } from '@cine/common';
+import { isBadInput } from '@cine/etl-worker';
+import { createEmbeddingHandlers } from '@cine/recommender';
 import IORedis from 'ioredis';
 import { etlFor } from '../../services/etl-worker/test/etl-harness';
 import { describeWithSamples, IMDB, TMDB } from '../../services/etl-worker/test/samples';
@@ -95,14 +96,13 @@ describeWithSamples('gateway admin: imports on the real BullMQ queue, behind the
     const queued = await getJson<{ state: string; steps: Array<{ name: string; state: string }> }>(`${gw.url}${started.body.statusUrl}`, key);
     expect(queued.status).toBe(200);
     expect(queued.body.state).toBe('waiting');
-    expect(queued.body.steps.map((s) => s.name)).toEqual(['import-catalogue', 'post-import']);
+    expect(queued.body.steps.map((s) => s.name)).toEqual(['import-catalogue', 'build-embeddings', 'refresh-kpis', 'post-import']);
     expect((await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body.import).toMatchObject({ state: 'queued', progress: 0 });
 
-    const worker = startEtlWorker(
-      etlFor(t.handle).processors,
-      { redisUrl: TEST_REDIS_URL, prefix: gw.prefix!, lockDurationMs: 30_000, stalledIntervalMs: 30_000 },
-      silentLog,
-    );
+    // The two consumers of a compose stack: the etl-worker and the recommender's build worker.
+    const jobs = { redisUrl: TEST_REDIS_URL, prefix: gw.prefix!, lockDurationMs: 30_000, stalledIntervalMs: 30_000 };
+    const worker = startJobWorker(etlFor(t.handle).handlers, { queue: QueueName.Etl, ...jobs, isBadInput }, silentLog);
+    const builder = startJobWorker(createEmbeddingHandlers(t.handle, silentLog), { queue: QueueName.Embeddings, ...jobs }, silentLog);
     try {
       const done = await until(
         'import completed',
@@ -120,10 +120,11 @@ describeWithSamples('gateway admin: imports on the real BullMQ queue, behind the
       expect(done.steps[0]?.progress?.rowsRead).toBeGreaterThan(0);
     } finally {
       await worker.stop('test over');
+      await builder.stop('test over');
     }
-    // The worker here runs no post-import hook: films, but no embeddings yet, so not ready.
-    expect((await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body).toMatchObject({ films: 40, ready: false });
-    await buildEmbeddings(t.handle, silentLog);
+    // The chain built the embeddings after the swap: ready, and post-import recorded success.
+    const state = await t.handle.db.selectFrom('catalogue_state').select('post_import_status').executeTakeFirstOrThrow();
+    expect(state.post_import_status).toBe('succeeded');
     const status = (await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body;
     expect(status).toMatchObject({ films: 40, ready: true, import: { state: 'idle' } });
     expect(status.import.finishedAt).not.toBeNull();

@@ -1,7 +1,7 @@
 import type { CatalogueStatus, FilmDetail, KpiData, KpiSummary, SearchResponse } from '@cine/common';
 import { KPI_CATALOGUE, refreshKpis } from '@cine/db';
 import { buildEmbeddings } from '@cine/recommender';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../services/etl-worker/test/samples';

@@ -1,6 +1,5 @@
-import type { CatalogueStatus } from '@cine/common';
-import type { ImportRunView } from '@cine/etl-worker';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import type { CatalogueStatus, ImportRunView } from '@cine/common';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { PUBLIC_MESSAGES } from '../src/catalogue/public-status';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, startGateway } from './gateway-harness';
 

@@ -5,7 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { InjectOptions } from 'fastify';
 import { etlFor, SAMPLE_POLICY } from '../../services/etl-worker/test/etl-harness';

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, type Env } from '@cine/common';
+import { createLogger, type Env, type ImportQueue, InProcessImportQueue, openImportQueue } from '@cine/common';
 import type { DbHandle } from '@cine/db';
-import { type EtlQueue, InProcessEtlQueue } from '@cine/etl-worker';
 import type { FastifyInstance } from 'fastify';
-import { openBullmqQueue } from '../src/admin/bullmq-queue.repository';
 import { ImportTracker } from '../src/admin/import-tracker';
 import { buildGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
 import { MetricsServer } from '../src/http/metrics.server';
 import { HttpRecommenderClient } from '../src/recommendations/recommender.repository';
-import { etlFor } from '../../services/etl-worker/test/etl-harness';
+import { handlersFor } from '../../services/etl-worker/test/etl-harness';
 
 export const silentLog = createLogger('gateway-test', { level: 'silent' });
 export const ADMIN_KEY = 'gateway-test-admin-key-0123456789';
@@ -23,7 +21,7 @@ export interface RunningGateway {
   /** Its metrics port, as Prometheus reaches it: `${metricsUrl}/metrics`. */
   metricsUrl: string;
   app: FastifyInstance;
-  queue: EtlQueue;
+  queue: ImportQueue;
   imports: ImportTracker;
   close(): Promise<void>;
 }
@@ -48,13 +46,13 @@ export async function startGateway(opts: {
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  let queue: EtlQueue;
+  let queue: ImportQueue;
   let prefix: string | null = null;
   if (opts.redis) {
     prefix = opts.redis.prefix ?? `gwtest-${process.pid}-${randomBytes(4).toString('hex')}`;
-    queue = openBullmqQueue(opts.redis.url, { attempts: 1, backoffMs: 10, prefix }, silentLog);
+    queue = openImportQueue(opts.redis.url, { attempts: 1, backoffMs: 10, prefix }, silentLog);
   } else {
-    queue = new InProcessEtlQueue(etlFor(opts.handle).processors, silentLog);
+    queue = new InProcessImportQueue(handlersFor(opts.handle), silentLog);
   }
   const imports = new ImportTracker();
   const metrics = new MetricsServer(silentLog);

@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { getJson, type RunningGateway, startGateway } from './gateway-harness';
 
 /** Every route of the gateway's public port (PRODUCT.md's HTTP table, plus the catalogue status; /metrics is on METRICS_PORT), as OpenAPI names them. */

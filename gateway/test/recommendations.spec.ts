@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FilmDetail, RecommendationsResponse } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';

@@ -1,5 +1,5 @@
 import type { SearchResponse } from '@cine/common';
-import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { etlFor, SAMPLE_POLICY } from '../../services/etl-worker/test/etl-harness';
 import { describeWithSamples, IMDB, TMDB } from '../../services/etl-worker/test/samples';
 import { getJson, type RunningGateway, startGateway } from './gateway-harness';

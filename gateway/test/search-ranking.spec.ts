@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { SearchRepository, type TitleKind } from '../src/films/search.repository';
 

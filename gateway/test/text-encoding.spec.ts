@@ -1,4 +1,4 @@
-import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { ADMIN_KEY, type RunningGateway, startGateway } from './gateway-harness';
 
 interface ApiError {

@@ -14,7 +14,7 @@ import {
   REPO_ROOT,
   serviceEnv,
 } from './compose-file';
-import { loadEmbeddedConfig } from '../../gateway/src/embedded/config';
+import { loadStandaloneConfig } from '../standalone/src/config';
 import { SERVICE_CONFIGS } from './service-configs';
 
 /**
@@ -328,7 +328,7 @@ describe('README', () => {
         return undefined;
       },
     });
-    for (const load of [...Object.values(SERVICE_CONFIGS), loadEmbeddedConfig]) {
+    for (const load of [...Object.values(SERVICE_CONFIGS), loadStandaloneConfig]) {
       try {
         load(recording);
       } catch {

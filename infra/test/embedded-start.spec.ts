@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import IORedis from 'ioredis';
 import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
 import { samplePath } from '../../services/etl-worker/test/sample-path';

@@ -1,8 +1,7 @@
 import type { Env } from '@cine/common';
-import { loadEtlConfig } from '@cine/etl-worker';
-import { loadGatewayConfig } from '../../gateway/src/config';
-import { loadFirstImportConfig } from '../../gateway/src/embedded/config';
-import { loadRecommenderConfig } from '../../services/recommender/src/config';
+import { loadEtlConfig, loadFirstImportConfig } from '@cine/etl-worker/config';
+import { loadGatewayConfig } from '@cine/gateway/config';
+import { loadBuilderConfig, loadRecommenderConfig } from '@cine/recommender/config';
 
 /**
  * Each compose service's own config loader (the one its main.ts calls at boot), so the compose
@@ -14,4 +13,5 @@ export const SERVICE_CONFIGS: Record<string, (env: Env) => unknown> = {
   recommender: loadRecommenderConfig,
   gateway: loadGatewayConfig,
   'first-import': loadFirstImportConfig,
+  'embedding-builder': loadBuilderConfig,
 };

@@ -141,7 +141,7 @@ export interface CatalogueStatus {
     state: 'idle' | 'queued' | 'running' | 'failed';
     /** 0..1 when running and known. */
     progress: number | null;
-    /** The running step, from a fixed list: an IMDb dataset name, "TMDB", "download title.basics", "finishing", "post-import", with its percentage. */
+    /** The running step, from a fixed list: an IMDb dataset name, "TMDB", "download title.basics", "finishing", then "embeddings", "KPI", "post-import"; with a percentage while importing. */
     step: string | null;
     finishedAt: string | null;
     /** One plain sentence for the state, from a fixed list. */

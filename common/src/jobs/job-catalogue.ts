@@ -1,12 +1,22 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The typed job catalogue: every job the system runs, with its payload.
+ * The typed job catalogue: every job the system runs, with its payload and the queue (so the
+ * consumer) it goes to.
  *
- * Producers (the ETL command line, the gateway's admin routes) and the worker share it, so a
- * payload mismatch is a compile error, and the worker refuses to start if a name has no handler.
+ * Producers (the gateway's admin routes, the ETL command line, the first-import one-shot) and
+ * the consumers share it, so a payload mismatch is a compile error, and a consumer refuses to
+ * start if a job of its queue has no handler.
  */
-export const ETL_QUEUE = 'etl';
+export enum QueueName {
+  /** The etl-worker: imports, the KPI refresh, the bookkeeping after an import. */
+  Etl = 'etl',
+  /** The recommender's build worker: one embedding build at a time. */
+  Embeddings = 'embeddings',
+}
+
+/** @deprecated name kept for the ETL's queue: QueueName.Etl. */
+export const ETL_QUEUE = QueueName.Etl;
 
 export enum JobName {
   /**
@@ -14,8 +24,25 @@ export enum JobName {
    * together in one transaction, or nothing changes. One job, so one lock and one swap.
    */
   ImportCatalogue = 'import-catalogue',
-  /** Runs after a successful import: the embedding build and the KPI refresh hook here. */
+  /** After a swap: the recommender builds a new embedding version from the catalogue served. */
+  BuildEmbeddings = 'build-embeddings',
+  /** After the embeddings: the KPI materialized views are refreshed. */
+  RefreshKpis = 'refresh-kpis',
+  /** Last: records how the steps after the swap went (catalogue_state.post_import_status). */
   PostImport = 'post-import',
+}
+
+/** Which queue, so which service, runs each job. */
+export const JOB_QUEUE = {
+  [JobName.ImportCatalogue]: QueueName.Etl,
+  [JobName.BuildEmbeddings]: QueueName.Embeddings,
+  [JobName.RefreshKpis]: QueueName.Etl,
+  [JobName.PostImport]: QueueName.Etl,
+} as const satisfies { readonly [K in JobName]: QueueName };
+
+/** The jobs a queue's consumer must handle. */
+export function jobsOf(queue: QueueName): JobName[] {
+  return (Object.values(JobName) as JobName[]).filter((name) => JOB_QUEUE[name] === queue);
 }
 
 /** The seven official IMDb datasets (files `<name>.tsv.gz`): the import's progress names them. */
@@ -57,10 +84,20 @@ export interface PostImportPayload {
   reason: string;
 }
 
+/** The steps after a swap carry why the import ran (for the logs); they read the catalogue served. */
+export interface AfterImportPayload {
+  reason: string;
+}
+
 export interface JobPayloads {
   [JobName.ImportCatalogue]: ImportCataloguePayload;
+  [JobName.BuildEmbeddings]: AfterImportPayload;
+  [JobName.RefreshKpis]: AfterImportPayload;
   [JobName.PostImport]: PostImportPayload;
 }
+
+/** The jobs of one queue, by name. */
+export type JobsOfQueue<Q extends QueueName> = { [K in JobName]: (typeof JOB_QUEUE)[K] extends Q ? K : never }[JobName];
 
 export type JobOf<N extends JobName = JobName> = { [K in N]: { name: K; data: JobPayloads[K] } }[N];
 
@@ -94,15 +131,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-/**
- * Work that must follow every successful import. Features register here (refreshing the KPI
- * views, rebuilding the recommender's embeddings) instead of being called by the importers, so
- * an import stays one thing and each hook runs, fails and retries as part of one job. Declared
- * here so the packages that provide hooks need not depend on the ETL worker.
- */
-export interface PostImportHook {
-  readonly name: string;
-  run(log: import('../logger').Logger): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Logger, PostImportHook } from '@cine/common';
+import type { Logger } from '@cine/common';
 import { sql } from 'kysely';
 import type { DbHandle } from '../db.factory';
 
@@ -40,15 +40,4 @@ export async function refreshKpis(handle: DbHandle, log?: Logger): Promise<{ vie
     log?.debug({ view, ms }, 'kpi view refreshed');
   }
   return timings;
-}
-
-/** The post-import hook the ETL worker and `npm start` register: KPIs follow every import. */
-export function createKpiRefreshHook(handle: DbHandle): PostImportHook {
-  return {
-    name: 'kpi-refresh',
-    async run(log) {
-      const timings = await refreshKpis(handle, log);
-      log.info({ views: timings.length, ms: timings.reduce((sum, t) => sum + t.ms, 0) }, 'kpi views refreshed');
-    },
-  };
 }

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 /**
  * The KPIs: one materialized view per KPI in schema `kpi`, plus two shared building blocks
  * (`film_rating`, `actor_career`). Each is refreshed after every import by the post-import hook
- * (`createKpiRefreshHook`), so Grafana, the API and the report read precomputed rows: the people
+ * (the `refresh-kpis` job), so Grafana, the API and the report read precomputed rows: the people
  * KPIs aggregate every credit, far too slow to recompute on each panel load.
  *
  * The views read the public catalogue views (`title`, `credit`, …). An import swaps those with

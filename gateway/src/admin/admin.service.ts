@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type FilterPolicyOverrides, redactDeep } from '@cine/common';
-import type { EtlQueue, ImportRequest, ImportRunView } from '@cine/etl-worker';
+import type { ImportQueue, ImportRequest, ImportRunView } from '@cine/common';
 import { badRequest, notFound, unavailable } from '../http/http-errors';
 import type { ImportTracker } from './import-tracker';
 
@@ -18,7 +18,7 @@ const QUEUE_RETRY_AFTER_SECONDS = 10;
 /** Starting and following imports on the ETL queue (BullMQ, or in-process on the embedded default). */
 export class AdminService {
   constructor(
-    private readonly queue: EtlQueue,
+    private readonly queue: ImportQueue,
     private readonly tracker: ImportTracker,
     private readonly defaults: { imdb: string; tmdb: string | undefined },
   ) {}
@@ -38,8 +38,8 @@ export class AdminService {
     let started: { id: string; deduplicated: boolean };
     try {
       started = await this.queue.enqueue(request);
-    } catch {
-      throw unavailable('the job queue is unavailable (Redis unreachable); try again later', QUEUE_RETRY_AFTER_SECONDS);
+    } catch (err) {
+      throw unavailable(`the job queue is unavailable (${err instanceof Error ? err.message : 'Redis unreachable'}); try again later`, QUEUE_RETRY_AFTER_SECONDS);
     }
     this.tracker.track(started.id);
     return started;
@@ -49,8 +49,8 @@ export class AdminService {
     let view: ImportRunView | null;
     try {
       view = await this.queue.status(id);
-    } catch {
-      throw unavailable('the job queue is unavailable (Redis unreachable); try again later', QUEUE_RETRY_AFTER_SECONDS);
+    } catch (err) {
+      throw unavailable(`the job queue is unavailable (${err instanceof Error ? err.message : 'Redis unreachable'}); try again later`, QUEUE_RETRY_AFTER_SECONDS);
     }
     if (!view) throw notFound(`no import run ${id}`);
     // The workers store errors redacted already; this view is the last door before an operator.

@@ -1,5 +1,4 @@
-import type { CatalogueStatus } from '@cine/common';
-import type { EtlQueue, ImportRunView } from '@cine/etl-worker';
+import { type CatalogueStatus, type ImportQueue, type ImportRunView, JobName } from '@cine/common';
 import type { ImportTracker } from '../admin/import-tracker';
 import type { CatalogueStatusRepository, PostImportState } from './catalogue-status.repository';
 import { PUBLIC_MESSAGES, type PublicSituation, publicStep } from './public-status';
@@ -17,7 +16,7 @@ type ImportState = Omit<CatalogueStatus['import'], 'message'> & { situation: Pub
 export class CatalogueStatusService {
   constructor(
     private readonly repository: CatalogueStatusRepository,
-    private readonly queue: EtlQueue,
+    private readonly queue: ImportQueue,
     private readonly tracker: ImportTracker,
   ) {}
 
@@ -63,7 +62,7 @@ export class CatalogueStatusService {
     if (!view) return null;
     if (view.state === 'waiting') return { state: 'queued', progress: 0, step: null, finishedAt: null, situation: 'queued' };
     if (view.state === 'failed') {
-      const postImportFailed = view.steps.some((s) => s.name === 'post-import' && s.state === 'failed');
+      const postImportFailed = view.steps.some((s) => s.name !== JobName.ImportCatalogue && s.state === 'failed');
       return { state: 'failed', progress: null, step: null, finishedAt: null, situation: postImportFailed ? 'post-import-failed' : 'failed' };
     }
     if (view.state === 'completed') return { state: 'idle', progress: null, step: null, finishedAt: null, situation: 'idle' };
@@ -86,7 +85,7 @@ function running(view: ImportRunView): ImportState {
   const active = view.steps.find((s) => s.state === 'active');
   const p = active?.progress ?? null;
   let fraction = 0;
-  let step: string | null = active?.name === 'post-import' ? 'post-import' : null;
+  let step: string | null = active && active.name !== JobName.ImportCatalogue ? publicStep(active.name, null) : null;
   if (p && p.fileCount > 0) {
     const inFile = p.bytesTotal ? Math.min(1, p.bytesRead / p.bytesTotal) : 0;
     fraction = Math.min(1, Math.max(0, (Math.max(0, p.fileIndex - 1) + inFile) / p.fileCount));

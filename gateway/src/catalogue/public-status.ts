@@ -25,8 +25,8 @@ export const PUBLIC_MESSAGES: Record<PublicSituation, { fr: string; en: string }
 const DATASETS = new Set<string>(IMDB_DATASET_NAMES);
 
 /**
- * The running step in public words: an IMDb dataset name, "TMDB", "download <dataset>" or
- * "finishing", with a percentage. Built from a fixed list, never from the file path or URL
+ * The running step in public words: an IMDb dataset name, "TMDB", "download <dataset>",
+ * "finishing", then "embeddings", "KPI", "post-import", with a percentage while importing. Built from a fixed list, never from the file path or URL
  * the progress carries (a server path, a source's address).
  */
 export function publicStep(phase: string | null, file: string | null, percent?: number): string | null {
@@ -38,6 +38,9 @@ export function publicStep(phase: string | null, file: string | null, percent?: 
     const dataset = file?.replace(/\.tsv\.gz$/, '') ?? '';
     label = DATASETS.has(dataset) ? `download ${dataset}` : 'download';
   } else if (phase === 'finishing') label = 'finishing';
+  else if (phase === 'build-embeddings') label = 'embeddings';
+  else if (phase === 'refresh-kpis') label = 'KPI';
+  else if (phase === 'post-import') label = 'post-import';
   else label = 'import';
   return percent === undefined ? label : `${label} ${percent} %`;
 }

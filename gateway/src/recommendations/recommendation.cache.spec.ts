@@ -1,7 +1,16 @@
+import type { RecommendationsResponse } from '@cine/common';
 import { RecommendationCache } from './recommendation.cache';
 import { requestKey } from './recommendation.service';
 
-const json = (text: string) => Buffer.from(text);
+/** An answer of embedding version `version`, told apart by the input it echoes. */
+const answer = (version: number, tag: string): RecommendationsResponse => ({
+  version,
+  coldStart: false,
+  resolved: { liked: [{ input: tag, status: 'not_found', tconst: null, title: null, year: null }], disliked: [] },
+  items: [],
+});
+/** Which answer a lookup found, by the input it echoes. */
+const tagOf = (found: { hit: RecommendationsResponse | undefined }) => found.hit?.resolved.liked[0]!.input;
 /** Lets a check started in the background (after the first) finish. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -26,33 +35,33 @@ describe('RecommendationCache', () => {
     const { cache } = setup();
     const first = await cache.lookup('a');
     expect(first.hit).toBeUndefined();
-    cache.set(first.ticket, 1, json('{"a":1}'));
-    expect((await cache.lookup('a')).hit?.toString()).toBe('{"a":1}');
+    cache.set(first.ticket, answer(1, '{"a":1}'));
+    expect(tagOf(await cache.lookup('a'))).toBe('{"a":1}');
     expect((await cache.lookup('b')).hit).toBeUndefined();
   });
 
   it('misses after a new embedding version is ready, once the check interval has passed; reads the sources at most once per interval', async () => {
     const { state, cache } = setup();
     const { ticket } = await cache.lookup('a');
-    cache.set(ticket, 1, json('v1'));
+    cache.set(ticket, answer(1, 'v1'));
     state.version = 2;
     state.clock = 999;
-    expect((await cache.lookup('a')).hit?.toString()).toBe('v1');
+    expect(tagOf(await cache.lookup('a'))).toBe('v1');
     expect(state.reads).toBe(1);
     state.clock = 1000;
     // The check this lookup starts runs beside it: the request is not held up by the query.
-    expect((await cache.lookup('a')).hit?.toString()).toBe('v1');
+    expect(tagOf(await cache.lookup('a'))).toBe('v1');
     await settle();
     const after = await cache.lookup('a');
     expect([after.hit, state.reads, cache.size]).toEqual([undefined, 2, 0]);
-    cache.set(after.ticket, 2, json('v2'));
-    expect((await cache.lookup('a')).hit?.toString()).toBe('v2');
+    cache.set(after.ticket, answer(2, 'v2'));
+    expect(tagOf(await cache.lookup('a'))).toBe('v2');
   });
 
   it('misses after the catalogue changed (titles resolve and details enrich against it)', async () => {
     const { state, cache } = setup();
     const { ticket } = await cache.lookup('a');
-    cache.set(ticket, 1, json('v1'));
+    cache.set(ticket, answer(1, 'v1'));
     state.catalogue = 'public/2';
     state.clock = 5000;
     await cache.lookup('b');
@@ -64,7 +73,7 @@ describe('RecommendationCache', () => {
     const { state, cache } = setup();
     state.version = 3;
     const { ticket } = await cache.lookup('a');
-    cache.set(ticket, 2, json('v2'));
+    cache.set(ticket, answer(2, 'v2'));
     expect([(await cache.lookup('a')).hit, cache.size]).toEqual([undefined, 0]);
   });
 
@@ -76,7 +85,7 @@ describe('RecommendationCache', () => {
     state.clock = 1000;
     await cache.lookup('b');
     await settle();
-    cache.set(ticket, 2, json('begun under version 1'));
+    cache.set(ticket, answer(2, 'begun under version 1'));
     expect((await cache.lookup('a')).hit).toBeUndefined();
   });
 
@@ -89,10 +98,10 @@ describe('RecommendationCache', () => {
     );
     const first = cache.lookup('a');
     pending.shift()!(1);
-    cache.set((await first).ticket, 1, json('v1'));
+    cache.set((await first).ticket, answer(1, 'v1'));
     clock = 1000;
     // The version query has not answered, and the request is answered with what the cache has.
-    expect([(await cache.lookup('a')).hit?.toString(), pending.length]).toEqual(['v1', 1]);
+    expect([tagOf(await cache.lookup('a')), pending.length]).toEqual(['v1', 1]);
     pending.shift()!(2);
     await settle();
     expect((await cache.lookup('a')).hit).toBeUndefined();
@@ -121,10 +130,10 @@ describe('RecommendationCache', () => {
     down = false;
     const { hit, ticket } = await flaky.lookup('a');
     expect(hit).toBeUndefined();
-    flaky.set(ticket, 1, json('v1'));
+    flaky.set(ticket, answer(1, 'v1'));
     down = true;
     state.clock = 1000;
-    expect((await flaky.lookup('a')).hit?.toString()).toBe('v1');
+    expect(tagOf(await flaky.lookup('a'))).toBe('v1');
     await settle();
     down = false;
     state.version = 2;
@@ -136,21 +145,22 @@ describe('RecommendationCache', () => {
 
   it('keeps at most its capacity, least recently used out first', async () => {
     const { cache } = setup({ capacity: 2 });
-    for (const key of ['a', 'b']) cache.set((await cache.lookup(key)).ticket, 1, json(key));
+    for (const key of ['a', 'b']) cache.set((await cache.lookup(key)).ticket, answer(1, key));
     await cache.lookup('a');
-    cache.set((await cache.lookup('c')).ticket, 1, json('c'));
-    const hits = await Promise.all(['a', 'b', 'c'].map(async (k) => (await cache.lookup(k)).hit?.toString()));
+    cache.set((await cache.lookup('c')).ticket, answer(1, 'c'));
+    const hits = await Promise.all(['a', 'b', 'c'].map(async (k) => tagOf(await cache.lookup(k))));
     expect([cache.size, hits]).toEqual([2, ['a', undefined, 'c']]);
   });
 
-  it('keeps at most maxBytes of answers, and never one larger than that', async () => {
-    const { cache } = setup({ maxBytes: 10 });
-    cache.set((await cache.lookup('a')).ticket, 1, json('aaaa'));
-    cache.set((await cache.lookup('b')).ticket, 1, json('bbbb'));
-    cache.set((await cache.lookup('c')).ticket, 1, json('cccc'));
-    expect([cache.size, (await cache.lookup('a')).hit]).toEqual([2, undefined]);
-    cache.set((await cache.lookup('d')).ticket, 1, json('d'.repeat(11)));
-    expect([cache.size, (await cache.lookup('d')).hit]).toEqual([2, undefined]);
+  it('keeps at most maxBytes of answers (their JSON), and never one larger than that', async () => {
+    const size = Buffer.byteLength(JSON.stringify(answer(1, 'aaaa')));
+    const { cache } = setup({ maxBytes: 2 * size + size / 2 });
+    cache.set((await cache.lookup('a')).ticket, answer(1, 'aaaa'));
+    cache.set((await cache.lookup('b')).ticket, answer(1, 'bbbb'));
+    cache.set((await cache.lookup('c')).ticket, answer(1, 'cccc'));
+    expect([cache.size, tagOf(await cache.lookup('a')), tagOf(await cache.lookup('c'))]).toEqual([2, undefined, 'cccc']);
+    cache.set((await cache.lookup('d')).ticket, answer(1, 'd'.repeat(3 * size)));
+    expect([cache.size, tagOf(await cache.lookup('d'))]).toEqual([2, undefined]);
   });
 });
 

@@ -1,8 +1,13 @@
+import type { RecommendationsResponse } from '@cine/common';
 import { StampedLru } from '../cache/stamped-lru';
 
 /** Answers kept: a 10-film answer is ≈ 13 kB of JSON. */
 const DEFAULT_CAPACITY = 2_000;
-/** And never more than this many bytes of JSON in all (k = 50 answers are ≈ 5× larger). */
+/**
+ * And never more than this many bytes of JSON in all (k = 50 answers are ≈ 5× larger). The
+ * answers are kept as objects (≈ 1.7× their JSON in the heap), and the route keeps the bytes it
+ * sent for each beside it, so the heap holds ≈ 2.7× this at most.
+ */
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 /** How long a cached answer may outlive the build of a new embedding version or an import. */
 const DEFAULT_CHECK_INTERVAL_MS = 1_000;
@@ -28,8 +33,7 @@ export interface CacheTicket {
 }
 
 /**
- * Recommendations already answered, as the JSON sent to the customer, by normalised request
- * (the service's `requestKey`). An answer is a function of the request, the embedding version
+ * Recommendations already answered, by normalised request (the service's `requestKey`). An answer is a function of the request, the embedding version
  * and the catalogue, so both are read (at most once per interval, never per request) and any
  * change empties the cache: an answer outlives a new version by one interval and one query
  * (revalidation: cache/stamped-lru.ts).
@@ -42,7 +46,7 @@ export interface CacheTicket {
  * Bounded by entries and bytes, least recently used out first.
  */
 export class RecommendationCache {
-  private readonly lru: StampedLru<Buffer, AnswerStamp>;
+  private readonly lru: StampedLru<RecommendationsResponse, AnswerStamp>;
 
   constructor(sources: RecommendationCacheSources, opts: { capacity?: number; maxBytes?: number; checkIntervalMs?: number; now?: () => number } = {}) {
     this.lru = new StampedLru({
@@ -53,7 +57,8 @@ export class RecommendationCache {
       same: (a, b) => a.version === b.version && a.catalogue === b.catalogue,
       capacity: opts.capacity ?? DEFAULT_CAPACITY,
       maxSize: opts.maxBytes ?? DEFAULT_MAX_BYTES,
-      sizeOf: (json) => json.length,
+      // Measured once, when kept: a miss has just cost a call to the recommender.
+      sizeOf: (answer) => Buffer.byteLength(JSON.stringify(answer)),
       checkIntervalMs: opts.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS,
       ...(opts.now ? { now: opts.now } : {}),
     });
@@ -64,14 +69,14 @@ export class RecommendationCache {
   }
 
   /** The kept answer under `key`, if any, and the ticket to keep the one computed on a miss. */
-  async lookup(key: string): Promise<{ hit: Buffer | undefined; ticket: CacheTicket }> {
+  async lookup(key: string): Promise<{ hit: RecommendationsResponse | undefined; ticket: CacheTicket }> {
     await this.lru.revalidate();
     return { hit: this.lru.get(key), ticket: { key, generation: this.lru.generation } };
   }
 
-  /** Keeps `json`, the answer computed by embedding version `version`, unless it is already stale. */
-  set(ticket: CacheTicket, version: number, json: Buffer): void {
-    if (version !== this.lru.stamp?.version) return;
-    this.lru.set(ticket.key, json, ticket.generation);
+  /** Keeps `answer` unless it is already stale; it must not be changed afterwards. */
+  set(ticket: CacheTicket, answer: RecommendationsResponse): void {
+    if (answer.version !== this.lru.stamp?.version) return;
+    this.lru.set(ticket.key, answer, ticket.generation);
   }
 }

@@ -1,4 +1,4 @@
-import type { RecommendedFilm, RecommendRequest, RecommendResponse, RecommendationsResponse } from '@cine/common';
+import type { RecommendedFilm, RecommendRequest, RecommendResponse } from '@cine/common';
 import type { CastRow, CrewRow, FilmRepository, FilmRow } from '../films/film.repository';
 import { FilmService } from '../films/film.service';
 import type { SearchRepository, SearchRow, TitleKind } from '../films/search.repository';
@@ -119,7 +119,6 @@ function setup() {
   return { service, search, films, recommender, clock };
 }
 
-const serialize = (answer: RecommendationsResponse) => JSON.stringify(answer);
 /** Lets a cache check started beside a request finish. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -202,55 +201,55 @@ describe('RecommendationService', () => {
     expect(answer.items.length).toBe(2);
   });
 
-  describe('recommendJson', () => {
-    it('answers the same request again from the bytes kept, without the recommender; another k is another answer', async () => {
+  describe('kept answers', () => {
+    it('answers the same request again with the answer kept (the same object), without the recommender; another k is another answer', async () => {
       const { service, recommender } = setup();
-      const first = await service.recommendJson({ liked: ['le parrain'] }, serialize);
-      const again = await service.recommendJson({ liked: ['le parrain'], k: DEFAULT_K }, serialize);
-      expect(again.equals(first)).toBe(true);
+      const first = await service.recommend({ liked: ['le parrain'] });
+      const again = await service.recommend({ liked: ['le parrain'], k: DEFAULT_K });
+      expect(again).toBe(first);
       expect(recommender.asked).toHaveLength(1);
-      expect((JSON.parse(first.toString()) as RecommendationsResponse).items.map((i) => i.tconst)).toEqual([GODFATHER_II, SERPICO]);
-      await service.recommendJson({ liked: ['le parrain'], k: 3 }, serialize);
+      expect(first.items.map((i) => i.tconst)).toEqual([GODFATHER_II, SERPICO]);
+      await service.recommend({ liked: ['le parrain'], k: 3 });
       expect(recommender.asked).toHaveLength(2);
     });
 
     it('asks again once a newer embedding version is ready, and keeps no answer computed with an older one', async () => {
       const { service, recommender, clock } = setup();
-      await service.recommendJson({ liked: [GODFATHER] }, serialize);
+      await service.recommend({ liked: [GODFATHER] });
       clock.newestReady = 4;
       clock.now = 1000;
       // The check runs beside this request, which still gets the answer kept: one query late at most.
-      await service.recommendJson({ liked: [GODFATHER] }, serialize);
+      await service.recommend({ liked: [GODFATHER] });
       expect(recommender.asked).toHaveLength(1);
       await settle();
       // The recommender has not loaded version 4 yet: its version-3 answers are passed on, not kept.
-      await service.recommendJson({ liked: [GODFATHER] }, serialize);
-      await service.recommendJson({ liked: [GODFATHER] }, serialize);
+      await service.recommend({ liked: [GODFATHER] });
+      await service.recommend({ liked: [GODFATHER] });
       expect(recommender.asked).toHaveLength(3);
       recommender.version = 4;
-      const v4 = await service.recommendJson({ liked: [GODFATHER] }, serialize);
-      expect((JSON.parse(v4.toString()) as RecommendationsResponse).version).toBe(4);
-      await service.recommendJson({ liked: [GODFATHER] }, serialize);
+      const v4 = await service.recommend({ liked: [GODFATHER] });
+      expect(v4.version).toBe(4);
+      await service.recommend({ liked: [GODFATHER] });
       expect(recommender.asked).toHaveLength(4);
     });
 
     it('asks again after the catalogue changed (a title may resolve to another film)', async () => {
       const { service, recommender, films, clock } = setup();
-      await service.recommendJson({ liked: ['le parrain'] }, serialize);
+      await service.recommend({ liked: ['le parrain'] });
       films.stamp = 'public/2';
       clock.now = 1000;
-      await service.recommendJson({ liked: ['le parrain'] }, serialize);
+      await service.recommend({ liked: ['le parrain'] });
       await settle();
-      await service.recommendJson({ liked: ['le parrain'] }, serialize);
+      await service.recommend({ liked: ['le parrain'] });
       expect(recommender.asked).toHaveLength(2);
     });
 
     it('keeps no failure: the request after a recommender error is asked again', async () => {
       const { service, recommender } = setup();
       recommender.failure = new Error('recommender down');
-      await expect(service.recommendJson({ liked: [GODFATHER] }, serialize)).rejects.toThrow('recommender down');
+      await expect(service.recommend({ liked: [GODFATHER] })).rejects.toThrow('recommender down');
       recommender.failure = null;
-      const answer = JSON.parse((await service.recommendJson({ liked: [GODFATHER] }, serialize)).toString()) as RecommendationsResponse;
+      const answer = await service.recommend({ liked: [GODFATHER] });
       expect(answer.items.length).toBe(2);
       expect(recommender.asked).toHaveLength(2);
     });

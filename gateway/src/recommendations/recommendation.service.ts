@@ -7,9 +7,6 @@ const TCONST = /^tt[0-9]{7,10}$/;
 /** Films per answer when the request does not say. */
 export const DEFAULT_K = 10;
 
-/** The answer's JSON text; the route's own response serializer, so both paths send the same bytes. */
-export type SerializeAnswer = (answer: RecommendationsResponse) => string;
-
 /**
  * A customer's request in their own words ("le parrain", "amelie", "tt0110912") → films the
  * recommender knows → its answer, enriched with everything the page shows.
@@ -22,21 +19,20 @@ export class RecommendationService {
   ) {}
 
   /**
-   * The answer as the JSON the customer receives. The same request under the same embedding
-   * version and catalogue gets the same answer ("films like X" asked again and again by the
-   * cinema's site): kept as bytes, a repeat costs a lookup instead of a search per title, a
-   * call to the recommender and ≈ 13 kB of serialisation.
+   * The same request under the same embedding version and catalogue gets the same answer ("films
+   * like X" asked again and again by the cinema's site): kept, a repeat costs a lookup instead of
+   * a search per title and a call to the recommender. A kept answer is returned as it was kept,
+   * the same object each time (the route keeps its bytes by it): never change one.
    */
-  async recommendJson(request: RecommendationsRequest, serialize: SerializeAnswer, requestId?: string): Promise<Buffer> {
+  async recommend(request: RecommendationsRequest, requestId?: string): Promise<RecommendationsResponse> {
     const { hit, ticket } = await this.cache.lookup(requestKey(request));
     if (hit) return hit;
-    const answer = await this.recommend(request, requestId);
-    const json = Buffer.from(serialize(answer));
-    this.cache.set(ticket, answer.version, json);
-    return json;
+    const answer = await this.compute(request, requestId);
+    this.cache.set(ticket, answer);
+    return answer;
   }
 
-  async recommend(request: RecommendationsRequest, requestId?: string): Promise<RecommendationsResponse> {
+  private async compute(request: RecommendationsRequest, requestId?: string): Promise<RecommendationsResponse> {
     const [liked, disliked] = await Promise.all([this.resolve(request.liked), this.resolve(request.disliked ?? [])]);
     const answer = await this.recommender.recommend(
       {

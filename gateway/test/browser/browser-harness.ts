@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DbHandle } from '@cine/db';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '../../../services/recommender/src';
 import { SAMPLE_POLICY } from '../../../services/etl-worker/test/etl-harness';

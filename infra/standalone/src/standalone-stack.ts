@@ -1,31 +1,20 @@
-import { createLogger, type Logger, type PostImportHook } from '@cine/common';
+import { createLogger, type Handlers, type ImportQueue, InProcessImportQueue, type JobName, type JobWorker, type Logger, openImportQueue, QueueName, startJobWorker } from '@cine/common';
 import { type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
-import {
-  createEtlServices,
-  type EtlQueue,
-  type EtlWorker,
-  InProcessEtlQueue,
-  productionPostImportHooks,
-  startEtlWorker,
-} from '@cine/etl-worker';
-import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
+import { CachingImportQueue, CatalogueStateRepository, createEtlServices, DownloadCacheRepository, FirstImportService, isBadInput } from '@cine/etl-worker';
+import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker, MetricsServer } from '@cine/gateway';
+import { buildEmbeddings, createEmbeddingHandlers, type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { FastifyInstance } from 'fastify';
-import { MetricsServer } from '../http/metrics.server';
-import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker, openBullmqQueue } from '../index';
-import { CachingEtlQueue } from './caching-etl-queue';
-import { CatalogueStateRepository } from './catalogue-state.repository';
-import type { EmbeddedConfig } from './config';
-import { DownloadCacheRepository } from './download-cache.repository';
-import { FirstImportService } from './first-import.service';
+import type { StandaloneConfig } from './config';
 import { WebBuildRepository } from './web-build.repository';
 
 export { CatalogueStateRepository, FirstImportService };
 
 /** Every service of the product in this process, sharing one database handle. */
-export interface EmbeddedStack {
+export interface StandaloneStack {
   handle: DbHandle;
-  queue: EtlQueue;
-  worker: EtlWorker | null;
+  queue: ImportQueue;
+  /** With REDIS_URL: the consumers of both queues, in this process. */
+  workers: JobWorker[];
   recommender: RunningRecommender;
   /** Ready, not listening: the boot server's socket hands requests to `gateway.routing`. */
   gateway: FastifyInstance;
@@ -34,7 +23,7 @@ export interface EmbeddedStack {
   imports: ImportTracker;
 }
 
-export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: string) => void): Promise<EmbeddedStack> {
+export async function startStandaloneStack(config: StandaloneConfig, say: (line: string) => void): Promise<StandaloneStack> {
   // A fresh clone has no built page yet: build it beside the database start, not before it.
   const web = new WebBuildRepository(DEFAULT_WEB_ROOT);
   const webBuilt = web.isBuilt() ? Promise.resolve(null) : (say('Building the customer page (first start)…'), web.build());
@@ -50,24 +39,28 @@ export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: str
     pollIntervalMs: config.recommender.pollIntervalMs,
   });
 
-  const hooks: PostImportHook[] = [
-    ...productionPostImportHooks(handle),
-    // In one process the new embeddings are served at once, not at the next poll.
-    { name: 'serve-new-embeddings', run: () => recommender.holder.refresh() },
-  ];
+  // Every job's handler, each from the service that owns it: this is the one place that wires
+  // the etl-worker and the recommender together.
   const etlLog = createLogger('etl-worker', { level: config.etl.logLevel });
-  const { processors } = createEtlServices(handle, { log: etlLog, http: config.etl.http, hooks });
+  const { handlers: etlHandlers } = createEtlServices(handle, { log: etlLog, http: config.etl.http });
+  const embeddingHandlers = createEmbeddingHandlers(handle, createLogger('embedding-builder', { level: config.recommender.logLevel }), {
+    // In one process the new embeddings are served at once, not at the next poll.
+    afterBuild: () => recommender.holder.refresh(),
+  });
+  const handlers: Handlers<JobName> = { ...etlHandlers, ...embeddingHandlers };
 
-  let inner: EtlQueue;
-  let worker: EtlWorker | null = null;
+  let inner: ImportQueue;
+  const workers: JobWorker[] = [];
   if (config.etl.redisUrl) {
     // Guarded: with Redis away, enqueue answers 503 at once instead of waiting for a reconnection.
-    inner = openBullmqQueue(config.etl.redisUrl, config.gateway.queue, etlLog);
-    worker = startEtlWorker(processors, { redisUrl: config.etl.redisUrl, ...config.etl.jobs }, etlLog);
+    inner = openImportQueue(config.etl.redisUrl, config.gateway.queue, etlLog);
+    const jobs = { redisUrl: config.etl.redisUrl, ...config.etl.jobs };
+    workers.push(startJobWorker(etlHandlers, { queue: QueueName.Etl, ...jobs, isBadInput }, etlLog));
+    workers.push(startJobWorker(embeddingHandlers, { queue: QueueName.Embeddings, ...jobs }, etlLog));
   } else {
-    inner = new InProcessEtlQueue(processors, etlLog);
+    inner = new InProcessImportQueue(handlers, etlLog);
   }
-  const queue = new CachingEtlQueue(inner, new DownloadCacheRepository(config.downloadDir, config.etl.http), etlLog);
+  const queue = new CachingImportQueue(inner, new DownloadCacheRepository(config.downloadDir, config.etl.http), etlLog);
 
   const webError = await webBuilt;
   if (webError) say(`The customer page could not be built (${webError}); the API works, the page says so.`);
@@ -89,7 +82,7 @@ export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: str
   await metrics.listen('127.0.0.1', config.gateway.metricsPort).catch((err: NodeJS.ErrnoException) => {
     say(`Metrics are not served: 127.0.0.1:${config.gateway.metricsPort} is unavailable (${err.code ?? err.message}); choose another port with METRICS_PORT=…`);
   });
-  return { handle, queue, worker, recommender, gateway, metrics, imports };
+  return { handle, queue, workers, recommender, gateway, metrics, imports };
 }
 
 /**
@@ -97,7 +90,7 @@ export async function startEmbeddedStack(config: EmbeddedConfig, say: (line: str
  * restored from elsewhere) would leave recommendations unavailable until the next import: build
  * them now, as the standalone recommender does when it starts.
  */
-export async function ensureEmbeddings(stack: EmbeddedStack, log: Logger): Promise<boolean> {
+export async function ensureEmbeddings(stack: StandaloneStack, log: Logger): Promise<boolean> {
   if (stack.recommender.holder.version) return false;
   await buildEmbeddings(stack.handle, log);
   await stack.recommender.holder.refresh();
@@ -105,13 +98,13 @@ export async function ensureEmbeddings(stack: EmbeddedStack, log: Logger): Promi
 }
 
 /** The reverse of the start: stop answering, then jobs, then close the database. */
-export async function stopEmbeddedStack(stack: EmbeddedStack, log: Logger): Promise<void> {
+export async function stopStandaloneStack(stack: StandaloneStack, log: Logger): Promise<void> {
   await stack.gateway.close();
   await stack.metrics.close();
-  await stack.worker?.stop('shutdown');
+  for (const worker of stack.workers) await worker.stop('shutdown');
   // In-process jobs first, while the recommender and the database are still open: an import in
-  // flight was interrupted by the caller (nothing swapped, the next start imports again); its
-  // post-import hooks (embeddings, KPI views) get a few seconds to end rather than failing on a
+  // flight was interrupted by the caller (nothing swapped, the next start imports again); the
+  // steps after it (embeddings, KPI views) get a few seconds to end rather than failing on a
   // closed database.
   await Promise.race([stack.queue.close(), new Promise((resolve) => setTimeout(resolve, 8000).unref())]);
   await stack.recommender.close();

@@ -1,7 +1,7 @@
 import { ConfigError, createLogger } from '@cine/common';
 import { BootServer } from './boot.server';
-import { loadEmbeddedConfig } from './config';
-import { ConsoleProgress } from './console-progress';
+import { ConsoleProgress } from '@cine/etl-worker/console-progress';
+import { loadStandaloneConfig } from './config';
 
 /**
  * `npm start`: the whole product in one process. With DATABASE_URL and REDIS_URL unset it needs
@@ -12,7 +12,7 @@ import { ConsoleProgress } from './console-progress';
  */
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  const config = loadEmbeddedConfig();
+  const config = loadStandaloneConfig();
   const log = createLogger('cine-creuse', { level: config.gateway.logLevel });
   const progress = new ConsoleProgress(process.stderr);
   const boot = await BootServer.listen(config.gateway.host, config.gateway.port);
@@ -21,8 +21,8 @@ async function main(): Promise<void> {
 
   // Loaded once the port is open: the services' modules (onnxruntime, PGlite, fastify plugins)
   // take seconds. A dynamic import needs the '.js' spelling under node16 resolution; tsx maps it to the .ts file.
-  const { startEmbeddedStack, stopEmbeddedStack, ensureEmbeddings, FirstImportService, CatalogueStateRepository } = await import('./embedded-stack.js');
-  const stack = await startEmbeddedStack(config, (line) => progress.say(line));
+  const { startStandaloneStack, stopStandaloneStack, ensureEmbeddings, FirstImportService, CatalogueStateRepository } = await import('./standalone-stack.js');
+  const stack = await startStandaloneStack(config, (line) => progress.say(line));
   boot.handOver((req, res) => stack.gateway.routing(req, res));
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   progress.say(`Ciné Creuse is up in ${seconds} s: http://localhost:${boot.port}  (API documentation: /docs)`);
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     stopping.abort();
     try {
       await boot.close();
-      await stopEmbeddedStack(stack, log);
+      await stopStandaloneStack(stack, log);
       await Promise.race([imported, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       process.exit(signal === 'SIGINT' ? 130 : 0);
     } catch (err) {

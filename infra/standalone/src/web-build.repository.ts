@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-
-const BUILD_SCRIPT = resolve(__dirname, '../../web/build.mjs');
+import { WEB_BUILD_SCRIPT as BUILD_SCRIPT } from '@cine/gateway/web';
 
 /**
  * The customer page is a Vite bundle (gateway/web/dist), built by `npm run build:web` and not kept

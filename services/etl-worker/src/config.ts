@@ -1,4 +1,4 @@
-import { type Env, env, LOG_LEVELS, type LogLevel, parseEnv } from '@cine/common';
+import { ConfigError, type Env, env, LOG_LEVELS, type LogLevel, parseEnv } from '@cine/common';
 
 /** The official IMDb non-commercial datasets. */
 export const OFFICIAL_IMDB_SOURCE = 'https://datasets.imdbws.com/';
@@ -49,3 +49,32 @@ export function loadEtlConfig(source: Env = process.env) {
 }
 
 export type EtlConfig = ReturnType<typeof loadEtlConfig>;
+
+/** IMDB_SOURCE and TMDB_SOURCE take comma lists, like `npm run etl -- --imdb a,b`: later ones win. */
+export function splitSourceList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Compose's one-shot `first-import`: the worker's variables (it enqueues for the worker), with
+ * DATABASE_URL and REDIS_URL required since compose always has both.
+ */
+export function loadFirstImportConfig(source: Env = process.env) {
+  const etl = loadEtlConfig(source);
+  const problems = [
+    ...(etl.databaseUrl ? [] : ['DATABASE_URL is required by the first import (npm start runs it by itself)']),
+    ...(etl.redisUrl ? [] : ['REDIS_URL is required by the first import (npm start runs it by itself)']),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    etl,
+    databaseUrl: etl.databaseUrl!,
+    redisUrl: etl.redisUrl!,
+    imdbSources: splitSourceList(etl.imdbSource),
+    tmdbSources: etl.tmdbSource ? splitSourceList(etl.tmdbSource) : [],
+  };
+}
+

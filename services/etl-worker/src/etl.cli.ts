@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, type FilterPolicyOverrides, redactText } from '@cine/common';
+import { BullmqImportQueue, ConfigError, connectedProducer, createLogger, type FilterPolicyOverrides, type ImportRequest, JobName, redactText } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
 import { formatCount, ProgressPrinter } from './cli/progress';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
-import { productionPostImportHooks } from './jobs/post-import.hooks';
 import { DEFAULT_POLICY, RULE_REASONS } from './imdb/filter-policy';
 import { ImportInterruptedError } from './catalogue/import-run';
-import { BullmqEtlQueue, producerConnection } from './jobs/etl-queue.repository';
-import type { ImportRequest } from './jobs/etl-queue';
 
 const USAGE = `Usage: npm run etl -- [--imdb DIR|URL[,DIR|URL…]] [--tmdb FILE|URL[,…]] [options]
 
@@ -121,8 +118,8 @@ async function main(): Promise<number> {
 
   if (values.queue) {
     if (!config.redisUrl) throw new ConfigError(['REDIS_URL is required with --queue']);
-    const connection = producerConnection(config.redisUrl);
-    const queue = new BullmqEtlQueue(connection, { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, prefix: config.jobs.prefix });
+    const connection = await connectedProducer(config.redisUrl);
+    const queue = new BullmqImportQueue(connection, { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, prefix: config.jobs.prefix });
     try {
       const { id, deduplicated } = await queue.enqueue(request);
       process.stderr.write(`${deduplicated ? 'already requested' : 'enqueued'}: import ${id}\n`);
@@ -159,7 +156,7 @@ async function main(): Promise<number> {
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, applicationName: 'etl-cli' });
   try {
     await migrateToLatest(handle.db);
-    const services = createEtlServices(handle, { log, http: config.http, hooks: productionPostImportHooks(handle) });
+    const services = createEtlServices(handle, { log, http: config.http });
     const onProgress = (p: Parameters<typeof printer.update>[0]) => printer.update(p);
     const report: Record<string, unknown> = {};
     const tmdbPayload = request.tmdb
@@ -184,7 +181,14 @@ async function main(): Promise<number> {
       report.tmdb = tmdbResult;
       process.stderr.write(`TMDB: ${tmdbResult.rowsKept} films (${tmdbResult.matchedTitles} in the catalogue), ${tmdbResult.rowsRejected} rejected\n`);
     }
-    await services.postImport.run({ reason: 'npm run etl' });
+    // Here, the steps after the swap that belong to this worker: the KPI refresh, then the
+    // bookkeeping. The embeddings belong to the recommender: its build worker takes the job
+    // after a queued import (--queue), and a recommender builds them at its start when none
+    // match the catalogue; `npm run embeddings -- --once` builds them now.
+    const failures: string[] = [];
+    await services.refreshKpis().catch((err: unknown) => failures.push(`${JobName.RefreshKpis}: ${err instanceof Error ? err.message : String(err)}`));
+    await services.postImport.record(failures);
+    process.stderr.write(`KPI views ${failures.length ? 'not refreshed' : 'refreshed'}; embeddings: run \`npm run embeddings -- --once\` (or import with --queue) to rebuild them now\n`);
     if (values['report-json']) {
       const imdb = report.imdb as { rowsRead?: number; rowsKept?: number } | undefined;
       writeFileSync(

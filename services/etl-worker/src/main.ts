@@ -1,20 +1,19 @@
-import { ConfigError, createLogger } from '@cine/common';
+import { ConfigError, createLogger, QueueName, startJobWorker } from '@cine/common';
 import { openDatabase } from '@cine/db';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
 import { startWorkerHttp } from './http/worker.http';
-import { startEtlWorker } from './jobs/etl.worker';
-import { productionPostImportHooks } from './jobs/post-import.hooks';
+import { isBadInput } from './jobs/etl.processors';
 
-/** The ETL worker process (compose's `etl-worker`): takes import jobs from BullMQ. */
+/** The ETL worker process (compose's `etl-worker`): takes the `etl` queue's jobs from BullMQ (imports, KPI refresh, post-import). */
 async function main(): Promise<void> {
   const config = loadEtlConfig();
   const log = createLogger('etl-worker', { level: config.logLevel });
   if (!config.redisUrl) throw new ConfigError(['REDIS_URL is required by the worker (the embedded default runs jobs in-process: npm start)']);
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required by the worker']);
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, applicationName: 'etl-worker' });
-  const { processors } = createEtlServices(handle, { log, http: config.http, hooks: productionPostImportHooks(handle) });
-  const etlWorker = startEtlWorker(processors, { redisUrl: config.redisUrl, ...config.jobs }, log);
+  const { handlers } = createEtlServices(handle, { log, http: config.http });
+  const etlWorker = startJobWorker(handlers, { queue: QueueName.Etl, redisUrl: config.redisUrl, ...config.jobs, isBadInput }, log);
   await etlWorker.worker.waitUntilReady();
   const http = await startWorkerHttp({ ...config.healthHttp, handle, etlWorker, log });
   log.info({ health: http.url }, 'etl worker ready');

@@ -1,4 +1,4 @@
-import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';

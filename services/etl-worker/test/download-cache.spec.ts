@@ -2,11 +2,11 @@ import { readFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } 
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createLogger } from '@cine/common';
-import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
-import { createEtlServices, InProcessEtlQueue, type ImportRunView } from '@cine/etl-worker';
-import { CachingEtlQueue } from './caching-etl-queue';
-import { DownloadCacheRepository, type DownloadProgress } from './download-cache.repository';
+import { createLogger, type ImportRunView, InProcessImportQueue } from '@cine/common';
+import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { CachingImportQueue } from '../src/first-import/caching-import-queue';
+import { DownloadCacheRepository, type DownloadProgress } from '../src/sources/download-cache.repository';
+import { handlersFor } from './etl-harness';
 
 /**
  * The official IMDb server is outside the system: a local HTTP server serves the real sample
@@ -114,8 +114,8 @@ describe('IMDb downloads for the embedded start', () => {
     });
 
     it('imports an IMDb URL from its downloaded copy, reporting the download as the run progress', async () => {
-      const inner = new InProcessEtlQueue(createEtlServices(t.handle, { log: silent, http: fast }).processors, silent);
-      const queue = new CachingEtlQueue(inner, new DownloadCacheRepository(dir, fast), silent);
+      const inner = new InProcessImportQueue(handlersFor(t.handle), silent);
+      const queue = new CachingImportQueue(inner, new DownloadCacheRepository(dir, fast), silent);
       const { id } = await queue.enqueue({ imdb: [base], reason: 'test' });
       expect((await queue.enqueue({ imdb: [base], reason: 'test' })).deduplicated).toBe(true);
       const seen: ImportRunView[] = [];
@@ -133,8 +133,8 @@ describe('IMDb downloads for the embedded start', () => {
     });
 
     it('a failed download fails the run with the reason, as the page and admin API show it', async () => {
-      const inner = new InProcessEtlQueue(createEtlServices(t.handle, { log: silent, http: fast }).processors, silent);
-      const queue = new CachingEtlQueue(inner, new DownloadCacheRepository(dir, { ...fast, attempts: 1 }), silent);
+      const inner = new InProcessImportQueue(handlersFor(t.handle), silent);
+      const queue = new CachingImportQueue(inner, new DownloadCacheRepository(dir, { ...fast, attempts: 1 }), silent);
       const { id } = await queue.enqueue({ imdb: ['http://127.0.0.1:1/imdb/'] });
       let view: ImportRunView | null = null;
       for (let i = 0; i < 200; i++) {

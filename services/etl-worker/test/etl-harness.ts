@@ -1,9 +1,17 @@
-import { createLogger } from '@cine/common';
+import { createLogger, type Handlers, type JobHandler, JobName } from '@cine/common';
 import { CATALOGUE_TABLES, type DbHandle, otherSchema } from '@cine/db';
 import { sql } from 'kysely';
 import { createEtlServices } from '../src/etl.services';
 
 export const silentLog = createLogger('test', { level: 'silent' });
+
+/**
+ * Every job's handler for an in-process queue in these tests: the ETL's own, and a stand-in for
+ * the recommender's `build-embeddings` (another service: its own tests build real embeddings).
+ */
+export function handlersFor(handle: DbHandle, buildEmbeddings: JobHandler<JobName.BuildEmbeddings> = async () => ({ stand_in: true })): Handlers<JobName> {
+  return { ...etlFor(handle).handlers, [JobName.BuildEmbeddings]: buildEmbeddings };
+}
 
 /** The ETL wired as in production, over a test database; HTTP retries kept short. */
 export function etlFor(handle: DbHandle) {

@@ -2,13 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { ETL_QUEUE, JobName } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { BullmqImportQueue, connectedProducer, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { sql } from 'kysely';
-import { BullmqEtlQueue, producerConnection } from '../src/jobs/etl-queue.repository';
-import { type EtlWorker, startEtlWorker } from '../src/jobs/etl.worker';
+import { isBadInput } from '../src/jobs/etl.processors';
 import { etlFor, SAMPLE_POLICY, silentLog, stagingRows } from './etl-harness';
 import { expectedCatalogue } from './raw-imdb';
 import { describeWithSamples, IMDB, REPO_ROOT, TMDB } from './samples';
@@ -28,27 +27,37 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 describeWithSamples('ETL on BullMQ (real Redis)', () => {
   let t: TestDatabase;
   let connection: IORedis;
-  let queue: BullmqEtlQueue;
+  let queue: BullmqImportQueue;
+  // A stand-in for the recommender's build worker (another service), so the chain goes on.
+  let embeddings: JobWorker;
   const prefix = `cine-test-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    connection = producerConnection(REDIS_URL);
-    queue = new BullmqEtlQueue(connection, { attempts: 3, backoffMs: 100, prefix });
+    connection = await connectedProducer(REDIS_URL);
+    queue = new BullmqImportQueue(connection, { attempts: 3, backoffMs: 100, prefix });
+    embeddings = startJobWorker(
+      { [JobName.BuildEmbeddings]: async () => ({ stand_in: true }) },
+      { queue: QueueName.Embeddings, redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix },
+      silentLog,
+    );
   });
   afterAll(async () => {
+    await embeddings?.stop('end of the tests');
     await queue?.close();
-    const cleanup = new Queue(ETL_QUEUE, { connection: { url: REDIS_URL }, prefix });
-    await cleanup.obliterate({ force: true });
-    await cleanup.close();
+    for (const name of [ETL_QUEUE, QueueName.Embeddings]) {
+      const cleanup = new Queue(name, { connection: { url: REDIS_URL }, prefix });
+      await cleanup.obliterate({ force: true });
+      await cleanup.close();
+    }
     connection?.disconnect();
     await t?.drop();
   });
 
   describe('with a worker in this process', () => {
-    let worker: EtlWorker;
+    let worker: JobWorker;
     beforeAll(async () => {
-      worker = startEtlWorker(etlFor(t.handle).processors, { redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix }, silentLog);
+      worker = startJobWorker(etlFor(t.handle).handlers, { queue: QueueName.Etl, redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix, isBadInput }, silentLog);
       await worker.worker.waitUntilReady();
     });
     afterAll(async () => {
@@ -71,6 +80,8 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       expect(done.error).toBeNull();
       expect(done.steps.map((s) => [s.name, s.state])).toEqual([
         [JobName.ImportCatalogue, 'completed'],
+        [JobName.BuildEmbeddings, 'completed'],
+        [JobName.RefreshKpis, 'completed'],
         [JobName.PostImport, 'completed'],
       ]);
       const count = await t.handle.db.selectFrom('title').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

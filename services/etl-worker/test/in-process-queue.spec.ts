@@ -1,16 +1,15 @@
-import { JobName } from '@cine/common';
-import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
-import { InProcessEtlQueue } from '../src/jobs/in-process.queue';
-import { etlFor, SAMPLE_POLICY, silentLog } from './etl-harness';
+import { InProcessImportQueue, JobName } from '@cine/common';
+import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { handlersFor, SAMPLE_POLICY, silentLog } from './etl-harness';
 import { describeWithSamples, IMDB, TMDB } from './samples';
 
 /** The embedded default: no Redis, the same processors run in the process, one import at a time. */
 describeWithSamples('in-process ETL queue on the embedded database', () => {
   let t: TestDatabase;
-  let queue: InProcessEtlQueue;
+  let queue: InProcessImportQueue;
   beforeAll(async () => {
     t = await createEmbeddedTestDatabase();
-    queue = new InProcessEtlQueue(etlFor(t.handle).processors, silentLog);
+    queue = new InProcessImportQueue(handlersFor(t.handle), silentLog);
   });
   afterAll(async () => {
     await queue?.close();
@@ -27,6 +26,8 @@ describeWithSamples('in-process ETL queue on the embedded database', () => {
     expect(view?.state).toBe('completed');
     expect(view?.steps.map((s) => [s.name, s.state])).toEqual([
       [JobName.ImportCatalogue, 'completed'],
+      [JobName.BuildEmbeddings, 'completed'],
+      [JobName.RefreshKpis, 'completed'],
       [JobName.PostImport, 'completed'],
     ]);
     expect(view?.steps[0]?.progress?.rowsRead).toBeGreaterThan(0);
@@ -40,7 +41,7 @@ describeWithSamples('in-process ETL queue on the embedded database', () => {
     const view = await queue.status(id);
     expect(view?.state).toBe('failed');
     expect(view?.error).toMatch(/\/nonexistent\/imdb: no such folder/);
-    expect(view?.steps.map((s) => s.state)).toEqual(['failed', 'waiting']);
+    expect(view?.steps.map((s) => s.state)).toEqual(['failed', 'waiting', 'waiting', 'waiting']);
     // A failed run can be asked for again.
     expect((await queue.enqueue({ imdb: ['/nonexistent/imdb'], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY })).deduplicated).toBe(false);
     await queue.idle();

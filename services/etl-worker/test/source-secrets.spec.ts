@@ -5,13 +5,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger, ETL_QUEUE, JobName } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { BullmqImportQueue, connectedProducer, createLogger, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { createEtlServices } from '../src/etl.services';
-import { BullmqEtlQueue, producerConnection } from '../src/jobs/etl-queue.repository';
-import { type EtlWorker, startEtlWorker } from '../src/jobs/etl.worker';
+import { isBadInput } from '../src/jobs/etl.processors';
 import { SAMPLE_POLICY } from './etl-harness';
 import { describeWithSamples, IMDB, REPO_ROOT } from './samples';
 
@@ -109,24 +108,26 @@ describeWithSamples('a source URL with credentials', () => {
 
   describe('through the BullMQ worker (real Redis)', () => {
     let connection: IORedis;
-    let queue: BullmqEtlQueue;
-    let worker: EtlWorker;
+    let queue: BullmqImportQueue;
+    let worker: JobWorker;
     const captured = capturingLog();
     const prefix = `cine-secrets-${randomBytes(4).toString('hex')}`;
 
     beforeAll(async () => {
-      connection = producerConnection(REDIS_URL);
-      queue = new BullmqEtlQueue(connection, { attempts: 1, backoffMs: 10, prefix });
+      connection = await connectedProducer(REDIS_URL);
+      queue = new BullmqImportQueue(connection, { attempts: 1, backoffMs: 10, prefix });
       const etl = createEtlServices(t.handle, { log: captured.log, http: { attempts: 1, retryDelayMs: 1, connectTimeoutMs: 2000 } });
-      worker = startEtlWorker(etl.processors, { redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix }, captured.log);
+      worker = startJobWorker(etl.handlers, { queue: QueueName.Etl, redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix, isBadInput }, captured.log);
       await worker.worker.waitUntilReady();
     });
     afterAll(async () => {
       await worker?.stop('end of the tests');
       await queue?.close();
-      const cleanup = new Queue(ETL_QUEUE, { connection: { url: REDIS_URL }, prefix });
-      await cleanup.obliterate({ force: true });
-      await cleanup.close();
+      for (const name of [ETL_QUEUE, QueueName.Embeddings]) {
+        const cleanup = new Queue(name, { connection: { url: REDIS_URL }, prefix });
+        await cleanup.obliterate({ force: true });
+        await cleanup.close();
+      }
       connection?.disconnect();
     });
 

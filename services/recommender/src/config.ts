@@ -33,3 +33,5 @@ export function loadRecommenderConfig(source: Env = process.env): RecommenderCon
     pollIntervalMs: e.RECOMMENDER_POLL_MS,
   };
 }
+
+export { loadBuilderConfig } from './builder.config';

@@ -1,6 +1,6 @@
-/** What other packages use from the recommender: the service, the embedding build and its hook. */
+/** What the all-in-one composition uses from the recommender: the service, the embedding build and its job handler. */
 export { loadRecommenderConfig, type RecommenderConfig } from './config';
-export { createEmbeddingHook } from './embedding/embedding.hook';
+export { createEmbeddingHandlers, type EmbeddingHandlers } from './jobs/embedding-build.handlers';
 export { computeEmbeddings, type EmbeddingOptions } from './embedding/compute-embeddings';
 export { buildEmbeddings, type BuildResult } from './embedding/embedding.service';
 export { startRecommender, type RecommenderOptions, type RunningRecommender } from './server';

@@ -1,4 +1,4 @@
-import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { CorruptVersionError, EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { createLogger } from '@cine/common';

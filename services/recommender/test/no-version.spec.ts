@@ -1,5 +1,5 @@
 import type { ErrorBody } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type RunningRecommender, startRecommender } from '../src';
 import { post, ready, silentLog } from './recommender-harness';
 

@@ -1,12 +1,12 @@
 /**
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
-import type { ErrorBody, RecommendResponse } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { type ErrorBody, JobName, type RecommendResponse } from '@cine/common';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
 import { describeWithSamples } from '../../etl-worker/test/samples';
-import { buildEmbeddings, createEmbeddingHook, type RunningRecommender, startRecommender } from '../src';
+import { buildEmbeddings, createEmbeddingHandlers, type RunningRecommender, startRecommender } from '../src';
 import { FeatureRepository } from '../src/embedding/features.repository';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { GENRE_BLOCK_DIMS, YEAR_BLOCK_DIMS } from '../src/embedding/explicit-blocks';
@@ -364,10 +364,9 @@ describeWithSamples('recommender service on the sample catalogue', () => {
         versions.add(res.body.version);
       }
     })();
-    // The post-import hook, as the ETL worker runs it after an import.
-    const hook = createEmbeddingHook(t.handle, { dims: 32 });
-    expect(hook.name).toBe('recommender-embeddings');
-    await hook.run(silentLog);
+    // The build-embeddings job, as the recommender's build worker runs it after an import.
+    const handlers = createEmbeddingHandlers(t.handle, silentLog, { dims: 32 });
+    await handlers[JobName.BuildEmbeddings]({ reason: 'test' }, { jobId: null, onProgress: () => {}, earlierFailures: [] });
     const built = { version: (await new EmbeddingRepository(t.handle).readyHeads(1))[0]!.id };
     await waitFor(async () => (await post(svc.url, { liked: [GODFATHER], k: 5 })).body.version === built.version, 30_000);
     await new Promise((r) => setTimeout(r, 200));

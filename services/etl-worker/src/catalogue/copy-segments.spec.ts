@@ -1,4 +1,4 @@
-import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { copyInSegments, CopyRefusedError, type SourcedChunk } from './copy-segments';
 

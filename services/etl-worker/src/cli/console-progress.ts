@@ -1,6 +1,5 @@
-import type { ImportProgress } from '@cine/common';
-import type { ImportRunView } from '@cine/etl-worker';
-import type { DownloadProgress } from './download-cache.repository';
+import type { ImportProgress, ImportRunView } from '@cine/common';
+import type { DownloadProgress } from '../sources/download-cache.repository';
 
 /**
  * The first start's progress on the console, for someone who just typed `npm start`: one bar

@@ -1,13 +1,9 @@
-import { type ImportProgress, JobName, type Logger } from '@cine/common';
-import { type EtlQueue, type ImportRequest, type ImportRunView, planImport } from '@cine/etl-worker';
-import { datasetFileName, IMDB_DATASETS, type ImdbDataset } from '@cine/etl-worker/src/imdb/imdb-datasets';
-import type { DownloadCacheRepository, DownloadProgress } from './download-cache.repository';
+import { type ImportProgress, type ImportQueue, type ImportRequest, type ImportRunView, JobName, type Logger, planImport } from '@cine/common';
+import { datasetFileName, IMDB_DATASETS, type ImdbDataset } from '../imdb/imdb-datasets';
+import type { DownloadCacheRepository, DownloadProgress } from '../sources/download-cache.repository';
+import { isUrl } from '../sources/source.repository';
 
 const IMDB_FILES = (Object.keys(IMDB_DATASETS) as ImdbDataset[]).map(datasetFileName);
-
-function isUrl(location: string): boolean {
-  return /^https?:\/\//i.test(location);
-}
 
 interface Pending {
   view: ImportRunView;
@@ -22,11 +18,11 @@ interface Pending {
  * phase through the same status the page and the admin API read, so the customer sees
  * "title.basics 41 %" from the first second rather than an idle catalogue.
  */
-export class CachingEtlQueue implements EtlQueue {
+export class CachingImportQueue implements ImportQueue {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly inner: EtlQueue,
+    private readonly inner: ImportQueue,
     private readonly downloads: DownloadCacheRepository,
     private readonly log: Logger,
   ) {}
@@ -40,7 +36,7 @@ export class CachingEtlQueue implements EtlQueue {
     const view: ImportRunView = {
       id: plan.id,
       state: 'active',
-      steps: [...plan.steps, plan.final].map((s) => ({ id: s.id, name: s.name, state: 'waiting', progress: null, error: null, result: null })),
+      steps: plan.chain.map((s) => ({ id: s.id, name: s.name, state: 'waiting', progress: null, error: null, result: null })),
       error: null,
     };
     const entry: Pending = { view, innerId: null };

@@ -1,9 +1,8 @@
-import { ConfigError, createLogger } from '@cine/common';
+import { BullmqImportQueue, ConfigError, connectedProducer, createLogger } from '@cine/common';
 import { openDatabase } from '@cine/db';
-import { BullmqEtlQueue, producerConnection } from '@cine/etl-worker';
 import { CatalogueStateRepository } from './catalogue-state.repository';
-import { loadFirstImportConfig } from './config';
-import { ConsoleProgress } from './console-progress';
+import { ConsoleProgress } from '../cli/console-progress';
+import { loadFirstImportConfig } from '../config';
 import { FirstImportService } from './first-import.service';
 
 /**
@@ -16,9 +15,9 @@ async function main(): Promise<number> {
   const config = loadFirstImportConfig();
   const log = createLogger('first-import', { level: config.etl.logLevel, stderr: true });
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, maxConnections: 1, applicationName: 'first-import' });
-  const connection = producerConnection(config.redisUrl);
+  const connection = await connectedProducer(config.redisUrl);
   connection.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  const queue = new BullmqEtlQueue(connection, { prefix: config.etl.jobs.prefix, attempts: config.etl.jobs.attempts, backoffMs: config.etl.jobs.backoffMs });
+  const queue = new BullmqImportQueue(connection, { prefix: config.etl.jobs.prefix, attempts: config.etl.jobs.attempts, backoffMs: config.etl.jobs.backoffMs });
   const stopping = new AbortController();
   process.once('SIGTERM', () => stopping.abort());
   process.once('SIGINT', () => stopping.abort());

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@cine/common';
-import type { EtlQueue, ImportRunView } from '@cine/etl-worker';
+import type { ImportQueue, ImportRunView, Logger } from '@cine/common';
 import type { CatalogueStateRepository } from './catalogue-state.repository';
-import type { ConsoleProgress } from './console-progress';
+import type { ConsoleProgress } from '../cli/console-progress';
 
 export type FirstImportOutcome =
   | { kind: 'present'; titles: number }
@@ -24,7 +23,7 @@ export interface FirstImportSources {
 export class FirstImportService {
   constructor(
     private readonly state: CatalogueStateRepository,
-    private readonly queue: EtlQueue,
+    private readonly queue: ImportQueue,
     private readonly progress: ConsoleProgress,
     private readonly log: Logger,
   ) {}

@@ -1,9 +1,8 @@
-import { type Logger, registerObservability, requestIdServerOptions } from '@cine/common';
+import { type JobWorker, type Logger, registerObservability, requestIdServerOptions } from '@cine/common';
 import type { DbHandle } from '@cine/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { Counter, Gauge } from 'prom-client';
-import type { EtlWorker } from '../jobs/etl.worker';
 
 /**
  * The worker's own small HTTP face: `/health/live`, `/health/ready` (database, Redis, the worker
@@ -14,7 +13,7 @@ export async function startWorkerHttp(opts: {
   host: string;
   port: number;
   handle: DbHandle;
-  etlWorker: EtlWorker;
+  etlWorker: JobWorker;
   log: Logger;
 }): Promise<{ url: string; close(): Promise<void> }> {
   // Typed as the default instance, as registerObservability expects.

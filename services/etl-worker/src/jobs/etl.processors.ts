@@ -1,34 +1,26 @@
-import { type ImportProgress, JobName, type JobPayloads } from '@cine/common';
+import { type Handlers, JobName, type JobsOfQueue, type QueueName } from '@cine/common';
 import { UnrecoverableError } from 'bullmq';
-import { ImdbInputError } from '../imdb/imdb-datasets';
 import type { CatalogueImportService } from '../catalogue/catalogue-import.service';
 import { CatalogueShrinkError } from '../catalogue/import-run';
+import { ImdbInputError } from '../imdb/imdb-datasets';
 import { SourceMissingError } from '../sources/source.repository';
 import { TmdbInputError } from '../tmdb/tmdb-record';
 import type { PostImportService } from './post-import.service';
 
-export interface JobContext {
-  jobId: string | null;
-  onProgress: (progress: ImportProgress) => void;
-  signal?: AbortSignal;
-}
+/** The jobs of the `etl` queue, each with its handler: one missing is a compile error. */
+export type EtlHandlers = Handlers<JobsOfQueue<QueueName.Etl>>;
 
-export type Processors = { [K in JobName]: (data: JobPayloads[K], ctx: JobContext) => Promise<unknown> };
-
-/** The same processors run in the BullMQ worker and in-process (embedded default, `npm run etl`). */
-export function createProcessors(services: { importer: CatalogueImportService; postImport: PostImportService }): Processors {
-  const processors: Processors = {
+/** The same handlers run in the BullMQ worker and in-process (`npm start`, `npm run etl`). */
+export function createEtlHandlers(services: {
+  importer: CatalogueImportService;
+  refreshKpis: () => Promise<unknown>;
+  postImport: PostImportService;
+}): EtlHandlers {
+  return {
     [JobName.ImportCatalogue]: (data, ctx) => services.importer.run(data, ctx),
-    [JobName.PostImport]: (data) => services.postImport.run(data),
+    [JobName.RefreshKpis]: () => services.refreshKpis(),
+    [JobName.PostImport]: (_data, ctx) => services.postImport.record(ctx.earlierFailures),
   };
-  assertEveryJobHasHandler(processors);
-  return processors;
-}
-
-/** A job name without a handler would sit in the queue forever: refuse to start instead. */
-export function assertEveryJobHasHandler(processors: Partial<Record<string, unknown>>): void {
-  const missing = Object.values(JobName).filter((name) => typeof processors[name] !== 'function');
-  if (missing.length > 0) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
 }
 
 /** Bad input will be just as bad on the next attempt: tell BullMQ not to retry it. */

@@ -1,39 +1,26 @@
-import type { Logger, PostImportHook, PostImportPayload } from '@cine/common';
-import { redactText } from '@cine/common';
+import { type Logger, redactText } from '@cine/common';
 import type { CatalogueRepository } from '../catalogue/catalogue.repository';
 
-export type { PostImportHook };
-
 /**
- * The steps that follow a swap, in order. Their state is kept beside the catalogue served
- * (`catalogue_state.post_import_status`): while they fail, the new catalogue serves with the
- * previous embeddings and KPI figures, and the status route and readiness say so; the job is
- * retried, and a later success clears it.
+ * The last step of an import's chain: records how the steps after the swap went (the embedding
+ * build, the KPI refresh) beside the catalogue served (`catalogue_state.post_import_status`).
+ * While one of them failed, the new catalogue serves with the previous embeddings or KPI figures;
+ * the status route and readiness say so, and the next import (or a forced re-run) clears it.
  */
 export class PostImportService {
   constructor(
-    private readonly hooks: readonly PostImportHook[],
     private readonly catalogue: CatalogueRepository,
     private readonly log: Logger,
   ) {}
 
-  async run(payload: PostImportPayload): Promise<{ hooks: string[] }> {
-    const ran: string[] = [];
-    await this.catalogue.setPostImport('running', null);
-    try {
-      for (const hook of this.hooks) {
-        const started = Date.now();
-        await hook.run(this.log.child({ hook: hook.name }));
-        ran.push(hook.name);
-        this.log.info({ hook: hook.name, ms: Date.now() - started, reason: payload.reason }, 'post-import hook done');
-      }
-    } catch (err) {
-      const failed = this.hooks[ran.length]?.name ?? 'post-import';
-      const message = redactText(`${failed}: ${err instanceof Error ? err.message : String(err)}`);
-      await this.catalogue.setPostImport('failed', message).catch(() => {});
-      throw err;
+  async record(failures: readonly string[]): Promise<{ failures: string[] }> {
+    if (failures.length > 0) {
+      const error = redactText(failures.join('; '));
+      await this.catalogue.setPostImport('failed', error);
+      this.log.error({ failures }, 'steps after the import failed; the previous embeddings or KPI figures still serve');
+    } else {
+      await this.catalogue.setPostImport('succeeded', null);
     }
-    await this.catalogue.setPostImport('succeeded', null);
-    return { hooks: ran };
+    return { failures: [...failures] };
   }
 }

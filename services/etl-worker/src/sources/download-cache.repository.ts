@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redact, redactText, splitUrlCredentials } from '@cine/common';
-import { StallWatchdog } from '@cine/etl-worker';
+import { StallWatchdog } from './stall-watchdog';
 
 /** Bytes of one file so far; `total` null when the server sends no length. */
 export interface DownloadProgress {

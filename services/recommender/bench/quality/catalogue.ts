@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createLogger } from '@cine/common';
 import type { DbHandle } from '@cine/db';
-import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/src/testing/test-database';
+import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { createEtlServices } from '@cine/etl-worker';
 import { sql } from 'kysely';
 import type { Embeddings } from '../../src/embedding/compute-embeddings';
