@@ -5,6 +5,7 @@ import { ConfigError } from '@cine/common';
 import { DatabaseInUseError, migrateToLatest, openDatabase } from '@cine/db';
 import { createLogger, loadReportConfig } from './config';
 import { generateReport } from './report/generate-report';
+import { ReportRepository } from './report/report.repository';
 
 const USAGE = `usage: npm run report -- [--out DIR]
 
@@ -31,8 +32,7 @@ async function main(): Promise<number> {
   try {
     // The embedded database may predate the KPI migration.
     await migrateToLatest(handle.db);
-    const titles = await handle.db.selectFrom('title').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    if (Number(titles.n) === 0) {
+    if (!(await new ReportRepository(handle).hasCatalogue())) {
       process.stderr.write(`report: no catalogue loaded in ${config.databaseUrl ? 'DATABASE_URL' : config.pgliteDir}; import one first (npm run etl)\n`);
       return 1;
     }

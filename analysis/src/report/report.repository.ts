@@ -41,6 +41,12 @@ export class ReportRepository {
     return out;
   }
 
+  /** Whether any title is loaded: without a catalogue there is nothing to report. */
+  async hasCatalogue(): Promise<boolean> {
+    const { rows } = await sql<{ titles: boolean }>`SELECT EXISTS (SELECT 1 FROM public.title) AS titles`.execute(this.handle.db);
+    return Boolean(rows[0]?.titles);
+  }
+
   /** True when a catalogue is loaded but the KPI views were never refreshed (no post-import hook ran). */
   async kpisStale(): Promise<boolean> {
     const { rows } = await sql<{ titles: boolean; kpis: boolean }>`

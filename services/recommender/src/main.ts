@@ -3,6 +3,7 @@ import { migrateToLatest, openDatabase } from '@cine/db';
 import { loadRecommenderConfig } from './config';
 import { EmbeddingRepository } from './embedding/embedding.repository';
 import { buildEmbeddings } from './embedding/embedding.service';
+import { FeatureRepository } from './embedding/features.repository';
 import { startRecommender } from './server';
 
 /** `npm run recommender`: the recommender service as its own process (one compose container). */
@@ -12,9 +13,8 @@ async function main(): Promise<void> {
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, applicationName: 'cine-recommender' });
   await migrateToLatest(handle.db);
   // A catalogue imported before any version existed (first start of a stack) still gets served.
-  if ((await new EmbeddingRepository(handle).readyHeads(1)).length === 0) {
-    const films = await handle.db.selectFrom('title').select((eb) => eb.fn.countAll<number>().as('n')).where('title_type', '=', 'movie').executeTakeFirst();
-    if (Number(films?.n ?? 0) > 0) await buildEmbeddings(handle, log);
+  if ((await new EmbeddingRepository(handle).readyHeads(1)).length === 0 && (await new FeatureRepository(handle).hasFilms())) {
+    await buildEmbeddings(handle, log);
   }
   const service = await startRecommender({ handle, log, host: config.host, port: config.port, pollIntervalMs: config.pollIntervalMs });
   log.info({ url: service.url }, 'recommender listening');

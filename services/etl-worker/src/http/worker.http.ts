@@ -1,8 +1,8 @@
 import { type JobWorker, type Logger, registerObservability, requestIdServerOptions } from '@cine/common';
 import type { DbHandle } from '@cine/db';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { Counter, Gauge } from 'prom-client';
+import { WorkerHealthRepository } from './worker-health.repository';
 
 /**
  * The worker's own small HTTP face: `/health/live`, `/health/ready` (database, Redis, the worker
@@ -19,11 +19,12 @@ export async function startWorkerHttp(opts: {
   // Typed as the default instance, as registerObservability expects.
   const app = Fastify({ loggerInstance: opts.log, ...requestIdServerOptions() }) as unknown as FastifyInstance;
   const { worker } = opts.etlWorker;
+  const health = new WorkerHealthRepository(opts.handle);
   const registry = registerObservability(app, {
     service: 'etl-worker',
     readiness: {
       db: async () => {
-        await sql`select 1`.execute(opts.handle.db);
+        await health.ping();
         return { ok: true };
       },
       redis: async () => ({ ok: (await opts.etlWorker.connection.ping()) === 'PONG' }),

@@ -120,6 +120,18 @@ export class FeatureRepository {
     return rows;
   }
 
+  /** Whether the catalogue holds any film the build would read. */
+  async hasFilms(): Promise<boolean> {
+    const row = await this.handle.db
+      .selectFrom('title')
+      .select('tconst')
+      .where('title_type', '=', 'movie')
+      .where('is_adult', '=', false)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** The import run the serving catalogue came from, to tag a version. */
   async importRunId(): Promise<number | null> {
     const row = await this.handle.db.selectFrom('catalogue_state').select('import_run_id').executeTakeFirst();
