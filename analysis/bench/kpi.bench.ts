@@ -6,9 +6,9 @@ import { createLogger } from '@cine/common';
 import { migrateToLatest, openDatabase, refreshKpis } from '@cine/db';
 import { createEtlServices } from '@cine/etl-worker';
 import postgres from 'postgres';
-import { loadBenchConfig } from '../../services/etl-worker/bench/bench.config';
-import { ensureImdbFiles } from '../../services/etl-worker/bench/imdb-cache';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../../services/etl-worker/bench/throwaway-database';
+import { loadBenchConfig } from '@cine/etl-worker/bench/bench.config';
+import { ensureImdbFiles } from '@cine/etl-worker/bench/imdb-cache';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@cine/etl-worker/bench/throwaway-database';
 import { expandedPanelQueries } from '../src/grafana/dashboard-queries';
 import { writeSyntheticTmdb } from './synthetic-tmdb';
 

@@ -4,10 +4,10 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { refreshKpis } from '@cine/db';
 import postgres from 'postgres';
 import { parse as parseYaml } from 'yaml';
-import { expectedKpis } from '../../db/test/kpi-expected';
-import { readFixtureCatalogue } from '../../db/test/kpi-fixtures.reader';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../services/etl-worker/test/sample-catalogue';
-import { describeWithSamples } from '../../services/etl-worker/test/samples';
+import { expectedKpis } from '@cine/db/fixtures/kpi-expected';
+import { readFixtureCatalogue } from '@cine/db/fixtures/kpi-fixtures.reader';
+import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { DASHBOARD_DIR, expandedPanelQueries, expandSql, loadDashboards } from '../src/grafana/dashboard-queries';
 
 const PROVISIONING = resolve(DASHBOARD_DIR, '..', 'provisioning');

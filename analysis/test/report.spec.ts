@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { KPI_CATALOGUE, refreshKpis } from '@cine/db';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
-import { readFixtureCatalogue } from '../../db/test/kpi-fixtures.reader';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../services/etl-worker/test/sample-catalogue';
-import { describeWithSamples, IMDB } from '../../services/etl-worker/test/samples';
-import { readRaw } from '../../services/etl-worker/test/raw-imdb';
+import { readFixtureCatalogue } from '@cine/db/fixtures/kpi-fixtures.reader';
+import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { describeWithSamples, IMDB } from '@cine/etl-worker/testing/samples';
+import { readRaw } from '@cine/etl-worker/testing/raw-imdb';
 import { generateReport } from '../src/report/generate-report';
 
 const run = promisify(execFile);

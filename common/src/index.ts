@@ -6,3 +6,4 @@ export * from './jobs';
 export * from './http/observability';
 export * from './contracts/recommender.contract';
 export * from './contracts/api.contract';
+export * from './contracts/same-shape';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { samplePath } from '../../services/etl-worker/test/sample-path';
+import { samplePath } from '@cine/etl-worker/testing/sample-path';
 
 /**
  * An independent reading of the sample files for the KPI tests: whole-file gunzip and split, a

@@ -1,7 +1,7 @@
 import { createLogger } from '@cine/common';
 import { sql } from 'kysely';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../services/etl-worker/test/sample-catalogue';
-import { describeWithSamples } from '../../services/etl-worker/test/samples';
+import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { findKpi, KPI_CATALOGUE } from '../src/kpi/kpi.catalogue';
 import { KPI_REFRESH_ORDER, refreshKpis } from '../src/kpi/kpi-refresh';
 import { KpiRepository } from '../src/kpi/kpi.repository';

@@ -10,6 +10,20 @@ const SEARCH = '20261125110000_search';
 const PREVIOUS = '20261125100100_kpi';
 const SCHEMAS = ['public', 'catalogue_a', 'catalogue_b', 'kpi'];
 
+/**
+ * A view definition as PostgreSQL prints it once more: the text read back from the catalog and
+ * re-created (what the search migration's down() does with the KPI views) names a UNION
+ * branch's unnamed constants (`'decade'::text AS text`); the same query, printed one round trip on.
+ */
+async function deparsed(db: Kysely<any>, definition: string): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    await sql`CREATE TEMP VIEW deparse_probe AS ${sql.raw(definition.replace(/;\s*$/, ''))}`.execute(trx);
+    const { rows } = await sql<{ def: string }>`SELECT pg_get_viewdef('deparse_probe'::regclass) AS def`.execute(trx);
+    await sql`DROP VIEW deparse_probe`.execute(trx);
+    return rows[0]!.def;
+  });
+}
+
 /** Everything a migration may change that others build on: columns, indexes, views and their text, functions, privileges. */
 async function schemaSnapshot(db: Kysely<any>) {
   const rows = async (query: ReturnType<typeof sql<Row>>) => (await query.execute(db)).rows;
@@ -22,8 +36,12 @@ async function schemaSnapshot(db: Kysely<any>) {
       SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = ANY (${SCHEMAS})
       ORDER BY schemaname, tablename, indexname`),
     views: await rows(sql`SELECT schemaname, viewname, definition FROM pg_views WHERE schemaname = ANY (${SCHEMAS}) ORDER BY 1, 2`),
-    matviews: await rows(sql`
-      SELECT schemaname, matviewname, definition, ispopulated FROM pg_matviews WHERE schemaname = ANY (${SCHEMAS}) ORDER BY 1, 2`),
+    matviews: await Promise.all(
+      (
+        await rows(sql`
+      SELECT schemaname, matviewname, definition, ispopulated FROM pg_matviews WHERE schemaname = ANY (${SCHEMAS}) ORDER BY 1, 2`)
+      ).map(async (r) => ({ ...r, definition: await deparsed(db, r.definition) })),
+    ),
     functions: await rows(sql`
       SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args
       FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1, 2`),

@@ -8,9 +8,9 @@ import { migrateToLatest, openDatabase } from '@cine/db';
 import { createEtlServices } from '@cine/etl-worker';
 import { buildEmbeddings } from '@cine/recommender';
 import { sql } from 'kysely';
-import { loadBenchConfig } from '../../services/etl-worker/bench/bench.config';
-import { ensureImdbFiles } from '../../services/etl-worker/bench/imdb-cache';
-import { createThrowawayDatabase } from '../../services/etl-worker/bench/throwaway-database';
+import { loadBenchConfig } from '@cine/etl-worker/bench/bench.config';
+import { ensureImdbFiles } from '@cine/etl-worker/bench/imdb-cache';
+import { createThrowawayDatabase } from '@cine/etl-worker/bench/throwaway-database';
 
 /**
  * `npm run bench:gateway [-- --duration 30 --connections 10 --scale 0.1]`

@@ -7,8 +7,8 @@ import { QueueName, startJobWorker } from '@cine/common';
 import { isBadInput } from '@cine/etl-worker';
 import { createEmbeddingHandlers } from '@cine/recommender';
 import IORedis from 'ioredis';
-import { etlFor } from '../../services/etl-worker/test/etl-harness';
-import { describeWithSamples, IMDB, TMDB } from '../../services/etl-worker/test/samples';
+import { etlFor } from '@cine/etl-worker/testing/etl-harness';
+import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, silentLog, startGateway, TEST_REDIS_URL } from './gateway-harness';
 
 const FAMOUS = { imdb: [IMDB('famous-40')], tmdb: [TMDB('tmdb_full.csv')], policy: { movieMinVotes: 0, seriesMinVotes: 0 }, reason: 'gateway test' };

@@ -3,8 +3,8 @@ import { KPI_CATALOGUE, refreshKpis } from '@cine/db';
 import { buildEmbeddings } from '@cine/recommender';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
-import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
-import { describeWithSamples } from '../../services/etl-worker/test/samples';
+import { importSampleCatalogue } from '@cine/etl-worker/testing/sample-catalogue';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { getJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
 
 const GODFATHER = 'tt0068646';

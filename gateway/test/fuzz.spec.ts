@@ -8,8 +8,8 @@ import { runInNewContext } from 'node:vm';
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { InjectOptions } from 'fastify';
-import { etlFor, SAMPLE_POLICY } from '../../services/etl-worker/test/etl-harness';
-import { describeWithSamples, IMDB, TMDB } from '../../services/etl-worker/test/samples';
+import { etlFor, SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
+import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { ADMIN_KEY, type RunningGateway, silentLog, startGateway } from './gateway-harness';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);

@@ -7,7 +7,7 @@ import { buildGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
 import { MetricsServer } from '../src/http/metrics.server';
 import { HttpRecommenderClient } from '../src/recommendations/recommender.repository';
-import { handlersFor } from '../../services/etl-worker/test/etl-harness';
+import { handlersFor } from '@cine/etl-worker/testing/etl-harness';
 
 export const silentLog = createLogger('gateway-test', { level: 'silent' });
 export const ADMIN_KEY = 'gateway-test-admin-key-0123456789';

@@ -12,8 +12,8 @@ import type { FilmDetail, RecommendationsResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import { sql } from 'kysely';
-import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
-import { describeWithSamples } from '../../services/etl-worker/test/samples';
+import { importSampleCatalogue } from '@cine/etl-worker/testing/sample-catalogue';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { getJson, postJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
 
 const GODFATHER = 'tt0068646';

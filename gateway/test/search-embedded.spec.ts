@@ -1,7 +1,7 @@
 import type { SearchResponse } from '@cine/common';
 import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/testing';
-import { etlFor, SAMPLE_POLICY } from '../../services/etl-worker/test/etl-harness';
-import { describeWithSamples, IMDB, TMDB } from '../../services/etl-worker/test/samples';
+import { etlFor, SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
+import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { getJson, type RunningGateway, startGateway } from './gateway-harness';
 
 /** `npm start` runs on PGlite: the same search (search_norm, pg_trgm, transaction-local settings) must work there. */

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import IORedis from 'ioredis';
 import postgres from 'postgres';
-import { samplePath } from '../../services/etl-worker/test/sample-path';
+import { samplePath } from '@cine/etl-worker/testing/sample-path';
 import { COMPOSE_FILE, type ComposeFile, ENV_EXAMPLE, loadCompose, readEnvFile } from '../test/compose-file';
 import { freePorts, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck, waitFor } from '../test/native-stack';
 

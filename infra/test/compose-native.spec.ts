@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import IORedis from 'ioredis';
-import { samplePath } from '../../services/etl-worker/test/sample-path';
+import { samplePath } from '@cine/etl-worker/testing/sample-path';
 import { COMPOSE_FILE, type ComposeFile, ENV_EXAMPLE, loadCompose, readEnvFile } from './compose-file';
 import { freePort, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck, statusOf, waitFor } from './native-stack';
 

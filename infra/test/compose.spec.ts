@@ -14,7 +14,7 @@ import {
   REPO_ROOT,
   serviceEnv,
 } from './compose-file';
-import { loadStandaloneConfig } from '../standalone/src/config';
+import { loadStandaloneConfig } from '@cine/standalone/config';
 import { SERVICE_CONFIGS } from './service-configs';
 
 /**

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import IORedis from 'ioredis';
-import { importSampleCatalogue } from '../../services/etl-worker/test/sample-catalogue';
-import { samplePath } from '../../services/etl-worker/test/sample-path';
+import { importSampleCatalogue } from '@cine/etl-worker/testing/sample-catalogue';
+import { samplePath } from '@cine/etl-worker/testing/sample-path';
 import { freePort, NativeProcess, statusOf, waitFor } from './native-stack';
 
 /**

@@ -1,4 +1,4 @@
-import { samplePath } from '../../services/etl-worker/test/sample-path';
+import { samplePath } from '@cine/etl-worker/testing/sample-path';
 import { NativeProcess } from './native-stack';
 
 /**

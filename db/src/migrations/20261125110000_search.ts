@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 // The KPI migration, not application code: as frozen as this one. Undoing this migration re-creates its views.
-import * as kpi from './20261125100100_kpi';
 
 /**
  * Title search: one normalised search column per catalogue title, its indexes, and the search
@@ -149,9 +148,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  // A view cannot lose a column in place, and the KPI views pin public.title: they are dropped and
-  // re-created by their own migration (frozen like this one), so they come back exactly as it made
-  // them, refreshed. Any other view on public.title would be lost: refuse rather than drop it.
+  // A view cannot lose a column in place, and the KPI views pin public.title: they are set aside
+  // (their definitions, indexes and privileges as the catalog holds them), dropped, and re-created
+  // from that record once public.title is back, so they come back exactly as they were, populated.
+  // Any other view on public.title would be lost: refuse rather than drop it. (A migration imports
+  // no other migration: the KPI migration's code is not called.)
   const { rows: others } = await sql<{ name: string }>`
     SELECT DISTINCT n.nspname || '.' || c.relname AS name
     FROM pg_depend d
@@ -164,7 +165,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     throw new Error(`cannot undo ${'20261125110000_search'}: views other than the KPIs read public.title (${others.map((o) => o.name).join(', ')}); drop them first`);
   }
   const titleAcl = await aclOf(db, 'public.title');
-  await kpi.down(db);
+  const kpiViews = await setAsideKpiViews(db);
   await sql`DROP FUNCTION public.search_titles(text, integer, text[], boolean, real, real)`.execute(db);
   await sql`DROP VIEW public.title`.execute(db);
   for (const schema of CATALOGUE_SCHEMAS) {
@@ -178,7 +179,39 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP FUNCTION public.search_strip_article(text)`.execute(db);
   await sql`CREATE VIEW public.title AS SELECT * FROM ${sql.table(`${await activeSchema(db)}.title`)}`.execute(db);
   await restoreAcl(db, 'public.title', titleAcl);
-  await kpi.up(db);
+  await restoreKpiViews(db, kpiViews);
+}
+
+interface SavedView {
+  name: string;
+  definition: string;
+  indexes: string[];
+  acl: AclEntry[] | null;
+}
+
+/** The KPI materialized views as the catalog describes them, in creation order; then dropped. */
+async function setAsideKpiViews(db: Kysely<any>): Promise<SavedView[]> {
+  const { rows } = await sql<{ name: string; definition: string }>`
+    SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'kpi' AND c.relkind = 'm' ORDER BY c.oid`.execute(db);
+  const saved: SavedView[] = [];
+  for (const row of rows) {
+    const { rows: indexes } = await sql<{ def: string }>`
+      SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'kpi' AND tablename = ${row.name} ORDER BY indexname`.execute(db);
+    saved.push({ name: row.name, definition: row.definition, indexes: indexes.map((i) => i.def), acl: await aclOf(db, `kpi.${row.name}`) });
+  }
+  // Later views read earlier ones: drop from the last created.
+  for (const view of [...saved].reverse()) await sql`DROP MATERIALIZED VIEW ${sql.table(`kpi.${view.name}`)}`.execute(db);
+  return saved;
+}
+
+async function restoreKpiViews(db: Kysely<any>, views: SavedView[]): Promise<void> {
+  for (const view of views) {
+    await sql`CREATE MATERIALIZED VIEW ${sql.table(`kpi.${view.name}`)} AS ${sql.raw(view.definition.replace(/;\s*$/, ''))}`.execute(db);
+    for (const index of view.indexes) await sql.raw(index).execute(db);
+    await restoreAcl(db, `kpi.${view.name}`, view.acl);
+  }
 }
 
 async function activeSchema(db: Kysely<any>): Promise<string> {

@@ -8,7 +8,7 @@ import type {
   RecommendationsResponse,
   SearchResponse,
 } from '@cine/common';
-import { RECOMMEND_K_MAX } from '@cine/common';
+import { assertSame, RECOMMEND_K_MAX, type Same } from '@cine/common';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /**
@@ -201,10 +201,6 @@ export const CatalogueStatusSchema = Type.Object(
 );
 
 /** Compile-time proof that the schemas and the contract describe the same shapes, both ways. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-function assertSame<T extends true>(): T | undefined {
-  return undefined;
-}
 assertSame<Same<Static<typeof ApiErrorSchema>, ApiError>>();
 assertSame<Same<Static<typeof SearchResponseSchema>, SearchResponse>>();
 assertSame<Same<Static<typeof FilmDetailSchema>, FilmDetail>>();

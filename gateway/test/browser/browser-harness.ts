@@ -5,10 +5,10 @@ import { join, resolve } from 'node:path';
 import type { DbHandle } from '@cine/db';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { buildEmbeddings, type RunningRecommender, startRecommender } from '../../../services/recommender/src';
-import { SAMPLE_POLICY } from '../../../services/etl-worker/test/etl-harness';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '../../../services/etl-worker/test/sample-catalogue';
-import { IMDB, TMDB } from '../../../services/etl-worker/test/samples';
+import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
+import { SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
+import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, silentLog, startGateway } from '../gateway-harness';
 
 export const WEB_ROOT = resolve(__dirname, '../../web');

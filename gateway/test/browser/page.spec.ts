@@ -6,7 +6,7 @@ import type { FilmDetail, KpiData, RecommendationsRequest, RecommendationsRespon
 import { refreshKpis } from '@cine/db';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { describeWithSamples } from '../../../services/etl-worker/test/samples';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { axeScan, unbreak, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, type Stack, startStack } from './browser-harness';
 
 const GODFATHER = 'tt0068646';

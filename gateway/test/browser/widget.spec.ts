@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { RecommendationsResponse } from '@cine/common';
 import type { Browser, Page } from 'playwright-core';
-import { describeWithSamples } from '../../../services/etl-worker/test/samples';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { axeScan, unbreak, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, type Stack, startStack } from './browser-harness';
 
 // Functions given to page.evaluate run in the browser (see page.spec.ts).

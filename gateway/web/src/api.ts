@@ -6,9 +6,9 @@ import type {
   RecommendationsRequest,
   RecommendationsResponse,
   SearchResponse,
-} from '../../../common/src/contracts/api.contract';
+} from '@cine/common/contracts';
 
-export type { CatalogueStatus, FilmDetail, KpiData, Recommendation, RecommendationsResponse, SearchHit } from '../../../common/src/contracts/api.contract';
+export type { CatalogueStatus, FilmDetail, KpiData, Recommendation, RecommendationsResponse, SearchHit } from '@cine/common/contracts';
 
 /** An answer that is not a success: the status tells "unavailable" (5xx, network) from "bad input". */
 export class ApiFailure extends Error {

@@ -29,7 +29,7 @@ import { blendedScores, topKOf } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { startRecommender } from '../src/server';
 import { type BuildLag, importForBuild, measureBuildLag } from './build-lag';
-import { samplePath } from '../../etl-worker/test/sample-path';
+import { samplePath } from '@cine/etl-worker/testing/sample-path';
 import { openScratch } from './quality/catalogue';
 
 const K = 10;

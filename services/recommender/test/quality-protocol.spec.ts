@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWithSamples, samplePath } from '../../etl-worker/test/samples';
+import { describeWithSamples, samplePath } from '@cine/etl-worker/testing/samples';
 import { readLinks, readRatings, type Rating } from '../bench/quality/movielens.repository';
 import { CoLikes, ease, easeWeights } from '../bench/quality/baselines';
 import { evaluate, evalUsers, likedRowsByUser, ratioInterval, tuningExamples } from '../bench/quality/protocol';

@@ -4,8 +4,8 @@
 import { type ErrorBody, JobName, type RecommendResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
-import { importSampleCatalogue } from '../../etl-worker/test/sample-catalogue';
-import { describeWithSamples } from '../../etl-worker/test/samples';
+import { importSampleCatalogue } from '@cine/etl-worker/testing/sample-catalogue';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { buildEmbeddings, createEmbeddingHandlers, type RunningRecommender, startRecommender } from '../src';
 import { FeatureRepository } from '../src/embedding/features.repository';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { PosterUrls } from '../../../../common/src/contracts/api.contract';
+import type { PosterUrls } from '@cine/common/contracts';
 
 /** A deterministic, calm hue per film, so placeholders side by side are told apart. */
 function hueOf(key: string): number {

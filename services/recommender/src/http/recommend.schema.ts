@@ -1,7 +1,10 @@
-import { RECOMMEND_K_MAX } from '@cine/common';
+import { assertSame, type ErrorBody, RECOMMEND_K_MAX, type RecommendFilters, type RecommendRequest, type RecommendResponse, type Same } from '@cine/common';
 import { type Static, Type } from '@sinclair/typebox';
 
-/** Route schemas built to the shape of common/src/contracts/recommender.contract.ts. */
+/**
+ * Route schemas built to the shape of common/src/contracts/recommender.contract.ts, which the
+ * gateway imports: the assertions at the end make a drift between the two a compile error.
+ */
 const Tconst = Type.String({ pattern: '^tt[0-9]{7,10}$', description: 'IMDb title id, e.g. tt0068646' });
 
 export const RecommendFiltersSchema = Type.Object(
@@ -26,10 +29,11 @@ export const RecommendRequestSchema = Type.Object(
 );
 export type RecommendRequestBody = Static<typeof RecommendRequestSchema>;
 
+/** A string enum whose static type is the union of its values (a union built by `map` would be `string`). */
+const StringEnum = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
 const ReasonPartSchema = Type.Object({
-  kind: Type.Union(
-    ['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar'].map((k) => Type.Literal(k)),
-  ),
+  kind: StringEnum(['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar', 'extra']),
   values: Type.Array(Type.String()),
   because: Type.Optional(Type.Array(Type.String())),
 });
@@ -54,3 +58,9 @@ export const ErrorBodySchema = Type.Object({
   error: Type.String(),
   message: Type.String(),
 });
+
+assertSame<Same<Static<typeof RecommendFiltersSchema>, RecommendFilters>>();
+// The request schema is stricter (patterns, bounds) but accepts exactly the contract's fields.
+assertSame<Same<Static<typeof RecommendRequestSchema>, RecommendRequest>>();
+assertSame<Same<Static<typeof RecommendResponseSchema>, RecommendResponse>>();
+assertSame<Same<Static<typeof ErrorBodySchema>, ErrorBody>>();

@@ -1,0 +1,3 @@
+/** The HTTP contracts only, types and no runtime code: what the customer page (gateway/web) imports. */
+export type * from './api.contract';
+export type * from './recommender.contract';
