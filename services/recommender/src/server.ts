@@ -1,9 +1,9 @@
 import { type Logger, registerObservability, requestIdServerOptions } from '@cine/common';
 import type { DbHandle } from '@cine/db';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { FeatureRepository } from './embedding/features.repository';
 import { EmbeddingRepository } from './embedding/embedding.repository';
-import { registerRecommendRoutes } from './http/recommend.routes';
+import { FeatureRepository } from './embedding/features.repository';
+import { recommendRoutes } from './http/recommend.routes';
 import { DEFAULT_RANKING, type RankingParams } from './recommend/ranking';
 import { ReasonsRepository } from './recommend/reasons.repository';
 import { RecommendService } from './recommend/recommend.service';
@@ -67,7 +67,7 @@ export async function startRecommender(opts: RecommenderOptions): Promise<Runnin
     if (status === 500) request.log.error({ err }, 'recommendation failed');
     return reply.code(status).send({ statusCode: status, error: status === 500 ? 'Internal Server Error' : err.name, message: status === 500 ? 'internal error' : err.message });
   });
-  registerRecommendRoutes(app, new RecommendService(holder, new ReasonsRepository(opts.handle), ranking, new FeatureRepository(opts.handle)));
+  await app.register(recommendRoutes, { recommendations: new RecommendService(holder, new ReasonsRepository(opts.handle), ranking, new FeatureRepository(opts.handle)) });
   app.addHook('onClose', async () => holder.close());
 
   try {

@@ -1,11 +1,11 @@
 import type { ErrorBody, RecommendResponse } from '@cine/common';
 import type {} from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
-import type { RecommendService } from '../recommend/recommend.service';
-import { NoVersionError } from '../recommend/recommend.service';
+import type { FastifyPluginAsync } from 'fastify';
+import { NoVersionError, type RecommendService } from '../recommend/recommend.service';
 import { ErrorBodySchema, type RecommendRequestBody, RecommendRequestSchema, RecommendResponseSchema } from './recommend.schema';
 
-export function registerRecommendRoutes(app: FastifyInstance, service: RecommendService): void {
+/** The recommender's API (common/src/contracts/recommender.contract.ts), as a plugin like the gateway's routes. */
+export const recommendRoutes: FastifyPluginAsync<{ recommendations: RecommendService }> = async (app, { recommendations }) => {
   app.post<{ Body: RecommendRequestBody }>(
     '/v1/recommendations',
     {
@@ -18,7 +18,7 @@ export function registerRecommendRoutes(app: FastifyInstance, service: Recommend
     },
     async (request, reply): Promise<RecommendResponse | ErrorBody> => {
       try {
-        return await service.recommend(request.body);
+        return await recommendations.recommend(request.body);
       } catch (err) {
         if (err instanceof NoVersionError) {
           return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: err.message });
@@ -27,4 +27,4 @@ export function registerRecommendRoutes(app: FastifyInstance, service: Recommend
       }
     },
   );
-}
+};
