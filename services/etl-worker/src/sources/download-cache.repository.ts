@@ -3,9 +3,8 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { redact, redactText, splitUrlCredentials } from '@cine/common';
-import { StallWatchdog } from './stall-watchdog';
+import { redact } from '@cine/common';
+import { type FetchOptions as DownloadOptions, fetchWithRetry, SourceUnavailableError } from './http-fetch';
 
 /** Bytes of one file so far; `total` null when the server sends no length. */
 export interface DownloadProgress {
@@ -16,11 +15,7 @@ export interface DownloadProgress {
   total: number | null;
 }
 
-export interface DownloadOptions {
-  attempts: number;
-  retryDelayMs: number;
-  connectTimeoutMs: number;
-}
+export type { FetchOptions as DownloadOptions } from './http-fetch';
 
 /** What a completed download records beside the file: a later start reuses it without the network. */
 interface CacheEntry {
@@ -79,25 +74,11 @@ export class DownloadCacheRepository {
     }
   }
 
+  /** One file, written under a temporary name and renamed when complete; a 404 leaves it out. */
   private async download(url: string, target: string, onBytes: (bytes: number, total: number | null) => void): Promise<void> {
-    const shown = redact(url);
-    const request = splitUrlCredentials(url);
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      const partial = `${target}.part`;
-      // Bounds the wait for headers, then the wait between two pieces of the body (a stall).
-      const watchdog = new StallWatchdog(this.options.connectTimeoutMs);
-      try {
-        const response = await fetch(request.url, { headers: request.headers, signal: watchdog.signal, redirect: 'follow' });
-        watchdog.rearm();
-        if (response.status === 404 || response.status === 410) {
-          await response.body?.cancel();
-          return;
-        }
-        if (!response.ok || !response.body) {
-          await response.body?.cancel();
-          throw new Error(`HTTP ${response.status} ${response.statusText}`);
-        }
+    const partial = `${target}.part`;
+    try {
+      await fetchWithRetry(url, this.options, async (response, watchdog) => {
         const length = Number(response.headers.get('content-length'));
         const total = Number.isFinite(length) && length > 0 ? length : null;
         let bytes = 0;
@@ -108,28 +89,27 @@ export class DownloadCacheRepository {
             callback(null, chunk);
           },
         });
-        const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-        await pipeline(body, watchdog.meter(), counter, createWriteStream(partial));
-        if (total !== null && bytes !== total) throw new Error(`received ${bytes} of ${total} bytes`);
+        try {
+          const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+          await pipeline(body, watchdog.meter(), counter, createWriteStream(partial));
+          if (total !== null && bytes !== total) throw new Error(`received ${bytes} of ${total} bytes`);
+        } catch (err) {
+          await rm(partial, { force: true });
+          throw err;
+        }
         await rename(partial, target);
         const entry: CacheEntry = {
-          url: shown,
+          url: redact(url),
           size: bytes,
           etag: response.headers.get('etag'),
           lastModified: response.headers.get('last-modified'),
           downloadedAt: new Date().toISOString(),
         };
         await writeFile(`${target}.json`, `${JSON.stringify(entry, null, 2)}\n`);
-        return;
-      } catch (err) {
-        lastError = watchdog.signal.aborted ? watchdog.signal.reason : err;
-        await rm(partial, { force: true });
-      } finally {
-        watchdog.stop();
-      }
-      if (attempt < this.options.attempts) await sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
+      });
+    } catch (err) {
+      if (err instanceof SourceUnavailableError) throw new Error(err.message.replace(/: unreachable after/, ': download failed after'), { cause: err });
+      throw err;
     }
-    const cause = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
-    throw new Error(`${shown}: download failed after ${this.options.attempts} attempts (${redactText(cause)})`, { cause: lastError });
   }
 }

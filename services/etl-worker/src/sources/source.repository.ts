@@ -2,9 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { redact, redactText, splitUrlCredentials } from '@cine/common';
-import { StallWatchdog } from './stall-watchdog';
+import { redact } from '@cine/common';
+import { type FetchOptions, fetchWithRetry, SourceMissingError, SourceUnavailableError } from './http-fetch';
 
 /** An opened input: compressed bytes as they come from disk or the network. */
 export interface OpenedSource {
@@ -15,30 +14,9 @@ export interface OpenedSource {
   stream: Readable;
 }
 
-/** A source that may come back: the network, a server error. Retrying the job may succeed. */
-export class SourceUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SourceUnavailableError';
-  }
-}
+export { SourceMissingError, SourceUnavailableError };
 
-/** A source that will not come back by retrying: a missing folder or file, a 404. */
-export class SourceMissingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SourceMissingError';
-  }
-}
-
-export interface SourceOptions {
-  /** HTTP attempts before giving up on a file. */
-  attempts: number;
-  /** First backoff delay; doubles each attempt. */
-  retryDelayMs: number;
-  /** Time allowed to receive the response headers. */
-  connectTimeoutMs: number;
-}
+export type SourceOptions = FetchOptions;
 
 export const DEFAULT_SOURCE_OPTIONS: SourceOptions = { attempts: 4, retryDelayMs: 1000, connectTimeoutMs: 30_000 };
 
@@ -93,43 +71,16 @@ export class SourceRepository {
 
   private async openUrl(url: string, opts: { optional: boolean }): Promise<OpenedSource | null> {
     const shown = redact(url);
-    const request = splitUrlCredentials(url);
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      // Not AbortSignal.timeout: that would also cut a healthy 700 MB body once the delay is up.
-      // The watchdog bounds the wait for headers, then the wait between two pieces of the body.
-      const watchdog = new StallWatchdog(this.options.connectTimeoutMs);
-      try {
-        const response = await fetch(request.url, { headers: request.headers, signal: watchdog.signal, redirect: 'follow' });
-        watchdog.rearm();
-        if (response.status === 404 || response.status === 410) {
-          await response.body?.cancel();
-          if (opts.optional) return null;
-          throw new SourceMissingError(`${shown}: not found (HTTP ${response.status})`);
-        }
-        if (!response.ok || !response.body) {
-          await response.body?.cancel();
-          // 4xx other than 404 will not improve by retrying (auth, forbidden, bad request).
-          if (response.status < 500 && response.status !== 429) {
-            throw new SourceMissingError(`${shown}: HTTP ${response.status} ${response.statusText}`);
-          }
-          throw new SourceUnavailableError(`${shown}: HTTP ${response.status} ${response.statusText}`);
-        }
-        const length = Number(response.headers.get('content-length'));
-        return {
-          location: shown,
-          size: Number.isFinite(length) && length > 0 ? length : null,
-          // pipeline: an error on either side (abort, consumer gone) destroys the other.
-          stream: pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), watchdog.meter(), () => {}),
-        };
-      } catch (err) {
-        watchdog.stop();
-        if (err instanceof SourceMissingError) throw err;
-        lastError = err;
-        if (attempt < this.options.attempts) await sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
-      }
-    }
-    const cause = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
-    throw new SourceUnavailableError(`${shown}: unreachable after ${this.options.attempts} attempts (${redactText(cause)})`, { cause: lastError });
+    const opened = await fetchWithRetry(url, this.options, async (response, watchdog) => {
+      const length = Number(response.headers.get('content-length'));
+      return {
+        location: shown,
+        size: Number.isFinite(length) && length > 0 ? length : null,
+        // pipeline: an error on either side (abort, consumer gone) destroys the other.
+        stream: pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), watchdog.meter(), () => {}),
+      };
+    });
+    if (!opened && !opts.optional) throw new SourceMissingError(`${shown}: not found`);
+    return opened;
   }
 }
