@@ -50,7 +50,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
     targets = {
       databaseUrl: db.url!,
       redisUrl: REDIS_URL,
-      ports: { gateway: await freePort(), 'gateway:metrics': await freePort(), recommender: await freePort(), 'etl-worker': await freePort() },
+      ports: { gateway: await freePort(), 'gateway:metrics': await freePort(), recommender: await freePort(), 'etl-worker': await freePort(), 'embedding-builder': await freePort() },
       queuePrefix: `cine-native-${process.pid}-${randomBytes(4).toString('hex')}`,
     };
   });
@@ -78,14 +78,17 @@ describe('docker-compose.yml, each service run natively with its compose environ
     expect(Number(row.n)).toBe(0);
   });
 
-  it('the worker and the recommender start; the gateway answers once the recommender has started', async () => {
+  it('the worker, the build worker and the recommender start; the gateway answers once the recommender has started', async () => {
     const worker = start('etl-worker');
+    const builder = start('embedding-builder');
     const recommender = start('recommender');
     await waitFor('recommender /health/live', async () => (await statusOf(`${recommenderUrl()}/health/live`)) === 200, { timeoutMs: 90_000, process: recommender });
     const gateway = start('gateway');
     await waitFor('gateway /health/live', async () => (await statusOf(`${gatewayUrl()}/health/live`)) === 200, { timeoutMs: 90_000, process: gateway });
     await waitFor('worker ready', async () => worker.output.join('').includes('etl worker ready'), { timeoutMs: 60_000, process: worker });
     expect(await runHealthcheck(compose.services['etl-worker']!, env('etl-worker'))).toBe(true);
+    await waitFor('build worker ready', async () => builder.output.join('').includes('embedding build worker ready'), { timeoutMs: 60_000, process: builder });
+    expect(await runHealthcheck(compose.services['embedding-builder']!, env('embedding-builder'))).toBe(true);
     // Before any catalogue the recommender is honestly not ready, and its compose probe says so.
     expect(await runHealthcheck(compose.services.recommender!, env('recommender'))).toBe(false);
   });
@@ -111,7 +114,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
   });
 
   it('after the import, the recommender and gateway compose healthchecks pass', async () => {
-    // The worker's post-import hook builds the embeddings; the recommender picks them up at its next poll.
+    // The build worker builds the embeddings after the swap; the recommender picks them up at its next poll.
     await waitFor('recommender healthcheck', () => runHealthcheck(compose.services.recommender!, env('recommender')), {
       timeoutMs: 90_000,
       process: processes.get('recommender'),
@@ -186,7 +189,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
   });
 
   it('every service stops cleanly on SIGTERM (docker stop), exit code 0', async () => {
-    for (const name of ['gateway', 'recommender', 'etl-worker']) {
+    for (const name of ['gateway', 'recommender', 'etl-worker', 'embedding-builder']) {
       const proc = processes.get(name)!;
       const code = await proc.stop(15_000);
       expect({ name, code, output: code === 0 ? '' : proc.tail() }).toEqual({ name, code: 0, output: '' });
