@@ -1,7 +1,8 @@
 import type { DbHandle } from '@cine/db';
 import { renderReportHtml } from './report.html';
 import { ReportRepository } from './report.repository';
-import { type ReportModel, ReportService } from './report.service';
+import type { ReportModel } from './report.model';
+import { ReportService } from './report.service';
 
 /** The whole report from an open database: model, then HTML. */
 export async function generateReport(handle: DbHandle, now = new Date()): Promise<{ html: string; model: ReportModel; refreshed: boolean }> {

@@ -1,5 +1,5 @@
 import { dec, FILTER_REASONS, int } from './french';
-import type { LedgerStep, ReportModel } from './report.service';
+import type { LedgerStep, ReportModel } from './report.model';
 
 /** The report as one self-contained HTML page: inline CSS and SVG, no script, French first. */
 
