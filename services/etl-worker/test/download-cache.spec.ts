@@ -1,20 +1,20 @@
 import { readFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createLogger, type ImportRunView, InProcessImportQueue } from '@cine/common';
 import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { CachingImportQueue } from '../src/first-import/caching-import-queue';
 import { DownloadCacheRepository, type DownloadProgress } from '../src/sources/download-cache.repository';
 import { handlersFor } from './etl-harness';
+import { samplePath } from './sample-path';
 
 /**
  * The official IMDb server is outside the system: a local HTTP server serves the real sample
  * files in its place, and misbehaves on demand (a failed attempt, a body cut short).
  */
 
-const SHARED_DATA = process.env.SHARED_DATA_DIR ?? resolve(__dirname, '../../../../shared/data');
-const FAMOUS = resolve(SHARED_DATA, 'imdb/famous-40');
+const FAMOUS = samplePath('imdb', 'famous-40');
 const FILES = ['title.basics.tsv.gz', 'title.akas.tsv.gz', 'title.ratings.tsv.gz', 'name.basics.tsv.gz'];
 const silent = createLogger('test', { level: 'silent' });
 const fast = { attempts: 3, retryDelayMs: 10, connectTimeoutMs: 2000 };
