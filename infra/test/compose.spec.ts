@@ -67,8 +67,8 @@ function schemaErrors(doc: unknown): string[] {
 }
 
 const NPM_SCRIPTS = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-const OWN_SERVICES = ['migrate', 'etl-worker', 'recommender', 'gateway'] as const;
-const ONE_SHOT_ENTRIES: Record<string, string> = { 'first-import': 'gateway/src/embedded/first-import.cli.ts' };
+const OWN_SERVICES = ['migrate', 'etl-worker', 'embedding-builder', 'recommender', 'gateway'] as const;
+const ONE_SHOT_ENTRIES: Record<string, string> = { 'first-import': 'services/etl-worker/src/first-import/first-import.cli.ts' };
 // The ETL worker serves no HTTP (it only consumes BullMQ jobs): nothing waits on its health.
 const PROBED = ['postgres', 'redis', 'recommender', 'gateway', 'grafana'] as const;
 
@@ -88,7 +88,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the whole stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['etl-worker', 'first-import', 'gateway', 'grafana', 'kpi-reader-login', 'migrate', 'postgres', 'recommender', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['embedding-builder', 'etl-worker', 'first-import', 'gateway', 'grafana', 'kpi-reader-login', 'migrate', 'postgres', 'recommender', 'redis']);
   });
 
   it('refuses to start without the secrets, naming the missing one; .env.example has none filled in', () => {
@@ -138,7 +138,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs each Node service with the command of its npm script, node itself as the process', () => {
-    const scriptOf: Record<string, string> = { migrate: 'migrate', 'etl-worker': 'worker', recommender: 'recommender', gateway: 'gateway' };
+    const scriptOf: Record<string, string> = { migrate: 'migrate', 'etl-worker': 'worker', 'embedding-builder': 'embeddings', recommender: 'recommender', gateway: 'gateway' };
     for (const name of OWN_SERVICES) {
       const command = compose.services[name]!.command!;
       // npm run does not pass SIGTERM on to the service, so docker stop would not stop it cleanly.
