@@ -32,6 +32,7 @@ const BROWSER = ['gateway/test/browser/**/*.spec.ts'];
 /** Specs whose subject is a process: the services, their command lines, a lock between processes. */
 const INFRA = [
   'infra/test/**/*.spec.ts',
+  'common/src/testing/processes.spec.ts',
   'db/src/embedded-lock.spec.ts',
   'services/etl-worker/test/etl.cli.spec.ts',
   'services/etl-worker/test/etl-worker-processes.spec.ts',

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runToEnd } from './processes';
+import { until } from './wait';
+
+/**
+ * What a test spawns dies with it: its process group (the command and what that command
+ * started) is killed when the worker exits, crashes or is told to stop, and when a command
+ * outlives its deadline.
+ */
+
+const HOLDER = resolve(__dirname, 'hold-a-child.ts');
+
+/** Running, as opposed to gone or a zombie not yet reaped by whoever inherited it. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the stand-in worker; resolves once its child and grandchild run, with their pids. */
+async function worker(how: 'exit' | 'crash' | 'wait') {
+  const proc = spawn(process.execPath, ['--import', 'tsx', HOLDER, how], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const [, child, grandchild] = (await until('the worker to start its child', () => /^pids (\d+) (\d+)$/m.exec(out))).map(Number) as [number, number, number];
+  return { proc, exited, child, grandchild };
+}
+
+describe('processes a test spawns', () => {
+  it.each(['exit', 'crash'] as const)('are killed, grandchildren too, when the worker process ends (%s)', async (how) => {
+    const { exited, child, grandchild } = await worker(how);
+    await exited;
+    await until('the group to be gone', () => !alive(child) && !alive(grandchild), { timeoutMs: 5000 });
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('are killed when the worker is stopped by %s (jest force-exits with SIGTERM), and the worker still ends by it', async (signal) => {
+    const { proc, exited, child, grandchild } = await worker('wait');
+    expect(alive(grandchild)).toBe(true);
+    proc.kill(signal);
+    const [code, by] = await exited;
+    expect({ code, by }).toEqual({ code: null, by: signal });
+    await until('the group to be gone', () => !alive(child) && !alive(grandchild), { timeoutMs: 5000 });
+  });
+
+  it('a command past its deadline is killed with everything it started, and says so', async () => {
+    const started = Date.now();
+    const result = await runToEnd('sh', ['-c', 'sleep 300 & echo "$!"; wait'], { timeoutMs: 500 });
+    expect(result.timedOut).toBe(true);
+    expect(result.signal).toBe('SIGKILL');
+    const grandchild = Number(result.stdout.trim());
+    await until('the grandchild to be gone', () => !alive(grandchild), { timeoutMs: 5000 });
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('a command that ends in time gives its code and output', async () => {
+    const result = await runToEnd('sh', ['-c', 'echo out; echo err >&2; exit 3']);
+    expect(result).toEqual({ code: 3, signal: null, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+  });
+});
