@@ -265,7 +265,7 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
   it('readiness includes the recommender', async () => {
     const ready = await getJson<{ status: string; checks: Record<string, { ok: boolean }> }>(`${gw.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(Object.keys(ready.body.checks).sort()).toEqual(['db', 'queue', 'recommender']);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['catalogue', 'db', 'queue', 'recommender']);
   });
 
   describe('when the recommender is slow or down', () => {
