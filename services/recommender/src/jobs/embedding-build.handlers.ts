@@ -15,10 +15,12 @@ export function createEmbeddingHandlers(
   log: Logger,
   opts: EmbeddingOptions & { afterBuild?: () => Promise<void> } = {},
 ): EmbeddingHandlers {
+  // The build options travel to a worker thread: plain data only, never the callback.
+  const { afterBuild, ...build } = opts;
   return {
     [JobName.BuildEmbeddings]: async (data) => {
-      const result = await buildEmbeddings(handle, log.child({ job: JobName.BuildEmbeddings, reason: data.reason }), opts);
-      await opts.afterBuild?.();
+      const result = await buildEmbeddings(handle, log.child({ job: JobName.BuildEmbeddings, reason: data.reason }), build);
+      await afterBuild?.();
       return result;
     },
   };
