@@ -21,11 +21,3 @@ export async function ready(url: string): Promise<{ status: number; body: { stat
   const res = await fetch(`${url}/health/ready`);
   return { status: res.status, body: (await res.json()) as never };
 }
-
-export async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -4,7 +4,6 @@
 import { type ErrorBody, JobName, type RecommendResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
-import { importSampleCatalogue } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { buildEmbeddings, createEmbeddingHandlers, type RunningRecommender, startRecommender } from '../src';
 import { FeatureRepository } from '../src/embedding/features.repository';
@@ -15,7 +14,8 @@ import { blendedScores, exactTopK } from '../src/recommend/exact-scan';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { adaptiveAlpha, profileOf } from '../src/recommend/ranker';
 import { LoadedVersion } from '../src/serving/loaded-version';
-import { post, ready, silentLog, waitFor } from './recommender-harness';
+import { post, ready, silentLog } from './recommender-harness';
+import { deadline, sleep, until } from '@cine/common/testing';
 
 const GODFATHER = 'tt0068646';
 const AMELIE = 'tt0211915';
@@ -28,11 +28,10 @@ describeWithSamples('recommender service on the sample catalogue', () => {
   let firstVersion: number;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await importSampleCatalogue(t.handle);
+    t = await createTestDatabase({ from: 'samples' });
     firstVersion = (await buildEmbeddings(t.handle, silentLog)).version;
     svc = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 200 });
-  }, 180_000);
+  }, deadline(180_000));
 
   afterAll(async () => {
     await svc?.close();
@@ -368,8 +367,9 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     const handlers = createEmbeddingHandlers(t.handle, silentLog, { dims: 32 });
     await handlers[JobName.BuildEmbeddings]({ reason: 'test' }, { jobId: null, onProgress: () => {}, earlierFailures: [] });
     const built = { version: (await new EmbeddingRepository(t.handle).readyHeads(1))[0]!.id };
-    await waitFor(async () => (await post(svc.url, { liked: [GODFATHER], k: 5 })).body.version === built.version, 30_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await until('the new version to serve', async () => (await post(svc.url, { liked: [GODFATHER], k: 5 })).body.version === built.version, { timeoutMs: 30_000 });
+    // A few more requests on the new version before the load stops.
+    await sleep(200);
     stop = true;
     await load;
     expect(statuses.length).toBeGreaterThan(5);
@@ -378,7 +378,7 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     // A 32-axis SVD block, then the explicit year and genre blocks.
     expect(served().dims).toBe(32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS);
     expect((await ready(svc.url)).body.checks.embeddings!.detail).toBe(`serving version ${built.version} (${served().items.length} films, d=${32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS})`);
-  }, 120_000);
+  }, deadline(120_000));
 
   it('a corrupt newer version is refused: readiness says so and the previous version keeps serving', async () => {
     const before = served().id;
@@ -400,5 +400,5 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     } finally {
       await other.close();
     }
-  }, 120_000);
+  }, deadline(120_000));
 });
