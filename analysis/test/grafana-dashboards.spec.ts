@@ -6,9 +6,10 @@ import postgres from 'postgres';
 import { parse as parseYaml } from 'yaml';
 import { expectedKpis } from '@cine/db/fixtures/kpi-expected';
 import { readFixtureCatalogue } from '@cine/db/fixtures/kpi-fixtures.reader';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { DASHBOARD_DIR, expandedPanelQueries, expandSql, loadDashboards } from '../src/grafana/dashboard-queries';
+import { deadline } from '@cine/common/testing';
 
 const PROVISIONING = resolve(DASHBOARD_DIR, '..', 'provisioning');
 const READER_ROLE = 'cine_kpi_reader';
@@ -81,8 +82,7 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
   let emptyKpis: Set<string>;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await importSampleCatalogue(t.handle);
+    t = await createTestDatabase({ from: 'samples' });
     await refreshKpis(t.handle);
     // One connection, so the role set here holds for every query of the test.
     reader = postgres(t.url!, { max: 1, onnotice: () => {} });
@@ -90,7 +90,7 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
     const expected = expectedKpis(readFixtureCatalogue(SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES));
     // The samples credit no actor in a series: the independent reading says this KPI is empty.
     emptyKpis = new Set((expected.segments.get('both') ?? 0) === 0 ? ['kpi.actors_in_both'] : []);
-  }, 120_000);
+  }, deadline(120_000));
   afterAll(async () => {
     await reader?.end();
     await t?.drop();

@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { KPI_CATALOGUE, refreshKpis } from '@cine/db';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { readFixtureCatalogue } from '@cine/db/fixtures/kpi-fixtures.reader';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples, IMDB } from '@cine/etl-worker/testing/samples';
 import { readRaw } from '@cine/etl-worker/testing/raw-imdb';
 import { generateReport } from '../src/report/generate-report';
+import { deadline, runToEnd } from '@cine/common/testing';
 
-const run = promisify(execFile);
 const REPO = resolve(__dirname, '..', '..');
 const frInt = (n: number) => new Intl.NumberFormat('fr-FR').format(n);
 
@@ -22,25 +20,27 @@ describeWithSamples('the analysis report on the sample catalogue', () => {
   let out: string;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    // No post-import hook here: the report must notice the KPIs were never computed.
-    await importSampleCatalogue(t.handle);
+    // The samples as imported, without the post-import steps: the report must notice the KPIs
+    // were never computed.
+    t = await createTestDatabase({ from: 'samples' });
     out = await mkdtemp(join(tmpdir(), 'cine-report-'));
-  }, 120_000);
+  }, deadline(120_000));
   afterAll(async () => {
     await t?.drop();
     if (out) await rm(out, { recursive: true, force: true });
   });
 
   it('is written by npm run report to the path it prints', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'analysis/src/report.cli.ts', '--out', out], {
+    const { code, stdout, stderr } = await runToEnd(process.execPath, ['--import', 'tsx', 'analysis/src/report.cli.ts', '--out', out], {
       cwd: REPO,
-      env: { ...process.env, DATABASE_URL: t.url!, LOG_LEVEL: 'silent' },
+      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: t.url!, LOG_LEVEL: 'silent' },
+      timeoutMs: 60_000,
     });
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout.trim()).toBe(join(out, 'index.html'));
     html = await readFile(join(out, 'index.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>\n<html lang="fr">/);
-  }, 60_000);
+  }, deadline(60_000));
 
   it('has every KPI with its chart drawn as SVG and a written conclusion', () => {
     for (const kpi of KPI_CATALOGUE) {

@@ -1,6 +1,6 @@
 import { createLogger } from '@cine/common';
 import { sql } from 'kysely';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { findKpi, KPI_CATALOGUE } from '../src/kpi/kpi.catalogue';
 import { KPI_REFRESH_ORDER, refreshKpis } from '../src/kpi/kpi-refresh';
@@ -8,6 +8,7 @@ import { KpiRepository } from '../src/kpi/kpi.repository';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
 import { decadeOf, expectedKpis } from './kpi-expected';
 import { readFixtureCatalogue } from './kpi-fixtures.reader';
+import { deadline } from '@cine/common/testing';
 
 type Row = Record<string, any>;
 
@@ -28,11 +29,10 @@ describeWithSamples('KPI views on the sample catalogue, against an independent r
   const rows = async (name: string): Promise<Row[]> => repo.rows(findKpi(name)!, 100_000);
 
   beforeAll(async () => {
-    t = await createTestDatabase();
+    t = await createTestDatabase({ from: 'samples' });
     repo = new KpiRepository(t.handle);
-    await importSampleCatalogue(t.handle);
     expected = expectedKpis(readFixtureCatalogue(SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES));
-  }, 120_000);
+  }, deadline(120_000));
   afterAll(async () => {
     await t?.drop();
   });
