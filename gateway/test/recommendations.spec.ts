@@ -3,18 +3,16 @@
  * arrays with the test realm (see the file).
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FilmDetail, RecommendationsResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import { sql } from 'kysely';
-import { importSampleCatalogue } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { getJson, postJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
+import { deadline, runToEnd, until } from '@cine/common/testing';
 
 const GODFATHER = 'tt0068646';
 const PULP_FICTION = 'tt0110912';
@@ -27,17 +25,12 @@ const REPO_ROOT = resolve(__dirname, '../..');
 
 /** `npm run recommend -- …` as a user runs it (tsx, no build step), against `gatewayUrl`. */
 async function recommendCli(args: string[], gatewayUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'gateway/src/cli/recommend.cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, GATEWAY_URL: gatewayUrl },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+  const { code, stdout, stderr } = await runToEnd(process.execPath, ['--import', 'tsx', 'gateway/src/cli/recommend.cli.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, GATEWAY_URL: gatewayUrl },
+    timeoutMs: 30_000,
+  });
+  return { code: code ?? -1, stdout, stderr };
 }
 
 /** Recommendations through the gateway, against the real recommender built on the real samples. */
@@ -48,12 +41,11 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
   const recommend = (body: unknown, headers: Record<string, string> = {}) => postJson<Recs>(`${gw.url}${URL_PATH}`, body, headers);
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await importSampleCatalogue(t.handle);
+    t = await createTestDatabase({ from: 'samples' });
     await buildEmbeddings(t.handle, silentLog);
     recommender = await startRecommender({ handle: t.handle, log: silentLog, port: 0 });
     gw = await startGateway({ handle: t.handle, recommenderUrl: recommender.url });
-  }, 180_000);
+  }, deadline(180_000));
   afterAll(async () => {
     await gw?.close();
     await recommender?.close();
@@ -251,15 +243,12 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
       const served = recommender.holder.version!.id;
       expect(served).toBeGreaterThan(before.body.version);
       // The gateway checks the newest version at most once a second.
-      let answer = before.body;
-      const deadline = Date.now() + 10_000;
-      while (answer.version !== served && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        answer = (await recommend(basket)).body;
-      }
-      expect(answer.version).toBe(served);
+      const answer = await until('an answer from the version served', async () => {
+        const { body } = await recommend(basket);
+        return body.version === served ? body : null;
+      }, { timeoutMs: 10_000, intervalMs: 200 });
       expect(answer.items.length).toBeGreaterThan(0);
-    }, 120_000);
+    }, deadline(120_000));
   });
 
   it('readiness includes the recommender', async () => {
@@ -294,7 +283,7 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
         expect(body.message).toMatch(/did not answer within 300 ms/);
         expect(Number(headers.get('retry-after'))).toBeGreaterThan(0);
         expect(elapsed).toBeGreaterThanOrEqual(290);
-        expect(elapsed).toBeLessThan(3000);
+        expect(elapsed).toBeLessThan(deadline(3000));
       } finally {
         await slow.close();
       }
