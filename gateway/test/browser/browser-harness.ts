@@ -1,25 +1,40 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deadline, runToEnd, sleep, until } from '@cine/common/testing';
 import type { DbHandle } from '@cine/db';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
 import { SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
-import { importSampleCatalogue, SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
+import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, silentLog, startGateway } from '../gateway-harness';
 
 export const WEB_ROOT = resolve(__dirname, '../../web');
 export const WEB_DIST = join(WEB_ROOT, 'dist');
 
-/** Debian's Chromium with the flags measured in stack-notes.md. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** Playwright's own default for an action, a wait or a navigation, on a quiet machine. */
+const BROWSER_TIMEOUT_MS = 30_000;
+
+/**
+ * Debian's Chromium with the flags measured in stack-notes.md. Every context it opens (and the
+ * one behind `browser.newPage`) waits as long as TEST_TIME_FACTOR allows, not Playwright's fixed 30 s.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: deadline(BROWSER_TIMEOUT_MS),
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(deadline(BROWSER_TIMEOUT_MS));
+    context.setDefaultNavigationTimeout(deadline(BROWSER_TIMEOUT_MS));
+    return context;
+  };
+  return browser;
 }
 
 function newestMtime(dir: string): number {
@@ -46,18 +61,22 @@ export async function ensureWebBuilt(): Promise<void> {
     }
   };
   if (!stale()) return;
+  // A lock older than a build can take belongs to a build that died.
+  const buildMs = deadline(120_000);
   for (let waited = 0; ; waited += 200) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      // A lock older than two minutes belongs to a build that died.
-      if (waited > 120_000 || Date.now() - statSync(lock).mtimeMs > 120_000) rmdirSync(lock);
-      await new Promise((r) => setTimeout(r, 200));
+      if (waited > buildMs || Date.now() - statSync(lock).mtimeMs > buildMs) rmdirSync(lock);
+      await sleep(200);
     }
   }
   try {
-    if (stale()) execFileSync(process.execPath, [join(WEB_ROOT, 'build.mjs')], { stdio: 'pipe' });
+    if (stale()) {
+      const build = await runToEnd(process.execPath, [join(WEB_ROOT, 'build.mjs')], { timeoutMs: 120_000 });
+      if (build.code !== 0) throw new Error(`the page's build failed (${build.timedOut ? 'timed out' : `exit ${build.code}`}):\n${build.stderr}`);
+    }
   } finally {
     rmdirSync(lock);
   }
@@ -115,8 +134,8 @@ export interface Stack {
   gateway: RunningGateway;
   recommender: RunningRecommender;
   recommenderPort: number;
-  /** Imports the real samples and builds the embeddings the recommender serves. */
-  loadCatalogue(): Promise<void>;
+  /** Builds the embeddings of the catalogue the stack holds and waits until the recommender serves them. */
+  serveEmbeddings(): Promise<void>;
   /**
    * The same import as the cinema's admin starts it, through the gateway's admin API, so the
    * page can follow it; `finish` waits for it and builds the embeddings.
@@ -131,10 +150,11 @@ export interface Stack {
 /**
  * The real product for a browser: a test database, the recommender on a fixed port (so it can
  * come back after a stop) and the gateway serving the built page, both over real HTTP. The
- * catalogue starts empty; `loadCatalogue` imports `../shared/data` through the real ETL.
+ * catalogue starts empty, or with `from: 'samples'` as a copy of the run's sample template
+ * (`../shared/data` imported once through the real ETL), without embeddings yet.
  */
-export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise<Stack> {
-  const db = await createTestDatabase();
+export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples' } = {}): Promise<Stack> {
+  const db = await createTestDatabase(opts.from ? { from: opts.from } : {});
   let recommender = await startRecommender({ handle: db.handle, log: silentLog, pollIntervalMs: 200 });
   const recommenderPort = Number(new URL(recommender.url).port);
   const gateway = await startGateway({
@@ -144,13 +164,9 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
     env: { RECOMMENDER_TIMEOUT_MS: '5000', ...(opts.corsOrigins ? { CORS_ORIGINS: opts.corsOrigins.join(',') } : {}) },
   });
   let running = true;
-  const servedEmbeddings = async () => {
+  const serveEmbeddings = async () => {
     await buildEmbeddings(db.handle, silentLog);
-    const until = Date.now() + 30_000;
-    while (!(await fetch(`${recommender.url}/health/ready`)).ok) {
-      if (Date.now() > until) throw new Error('recommender never became ready after the embeddings were built');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until('the recommender to be ready after the embeddings were built', async () => (await fetch(`${recommender.url}/health/ready`)).ok, { timeoutMs: 30_000 });
   };
   const stack: Stack = {
     db,
@@ -160,25 +176,23 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
       return recommender;
     },
     recommenderPort,
-    async loadCatalogue() {
-      await importSampleCatalogue(db.handle);
-      await servedEmbeddings();
-    },
+    serveEmbeddings,
     async startAdminImport() {
       const body = { imdb: SAMPLE_IMDB_FOLDERS.map((f) => IMDB(f)), tmdb: SAMPLE_TMDB_FILES.map((f) => TMDB(f)), policy: SAMPLE_POLICY, reason: 'browser test' };
       const started = await postJson<{ id: string; statusUrl: string }>(`${gateway.url}/api/v1/admin/etl-runs`, body, { 'x-api-key': ADMIN_KEY });
       if (started.status !== 202) throw new Error(`admin import refused: ${started.status} ${JSON.stringify(started.body)}`);
       return {
         async finish() {
-          const until = Date.now() + 120_000;
-          for (;;) {
-            const run = await getJson<{ state: string; error: string | null }>(`${gateway.url}${started.body.statusUrl}`, { 'x-api-key': ADMIN_KEY });
-            if (run.body.state === 'completed') break;
-            if (run.body.state === 'failed') throw new Error(`admin import failed: ${run.body.error}`);
-            if (Date.now() > until) throw new Error('admin import did not finish within 120 s');
-            await new Promise((r) => setTimeout(r, 200));
-          }
-          await servedEmbeddings();
+          await until(
+            'the admin import to finish',
+            async () => {
+              const run = await getJson<{ state: string; error: string | null }>(`${gateway.url}${started.body.statusUrl}`, { 'x-api-key': ADMIN_KEY });
+              if (run.body.state === 'failed') throw new Error(`admin import failed: ${run.body.error}`);
+              return run.body.state === 'completed';
+            },
+            { timeoutMs: 120_000, intervalMs: 200 },
+          );
+          await serveEmbeddings();
         },
       };
     },

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { axeScan, unbreak, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, type Stack, startStack } from './browser-harness';
+import { deadline } from '@cine/common/testing';
 
 const GODFATHER = 'tt0068646';
 
@@ -37,7 +38,7 @@ describeWithSamples('customer page in a real browser', () => {
   /** Waits for the next recommendations answer the page receives, and returns its request and body. */
   const nextRecommendations = (p: Page = page) =>
     p
-      .waitForResponse((r) => r.url().endsWith('/api/v1/recommendations') && r.request().method() === 'POST', { timeout: 20_000 })
+      .waitForResponse((r) => r.url().endsWith('/api/v1/recommendations') && r.request().method() === 'POST', { timeout: deadline(20_000) })
       .then(async (r) => ({ status: r.status(), request: r.request().postDataJSON() as RecommendationsRequest, body: (await r.json()) as RecommendationsResponse }));
 
   beforeAll(async () => {
@@ -53,7 +54,7 @@ describeWithSamples('customer page in a real browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     page = await context.newPage();
     await routeTmdb(page, 'offline');
-  }, 120_000);
+  }, deadline(120_000));
 
   afterAll(async () => {
     await browser?.close();
@@ -77,7 +78,7 @@ describeWithSamples('customer page in a real browser', () => {
     await run.finish();
     await refreshKpis(stack.handle);
     // The page polls the catalogue status: the banner leaves by itself, the examples appear.
-    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    await banner.waitFor({ state: 'detached', timeout: deadline(15_000) });
     await page.locator('.state__try').waitFor();
 
     // Each "to try" example fills the search box and finds its film.
@@ -92,7 +93,7 @@ describeWithSamples('customer page in a real browser', () => {
       await input.press('Escape');
       await page.waitForFunction(() => document.getElementById('liked-input').value === '');
     }
-  }, 180_000);
+  }, deadline(180_000));
 
   it('a misspelled French title finds the film; picking it brings suggestions with reasons and placeholders', async () => {
     const input = page.getByRole('combobox', { name: 'Un film que vous avez aimé' });
@@ -274,7 +275,7 @@ describeWithSamples('customer page in a real browser', () => {
     expect((await answer).status).toBe(200);
     await cards().first().waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
-  }, 60_000);
+  }, deadline(60_000));
 
   it('has no serious or critical axe violation: suggestions, open film record, open filters', async () => {
     expect(await axeScan(page)).toEqual([]);

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { deadline } from '@cine/common/testing';
 import { ensureWebBuilt, WEB_DIST } from './browser-harness';
 
 const BUDGET = 100 * 1024;
 
 /** What a phone downloads: the page's JavaScript and the widget's, gzipped, each within budget. */
 describe('the built customer page and widget', () => {
-  beforeAll(() => ensureWebBuilt(), 120_000);
+  beforeAll(() => ensureWebBuilt(), deadline(120_000));
 
   const gz = (path: string) => gzipSync(readFileSync(path), { level: 9 }).length;
 
