@@ -1,4 +1,4 @@
-import { createLogger, openImportQueue } from '@cine/common';
+import { createLogger, exitOnStopSignals, openImportQueue } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
 import { NoImportQueue } from './admin/no-import-queue';
 import { buildGateway } from './app';
@@ -25,30 +25,16 @@ async function main(): Promise<void> {
   // On the same address as the public port, but never published by compose (docs/api.md).
   await metrics.listen(config.host, config.metricsPort);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: finishing in-flight requests');
-    const forced = setTimeout(() => {
-      log.error('in-flight requests did not end in time; exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    forced.unref();
-    try {
+  exitOnStopSignals(
+    log,
+    async () => {
       await app.close();
       await metrics.close();
       await queue.close();
       await handle.close();
-      log.info('stopped');
-      process.exit(0);
-    } catch (err) {
-      log.error({ err }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+    },
+    { doing: 'finishing in-flight requests', graceMs: SHUTDOWN_GRACE_MS },
+  );
 }
 
 main().catch((err: unknown) => {

@@ -98,7 +98,7 @@ export async function ensureEmbeddings(stack: StandaloneStack, log: Logger): Pro
 }
 
 /** The reverse of the start: stop answering, then jobs, then close the database. */
-export async function stopStandaloneStack(stack: StandaloneStack, log: Logger): Promise<void> {
+export async function stopStandaloneStack(stack: StandaloneStack): Promise<void> {
   await stack.gateway.close();
   await stack.metrics.close();
   for (const worker of stack.workers) await worker.stop('shutdown');
@@ -109,5 +109,4 @@ export async function stopStandaloneStack(stack: StandaloneStack, log: Logger): 
   await Promise.race([stack.queue.close(), new Promise((resolve) => setTimeout(resolve, 8000).unref())]);
   await stack.recommender.close();
   await stack.handle.close();
-  log.info('stopped');
 }

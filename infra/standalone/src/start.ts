@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '@cine/common';
+import { ConfigError, createLogger, exitOnStopSignals } from '@cine/common';
 import { BootServer } from './boot.server';
 import { ConsoleProgress } from '@cine/etl-worker/console-progress';
 import { loadStandaloneConfig } from './config';
@@ -41,28 +41,19 @@ async function main(): Promise<void> {
       progress.say(`The import could not start: ${err instanceof Error ? err.message : String(err)}`);
     });
 
-  let stopped = false;
-  const stop = async (signal: string) => {
-    if (stopped) return;
-    stopped = true;
-    progress.say(`Stopping (${signal})…`);
-    // Work cut short by the stop (a hook whose database just closed) must not crash the exit.
-    process.on('unhandledRejection', (err) => log.warn({ err }, 'work interrupted by the stop'));
-    stopping.abort();
-    try {
+  exitOnStopSignals(
+    log,
+    async (signal) => {
+      progress.say(`Stopping (${signal})…`);
+      // Work cut short by the stop (a job whose database just closed) must not crash the exit.
+      process.on('unhandledRejection', (err) => log.warn({ err }, 'work interrupted by the stop'));
+      stopping.abort();
       await boot.close();
-      await stopStandaloneStack(stack, log);
+      await stopStandaloneStack(stack);
       await Promise.race([imported, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-      process.exit(signal === 'SIGINT' ? 130 : 0);
-    } catch (err) {
-      log.error({ err }, 'unclean stop');
-      process.exit(1);
-    }
-  };
-  // on, not once: npm forwards the signal it got to its child, which the terminal (or a process
-  // group kill) also signalled; a second signal must not kill the stop half-way.
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+    },
+    { exitCode: (signal) => (signal === 'SIGINT' ? 130 : 0) },
+  );
 }
 
 main().catch((err: unknown) => {

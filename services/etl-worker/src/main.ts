@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, QueueName, startJobWorker } from '@cine/common';
+import { ConfigError, createLogger, exitOnStopSignals, QueueName, startJobWorker } from '@cine/common';
 import { openDatabase } from '@cine/db';
 import { loadEtlConfig } from './config';
 import { createEtlServices } from './etl.services';
@@ -18,19 +18,15 @@ async function main(): Promise<void> {
   const http = await startWorkerHttp({ ...config.healthHttp, handle, etlWorker, log });
   log.info({ health: http.url }, 'etl worker ready');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: interrupting the running import, which goes back to the queue');
-    await etlWorker.stop(signal);
-    await http.close();
-    await handle.close();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  exitOnStopSignals(
+    log,
+    async (signal) => {
+      await etlWorker.stop(signal);
+      await http.close();
+      await handle.close();
+    },
+    { doing: 'interrupting the running import, which goes back to the queue' },
+  );
 }
 
 main().catch((err: unknown) => {

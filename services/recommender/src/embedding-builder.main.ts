@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, QueueName, registerObservability, requestIdServerOptions, setGlobalConcurrency, startJobWorker } from '@cine/common';
+import { ConfigError, createLogger, exitOnStopSignals, QueueName, registerObservability, requestIdServerOptions, setGlobalConcurrency, startJobWorker } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadBuilderConfig } from './builder.config';
@@ -41,18 +41,15 @@ async function main(): Promise<void> {
   const url = await app.listen({ host: config.http.host, port: config.http.port });
   log.info({ health: url }, 'embedding build worker ready');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: a build in progress goes back to the queue');
-    await worker.stop(signal);
-    await app.close();
-    await handle.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  exitOnStopSignals(
+    log,
+    async (signal) => {
+      await worker.stop(signal);
+      await app.close();
+      await handle.close();
+    },
+    { doing: 'a build in progress goes back to the queue' },
+  );
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '@cine/common';
+import { ConfigError, createLogger, exitOnStopSignals } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
 import { loadRecommenderConfig } from './config';
 import { EmbeddingRepository } from './embedding/embedding.repository';
@@ -19,24 +19,10 @@ async function main(): Promise<void> {
   const service = await startRecommender({ handle, log, host: config.host, port: config.port, pollIntervalMs: config.pollIntervalMs });
   log.info({ url: service.url }, 'recommender listening');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    try {
-      await service.close();
-      await handle.close();
-      process.exit(0);
-    } catch (err) {
-      log.error({ err }, 'unclean stop');
-      process.exit(1);
-    }
-  };
-  // on, not once: npm forwards the signal it got to its child, which the terminal (or a process
-  // group kill) also signalled; a second signal must not kill the stop half-way.
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  exitOnStopSignals(log, async () => {
+    await service.close();
+    await handle.close();
+  });
 }
 
 main().catch((err) => {
