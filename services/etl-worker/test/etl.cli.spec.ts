@@ -1,38 +1,42 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runToEnd, spawnInGroup } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { SampleCopy } from './corrupt';
 import { catalogueDigest } from './etl-harness';
 import { describeWithSamples, IMDB, REPO_ROOT, TMDB } from './samples';
 
-function etl(args: string[], env: Record<string, string | undefined>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), ...args], {
+/**
+ * `npm run etl -- ARGS` to its end, in a process group of its own: a run past its deadline is
+ * killed with everything it started, so it never holds the import lock into the next test.
+ */
+async function etl(args: string[], env: Record<string, string | undefined>) {
+  const { code, stdout, stderr } = await runToEnd(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
+    timeoutMs: 120_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code, stdout, stderr };
 }
 
 describe('npm run etl (command line)', () => {
-  it('prints its usage with the filter rules and their reasons', () => {
-    const { code, stdout } = etl(['--help'], {});
+  it('prints its usage with the filter rules and their reasons', async () => {
+    const { code, stdout } = await etl(['--help'], {});
     expect(code).toBe(0);
     expect(stdout).toMatch(/--min-votes N/);
     expect(stdout).toMatch(/min-votes: Titles almost nobody rated/);
   });
 
-  it('exits 2 on a bad option, naming it', () => {
-    const { code, stderr } = etl(['--min-votes', 'many'], {});
+  it('exits 2 on a bad option, naming it', async () => {
+    const { code, stderr } = await etl(['--min-votes', 'many'], {});
     expect(code).toBe(2);
     expect(stderr).toMatch(/--min-votes must be a non-negative integer, got "many"/);
   });
 
-  it('exits 1 and names the variable when the environment is wrong', () => {
-    const { code, stderr } = etl(['--imdb', '/x'], { DATABASE_URL: 'mysql://nope' });
+  it('exits 1 and names the variable when the environment is wrong', async () => {
+    const { code, stderr } = await etl(['--imdb', '/x'], { DATABASE_URL: 'mysql://nope' });
     expect(code).toBe(1);
     expect(stderr).toMatch(/DATABASE_URL must use postgres or postgresql/);
   });
@@ -52,7 +56,7 @@ describeWithSamples('npm run etl on the samples', () => {
 
   it('migrates, loads head-50k and TMDB with plain progress lines, and gives identical counts twice', async () => {
     const args = ['--imdb', IMDB('head-50k'), '--tmdb', TMDB('tmdb_full.csv'), '--min-votes', '0', '--report-json', join(out, 'r.json')];
-    const first = etl(args, { DATABASE_URL: t.url });
+    const first = await etl(args, { DATABASE_URL: t.url });
     expect(first.stderr).toMatch(/IMDb: .* rows read, .* kept, 0 rejected/);
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/^progress: /m);
@@ -60,20 +64,20 @@ describeWithSamples('npm run etl on the samples', () => {
     expect(report.rowsRead).toBe(350_007);
     expect(report.maxRssKb).toBeGreaterThan(10_000);
     const digest = await catalogueDigest(t.handle);
-    const second = etl(args, { DATABASE_URL: t.url });
+    const second = await etl(args, { DATABASE_URL: t.url });
     expect(second.code).toBe(0);
     expect(await catalogueDigest(t.handle)).toEqual(digest);
   });
 
   it('stops cleanly on Ctrl-C: exit 130, nothing swapped, the ledger says interrupted', async () => {
     const before = await catalogueDigest(t.handle);
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), '--imdb', `${IMDB('head-50k')},${IMDB('year-2022')}`, '--min-votes', '0'], {
+    const child = spawnInGroup(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), '--imdb', `${IMDB('head-50k')},${IMDB('year-2022')}`, '--min-votes', '0'], {
       cwd: REPO_ROOT,
       env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', DATABASE_URL: t.url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    const exited = new Promise<number | null>((done) => child.once('exit', done));
+    const exited = once(child, 'close').then(([code]) => code as number | null);
     child.stderr!.on('data', (d) => {
       stderr += d;
       if (/^progress: /m.test(stderr) && !child.killed) child.kill('SIGINT');
@@ -87,7 +91,7 @@ describeWithSamples('npm run etl on the samples', () => {
 
   it('reads comma lists from IMDB_SOURCE and TMDB_SOURCE when no option names the sources', async () => {
     const imdb = [IMDB('year-2022'), IMDB('famous-40')];
-    const { code, stderr } = etl(['--min-votes', '0'], { DATABASE_URL: t.url, IMDB_SOURCE: imdb.join(','), TMDB_SOURCE: TMDB('tmdb_full.csv') });
+    const { code, stderr } = await etl(['--min-votes', '0'], { DATABASE_URL: t.url, IMDB_SOURCE: imdb.join(','), TMDB_SOURCE: TMDB('tmdb_full.csv') });
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     const runs = await t.handle.db.selectFrom('import_run').select(['kind', 'sources', 'status']).orderBy('id', 'desc').limit(2).execute();
     expect(runs).toEqual([
@@ -115,7 +119,7 @@ describeWithSamples('npm run etl on the samples', () => {
     const copy = new SampleCopy(IMDB('head-50k'));
     try {
       const { args, message } = corrupt(copy);
-      const { code, stderr } = etl(args ?? ['--imdb', copy.dir, '--min-votes', '0'], { DATABASE_URL: t.url, ETL_HTTP_ATTEMPTS: '2', ETL_HTTP_RETRY_DELAY_MS: '10' });
+      const { code, stderr } = await etl(args ?? ['--imdb', copy.dir, '--min-votes', '0'], { DATABASE_URL: t.url, ETL_HTTP_ATTEMPTS: '2', ETL_HTTP_RETRY_DELAY_MS: '10' });
       expect(stderr).toContain(`etl: error: ${message(copy)}`);
       expect(code).toBe(1);
       expect(await catalogueDigest(t.handle)).toEqual(before);
