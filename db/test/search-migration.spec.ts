@@ -2,6 +2,7 @@ import { type Kysely, Migrator, sql } from 'kysely';
 import { migrations } from '../src/migrations';
 import { refreshKpis } from '../src/kpi/kpi-refresh';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+import { deadline } from '@cine/common/testing';
 
 type Row = Record<string, any>;
 
@@ -58,7 +59,7 @@ describe('search migration: down() gives back the previous schema, KPI views inc
   beforeAll(async () => {
     t = await createTestDatabase({ migrate: false });
     migrator = new Migrator({ db: t.handle.db, provider: { getMigrations: async () => migrations } });
-  }, 60_000);
+  }, deadline(60_000));
   afterAll(async () => {
     await t?.drop();
   });
@@ -106,5 +107,5 @@ describe('search migration: down() gives back the previous schema, KPI views inc
     expect(await search('up')).toEqual([{ tconst: 'tt0000003', rank: 0 }]);
     await refreshKpis(t.handle);
     expect((await kpiRows()).find((r) => r.title_type === 'movie')?.titles).toBe(2);
-  }, 120_000);
+  }, deadline(120_000));
 });

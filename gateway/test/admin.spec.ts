@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { CatalogueStatus } from '@cine/common';
+import { deadline, spawnInGroup, until } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { QueueName, startJobWorker } from '@cine/common';
 import { isBadInput } from '@cine/etl-worker';
@@ -23,16 +24,6 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Removes every key a test run wrote under its BullMQ prefix, so Redis is left as found. */
@@ -114,7 +105,7 @@ describeWithSamples('gateway admin: imports on the real BullMQ queue, behind the
           if (view.body.state === 'failed') throw new Error(`import failed: ${view.body.error}`);
           return view.body.state === 'completed' ? view.body : null;
         },
-        60_000,
+        { timeoutMs: 60_000 },
       );
       expect(done.steps.every((s) => s.state === 'completed')).toBe(true);
       expect(done.steps[0]?.progress?.rowsRead).toBeGreaterThan(0);
@@ -182,7 +173,7 @@ describe('gateway admin when Redis is down, then back', () => {
     expect(down.status).toBe(503);
     expect(down.body.message).toMatch(/queue is unavailable/);
     expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(performance.now() - started).toBeLessThan(deadline(1500));
     expect((await getJson(`${gw.url}/api/v1/admin/etl-runs/some-run`, key)).status).toBe(503);
     const ready = await getJson<{ checks: Record<string, { ok: boolean }> }>(`${gw.url}/health/ready`);
     expect(ready.status).toBe(503);
@@ -192,14 +183,14 @@ describe('gateway admin when Redis is down, then back', () => {
     expect((await getJson(`${gw.url}/api/v1/catalogue/status`)).status).toBe(200);
 
     // A throwaway Redis on that port: nothing persisted, gone with the test.
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawnInGroup('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const accepted = await until(
       'enqueue accepted after Redis returned',
       async () => {
         const answer = await postJson<{ id: string }>(`${gw.url}/api/v1/admin/etl-runs`, FAMOUS, key);
         return answer.status === 202 ? answer.body : null;
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(accepted.id).toMatch(/^post-import-/);
     expect((await getJson(`${gw.url}/api/v1/admin/etl-runs/${accepted.id}`, key)).status).toBe(200);

@@ -1,4 +1,5 @@
 import type { CatalogueStatus, ImportRunView } from '@cine/common';
+import { until } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { PUBLIC_MESSAGES } from '../src/catalogue/public-status';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, startGateway } from './gateway-harness';
@@ -6,12 +7,11 @@ import { ADMIN_KEY, getJson, postJson, type RunningGateway, startGateway } from 
 const SECRET = 's3cr3tpass';
 const key = { 'x-api-key': ADMIN_KEY };
 
-async function finished(gw: RunningGateway, id: string): Promise<ImportRunView> {
-  for (;;) {
+function finished(gw: RunningGateway, id: string): Promise<ImportRunView> {
+  return until(`import ${id} to end`, async () => {
     const { body } = await getJson<ImportRunView>(`${gw.url}/api/v1/admin/etl-runs/${id}`, key);
-    if (body.state === 'failed' || body.state === 'completed') return body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return body.state === 'failed' || body.state === 'completed' ? body : null;
+  }, { intervalMs: 50 });
 }
 
 /**

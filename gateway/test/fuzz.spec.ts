@@ -11,6 +11,7 @@ import type { InjectOptions } from 'fastify';
 import { etlFor, SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
 import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { ADMIN_KEY, type RunningGateway, silentLog, startGateway } from './gateway-harness';
+import { deadline } from '@cine/common/testing';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 /**
@@ -215,7 +216,7 @@ describeWithSamples.each([
     recommender = await startRecommender({ handle: t.handle, log: silentLog, port: 0 });
     // An admin import the fuzz manages to start must fail fast, not download the real dumps.
     gw = await startGateway({ handle: t.handle, recommenderUrl: recommender.url, env: { IMDB_SOURCE: '/nonexistent/imdb-source' } });
-  }, 300_000);
+  }, deadline(300_000));
   afterAll(async () => {
     await gw?.close();
     await recommender?.close();
@@ -284,5 +285,5 @@ describeWithSamples.each([
     expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
     const search = await fetch(`${gw.url}/api/v1/films/search?q=parrain`);
     expect(((await search.json()) as { items: Array<{ tconst: string }> }).items[0]?.tconst).toBe('tt0068646');
-  }, 240_000);
+  }, deadline(240_000));
 });

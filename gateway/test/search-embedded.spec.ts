@@ -3,6 +3,7 @@ import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/testing'
 import { etlFor, SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
 import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { getJson, type RunningGateway, startGateway } from './gateway-harness';
+import { deadline } from '@cine/common/testing';
 
 /** `npm start` runs on PGlite: the same search (search_norm, pg_trgm, transaction-local settings) must work there. */
 describeWithSamples('gateway search on the embedded PGlite database', () => {
@@ -13,7 +14,7 @@ describeWithSamples('gateway search on the embedded PGlite database', () => {
     const etl = etlFor(t.handle);
     await etl.importer.run({ imdb: { sources: [IMDB('famous-40')], policy: SAMPLE_POLICY }, tmdb: { sources: [TMDB('tmdb_full.csv')] } });
     gw = await startGateway({ handle: t.handle });
-  }, 120_000);
+  }, deadline(120_000));
   afterAll(async () => {
     await gw?.close();
     await t?.drop();

@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { SearchRepository, type TitleKind } from '../src/films/search.repository';
+import { deadline } from '@cine/common/testing';
 
 /**
  * The search function reads exact and prefix matches through btree ranges and similar titles
@@ -79,7 +80,7 @@ describe('title search ranking, against every title compared', () => {
                 values (${c.tconst}, ${c.type}, ${c.primary}, ${c.original ?? c.primary}, ${c.french}, false, ${c.votes})`.execute(t.handle.db);
     }
     await sql`analyze catalogue_a.title`.execute(t.handle.db);
-  }, 120_000);
+  }, deadline(120_000));
   afterAll(async () => {
     await t?.drop();
   });
@@ -101,7 +102,7 @@ describe('title search ranking, against every title compared', () => {
     }
     // The queries exercise the similar titles, not only exact and prefix matches.
     expect(similarPages).toBeGreaterThan(10);
-  }, 120_000);
+  }, deadline(120_000));
 
   it('leaves no setting behind on the pooled connections', async () => {
     for (let i = 0; i < 8; i++) await search.search('silent family', 10, 'all');

@@ -1,5 +1,6 @@
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { ADMIN_KEY, type RunningGateway, startGateway } from './gateway-harness';
+import { deadline } from '@cine/common/testing';
 
 interface ApiError {
   statusCode: number;
@@ -21,7 +22,7 @@ describe.each([
   beforeAll(async () => {
     t = await create();
     gw = await startGateway({ handle: t.handle });
-  }, 120_000);
+  }, deadline(120_000));
   afterAll(async () => {
     await gw?.close();
     await t?.drop();

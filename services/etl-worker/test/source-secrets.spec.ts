@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { runToEnd, until } from '@cine/common/testing';
 import { BullmqImportQueue, connectedProducer, createLogger, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { Queue } from 'bullmq';
@@ -35,14 +35,6 @@ function capturingLog() {
     },
   });
   return { lines, log: createLogger('secrets-test', { level: 'debug', destination: stream }) };
-}
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /**
@@ -133,10 +125,14 @@ describeWithSamples('a source URL with credentials', () => {
 
     it('keeps no password in the failed job, its stack trace or the run view', async () => {
       const { id } = await queue.enqueue({ imdb: [REFUSED], policy: SAMPLE_POLICY });
-      const view = await until(async () => {
-        const v = await queue.status(id);
-        return v?.state === 'failed' ? v : null;
-      });
+      const view = await until(
+        'the import to fail',
+        async () => {
+          const v = await queue.status(id);
+          return v?.state === 'failed' ? v : null;
+        },
+        { intervalMs: 50 },
+      );
       expect(view.error).toMatch(/user:\*\*\*@127\.0\.0\.1:9/);
       const raw = new Queue(ETL_QUEUE, { connection: { url: REDIS_URL }, prefix });
       try {
@@ -154,14 +150,13 @@ describeWithSamples('a source URL with credentials', () => {
     });
   });
 
-  it('is never printed by the command line', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), '--imdb', REFUSED, '--min-votes', '0'], {
+  it('is never printed by the command line', async () => {
+    const result = await runToEnd(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/etl.cli.ts'), '--imdb', REFUSED, '--min-votes', '0'], {
       cwd: REPO_ROOT,
       env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'debug', DATABASE_URL: t.url, ETL_HTTP_ATTEMPTS: '1' },
-      encoding: 'utf8',
-      timeout: 120_000,
+      timeoutMs: 120_000,
     });
-    expect(result.status).toBe(1);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/etl: error: .*user:\*\*\*@127\.0\.0\.1:9/);
     expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
   });
