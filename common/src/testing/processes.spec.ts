@@ -25,7 +25,8 @@ function alive(pid: number): boolean {
 
 /** Starts the stand-in worker; resolves once its child and grandchild run, with their pids. */
 async function worker(how: 'exit' | 'crash' | 'wait') {
-  const proc = spawn(process.execPath, ['--import', 'tsx', HOLDER, how], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '' } });
+  // JEST_WORKER_ID, as jest sets it in its workers (inherited here, made sure of for a run in band).
+  const proc = spawn(process.execPath, ['--import', 'tsx', HOLDER, how], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '', JEST_WORKER_ID: '1' } });
   const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));

@@ -7,6 +7,7 @@ import { deadline } from './wait';
  * Every process a test starts runs in a process group of its own, killed with all it started when
  * the test file ends (the jest setup calls `killSpawned` after all) and when the jest worker
  * itself goes: exit, SIGTERM/SIGINT (jest's force exit sends SIGTERM first), or its parent gone.
+ * Outside jest (the soak bench drives the native stack through this too) only the exit counts.
  * A timed-out test once left an import running, holding the import lock, and the next test
  * failed on "another import is running".
  */
@@ -34,6 +35,9 @@ function registry(): Registry {
     created.groups.clear();
   };
   hostProcess.on('exit', killAll);
+  // Signals and the parent's disconnection are a jest worker's business; a bench or script that
+  // spawns through this stops its services its own way on Ctrl-C.
+  if (hostProcess.env.JEST_WORKER_ID === undefined) return created;
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     hostProcess.once(signal, () => {
       killAll();
