@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deadline, runToEnd, spawnInGroup, until } from '@cine/common/testing';
 import { sql } from 'kysely';
 import { openDatabase } from './db.factory';
 
@@ -15,7 +16,7 @@ import { openDatabase } from './db.factory';
 const REPO_ROOT = resolve(__dirname, '../..');
 const HOLDER = resolve(__dirname, 'testing/hold-embedded-database.ts');
 
-jest.setTimeout(180_000);
+jest.setTimeout(deadline(180_000));
 
 interface Finished {
   code: number | null;
@@ -31,39 +32,40 @@ function collect(child: ChildProcess): () => { stdout: string; stderr: string } 
   return () => ({ stdout, stderr });
 }
 
-/** Runs a command to its end (killed after `limitMs`, so a hang fails rather than waits forever). */
+/** Runs a command to its end (killed after `limitMs`, scaled, so a hang fails rather than waits forever). */
 async function run(args: string[], env: Record<string, string>, limitMs = 120_000): Promise<Finished> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const { code, stdout, stderr } = await runToEnd(process.execPath, ['--import', 'tsx', ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: limitMs,
   });
-  const output = collect(child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  const [code] = (await once(child, 'close')) as [number | null];
-  clearTimeout(timer);
-  return { code, ...output() };
+  return { code, stdout, stderr };
 }
 
 /** Starts the holder process and waits until it has the database open; resolves with it and its pid. */
 async function startHolder(dataDir: string): Promise<{ child: ChildProcess; pid: number; output: () => { stdout: string; stderr: string } }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, dataDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnInGroup(process.execPath, ['--import', 'tsx', HOLDER, dataDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collect(child);
-  const exited = once(child, 'exit');
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const opened = /^open (\d+)$/m.exec(output().stdout);
-    if (opened) return { child, pid: Number(opened[1]), output };
-    if (child.exitCode !== null) break;
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
+  try {
+    const opened = await until(
+      'the holder to open the database',
+      () => {
+        const line = /^open (\d+)$/m.exec(output().stdout);
+        if (!line && child.exitCode !== null) throw new Error(`the holder exited (${child.exitCode})`);
+        return line;
+      },
+      { timeoutMs: 120_000 },
+    );
+    return { child, pid: Number(opened[1]), output };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`the holder did not open ${dataDir}: ${(err as Error).message}\n${output().stderr}`);
   }
-  child.kill('SIGKILL');
-  throw new Error(`the holder did not open ${dataDir}\n${output().stderr}`);
 }
 
 /** A pid that was alive and is not any more. */
 async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  const child = spawnInGroup(process.execPath, ['-e', ''], { stdio: 'ignore' });
   await once(child, 'exit');
   return child.pid!;
 }

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { runToEnd } from '@cine/common/testing';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const DEPCRUISE = resolve(REPO_ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
@@ -13,12 +13,11 @@ interface Violation {
 }
 
 /** The architecture's import rules (.dependency-cruiser.cjs) over `paths`, run from `cwd`. */
-function cruise(cwd: string, paths: string[]): Violation[] {
-  const result = spawnSync(process.execPath, [DEPCRUISE, '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...paths], {
+async function cruise(cwd: string, paths: string[]): Promise<Violation[]> {
+  const result = await runToEnd(process.execPath, [DEPCRUISE, '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...paths], {
     cwd,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, NODE_OPTIONS: '' },
+    timeoutMs: 60_000,
   });
   if (!result.stdout) throw new Error(`depcruise gave no report: ${result.stderr}`);
   const report = JSON.parse(result.stdout) as { summary: { violations: Violation[] } };
@@ -26,12 +25,12 @@ function cruise(cwd: string, paths: string[]): Violation[] {
 }
 
 describe('the architecture import rules', () => {
-  it('hold over the whole repository: no reach into another package, services apart, migrations alone, no cycle', () => {
-    const violations = cruise(REPO_ROOT, ['common', 'db', 'services', 'gateway', 'analysis', 'infra']);
+  it('hold over the whole repository: no reach into another package, services apart, migrations alone, no cycle', async () => {
+    const violations = await cruise(REPO_ROOT, ['common', 'db', 'services', 'gateway', 'analysis', 'infra']);
     expect(violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`)).toEqual([]);
   });
 
-  it('catch each kind of violation (the rules are not vacuous)', () => {
+  it('catch each kind of violation (the rules are not vacuous)', async () => {
     // A small tree shaped like the repository, breaking one rule per file.
     const dir = mkdtempSync(join(tmpdir(), 'cine-boundaries-'));
     try {
@@ -53,7 +52,7 @@ describe('the architecture import rules', () => {
       // A workspace package, linked as npm links it.
       mkdirSync(join(dir, 'node_modules/@cine'), { recursive: true });
       symlinkSync('../../services/recommender', join(dir, 'node_modules/@cine/recommender'));
-      const found = cruise(dir, ['services', 'gateway', 'db']).map((v) => `${v.rule.name}: ${v.from}`);
+      const found = (await cruise(dir, ['services', 'gateway', 'db'])).map((v) => `${v.rule.name}: ${v.from}`);
       // A cycle is reported from the file where the cruise entered it.
       const cycles = found.filter((f) => f.startsWith('no-circular: '));
       expect(cycles.length).toBeGreaterThan(0);

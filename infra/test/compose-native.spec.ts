@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { deadline, within } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import IORedis from 'ioredis';
 import { samplePath } from '@cine/etl-worker/testing/sample-path';
@@ -17,7 +18,7 @@ import { freePort, NativeProcess, nativeEnv, type NativeTargets, runHealthcheck,
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_KEY = `native-admin-${randomBytes(8).toString('hex')}`;
 
-jest.setTimeout(240_000);
+jest.setTimeout(deadline(240_000));
 
 describe('docker-compose.yml, each service run natively with its compose environment', () => {
   let db: TestDatabase;
@@ -71,7 +72,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
 
   it('migrate runs to completion (exit 0), as the others wait for', async () => {
     const migrate = start('migrate');
-    const code = await Promise.race([migrate.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 90_000))]);
+    const code = await within(migrate.exited, 90_000, 'timeout' as const);
     expect({ code, output: code === 0 ? '' : migrate.tail() }).toEqual({ code: 0, output: '' });
     // The schema is there (the public views answer), the catalogue still empty.
     const row = await db.handle.db.selectFrom('title').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -101,7 +102,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
 
   it('first-import (one-shot) has the worker import IMDB_SOURCE/TMDB_SOURCE, following it in its logs, then exits 0', async () => {
     const firstImport = start('first-import');
-    const code = await Promise.race([firstImport.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 150_000))]);
+    const code = await within(firstImport.exited, 150_000, 'timeout' as const);
     expect({ code, output: code === 0 ? '' : `${firstImport.tail()}\nworker:\n${processes.get('etl-worker')!.tail()}` }).toEqual({ code: 0, output: '' });
     expect(firstImport.tail(100)).toMatch(/The catalogue is empty: importing .*head-50k.*famous-40.*tmdb_full\.csv/);
     expect(firstImport.tail(100)).toMatch(/Catalogue ready: \d+ films and series/);

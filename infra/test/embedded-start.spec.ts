@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { deadline } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import IORedis from 'ioredis';
-import { importSampleCatalogue } from '@cine/etl-worker/testing/sample-catalogue';
 import { samplePath } from '@cine/etl-worker/testing/sample-path';
 import { freePort, NativeProcess, statusOf, waitFor } from './native-stack';
 
@@ -23,7 +23,7 @@ interface Status {
   import: { state: string; progress: number | null; step: string | null };
 }
 
-jest.setTimeout(240_000);
+jest.setTimeout(deadline(240_000));
 
 describe('npm start, the embedded default', () => {
   let dataDir: string;
@@ -150,9 +150,8 @@ describe('npm start, the embedded default', () => {
     const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
     beforeAll(async () => {
-      db = await createTestDatabase();
-      // A catalogue imported without the post-import hooks: no embedding version yet.
-      await importSampleCatalogue(db.handle);
+      // The samples as imported, without the post-import steps: no embedding version yet.
+      db = await createTestDatabase({ from: 'samples' });
     });
 
     afterAll(async () => {

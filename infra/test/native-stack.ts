@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { deadline, spawnInGroup } from '@cine/common/testing';
 import { type ComposeFile, type ComposeService, REPO_ROOT, serviceEnv } from './compose-file';
 
 /**
@@ -143,7 +144,8 @@ export class NativeProcess {
   static start(name: string, command: string[], env: Record<string, string>): NativeProcess {
     const [file, ...args] = command;
     if (!file) throw new Error(`${name}: empty command`);
-    const child = spawn(file, args, { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own group, killed with the test (or the worker) should the test not stop it.
+    const child = spawnInGroup(file, args, { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new NativeProcess(name, child);
   }
 
@@ -200,12 +202,14 @@ export class NativeProcess {
 
   /**
    * Waits for the process and everything it started (npm's child node outlives npm on a
-   * signal) to end; SIGKILL to the group once `graceMs` has passed. Resolves with the exit code.
+   * signal) to end; SIGKILL to the group once `graceMs` (scaled by TEST_TIME_FACTOR: a loaded
+   * machine stops slower) has passed. Resolves with the exit code.
    */
   private async awaitExit(graceMs: number): Promise<number | null> {
-    const deadline = Date.now() + graceMs;
-    const code = await Promise.race([this.exited, sleep(graceMs).then(() => undefined)]);
-    while (groupAlive(this.child.pid!) && Date.now() < deadline) await sleep(50);
+    const grace = deadline(graceMs);
+    const endAt = Date.now() + grace;
+    const code = await Promise.race([this.exited, sleep(grace).then(() => undefined)]);
+    while (groupAlive(this.child.pid!) && Date.now() < endAt) await sleep(50);
     if (code === undefined || groupAlive(this.child.pid!)) {
       this.killed = true;
       signalGroup(this.child.pid!, 'SIGKILL');
@@ -275,7 +279,7 @@ export async function runHealthcheck(service: ComposeService, env: Record<string
   const test = service.healthcheck?.test;
   if (!Array.isArray(test) || test[0] !== 'CMD') throw new Error('only CMD healthchecks run natively');
   const probe = NativeProcess.start('healthcheck', test.slice(1), env);
-  const timer = setTimeout(() => signalGroup(probe.child.pid!, 'SIGKILL'), 5000);
+  const timer = setTimeout(() => signalGroup(probe.child.pid!, 'SIGKILL'), deadline(5000));
   try {
     return (await probe.exited) === 0;
   } finally {
@@ -283,17 +287,21 @@ export async function runHealthcheck(service: ComposeService, env: Record<string
   }
 }
 
-/** Polls until `check` is true; fails with the process's last output when it exits or time runs out. */
+/**
+ * Polls until `check` is true; fails with the process's last output when it exits or time runs
+ * out (`timeoutMs`, a quiet machine's figure, scaled by TEST_TIME_FACTOR).
+ */
 export async function waitFor(what: string, check: () => Promise<boolean>, opts: { timeoutMs: number; process?: NativeProcess; intervalMs?: number }): Promise<number> {
   const started = Date.now();
-  while (Date.now() - started < opts.timeoutMs) {
+  const limit = deadline(opts.timeoutMs);
+  while (Date.now() - started < limit) {
     if (opts.process && !opts.process.running) {
       throw new Error(`${what}: ${opts.process.name} exited (${await opts.process.exited})\n${opts.process.tail()}`);
     }
     if (await check().catch(() => false)) return Date.now() - started;
     await sleep(opts.intervalMs ?? 250);
   }
-  throw new Error(`${what}: not within ${opts.timeoutMs} ms${opts.process ? `\n${opts.process.tail()}` : ''}`);
+  throw new Error(`${what}: not within ${limit} ms${opts.process ? `\n${opts.process.tail()}` : ''}`);
 }
 
 /** GET that never throws: the status code, or 0 when nothing answers. */

@@ -1,3 +1,4 @@
+import { deadline, within } from '@cine/common/testing';
 import { samplePath } from '@cine/etl-worker/testing/sample-path';
 import { NativeProcess } from './native-stack';
 
@@ -8,7 +9,7 @@ import { NativeProcess } from './native-stack';
  * worker gained a port the soak had not chosen.
  */
 
-jest.setTimeout(420_000);
+jest.setTimeout(deadline(420_000));
 
 describe('npm run bench:soak, for a few seconds', () => {
   let soak: NativeProcess | undefined;
@@ -30,11 +31,11 @@ describe('npm run bench:soak, for a few seconds', () => {
       {
         ...(process.env.TEST_DATABASE_ADMIN_URL ? { TEST_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL } : {}),
         ...(process.env.TEST_REDIS_URL ? { TEST_REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+        // Its waits scale as this test's do.
+        ...(process.env.TEST_TIME_FACTOR ? { TEST_TIME_FACTOR: process.env.TEST_TIME_FACTOR } : {}),
       },
     );
-    let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([soak.exited, new Promise<'still running'>((r) => (timer = setTimeout(() => r('still running'), 360_000)))]);
-    clearTimeout(timer);
+    const code = await within(soak.exited, 360_000, 'still running' as const);
     const output = soak.tail(60);
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
 
