@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Env, type ImportQueue, InProcessImportQueue, openImportQueue } from '@cine/common';
+import { deadline } from '@cine/common/testing';
 import type { DbHandle } from '@cine/db';
 import type { FastifyInstance } from 'fastify';
 import { ImportTracker } from '../src/admin/import-tracker';
@@ -39,7 +40,8 @@ export async function startGateway(opts: {
 }): Promise<RunningGateway & { prefix: string | null }> {
   const config = loadGatewayConfig({
     RECOMMENDER_URL: opts.recommenderUrl ?? CLOSED_URL,
-    RECOMMENDER_TIMEOUT_MS: '1500',
+    // A loaded machine answers slower: a timeout here must mean a hang, not a busy CPU.
+    RECOMMENDER_TIMEOUT_MS: String(deadline(1500)),
     ADMIN_API_KEY: ADMIN_KEY,
     // Tests send thousands of requests from one address; the limit has its own test.
     RATE_LIMIT_MAX: '1000000',

@@ -161,7 +161,7 @@ export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples
     handle: db.handle,
     recommenderUrl: recommender.url,
     webRoot: WEB_DIST,
-    env: { RECOMMENDER_TIMEOUT_MS: '5000', ...(opts.corsOrigins ? { CORS_ORIGINS: opts.corsOrigins.join(',') } : {}) },
+    env: { RECOMMENDER_TIMEOUT_MS: String(deadline(5000)), ...(opts.corsOrigins ? { CORS_ORIGINS: opts.corsOrigins.join(',') } : {}) },
   });
   let running = true;
   const serveEmbeddings = async () => {
