@@ -76,23 +76,49 @@ function parseOptions(argv: string[]): SoakOptions {
   };
 }
 
-const LIKED = [
-  ['tt0068646'],
-  ['Amélie'],
-  ['Le Parrain', 'Pulp Fiction'],
-  ['tt0133093', 'tt1375666'],
-  ['Toy Story'],
-  ['tt0110357', 'tt0114709'],
-  ['Seven'],
-  ['tt0816692'],
+/**
+ * The films customers say they liked: the famous-40 sample's (in every catalogue the soak imports)
+ * and a few titles typed as a customer would.
+ */
+const FILMS = [
+  'tt0068646', 'tt0075148', 'tt0075314', 'tt0076759', 'tt0078748', 'tt0084787', 'tt0086190', 'tt0086250',
+  'tt0093870', 'tt0095016', 'tt0099685', 'tt0103064', 'tt0107290', 'tt0110357', 'tt0110912', 'tt0111161',
+  'tt0114369', 'tt0114709', 'tt0116282', 'tt0120382', 'tt0120689', 'tt0133093', 'tt0137523', 'tt0167260',
+  'tt0169547', 'tt0208092', 'tt0211915', 'tt0266697', 'tt0372784', 'tt0405159', 'tt0434409', 'tt0468569',
+  'tt0477348', 'tt0816692', 'tt1375666', 'tt1675434', 'tt4154756', 'tt4633694', 'tt6966692', 'tt7286456',
+  'Amélie', 'Le Parrain', 'Pulp Fiction', 'Toy Story', 'Seven',
 ];
 
+/** Deterministic uniform deviates in [0, 1) (mulberry32): every soak asks the same baskets in the same order. */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Eight recommendations for every search and film page. Each recommendation asks for another basket
+ * (1 to 3 films, k from 5 to 15: some 170,000 different requests), so it reaches the recommender
+ * rather than the gateway's answer cache, which ten fixed requests would never leave.
+ */
 function requests(): autocannon.Request[] {
-  const out: autocannon.Request[] = LIKED.map((liked) => ({
+  const next = uniform(20261207);
+  const pick = (n: number) => Math.floor(next() * n);
+  const basket = () => {
+    const liked = new Set<string>();
+    const size = 1 + pick(3);
+    while (liked.size < size) liked.add(FILMS[pick(FILMS.length)]!);
+    return JSON.stringify({ liked: [...liked], k: 5 + pick(11) });
+  };
+  const out: autocannon.Request[] = Array.from({ length: 8 }, () => ({
     method: 'POST',
     path: '/api/v1/recommendations',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ liked, k: 10 }),
+    setupRequest: (request: autocannon.Request) => ({ ...request, body: basket() }),
   }));
   out.push({ method: 'GET', path: '/api/v1/films/search?q=parrain&limit=10' });
   out.push({ method: 'GET', path: '/api/v1/films/tt0211915' });
@@ -338,6 +364,19 @@ async function soak(stack: SoakStack, options: SoakOptions, log: (line: string) 
   ratios.push(secondRec);
   log(`  ${'recommender (2nd)'.padEnd(22)} ${mb(secondStart).padStart(7)} → ${mb(last.recommender ?? 0).padStart(7)}  (${secondRec.toFixed(3)})`);
   const worst = Math.max(...ratios);
+  // Growth that stops is a bounded cache filling, growth that goes on is a leak: one RSS a minute.
+  if (durationS >= 180) {
+    log('RSS minute by minute (MB):');
+    for (const name of ['gateway', 'etl-worker', 'recommender']) {
+      const series: string[] = [];
+      for (let minute = 0; minute * 60_000 <= loadEnd - loadStart; minute++) {
+        const at = loadStart + minute * 60_000;
+        const sample = samples.reduce((best, x) => (Math.abs(x.at - at) < Math.abs(best.at - at) ? x : best));
+        series.push(((sample.rss[name] ?? 0) / 1048576).toFixed(0));
+      }
+      log(`  ${name.padEnd(22)} ${series.join(' ')}`);
+    }
+  }
   log('');
   log(`targets: errors outside the window ${outside.length === 0 ? 'met' : 'MISSED'} (0); RSS flat ${worst <= 1.1 ? 'met' : 'MISSED'} (≤ 1.10)`);
   log(`ratio: p99 ${result.latency.p99} ms vs baseline ${baseline.latency.p99} ms = ${(result.latency.p99 / Math.max(1, baseline.latency.p99)).toFixed(2)}; worst RSS end/start ${worst.toFixed(3)}`);
