@@ -46,12 +46,13 @@ const at = (globs) => globs.map((g) => `<rootDir>/${g}`);
 const not = (globs) => globs.map((g) => `!**/${g}`);
 
 const shared = {
-  testEnvironment: 'node',
+  // jest's node environment, which also kills what a spec spawned and left running.
+  testEnvironment: '<rootDir>/common/src/testing/test-environment.ts',
   testPathIgnorePatterns: ['/node_modules/'],
   transform: {
     '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // The default timeout (60 s × TEST_TIME_FACTOR) and the kill of spawned process groups.
+  // The default timeout: 60 s × TEST_TIME_FACTOR.
   setupFilesAfterEnv: ['<rootDir>/common/src/testing/jest.setup.ts'],
 };
 

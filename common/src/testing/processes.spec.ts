@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { runToEnd } from './processes';
 import { until } from './wait';
 
@@ -12,6 +13,7 @@ import { until } from './wait';
  */
 
 const HOLDER = resolve(__dirname, 'hold-a-child.ts');
+const ROOT = resolve(__dirname, '../../..');
 
 /** Running, as opposed to gone or a zombie not yet reaped by whoever inherited it. */
 function alive(pid: number): boolean {
@@ -63,5 +65,30 @@ describe('processes a test spawns', () => {
   it('a command that ends in time gives its code and output', async () => {
     const result = await runToEnd('sh', ['-c', 'echo out; echo err >&2; exit 3']);
     expect(result).toEqual({ code: 3, signal: null, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+  });
+
+  it('left running by a spec file, are killed when the file ends, after its own afterAll', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cine-leftover-'));
+    try {
+      const out = join(dir, 'report.json');
+      const config = {
+        rootDir: ROOT,
+        testMatch: ['<rootDir>/common/src/testing/fixtures/leaves-a-child.fixture.ts'],
+        transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
+        testEnvironment: '<rootDir>/common/src/testing/test-environment.ts',
+      };
+      const jest = await runToEnd(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--runInBand', '--cacheDirectory', join(dir, 'cache')], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: '', CINE_FIXTURE_OUT: out },
+        // A child left running keeps that jest from exiting at all: fail well before this test's own timeout.
+        timeoutMs: 30_000,
+      });
+      expect({ code: jest.code, output: jest.code === 0 ? '' : jest.stderr }).toEqual({ code: 0, output: '' });
+      const report = JSON.parse(readFileSync(out, 'utf8')) as { pid: number; runningInAfterAll: boolean; runningAtExit: boolean };
+      expect(report).toEqual({ pid: expect.any(Number), runningInAfterAll: true, runningAtExit: false });
+      expect(alive(report.pid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

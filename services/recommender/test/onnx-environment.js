@@ -5,7 +5,8 @@
  * arrays made by the tests, by the code under test and by the binding are of one kind.
  * Chosen per file with a `@jest-environment` docblock, so no other suite is affected.
  */
-const { TestEnvironment } = require('jest-environment-node');
+// Every spec's environment (it kills what the spec spawned), with the typed arrays shared.
+const TestEnvironment = require('@cine/common/testing/environment').default;
 
 const SHARED = [
   'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Float32Array', 'Float64Array', 'Int8Array', 'Int16Array', 'Int32Array',
