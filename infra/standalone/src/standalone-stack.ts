@@ -27,7 +27,7 @@ export async function startStandaloneStack(config: StandaloneConfig, say: (line:
   // A fresh clone has no built page yet: build it beside the database start, not before it.
   const web = new WebBuildRepository(DEFAULT_WEB_ROOT);
   const webBuilt = web.isBuilt() ? Promise.resolve(null) : (say('Building the customer page (first start)…'), web.build());
-  const handle = await openDatabase({ databaseUrl: config.gateway.databaseUrl, dataDir: config.etl.pgliteDir, applicationName: 'cine-creuse' });
+  const handle = await openDatabase({ databaseUrl: config.gateway.databaseUrl, dataDir: config.etl.pgliteDir, applicationName: 'npm start' });
   await migrateToLatest(handle.db);
 
   // The recommender listens on the loopback only: the gateway is the one public door.

@@ -1,5 +1,6 @@
 import { ConfigError, createLogger, exitOnStopSignals } from '@cine/common';
 import { BootServer } from './boot.server';
+import { DatabaseInUseError } from '@cine/db/embedded-lock';
 import { ConsoleProgress } from '@cine/etl-worker/console-progress';
 import { loadStandaloneConfig } from './config';
 
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DatabaseInUseError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
