@@ -16,11 +16,18 @@ export interface TestDatabase {
 }
 
 /**
- * The environment variable naming this run's template of the sample catalogue: the jest global
- * setup imports the samples once into it (real migrations, real ETL), and every suite that only
- * reads them gets its own copy (`from: 'samples'`) instead of importing them again.
+ * The environment variable naming this run's template of the sample catalogue (the jest global
+ * setup names it): the first suite that asks for a copy (`from: 'samples'`) has it imported,
+ * through the real migrations and the real ETL, and every suite that only reads the samples gets
+ * its own copy of it instead of importing them again. A run that reads no samples imports nothing.
  */
 export const SAMPLES_TEMPLATE_VARIABLE = 'CINE_TEST_SAMPLES_TEMPLATE';
+
+/**
+ * How to fill it: `<module path>#<export>`, a `(handle) => Promise<void>`. Named rather than
+ * imported: the import is the ETL's, and this package is below the services.
+ */
+export const SAMPLES_FILL_VARIABLE = 'CINE_TEST_SAMPLES_FILL';
 
 /** Template names: `cine_tpl_<what>_<pid of the run>_<random>`, the pid telling a leftover from a live run. */
 const TEMPLATE_NAME = /^cine_tpl_([a-z0-9]+)_(\d+)_[0-9a-f]+$/;
@@ -47,17 +54,28 @@ async function withAdmin<T>(work: (admin: postgres.Sql) => Promise<T>): Promise<
   }
 }
 
-function samplesTemplate(): string {
+type Fill = (handle: DbHandle) => Promise<void>;
+
+/** This run's sample template, made now if no suite asked for it before. */
+async function samplesTemplate(): Promise<string> {
   const name = process.env[SAMPLES_TEMPLATE_VARIABLE];
   if (!name || !TEMPLATE_NAME.test(name)) {
-    throw new Error(`no sample catalogue template (${SAMPLES_TEMPLATE_VARIABLE} unset): run the spec through jest, whose global setup imports it`);
+    throw new Error(`no sample catalogue template (${SAMPLES_TEMPLATE_VARIABLE} unset): run the spec through jest, whose global setup names it`);
   }
+  await ensureTemplateDatabase(name, () => {
+    const [path, exported] = (process.env[SAMPLES_FILL_VARIABLE] ?? '').split('#');
+    if (!path || !exported) throw new Error(`${SAMPLES_FILL_VARIABLE} must name the sample import as <module path>#<export>`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fill = (require(path) as Record<string, unknown>)[exported];
+    if (typeof fill !== 'function') throw new Error(`${path} exports no function ${exported}`);
+    return fill as Fill;
+  });
   return name;
 }
 
 export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const name = `cine_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const template = opts.from === 'samples' ? samplesTemplate() : null;
+  const template = opts.from === 'samples' ? await samplesTemplate() : null;
   // The default strategy (WAL_LOG): the sample catalogue (56 MB) copies in about 0.6 s, as
   // fast as FILE_COPY, without the two checkpoints FILE_COPY forces on every other suite.
   await withAdmin((admin) => admin.unsafe(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
@@ -78,30 +96,61 @@ export async function dropDatabase(name: string): Promise<void> {
   await withAdmin((admin) => admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
-/**
- * A template database named for `what` and the process of the run that owns it: migrated, filled
- * by `fill` over its own handle, then closed and frozen as a template that accepts no connections
- * (a template with a session open cannot be copied). Templates left by runs whose process is
- * gone are dropped first. Resolves with its name.
- */
-export async function createTemplateDatabase(what: string, fill: (handle: DbHandle) => Promise<void>, ownerPid = process.pid): Promise<string> {
-  await dropLeftoverTemplates();
+/** A name for a template of `what` owned by the run whose process is `ownerPid`. */
+export function templateName(what: string, ownerPid = process.pid): string {
   const name = `cine_tpl_${what}_${ownerPid}_${randomBytes(4).toString('hex')}`;
   if (!TEMPLATE_NAME.test(name)) throw new Error(`template name "${what}": lower-case letters and digits only`);
-  await withAdmin((admin) => admin.unsafe(`CREATE DATABASE ${name}`));
+  return name;
+}
+
+async function databaseExists(name: string): Promise<boolean> {
+  return withAdmin(async (admin) => (await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`).length > 0);
+}
+
+/**
+ * Makes template database `name` unless it exists: migrated, filled by `fill()`'s function over
+ * its own handle, then closed and frozen as a template that accepts no connections (a template
+ * with a session open cannot be copied). Suites in several workers may ask at once: one builds
+ * it (under an advisory lock, on another name, renamed when complete), the others wait for it.
+ * Templates left by runs whose process is gone are dropped first.
+ */
+export async function ensureTemplateDatabase(name: string, fill: () => Fill): Promise<void> {
+  if (await databaseExists(name)) return;
+  const match = TEMPLATE_NAME.exec(name);
+  if (!match) throw new Error(`"${name}" is not a test template's name`);
+  const lock = postgres(TEST_ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
-    const handle = await openDatabase({ databaseUrl: databaseUrl(name), maxConnections: 4 });
+    await lock`SELECT pg_advisory_lock(hashtext(${name}))`;
+    if (await databaseExists(name)) return;
+    await dropLeftoverTemplates();
+    const building = templateName(match[1]!, Number(match[2]));
+    await withAdmin((admin) => admin.unsafe(`CREATE DATABASE ${building}`));
     try {
-      await migrateToLatest(handle.db);
-      await fill(handle);
-    } finally {
-      await handle.close();
+      const handle = await openDatabase({ databaseUrl: databaseUrl(building), maxConnections: 4 });
+      try {
+        await migrateToLatest(handle.db);
+        await fill()(handle);
+      } finally {
+        await handle.close();
+      }
+      await withAdmin(async (admin) => {
+        await admin.unsafe(`ALTER DATABASE ${building} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+        await admin.unsafe(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      });
+    } catch (err) {
+      await dropTemplateDatabase(building);
+      throw err;
     }
-    await withAdmin((admin) => admin.unsafe(`ALTER DATABASE ${name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`));
-  } catch (err) {
-    await dropTemplateDatabase(name);
-    throw err;
+  } finally {
+    // Ending the session releases the lock.
+    await lock.end();
   }
+}
+
+/** A new template of `what`, filled by `fill`, owned by the run of `ownerPid`; resolves with its name. */
+export async function createTemplateDatabase(what: string, fill: Fill, ownerPid = process.pid): Promise<string> {
+  const name = templateName(what, ownerPid);
+  await ensureTemplateDatabase(name, () => fill);
   return name;
 }
 

@@ -1,22 +1,20 @@
-import { createTemplateDatabase, SAMPLES_TEMPLATE_VARIABLE } from '@cine/db/testing';
-import { importSampleCatalogue } from './sample-catalogue';
-import { SAMPLES_AVAILABLE } from './samples';
+import { resolve } from 'node:path';
+import { SAMPLES_FILL_VARIABLE, SAMPLES_TEMPLATE_VARIABLE, templateName } from '@cine/db/testing';
 
-/** Set when this jest process made the template, so that its teardown drops it and no other. */
+/** Set when this jest process named the template, so that its teardown drops it and no other. */
 export const SAMPLES_TEMPLATE_OWNER_VARIABLE = 'CINE_TEST_SAMPLES_TEMPLATE_OWNER';
 
 /**
- * Jest global setup of the tiers that read the sample catalogue: imported once per run, through
- * the real migrations and the real ETL, into a template database that each reading suite copies
- * (`createTestDatabase({ from: 'samples' })`). Its name reaches the test workers through the
- * environment, which they inherit. `npm test` makes it once for all its tiers and passes it down
- * (scripts/test-tiers.js), and then this does nothing.
+ * Jest global setup of the tiers that read the sample catalogue: names this run's template and
+ * how to fill it (the real ETL, sample-catalogue.ts). The first suite that asks for a copy
+ * (`createTestDatabase({ from: 'samples' })`) has the samples imported into it, once for the
+ * run; a run of specs that read none imports nothing. The workers inherit both through the
+ * environment. `npm test` makes the template once for all its tiers beforehand and passes its
+ * name down (scripts/test-tiers.js); then this only says how to fill it.
  */
-export default async function importSamplesOnce(): Promise<void> {
-  if (!SAMPLES_AVAILABLE || process.env[SAMPLES_TEMPLATE_VARIABLE]) return;
-  const started = Date.now();
-  process.env[SAMPLES_TEMPLATE_VARIABLE] = await createTemplateDatabase('samples', importSampleCatalogue);
+export default function nameSamplesTemplate(): void {
+  process.env[SAMPLES_FILL_VARIABLE] ??= `${resolve(__dirname, 'sample-catalogue.ts')}#importSampleCatalogue`;
+  if (process.env[SAMPLES_TEMPLATE_VARIABLE]) return;
+  process.env[SAMPLES_TEMPLATE_VARIABLE] = templateName('samples');
   process.env[SAMPLES_TEMPLATE_OWNER_VARIABLE] = String(process.pid);
-  // eslint-disable-next-line no-console
-  console.log(`\nsample catalogue imported once for this run in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
