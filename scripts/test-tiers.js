@@ -62,13 +62,13 @@ async function main() {
   const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() };
   process.stdout.write(`test tiers: ${tiers.join(', ')} (load average ${load()}, TEST_TIME_FACTOR ${process.env.TEST_TIME_FACTOR ?? 'default'})\n`);
 
-  // The samples are imported once, beside the unit tier; only when a second tier would need them
-  // (for one tier, its jest global setup does the same, and a single spec path may need none).
+  // The samples are imported once for the run, beside the unit tier, when several tiers may read
+  // them and no spec path narrows the run (otherwise the first suite that reads them imports them).
   let template = null;
   let templateMs = 0;
   const sampleTiers = tiers.filter((t) => NEED_SAMPLES.has(t));
   let templateReady = Promise.resolve();
-  if (sampleTiers.length > 1 && !process.env[TEMPLATE_VARIABLE]) {
+  if (sampleTiers.length > 1 && jestArgs.length === 0 && !process.env[TEMPLATE_VARIABLE]) {
     const templateStarted = Date.now();
     const cliEnv = { ...process.env, NODE_OPTIONS: '' };
     templateReady = new Promise((done) => {
@@ -93,7 +93,9 @@ async function main() {
       const started = Date.now();
       const loadBefore = load();
       process.stdout.write(`\n── ${tier} ──\n`);
-      const { code } = await run(process.execPath, [require.resolve('jest/bin/jest'), '--selectProjects', tier, ...jestArgs], tierEnv);
+      // A spec path or -t given: the tiers it does not touch have nothing to run, and that is fine.
+      const filter = jestArgs.length > 0 ? ['--passWithNoTests'] : [];
+      const { code } = await run(process.execPath, [require.resolve('jest/bin/jest'), '--selectProjects', tier, ...filter, ...jestArgs], tierEnv);
       results.push({ tier, code, ms: Date.now() - started, loadBefore, loadAfter: load() });
     }
   } finally {
