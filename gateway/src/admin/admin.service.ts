@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FilterPolicyOverrides, redactDeep } from '@cine/common';
+import { type FilterPolicyOverrides, redactDeep, redactText } from '@cine/common';
 import type { ImportQueue, ImportRequest, ImportRunView } from '@cine/common';
 import { badRequest, notFound, unavailable } from '../http/http-errors';
 import type { ImportTracker } from './import-tracker';
@@ -39,7 +39,7 @@ export class AdminService {
     try {
       started = await this.queue.enqueue(request);
     } catch (err) {
-      throw unavailable(`the job queue is unavailable (${err instanceof Error ? err.message : 'Redis unreachable'}); try again later`, QUEUE_RETRY_AFTER_SECONDS);
+      throw unavailable(`the job queue is unavailable (${redactText(err instanceof Error ? err.message : 'Redis unreachable')}); try again later`, QUEUE_RETRY_AFTER_SECONDS);
     }
     this.tracker.track(started.id);
     return started;
@@ -50,7 +50,7 @@ export class AdminService {
     try {
       view = await this.queue.status(id);
     } catch (err) {
-      throw unavailable(`the job queue is unavailable (${err instanceof Error ? err.message : 'Redis unreachable'}); try again later`, QUEUE_RETRY_AFTER_SECONDS);
+      throw unavailable(`the job queue is unavailable (${redactText(err instanceof Error ? err.message : 'Redis unreachable')}); try again later`, QUEUE_RETRY_AFTER_SECONDS);
     }
     if (!view) throw notFound(`no import run ${id}`);
     // The workers store errors redacted already; this view is the last door before an operator.
