@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deadline, spawnInGroup } from '@cine/common/testing';
+import { deadline, spawnInGroup, within } from '@cine/common/testing';
 import { type ComposeFile, type ComposeService, REPO_ROOT, serviceEnv } from './compose-file';
 
 /**
@@ -206,9 +206,9 @@ export class NativeProcess {
    * machine stops slower) has passed. Resolves with the exit code.
    */
   private async awaitExit(graceMs: number): Promise<number | null> {
-    const grace = deadline(graceMs);
-    const endAt = Date.now() + grace;
-    const code = await Promise.race([this.exited, sleep(grace).then(() => undefined)]);
+    const endAt = Date.now() + deadline(graceMs);
+    // `within`'s timer is cleared once the process exits: a pending one kept the jest worker from exiting.
+    const code = await within(this.exited, graceMs, undefined);
     while (groupAlive(this.child.pid!) && Date.now() < endAt) await sleep(50);
     if (code === undefined || groupAlive(this.child.pid!)) {
       this.killed = true;
@@ -217,7 +217,7 @@ export class NativeProcess {
     }
     // The group is gone, but its last lines may still sit in the pipe: read them before callers
     // look at the output.
-    await Promise.race([this.drained, sleep(2000)]);
+    await within(this.drained, 2000, undefined);
     return code;
   }
 }
