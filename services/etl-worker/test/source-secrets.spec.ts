@@ -8,7 +8,7 @@ import { runToEnd, until } from '@cine/common/testing';
 import { BullmqImportQueue, connectedProducer, createLogger, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { Queue } from 'bullmq';
-import type IORedis from 'ioredis';
+import IORedis from 'ioredis';
 import { createEtlServices } from '../src/etl.services';
 import { isBadInput } from '../src/jobs/etl.processors';
 import { SAMPLE_POLICY } from './etl-harness';
@@ -121,6 +121,15 @@ describeWithSamples('a source URL with credentials', () => {
         await cleanup.close();
       }
       connection?.disconnect();
+      // obliterate leaves the failed run's parent jobs (waiting on their children) and their sets.
+      const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+      try {
+        const left = await redis.keys(`${prefix}:*`);
+        if (left.length > 0) await redis.del(...left);
+        expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('keeps no password in the failed job, its stack trace or the run view', async () => {
