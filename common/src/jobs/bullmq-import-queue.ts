@@ -53,10 +53,12 @@ export class BullmqImportQueue implements ImportQueue {
   enqueue(request: ImportRequest): Promise<{ id: string; deduplicated: boolean }> {
     return this.guard(async () => {
       const plan = planImport(request);
-      const existing = await this.flows.getFlow({ id: plan.id, queueName: QueueName.Etl, prefix: this.options.prefix, depth: 1 });
-      if (existing?.job) {
-        if (!(await existing.job.isFailed())) return { id: plan.id, deduplicated: true };
-        await existing.job.remove({ removeChildren: true });
+      // A run whose import failed may be asked for again. The failure reaches the later steps only
+      // as their consumers see it, so the run's state is read from every step, not the root's.
+      const existing = await this.view(plan.id);
+      if (existing) {
+        if (existing.view.state !== 'failed') return { id: plan.id, deduplicated: true };
+        await existing.root.remove({ removeChildren: true });
       }
       const opts = {
         attempts: this.options.attempts,
@@ -81,14 +83,16 @@ export class BullmqImportQueue implements ImportQueue {
   }
 
   status(id: string): Promise<ImportRunView | null> {
-    return this.guard(async () => {
-      const flow = await this.flows.getFlow({ id, queueName: QueueName.Etl, prefix: this.options.prefix, depth: 8 });
-      if (!flow?.job) return null;
-      const jobs: Job[] = [];
-      for (let node: JobNode | undefined = flow; node?.job; node = node.children?.[0]) jobs.unshift(node.job);
-      const steps = await Promise.all(jobs.map((job) => stepView(job)));
-      return { id, steps, ...runState(steps) };
-    });
+    return this.guard(async () => (await this.view(id))?.view ?? null);
+  }
+
+  private async view(id: string): Promise<{ view: ImportRunView; root: Job } | null> {
+    const flow = await this.flows.getFlow({ id, queueName: QueueName.Etl, prefix: this.options.prefix, depth: 8 });
+    if (!flow?.job) return null;
+    const jobs: Job[] = [];
+    for (let node: JobNode | undefined = flow; node?.job; node = node.children?.[0]) jobs.unshift(node.job);
+    const steps = await Promise.all(jobs.map((job) => stepView(job)));
+    return { view: { id, steps, ...runState(steps) }, root: flow.job };
   }
 
   async close(): Promise<void> {

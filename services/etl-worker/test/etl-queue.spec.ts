@@ -100,6 +100,9 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
       } finally {
         await inspect.close();
       }
+      // A failed run may be asked for again: a new run, not the failed one deduplicated.
+      expect((await queue.enqueue({ imdb: ['/nonexistent/imdb'], policy: SAMPLE_POLICY })).deduplicated).toBe(false);
+      await until('the second failure', async () => ((await queue.status(id))?.state === 'failed' ? true : null));
     });
   });
 });
