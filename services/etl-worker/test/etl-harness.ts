@@ -1,4 +1,7 @@
-import { createLogger, type Handlers, type JobHandler, JobName } from '@cine/common';
+import { randomBytes } from 'node:crypto';
+import { BullmqImportQueue, connectedProducer, createLogger, type Handlers, type JobHandler, JobName, QueueName, startJobWorker } from '@cine/common';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
 import { CATALOGUE_TABLES, type DbHandle, otherSchema } from '@cine/db';
 import { sql } from 'kysely';
 import { createEtlServices } from '../src/etl.services';
@@ -42,4 +45,55 @@ export async function stagingRows(handle: DbHandle): Promise<number> {
     total += r.rows[0]!.n;
   }
   return total;
+}
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Both job queues on the real Redis under a prefix of the test's own: a producer, the options a
+ * consumer of either queue takes, and (unless told otherwise) a stand-in for the recommender's
+ * build worker (another service) so an import's chain goes on. `close` stops and removes all of
+ * it: obliterate leaves a failed run's parent jobs and their sets, so the prefix's keys go too.
+ */
+export async function openTestQueues(opts: { name: string; attempts: number; backoffMs: number; standInEmbeddings?: boolean }) {
+  const prefix = `${opts.name}-${randomBytes(4).toString('hex')}`;
+  const connection = await connectedProducer(TEST_REDIS_URL);
+  const queue = new BullmqImportQueue(connection, { attempts: opts.attempts, backoffMs: opts.backoffMs, prefix });
+  const jobs = { redisUrl: TEST_REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix };
+  const embeddings =
+    opts.standInEmbeddings === false ? null : startJobWorker({ [JobName.BuildEmbeddings]: async () => ({ stand_in: true }) }, { queue: QueueName.Embeddings, ...jobs }, silentLog);
+  const keys = async (): Promise<string[]> => {
+    const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      return await redis.keys(`${prefix}:*`);
+    } finally {
+      redis.disconnect();
+    }
+  };
+  return {
+    prefix,
+    queue,
+    jobs,
+    /** The keys left under the prefix (none once `close` has run). */
+    keys,
+    async close(): Promise<void> {
+      await embeddings?.stop('end of the tests');
+      await queue.close();
+      for (const name of [QueueName.Etl, QueueName.Embeddings]) {
+        const cleanup = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix });
+        await cleanup.obliterate({ force: true });
+        await cleanup.close();
+      }
+      connection.disconnect();
+      const left = await keys();
+      if (left.length > 0) {
+        const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+        try {
+          await redis.del(...left);
+        } finally {
+          redis.disconnect();
+        }
+      }
+    },
+  };
 }

@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { deadline, until } from '@cine/common/testing';
-import { BullmqImportQueue, connectedProducer, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
+import { BullmqImportQueue, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { Queue } from 'bullmq';
-import type IORedis from 'ioredis';
 import { isBadInput } from '../src/jobs/etl.processors';
-import { etlFor, SAMPLE_POLICY, silentLog } from './etl-harness';
+import { etlFor, openTestQueues, SAMPLE_POLICY, silentLog, TEST_REDIS_URL } from './etl-harness';
 import { expectedCatalogue } from './raw-imdb';
 import { describeWithSamples, IMDB, TMDB } from './samples';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 /**
  * The import chain on BullMQ with a worker in this process. The worker as a process of its own
@@ -17,38 +15,24 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  */
 describeWithSamples('ETL on BullMQ (real Redis)', () => {
   let t: TestDatabase;
-  let connection: IORedis;
+  let queues: Awaited<ReturnType<typeof openTestQueues>>;
   let queue: BullmqImportQueue;
-  // A stand-in for the recommender's build worker (another service), so the chain goes on.
-  let embeddings: JobWorker;
-  const prefix = `cine-test-${randomBytes(4).toString('hex')}`;
+  let prefix: string;
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    connection = await connectedProducer(REDIS_URL);
-    queue = new BullmqImportQueue(connection, { attempts: 3, backoffMs: 100, prefix });
-    embeddings = startJobWorker(
-      { [JobName.BuildEmbeddings]: async () => ({ stand_in: true }) },
-      { queue: QueueName.Embeddings, redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix },
-      silentLog,
-    );
+    queues = await openTestQueues({ name: 'cine-test', attempts: 3, backoffMs: 100 });
+    ({ queue, prefix } = queues);
   });
   afterAll(async () => {
-    await embeddings?.stop('end of the tests');
-    await queue?.close();
-    for (const name of [ETL_QUEUE, QueueName.Embeddings]) {
-      const cleanup = new Queue(name, { connection: { url: REDIS_URL }, prefix });
-      await cleanup.obliterate({ force: true });
-      await cleanup.close();
-    }
-    connection?.disconnect();
+    await queues?.close();
     await t?.drop();
   });
 
   describe('with a worker in this process', () => {
     let worker: JobWorker;
     beforeAll(async () => {
-      worker = startJobWorker(etlFor(t.handle).handlers, { queue: QueueName.Etl, redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix, isBadInput }, silentLog);
+      worker = startJobWorker(etlFor(t.handle).handlers, { queue: QueueName.Etl, ...queues.jobs, isBadInput }, silentLog);
       await worker.worker.waitUntilReady();
     });
     afterAll(async () => {

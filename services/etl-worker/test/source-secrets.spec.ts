@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { runToEnd, until } from '@cine/common/testing';
-import { BullmqImportQueue, connectedProducer, createLogger, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
+import { BullmqImportQueue, createLogger, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { createEtlServices } from '../src/etl.services';
 import { isBadInput } from '../src/jobs/etl.processors';
-import { SAMPLE_POLICY } from './etl-harness';
+import { openTestQueues, SAMPLE_POLICY } from './etl-harness';
 import { describeWithSamples, IMDB, REPO_ROOT } from './samples';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -99,37 +97,23 @@ describeWithSamples('a source URL with credentials', () => {
   });
 
   describe('through the BullMQ worker (real Redis)', () => {
-    let connection: IORedis;
+    let queues: Awaited<ReturnType<typeof openTestQueues>>;
     let queue: BullmqImportQueue;
+    let prefix: string;
     let worker: JobWorker;
     const captured = capturingLog();
-    const prefix = `cine-secrets-${randomBytes(4).toString('hex')}`;
 
     beforeAll(async () => {
-      connection = await connectedProducer(REDIS_URL);
-      queue = new BullmqImportQueue(connection, { attempts: 1, backoffMs: 10, prefix });
+      queues = await openTestQueues({ name: 'cine-secrets', attempts: 1, backoffMs: 10, standInEmbeddings: false });
+      ({ queue, prefix } = queues);
       const etl = createEtlServices(t.handle, { log: captured.log, http: { attempts: 1, retryDelayMs: 1, connectTimeoutMs: 2000 } });
-      worker = startJobWorker(etl.handlers, { queue: QueueName.Etl, redisUrl: REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix, isBadInput }, captured.log);
+      worker = startJobWorker(etl.handlers, { queue: QueueName.Etl, ...queues.jobs, isBadInput }, captured.log);
       await worker.worker.waitUntilReady();
     });
     afterAll(async () => {
       await worker?.stop('end of the tests');
-      await queue?.close();
-      for (const name of [ETL_QUEUE, QueueName.Embeddings]) {
-        const cleanup = new Queue(name, { connection: { url: REDIS_URL }, prefix });
-        await cleanup.obliterate({ force: true });
-        await cleanup.close();
-      }
-      connection?.disconnect();
-      // obliterate leaves the failed run's parent jobs (waiting on their children) and their sets.
-      const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
-      try {
-        const left = await redis.keys(`${prefix}:*`);
-        if (left.length > 0) await redis.del(...left);
-        expect(await redis.keys(`${prefix}:*`)).toEqual([]);
-      } finally {
-        redis.disconnect();
-      }
+      await queues?.close();
+      expect(await queues.keys()).toEqual([]);
     });
 
     it('keeps no password in the failed job, its stack trace or the run view', async () => {
