@@ -1,18 +1,26 @@
 #!/usr/bin/env node
 /**
- * Runs the test tiers of jest.config.js one after the other, each as its own jest run, and prints
- * the time each took (and the load average, since a loaded machine explains a slow run).
+ * Runs the test tiers of jest.config.js and prints the time each took (and the load average,
+ * since a loaded machine explains a slow run).
  *
- *   node scripts/test-tiers.js                      every tier: unit, integration, browser, infra
+ *   node scripts/test-tiers.js                      every tier, in one jest run (below)
+ *   node scripts/test-tiers.js --serial             every tier, one jest run after the other
  *   node scripts/test-tiers.js integration [ARGS…]  one tier; ARGS go to jest (a spec path, -t …)
  *
- * The sample catalogue is imported once for the whole run, while the unit tier runs, into a
- * template database the tiers' suites copy; it is dropped at the end. Every tier runs even when
- * one fails; the exit code is 1 if any failed.
+ * By default the tiers share one jest run: its workers take the suites slowest first whatever
+ * their tier, so no worker waits for the end of a tier while the other runs its last long suite.
+ * Each tier's line then gives the span from its first suite's start to its last suite's end, and
+ * its busy time (the sum of its suites' times); a reporter (tier-times.reporter.js) records them.
+ * With --serial (or tiers named) each tier is its own jest run, timed from start to end; the
+ * sample catalogue is then imported once, while the unit tier runs, into a template database the
+ * tiers' suites copy, and dropped at the end. In one run, the first suite that asks for the
+ * template fills it (jest's global setup names it, its teardown drops it). Every tier runs even
+ * when one fails; the exit code is 1 if any failed.
  */
 const { spawn } = require('node:child_process');
-const { loadavg } = require('node:os');
-const { resolve } = require('node:path');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { loadavg, tmpdir } = require('node:os');
+const { dirname, join, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
 const TIERS = ['unit', 'integration', 'browser', 'infra'];
@@ -20,6 +28,7 @@ const NEED_SAMPLES = new Set(['integration', 'browser', 'infra']);
 const TEMPLATE_VARIABLE = 'CINE_TEST_SAMPLES_TEMPLATE';
 
 const argv = process.argv.slice(2);
+const serial = argv[0] === '--serial' ? Boolean(argv.shift()) : false;
 const chosen = [];
 while (argv.length > 0 && TIERS.includes(argv[0])) chosen.push(argv.shift());
 const tiers = chosen.length > 0 ? chosen : TIERS;
@@ -55,12 +64,57 @@ function run(file, args, env, capture = false) {
   });
 }
 
+const REPORTER = resolve(__dirname, 'tier-times.reporter.js');
+const TIMES_VARIABLE = 'CINE_TIER_TIMES_FILE';
+
+/** Each tier's suites from the reporter's file: span (first start → last end) and busy time. */
+function tierTimes(file) {
+  let suites = [];
+  try {
+    suites = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+  return TIERS.map((tier) => {
+    const own = suites.filter((s) => s.tier === tier);
+    if (own.length === 0) return null;
+    const start = Math.min(...own.map((s) => s.start));
+    const end = Math.max(...own.map((s) => s.end));
+    const busy = own.reduce((sum, s) => sum + (s.end - s.start), 0);
+    return { tier, suites: own.length, failed: own.filter((s) => s.failed).length, span: end - start, busy };
+  }).filter(Boolean);
+}
+
+/** Every tier in one jest run; prints each tier's span and busy time. */
+async function runTogether(env, startedAt) {
+  const file = join(mkdtempSync(join(tmpdir(), 'cine-tiers-')), 'times.json');
+  const loadBefore = load();
+  const { code } = await run(
+    process.execPath,
+    // Spec paths first: jest's list options (--selectProjects, --reporters) take the words after them.
+    [require.resolve('jest/bin/jest'), ...jestArgs, '--selectProjects', ...tiers, '--reporters', 'default', REPORTER],
+    { ...env, [TIMES_VARIABLE]: file },
+  );
+  const times = tierTimes(file);
+  rmSync(dirname(file), { recursive: true, force: true });
+  process.stdout.write(`\nall tiers in one jest run (load average ${loadBefore} → ${load()})\n`);
+  process.stdout.write('tier          span      busy      suites  result\n');
+  for (const t of times) {
+    const result = t.failed === 0 ? 'passed' : `${t.failed} FAILED`;
+    process.stdout.write(`${t.tier.padEnd(13)} ${seconds(t.span).padStart(8)}  ${seconds(t.busy).padStart(8)}  ${String(t.suites).padStart(6)}  ${result}\n`);
+  }
+  process.stdout.write('(span: first suite start → last suite end; busy: the sum of its suites\' times)\n');
+  process.stdout.write(`total         ${seconds(Date.now() - startedAt).padStart(8)}\n`);
+  process.exit(interrupted ? 130 : code === 0 ? 0 : 1);
+}
+
 const templateCli = (args) => ['--import', 'tsx', 'services/etl-worker/test/samples-template.cli.ts', ...args];
 
 async function main() {
   const startedAt = Date.now();
   const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() };
   process.stdout.write(`test tiers: ${tiers.join(', ')} (load average ${load()}, TEST_TIME_FACTOR ${process.env.TEST_TIME_FACTOR ?? 'default'})\n`);
+  if (!serial && tiers.length > 1) return runTogether(env, startedAt);
 
   // The samples are imported once for the run, beside the unit tier, when several tiers may read
   // them and no spec path narrows the run (otherwise the first suite that reads them imports them).
