@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deadline, runToEnd, spawnInGroup, until } from '@cine/common/testing';
@@ -73,11 +73,32 @@ async function deadPid(): Promise<number> {
 describe('the embedded database is locked by the process that opened it', () => {
   let root: string;
   let dataDir: string;
+  /** One data directory initialised for the whole file: PGlite's initdb costs seconds of CPU, a reopen a fraction of one. */
+  let initialised: string;
   const lockFile = () => `${dataDir}.lock`;
+
+  beforeAll(async () => {
+    initialised = mkdtempSync(join(tmpdir(), 'cine-lock-initdb-'));
+    const fresh = join(initialised, 'pglite');
+    // The first open of an empty directory (initdb) takes and releases the lock like any other.
+    const handle = await openDatabase({ dataDir: fresh, applicationName: 'initdb' });
+    try {
+      expect(JSON.parse(readFileSync(`${fresh}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, app: 'initdb' });
+    } finally {
+      await handle.close();
+    }
+    expect(existsSync(`${fresh}.lock`)).toBe(false);
+  });
+
+  afterAll(() => {
+    if (initialised) rmSync(initialised, { recursive: true, force: true });
+  });
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'cine-lock-'));
     dataDir = join(root, 'pglite');
+    // Each test gets its own copy of the initialised directory (the lock file lives beside it, not in it).
+    cpSync(join(initialised, 'pglite'), dataDir, { recursive: true });
   });
 
   afterEach(() => {
