@@ -26,7 +26,13 @@ describe('docker-compose.yml, each service run natively with its compose environ
   let targets: NativeTargets;
   const processes = new Map<string, NativeProcess>();
 
-  const env = (name: string) => nativeEnv(compose, name, targets);
+  /**
+   * The compose environment, with one timing knob turned: the recommender looks for a new
+   * embedding version every RECOMMENDER_POLL_MS (30 s by default, unset in compose), so after an
+   * import the test waited up to half a minute for its next poll. Here it polls every second; the
+   * pick-up by poll is still what the healthcheck after the import waits for.
+   */
+  const env = (name: string) => ({ ...nativeEnv(compose, name, targets), ...(name === 'recommender' ? { RECOMMENDER_POLL_MS: '1000' } : {}) });
   const start = (name: string) => {
     const service = compose.services[name]!;
     const proc = NativeProcess.start(name, service.command!, env(name));
@@ -119,9 +125,9 @@ describe('docker-compose.yml, each service run natively with its compose environ
     await waitFor('recommender healthcheck', () => runHealthcheck(compose.services.recommender!, env('recommender')), {
       timeoutMs: 90_000,
       process: processes.get('recommender'),
-      intervalMs: 2000,
+      intervalMs: 500,
     });
-    await waitFor('gateway healthcheck', () => runHealthcheck(compose.services.gateway!, env('gateway')), { timeoutMs: 30_000, process: processes.get('gateway'), intervalMs: 1000 });
+    await waitFor('gateway healthcheck', () => runHealthcheck(compose.services.gateway!, env('gateway')), { timeoutMs: 30_000, process: processes.get('gateway'), intervalMs: 250 });
   });
 
   it('smoke: a recommendation through the gateway, its request id carried to the recommender', async () => {
@@ -168,7 +174,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
         if (state === 'failed') throw new Error(`import failed: ${view.error}`);
         return state === 'completed';
       },
-      { timeoutMs: 150_000, process: processes.get('etl-worker'), intervalMs: 1000 },
+      { timeoutMs: 150_000, process: processes.get('etl-worker'), intervalMs: 250 },
     ).catch((err: unknown) => {
       throw new Error(`${err instanceof Error ? err.message : String(err)} (last state ${state})\nworker:\n${processes.get('etl-worker')!.tail()}`);
     });
