@@ -6,7 +6,7 @@ import type { DbHandle } from '@cine/db';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildEmbeddings, type RunningRecommender, startRecommender } from '@cine/recommender';
-import { SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
+import { etlFor, SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
 import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, silentLog, startGateway } from '../gateway-harness';
@@ -151,10 +151,13 @@ export interface Stack {
  * The real product for a browser: a test database, the recommender on a fixed port (so it can
  * come back after a stop) and the gateway serving the built page, both over real HTTP. The
  * catalogue starts empty, or with `from: 'samples'` as a copy of the run's sample template
- * (`../shared/data` imported once through the real ETL), without embeddings yet.
+ * (`../shared/data` imported once through the real ETL), or with what `seed` imports, without
+ * embeddings yet.
  */
-export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples' } = {}): Promise<Stack> {
+export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples'; seed?: (handle: DbHandle) => Promise<void> } = {}): Promise<Stack> {
   const db = await createTestDatabase(opts.from ? { from: opts.from } : {});
+  // A small catalogue of the suite's own, imported before the services start (their embeddings build in seconds).
+  if (opts.seed) await opts.seed(db.handle);
   let recommender = await startRecommender({ handle: db.handle, log: silentLog, pollIntervalMs: 200 });
   const recommenderPort = Number(new URL(recommender.url).port);
   const gateway = await startGateway({
@@ -215,3 +218,10 @@ export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples
 
 /** The page keeps "Genre commun : Drame" and "★ 8,2" together with no-break spaces. */
 export const unbreak = (text: string) => text.replace(/\u00a0/g, ' ');
+
+/** famous-40 and its TMDB rows (overviews, posters): enough films for a widget, embedded in seconds. */
+export async function seedFamous40(handle: DbHandle): Promise<void> {
+  const etl = etlFor(handle);
+  await etl.importer.imdb({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
+  await etl.importer.tmdb({ sources: [TMDB('tmdb_full.csv')] });
+}

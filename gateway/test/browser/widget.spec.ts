@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { RecommendationsResponse } from '@cine/common';
 import type { Browser, Page } from 'playwright-core';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
-import { axeScan, unbreak, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, type Stack, startStack } from './browser-harness';
+import { axeScan, unbreak, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, seedFamous40, type Stack, startStack } from './browser-harness';
 import { deadline } from '@cine/common/testing';
 
 // Functions given to page.evaluate run in the browser (see page.spec.ts).
@@ -74,7 +74,7 @@ describeWithSamples('embeddable widget on another site, through CORS', () => {
     [allowed, stranger] = await Promise.all([serveHost(), serveHost()]);
     // Both settle before either is kept, so afterAll closes the stack even when the browser fails
     // to launch (a missing Chromium used to leave the stack's test database behind).
-    const [started, launched] = await Promise.allSettled([startStack({ corsOrigins: [allowed.url], from: 'samples' }), launchBrowser()]);
+    const [started, launched] = await Promise.allSettled([startStack({ corsOrigins: [allowed.url], seed: seedFamous40 }), launchBrowser()]);
     if (started.status === 'fulfilled') stack = started.value;
     if (launched.status === 'fulfilled') browser = launched.value;
     if (started.status === 'rejected') throw started.reason;
