@@ -7,7 +7,9 @@ import { basename, join } from 'node:path';
 import { sql } from 'kysely';
 import { catalogueDigest, etlFor, SAMPLE_POLICY, stagingRows } from './etl-harness';
 import { expectedCatalogue, readRaw } from './raw-imdb';
+import { SAMPLE_IMDB_FOLDERS } from './sample-catalogue';
 import { describeWithSamples, IMDB } from './samples';
+import { ThinSample } from './thin-sample';
 
 async function actual(t: TestDatabase) {
   const { rows } = await sql<Record<string, number>>`
@@ -26,10 +28,13 @@ async function actual(t: TestDatabase) {
 
 describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
   let t: TestDatabase;
+  let thin: ThinSample;
   beforeAll(async () => {
     t = await createTestDatabase();
+    thin = new ThinSample();
   });
   afterAll(async () => {
+    thin?.dispose();
     await t?.drop();
   });
 
@@ -53,38 +58,6 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
       expect(await stagingRows(t.handle)).toBe(0);
     },
   );
-
-  it('merges several folders, the later one winning for a title present twice', async () => {
-    const folders = [IMDB('head-50k'), IMDB('subset-2000-movies'), IMDB('famous-40')];
-    const result = await etlFor(t.handle).importer.imdb({ sources: folders, policy: SAMPLE_POLICY }, {}, { allowShrink: true });
-    const { basicsRows: _, dangling: __, ...expected } = expectedCatalogue(folders);
-    expect(await actual(t)).toEqual(expected);
-    // The Godfather is in head-50k's ratings and in famous-40: famous-40's later dump wins.
-    const godfather = await t.handle.db.selectFrom('title').selectAll().where('tconst', '=', 'tt0068646').executeTakeFirstOrThrow();
-    expect(godfather).toMatchObject({ primary_title: 'The Godfather', french_title: 'Le Parrain', start_year: 1972, num_votes: 1814613 });
-    const absent = await t.handle.db.selectFrom('import_file').select(['dataset', 'source']).where('run_id', '=', result.runId).where('status', '=', 'absent').execute();
-    expect(absent.map((a) => a.dataset)).toEqual(expect.arrayContaining(['title.akas', 'title.crew', 'title.episode', 'title.ratings']));
-  });
-
-  it('keeps every field of every kept title exactly as the file has it', async () => {
-    const folders = [IMDB('famous-40'), IMDB('year-2022')];
-    await etlFor(t.handle).importer.imdb({ sources: folders, policy: SAMPLE_POLICY }, {}, { allowShrink: true });
-    const rows = await t.handle.db.selectFrom('title').selectAll().orderBy('tconst').execute();
-    const raw = new Map<string, string[]>();
-    for (const folder of folders) for (const r of readRaw(folder, 'title.basics')!) raw.set(r[0]!, r);
-    const n = (v: string) => (v === '\\N' ? null : Number(v));
-    const mismatches = rows.filter((row) => {
-      const r = raw.get(row.tconst)!;
-      const same =
-        row.title_type === r[1] && row.primary_title === r[2] && row.original_title === r[3] && row.start_year === n(r[5]!) &&
-        row.end_year === n(r[6]!) && row.runtime_minutes === n(r[7]!) && row.genres.join(',') === (r[8] === '\\N' ? '' : r[8]);
-      return !same;
-    });
-    expect(rows.length).toBeGreaterThan(10_000);
-    expect(mismatches).toEqual([]);
-    const amelie = rows.find((r) => r.tconst === 'tt0211915');
-    expect(amelie).toMatchObject({ primary_title: 'Amélie', french_title: "Le fabuleux destin d'Amélie Poulain", genres: ['Comedy', 'Romance'] });
-  });
 
   it('reads a double quote as a literal character, never as CSV quoting', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'cine-quirks-'));
@@ -142,32 +115,85 @@ describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
   });
 
   it('gives the same catalogue when the same input is imported twice', async () => {
+    // A tenth of head-50k with all seven datasets: every table is filled, and compared.
     const etl = etlFor(t.handle);
-    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
+    await etl.importer.imdb({ sources: [thin.dir], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     const first = await catalogueDigest(t.handle);
+    expect(Object.keys(first).filter((table) => first[table]!.startsWith('0:'))).toEqual(['title_tmdb']);
     const firstSchema = await etl.catalogue.activeSchema();
-    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
+    await etl.importer.imdb({ sources: [thin.dir], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     expect(await etl.catalogue.activeSchema()).not.toBe(firstSchema);
     expect(await catalogueDigest(t.handle)).toEqual(first);
   });
 });
 
-describeWithSamples('IMDb import on the embedded PGlite', () => {
+describeWithSamples('the sample catalogue: every IMDb sample folder merged (a copy of the run\'s import of the samples)', () => {
+  // The run's sample template is imported once, through the real ETL (sample-catalogue.ts), with
+  // the folders in SAMPLE_IMDB_FOLDERS' order: these check that import against an independent
+  // reading of the files, instead of merging the same folders again.
+  const folders = SAMPLE_IMDB_FOLDERS.map((f) => IMDB(f));
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createEmbeddedTestDatabase();
+    t = await createTestDatabase({ from: 'samples' });
   });
   afterAll(async () => {
     await t?.drop();
   });
 
-  it('imports head-50k with the same counts as the server path, and again identically', async () => {
+  it('merges several folders, the later one winning for a title present twice', async () => {
+    const { basicsRows: _, dangling: __, ...expected } = expectedCatalogue(folders);
+    expect(await actual(t)).toEqual(expected);
+    // The Godfather is in head-50k's ratings and in famous-40: famous-40's later dump wins.
+    expect(folders.indexOf(IMDB('famous-40'))).toBeGreaterThan(folders.indexOf(IMDB('head-50k')));
+    const godfather = await t.handle.db.selectFrom('title').selectAll().where('tconst', '=', 'tt0068646').executeTakeFirstOrThrow();
+    expect(godfather).toMatchObject({ primary_title: 'The Godfather', french_title: 'Le Parrain', start_year: 1972, num_votes: 1814613 });
+    const run = await t.handle.db.selectFrom('import_run').select(['id', 'sources', 'status']).where('kind', '=', 'imdb').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ sources: folders, status: 'succeeded' });
+    const absent = await t.handle.db.selectFrom('import_file').select(['dataset', 'source']).where('run_id', '=', run.id).where('status', '=', 'absent').execute();
+    expect(absent.map((a) => a.dataset)).toEqual(expect.arrayContaining(['title.akas', 'title.crew', 'title.episode', 'title.ratings']));
+  });
+
+  it('keeps every field of every kept title exactly as the file has it', async () => {
+    const rows = await t.handle.db.selectFrom('title').selectAll().orderBy('tconst').execute();
+    const raw = new Map<string, string[]>();
+    for (const folder of folders) for (const r of readRaw(folder, 'title.basics')!) raw.set(r[0]!, r);
+    const n = (v: string) => (v === '\\N' ? null : Number(v));
+    const mismatches = rows.filter((row) => {
+      const r = raw.get(row.tconst)!;
+      const same =
+        row.title_type === r[1] && row.primary_title === r[2] && row.original_title === r[3] && row.start_year === n(r[5]!) &&
+        row.end_year === n(r[6]!) && row.runtime_minutes === n(r[7]!) && row.genres.join(',') === (r[8] === '\\N' ? '' : r[8]);
+      return !same;
+    });
+    expect(rows.length).toBeGreaterThan(10_000);
+    expect(mismatches).toEqual([]);
+    const amelie = rows.find((r) => r.tconst === 'tt0211915');
+    expect(amelie).toMatchObject({ primary_title: 'Amélie', french_title: "Le fabuleux destin d'Amélie Poulain", genres: ['Comedy', 'Romance'] });
+  });
+});
+
+describeWithSamples('IMDb import on the embedded PGlite', () => {
+  // What is particular to this backend is how the import reaches it (COPY, the swap), not the
+  // size of the input: a tenth of head-50k, every dataset, checked against the same independent
+  // reading of the files as the server path.
+  let t: TestDatabase;
+  let thin: ThinSample;
+  beforeAll(async () => {
+    t = await createEmbeddedTestDatabase();
+    thin = new ThinSample();
+  });
+  afterAll(async () => {
+    thin?.dispose();
+    await t?.drop();
+  });
+
+  it('imports every dataset with the counts an independent reading predicts, as the server path, and again identically', async () => {
     const etl = etlFor(t.handle);
-    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
-    const { basicsRows: _, dangling: __, ...expected } = expectedCatalogue([IMDB('head-50k')]);
+    await etl.importer.imdb({ sources: [thin.dir], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
+    const { basicsRows: _, dangling: __, ...expected } = expectedCatalogue([thin.dir]);
     expect(await actual(t)).toEqual(expected);
     const first = await catalogueDigest(t.handle);
-    await etl.importer.imdb({ sources: [IMDB('head-50k')], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
+    await etl.importer.imdb({ sources: [thin.dir], policy: SAMPLE_POLICY }, {}, { allowShrink: true });
     expect(await catalogueDigest(t.handle)).toEqual(first);
     expect(await stagingRows(t.handle)).toBe(0);
   });
