@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { catalogueDigest, handlersFor, SAMPLE_POLICY, silentLog, stagingRows } from './etl-harness';
 import { describeWithSamples, IMDB, TMDB } from './samples';
+import { ThinSample } from './thin-sample';
 
 /**
  * One import run = one swap, at its end, after every part succeeded; and a new catalogue far
@@ -16,6 +17,10 @@ import { describeWithSamples, IMDB, TMDB } from './samples';
 describeWithSamples('an import run', () => {
   let t: TestDatabase;
   let dir: string;
+  // The catalogue served: a tenth of head-50k (every dataset) and famous-40. What these runs
+  // check (one swap at the end, the refusals) does not depend on the size of the input.
+  let thin: ThinSample;
+  const served = () => [thin.dir, IMDB('famous-40')];
   const hookCalls: string[] = [];
   let failHook = false;
   // A stand-in for the recommender's build worker, which records that the chain reached it.
@@ -41,11 +46,13 @@ describeWithSamples('an import run', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     dir = mkdtempSync(join(tmpdir(), 'cine-run-'));
-    const first = await runToEnd({ imdb: [IMDB('head-50k'), IMDB('famous-40')], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY });
+    thin = new ThinSample();
+    const first = await runToEnd({ imdb: served(), tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY });
     expect(first.state).toBe('completed');
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
+    thin?.dispose();
     await t?.drop();
   });
   beforeEach(() => {
@@ -61,7 +68,7 @@ describeWithSamples('an import run', () => {
     writeFileSync(bad, lines.map((l, i) => (i === 7 ? l.replace(/^False,/, '1995-10-30,') : l)).join('\n'));
     // A different IMDb catalogue (one more source), so a premature swap would show.
     const view = await runToEnd({
-      imdb: [IMDB('head-50k'), IMDB('famous-40'), IMDB('year-2022')],
+      imdb: [...served(), IMDB('subset-2000-movies')],
       tmdb: [bad],
       policy: { ...SAMPLE_POLICY, maxRejectShare: 0 },
     });
@@ -81,7 +88,7 @@ describeWithSamples('an import run', () => {
 
   it('swaps the IMDb catalogue and the TMDB rows together when every part succeeds, then runs post-import', async () => {
     const before = await catalogueDigest(t.handle);
-    const view = await runToEnd({ imdb: [IMDB('head-50k'), IMDB('famous-40'), IMDB('year-2022')], tmdb: [TMDB('movies_metadata_small.csv'), TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY });
+    const view = await runToEnd({ imdb: [...served(), IMDB('subset-2000-movies')], tmdb: [TMDB('movies_metadata_small.csv'), TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY });
     expect(view.state).toBe('completed');
     const after = await catalogueDigest(t.handle);
     expect(after.title).not.toBe(before.title);
