@@ -25,14 +25,13 @@ describeWithSamples.each([
 ])('a row refused by %s during an import', (_backend, create) => {
   // A tenth of head-50k (every dataset, real lines) stands for the big source: what is checked is
   // how a refused row is traced back to its file and line, whatever the size of the files.
-  let thin: ThinSample;
+  const thin = ThinSample.forSuite();
   let head: string;
   let t: TestDatabase;
   let later: SampleCopy;
 
   beforeAll(async () => {
     t = await create();
-    thin = new ThinSample();
     head = thin.dir;
     await etlFor(t.handle).importer.imdb({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
     // A later source with a crew file of its own, read before the thin head-50k's.
@@ -43,7 +42,6 @@ describeWithSamples.each([
   });
   afterAll(async () => {
     later?.dispose();
-    thin?.dispose();
     await t?.drop();
   });
 

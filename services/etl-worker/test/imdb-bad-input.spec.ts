@@ -17,7 +17,7 @@ import { ThinSample } from './thin-sample';
 describeWithSamples('bad IMDb input', () => {
   let t: TestDatabase;
   let before: Record<string, string>;
-  let thin: ThinSample;
+  const thin = ThinSample.forSuite();
   const copies: SampleCopy[] = [];
   const sample = () => {
     const copy = new SampleCopy(thin.dir);
@@ -27,14 +27,12 @@ describeWithSamples('bad IMDb input', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    thin = new ThinSample();
     await etlFor(t.handle).importer.imdb({ sources: [IMDB('famous-40')], policy: SAMPLE_POLICY });
     before = await catalogueDigest(t.handle);
     expect(before.title).toMatch(/^40:/);
   });
   afterAll(async () => {
     for (const copy of copies) copy.dispose();
-    thin?.dispose();
     await t?.drop();
   });
 

@@ -28,13 +28,11 @@ async function actual(t: TestDatabase) {
 
 describeWithSamples('IMDb import of the real samples (PostgreSQL)', () => {
   let t: TestDatabase;
-  let thin: ThinSample;
+  const thin = ThinSample.forSuite();
   beforeAll(async () => {
     t = await createTestDatabase();
-    thin = new ThinSample();
   });
   afterAll(async () => {
-    thin?.dispose();
     await t?.drop();
   });
 
@@ -177,13 +175,11 @@ describeWithSamples('IMDb import on the embedded PGlite', () => {
   // size of the input: a tenth of head-50k, every dataset, checked against the same independent
   // reading of the files as the server path.
   let t: TestDatabase;
-  let thin: ThinSample;
+  const thin = ThinSample.forSuite();
   beforeAll(async () => {
     t = await createEmbeddedTestDatabase();
-    thin = new ThinSample();
   });
   afterAll(async () => {
-    thin?.dispose();
     await t?.drop();
   });
 

@@ -34,7 +34,7 @@ function escape(s: string): string {
 describeWithSamples('input past the limits', () => {
   // The over-long field goes into a tenth of head-50k (every dataset, real lines): the limits are
   // about one line, and the rest of the files only has to be there and imported.
-  let thin: ThinSample;
+  const thin = ThinSample.forSuite();
   let head: string;
   let kept: Map<string, 'movie' | 'series'>;
   let expected: ExpectedCatalogue;
@@ -67,14 +67,12 @@ describeWithSamples('input past the limits', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    thin = new ThinSample();
     head = thin.dir;
     ({ kept } = keptTitles([head]));
     expected = expectedCatalogue([head]);
   });
   afterAll(async () => {
     for (const copy of copies) copy.dispose();
-    thin?.dispose();
     await t?.drop();
   });
 

@@ -19,7 +19,7 @@ describeWithSamples('an import run', () => {
   let dir: string;
   // The catalogue served: a tenth of head-50k (every dataset) and famous-40. What these runs
   // check (one swap at the end, the refusals) does not depend on the size of the input.
-  let thin: ThinSample;
+  const thin = ThinSample.forSuite();
   const served = () => [thin.dir, IMDB('famous-40')];
   const hookCalls: string[] = [];
   let failHook = false;
@@ -46,13 +46,11 @@ describeWithSamples('an import run', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     dir = mkdtempSync(join(tmpdir(), 'cine-run-'));
-    thin = new ThinSample();
     const first = await runToEnd({ imdb: served(), tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY });
     expect(first.state).toBe('completed');
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    thin?.dispose();
     await t?.drop();
   });
   beforeEach(() => {
