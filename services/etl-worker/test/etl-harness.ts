@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { BullmqImportQueue, connectedProducer, createLogger, type Handlers, type JobHandler, JobName, QueueName, startJobWorker } from '@cine/common';
+import { BullmqImportQueue, connectedProducer, createLogger, type Handlers, type JobHandler, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { CATALOGUE_TABLES, type DbHandle, otherSchema } from '@cine/db';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { createEtlServices } from '../src/etl.services';
+import { isBadInput } from '../src/jobs/etl.processors';
 
 export const silentLog = createLogger('test', { level: 'silent' });
 
@@ -96,4 +98,45 @@ export async function openTestQueues(opts: { name: string; attempts: number; bac
       }
     },
   };
+}
+
+export type TestQueues = Awaited<ReturnType<typeof openTestQueues>>;
+
+/** What a suite on the real BullMQ works with: filled before its first test (see `queueSuite`). */
+export interface QueueSuite {
+  t: TestDatabase;
+  queues: TestQueues;
+  queue: BullmqImportQueue;
+  prefix: string;
+}
+
+/**
+ * For a describe block on the real BullMQ: a test database and the suite's own queues (three
+ * attempts, short backoff), made before its tests and removed after them.
+ */
+export function queueSuite(): QueueSuite {
+  const suite = {} as QueueSuite;
+  beforeAll(async () => {
+    suite.t = await createTestDatabase();
+    suite.queues = await openTestQueues({ name: 'cine-test', attempts: 3, backoffMs: 100 });
+    suite.queue = suite.queues.queue;
+    suite.prefix = suite.queues.prefix;
+  });
+  afterAll(async () => {
+    await suite.queues?.close();
+    await suite.t?.drop();
+  });
+  return suite;
+}
+
+/** For a describe block: the ETL's job worker in this process, on the suite's queue and database, during its tests. */
+export function etlWorkerInThisProcess(suite: QueueSuite): void {
+  let worker: JobWorker;
+  beforeAll(async () => {
+    worker = startJobWorker(etlFor(suite.t.handle).handlers, { queue: QueueName.Etl, ...suite.queues.jobs, isBadInput }, silentLog);
+    await worker.worker.waitUntilReady();
+  });
+  afterAll(async () => {
+    await worker?.stop('end of the tests');
+  });
 }

@@ -1,45 +1,22 @@
 import { deadline, until } from '@cine/common/testing';
-import { BullmqImportQueue, ETL_QUEUE, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { ETL_QUEUE, JobName } from '@cine/common';
 import { Queue } from 'bullmq';
-import { isBadInput } from '../src/jobs/etl.processors';
-import { etlFor, openTestQueues, SAMPLE_POLICY, silentLog, TEST_REDIS_URL } from './etl-harness';
+import { etlWorkerInThisProcess, queueSuite, SAMPLE_POLICY, TEST_REDIS_URL } from './etl-harness';
 import { expectedCatalogue } from './raw-imdb';
 import { describeWithSamples, IMDB, TMDB } from './samples';
-
-const REDIS_URL = TEST_REDIS_URL;
 
 /**
  * The import chain on BullMQ with a worker in this process. The worker as a process of its own
  * (health, SIGTERM, killed mid-run) is etl-worker-processes.spec.ts, in the infra tier.
  */
 describeWithSamples('ETL on BullMQ (real Redis)', () => {
-  let t: TestDatabase;
-  let queues: Awaited<ReturnType<typeof openTestQueues>>;
-  let queue: BullmqImportQueue;
-  let prefix: string;
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    queues = await openTestQueues({ name: 'cine-test', attempts: 3, backoffMs: 100 });
-    ({ queue, prefix } = queues);
-  });
-  afterAll(async () => {
-    await queues?.close();
-    await t?.drop();
-  });
+  const suite = queueSuite();
 
   describe('with a worker in this process', () => {
-    let worker: JobWorker;
-    beforeAll(async () => {
-      worker = startJobWorker(etlFor(t.handle).handlers, { queue: QueueName.Etl, ...queues.jobs, isBadInput }, silentLog);
-      await worker.worker.waitUntilReady();
-    });
-    afterAll(async () => {
-      await worker?.stop('end of the tests');
-    });
+    etlWorkerInThisProcess(suite);
 
     it('runs an import flow, reports progress per file, and runs post-import after both imports', async () => {
+      const { queue, t } = suite;
       const request = { imdb: [IMDB('head-50k')], tmdb: [TMDB('tmdb_full.csv')], policy: SAMPLE_POLICY };
       const { id, deduplicated } = await queue.enqueue(request);
       expect(deduplicated).toBe(false);
@@ -71,13 +48,14 @@ describeWithSamples('ETL on BullMQ (real Redis)', () => {
     }, deadline(120_000));
 
     it('does not retry bad input, and fails the whole flow with a message naming the file', async () => {
+      const { queue, prefix } = suite;
       const { id } = await queue.enqueue({ imdb: ['/nonexistent/imdb'], policy: SAMPLE_POLICY });
       const view = await until('failure', async () => {
         const v = await queue.status(id);
         return v?.state === 'failed' ? v : null;
       });
       expect(view.error).toMatch(/\/nonexistent\/imdb: no such folder/);
-      const inspect = new Queue(ETL_QUEUE, { connection: { url: REDIS_URL }, prefix });
+      const inspect = new Queue(ETL_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
       try {
         const job = await inspect.getJob(view.steps[0]!.id);
         expect(job?.attemptsMade).toBe(1);

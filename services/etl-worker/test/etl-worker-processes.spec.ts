@@ -2,11 +2,9 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { deadline, runToEnd, spawnInGroup, until } from '@cine/common/testing';
-import { BullmqImportQueue, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
-import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { JobName } from '@cine/common';
 import { sql } from 'kysely';
-import { isBadInput } from '../src/jobs/etl.processors';
-import { etlFor, openTestQueues, SAMPLE_POLICY, silentLog, TEST_REDIS_URL, stagingRows } from './etl-harness';
+import { etlWorkerInThisProcess, queueSuite, SAMPLE_POLICY, stagingRows, TEST_REDIS_URL } from './etl-harness';
 import { expectedCatalogue } from './raw-imdb';
 import { describeWithSamples, IMDB, REPO_ROOT } from './samples';
 
@@ -18,32 +16,13 @@ const REDIS_URL = TEST_REDIS_URL;
  * worker in this process is etl-queue.spec.ts (integration).
  */
 describeWithSamples('ETL worker processes on BullMQ (real Redis)', () => {
-  let t: TestDatabase;
-  let queues: Awaited<ReturnType<typeof openTestQueues>>;
-  let queue: BullmqImportQueue;
-  let prefix: string;
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    queues = await openTestQueues({ name: 'cine-test', attempts: 3, backoffMs: 100 });
-    ({ queue, prefix } = queues);
-  });
-  afterAll(async () => {
-    await queues?.close();
-    await t?.drop();
-  });
+  const suite = queueSuite();
 
   describe('npm run etl -- --queue, with a worker in this process', () => {
-    let worker: JobWorker;
-    beforeAll(async () => {
-      worker = startJobWorker(etlFor(t.handle).handlers, { queue: QueueName.Etl, ...queues.jobs, isBadInput }, silentLog);
-      await worker.worker.waitUntilReady();
-    });
-    afterAll(async () => {
-      await worker?.stop('end of the tests');
-    });
+    etlWorkerInThisProcess(suite);
 
     it('npm run etl -- --queue enqueues the import, follows its progress and exits 0 when it completed', async () => {
+      const { t, prefix } = suite;
       // Spawned asynchronously: the worker that runs the job lives in this very process.
       const cli = await runToEnd(
         process.execPath,
@@ -62,6 +41,7 @@ describeWithSamples('ETL worker processes on BullMQ (real Redis)', () => {
   describe('with worker processes', () => {
     /** A worker process in its own group: killed with the test if it outlives it. */
     const startWorker = (extraEnv: Record<string, string> = {}) => {
+      const { t, prefix } = suite;
       const child = spawnInGroup(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/etl-worker/src/main.ts')], {
         cwd: REPO_ROOT,
         env: {
@@ -109,6 +89,7 @@ describeWithSamples('ETL worker processes on BullMQ (real Redis)', () => {
     }, deadline(60_000));
 
     it('on SIGTERM interrupts the running import at once, leaves the catalogue as it was, and the job is retried', async () => {
+      const { t, queue } = suite;
       const first = startWorker();
       const { id } = await queue.enqueue({ imdb: [IMDB('head-50k')], policy: SAMPLE_POLICY, nonce: 'sigterm' });
       await until('the import to be running', async () => {
@@ -138,6 +119,7 @@ describeWithSamples('ETL worker processes on BullMQ (real Redis)', () => {
     }, deadline(180_000));
 
     it('retries an import whose worker was killed mid-run: no duplicates, no leftover staging', async () => {
+      const { t, queue } = suite;
       const first = startWorker();
       const { id } = await queue.enqueue({ imdb: [IMDB('head-50k')], policy: SAMPLE_POLICY, nonce: 'kill' });
       await until('the import to be half-way', async () => {
