@@ -29,15 +29,31 @@ export const SAMPLES_TEMPLATE_VARIABLE = 'CINE_TEST_SAMPLES_TEMPLATE';
  */
 export const SAMPLES_FILL_VARIABLE = 'CINE_TEST_SAMPLES_FILL';
 
+/**
+ * How to fill the second template, `from: 'samples-with-embeddings'`: a copy of the sample
+ * template plus one embedding version built with the default options, made the first time a suite
+ * asks and kept for the rest of the run. Named as `<module path>#<export>` too: the build is the
+ * recommender's. Its name follows from the sample template's (see `embeddingsTemplateName`), so
+ * every worker and every tier of one run finds the same one, and it goes when the run's
+ * templates are dropped (`dropRunTemplates`).
+ */
+export const SAMPLES_EMBEDDINGS_FILL_VARIABLE = 'CINE_TEST_SAMPLES_EMBEDDINGS_FILL';
+
 /** Template names: `cine_tpl_<what>_<pid of the run>_<random>`, the pid telling a leftover from a live run. */
 const TEMPLATE_NAME = /^cine_tpl_([a-z0-9]+)_(\d+)_[0-9a-f]+$/;
 
 export interface TestDatabaseOptions {
   /** Run the real migrator on the new database (default); ignored with `from`. */
   migrate?: boolean;
-  /** Start as a copy of the sample catalogue imported once for the run, rather than empty. */
-  from?: 'samples';
+  /**
+   * Start as a copy of a template made once for the run, rather than empty: `samples`, the
+   * sample catalogue; `samples-with-embeddings`, the same with one ready embedding version (for
+   * suites that serve recommendations but do not test the build itself).
+   */
+  from?: TestTemplate;
 }
+
+export type TestTemplate = 'samples' | 'samples-with-embeddings';
 
 function databaseUrl(name: string): string {
   const url = new URL(TEST_ADMIN_URL);
@@ -56,26 +72,54 @@ async function withAdmin<T>(work: (admin: postgres.Sql) => Promise<T>): Promise<
 
 type Fill = (handle: DbHandle) => Promise<void>;
 
+/** The fill named by `variable` as `<module path>#<export>`, loaded when a template is made. */
+function namedFill(variable: string, what: string): () => Fill {
+  return () => {
+    const [path, exported] = (process.env[variable] ?? '').split('#');
+    if (!path || !exported) throw new Error(`${variable} must name ${what} as <module path>#<export>`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fill = (require(path) as Record<string, unknown>)[exported];
+    if (typeof fill !== 'function') throw new Error(`${path} exports no function ${exported}`);
+    return fill as Fill;
+  };
+}
+
 /** This run's sample template, made now if no suite asked for it before. */
 async function samplesTemplate(): Promise<string> {
   const name = process.env[SAMPLES_TEMPLATE_VARIABLE];
   if (!name || !TEMPLATE_NAME.test(name)) {
     throw new Error(`no sample catalogue template (${SAMPLES_TEMPLATE_VARIABLE} unset): run the spec through jest, whose global setup names it`);
   }
-  await ensureTemplateDatabase(name, () => {
-    const [path, exported] = (process.env[SAMPLES_FILL_VARIABLE] ?? '').split('#');
-    if (!path || !exported) throw new Error(`${SAMPLES_FILL_VARIABLE} must name the sample import as <module path>#<export>`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fill = (require(path) as Record<string, unknown>)[exported];
-    if (typeof fill !== 'function') throw new Error(`${path} exports no function ${exported}`);
-    return fill as Fill;
-  });
+  await ensureTemplateDatabase(name, namedFill(SAMPLES_FILL_VARIABLE, 'the sample import'));
   return name;
 }
 
+/**
+ * The name of the template of the samples with embeddings that goes with sample template
+ * `samples`: same owner, same suffix, so it is found by name alone and dropped with the run.
+ */
+export function embeddingsTemplateName(samples: string): string {
+  const match = TEMPLATE_NAME.exec(samples);
+  if (!match) throw new Error(`"${samples}" is not a test template's name`);
+  return samples.replace(/^cine_tpl_[a-z0-9]+_/, 'cine_tpl_embeddings_');
+}
+
+/** This run's template of the samples with one embedding version, made now (from the samples') if needed. */
+async function samplesWithEmbeddingsTemplate(): Promise<string> {
+  const samples = await samplesTemplate();
+  const name = embeddingsTemplateName(samples);
+  await ensureTemplateDatabase(name, namedFill(SAMPLES_EMBEDDINGS_FILL_VARIABLE, 'the embedding build'), { from: samples });
+  return name;
+}
+
+const TEMPLATES: Record<TestTemplate, () => Promise<string>> = {
+  samples: samplesTemplate,
+  'samples-with-embeddings': samplesWithEmbeddingsTemplate,
+};
+
 export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const name = `cine_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const template = opts.from === 'samples' ? await samplesTemplate() : null;
+  const template = opts.from ? await TEMPLATES[opts.from]() : null;
   // The default strategy (WAL_LOG): the sample catalogue (56 MB) copies in about 0.6 s, as
   // fast as FILE_COPY, without the two checkpoints FILE_COPY forces on every other suite.
   await withAdmin((admin) => admin.unsafe(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
@@ -108,27 +152,29 @@ async function databaseExists(name: string): Promise<boolean> {
 }
 
 /**
- * Makes template database `name` unless it exists: migrated, filled by `fill()`'s function over
- * its own handle, then closed and frozen as a template that accepts no connections (a template
- * with a session open cannot be copied). Suites in several workers may ask at once: one builds
- * it (under an advisory lock, on another name, renamed when complete), the others wait for it.
+ * Makes template database `name` unless it exists: migrated (or copied from template `from`,
+ * already migrated), filled by `fill()`'s function over its own handle, then closed and frozen as
+ * a template that accepts no connections (a template with a session open cannot be copied).
+ * Suites in several workers may ask at once: one builds it (under an advisory lock, on another
+ * name, renamed when complete), the others wait for it and then find it whole.
  * Templates left by runs whose process is gone are dropped first.
  */
-export async function ensureTemplateDatabase(name: string, fill: () => Fill): Promise<void> {
+export async function ensureTemplateDatabase(name: string, fill: () => Fill, opts: { from?: string } = {}): Promise<void> {
   if (await databaseExists(name)) return;
   const match = TEMPLATE_NAME.exec(name);
   if (!match) throw new Error(`"${name}" is not a test template's name`);
+  if (opts.from !== undefined && !TEMPLATE_NAME.test(opts.from)) throw new Error(`"${opts.from}" is not a test template's name`);
   const lock = postgres(TEST_ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
     await lock`SELECT pg_advisory_lock(hashtext(${name}))`;
     if (await databaseExists(name)) return;
     await dropLeftoverTemplates();
     const building = templateName(match[1]!, Number(match[2]));
-    await withAdmin((admin) => admin.unsafe(`CREATE DATABASE ${building}`));
+    await withAdmin((admin) => admin.unsafe(opts.from ? `CREATE DATABASE ${building} TEMPLATE ${opts.from}` : `CREATE DATABASE ${building}`));
     try {
       const handle = await openDatabase({ databaseUrl: databaseUrl(building), maxConnections: 4 });
       try {
-        await migrateToLatest(handle.db);
+        if (!opts.from) await migrateToLatest(handle.db);
         await fill()(handle);
       } finally {
         await handle.close();
@@ -162,6 +208,19 @@ export async function dropTemplateDatabase(name: string): Promise<void> {
     await admin.unsafe(`ALTER DATABASE ${name} WITH IS_TEMPLATE false`);
     await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
   });
+}
+
+/**
+ * Every template of the run that owns template `name` (same owner pid): the samples', the one made
+ * from them with embeddings, and any a killed worker left half built. For the end of a run.
+ */
+export async function dropRunTemplates(name: string): Promise<void> {
+  const pid = TEMPLATE_NAME.exec(name)?.[2];
+  if (!pid) throw new Error(`"${name}" is not a test template's name`);
+  const rows = await withAdmin((admin) => admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE ${'cine\\_tpl\\_%'}`);
+  for (const { datname } of rows) {
+    if (TEMPLATE_NAME.exec(datname)?.[2] === pid) await dropTemplateDatabase(datname);
+  }
 }
 
 function processAlive(pid: number): boolean {

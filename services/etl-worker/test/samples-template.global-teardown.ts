@@ -1,11 +1,11 @@
-import { dropTemplateDatabase, SAMPLES_TEMPLATE_VARIABLE } from '@cine/db/testing';
+import { dropRunTemplates, SAMPLES_TEMPLATE_VARIABLE } from '@cine/db/testing';
 import { SAMPLES_TEMPLATE_OWNER_VARIABLE } from './samples-template.global-setup';
 
-/** Jest global teardown: the sample template goes with the run that made it. */
+/** Jest global teardown: the sample template, and the one with embeddings made from it, go with the run that named them. */
 export default async function dropSamplesTemplate(): Promise<void> {
   const name = process.env[SAMPLES_TEMPLATE_VARIABLE];
   if (!name || process.env[SAMPLES_TEMPLATE_OWNER_VARIABLE] !== String(process.pid)) return;
-  await dropTemplateDatabase(name);
+  await dropRunTemplates(name);
   delete process.env[SAMPLES_TEMPLATE_VARIABLE];
   delete process.env[SAMPLES_TEMPLATE_OWNER_VARIABLE];
 }
