@@ -1,11 +1,10 @@
 import type { CatalogueStatus, FilmDetail, KpiData, KpiSummary, SearchResponse } from '@cine/common';
 import { KPI_CATALOGUE, refreshKpis } from '@cine/db';
-import { buildEmbeddings } from '@cine/recommender';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { deadline } from '@cine/common/testing';
-import { getJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
+import { getJson, type RunningGateway, startGateway } from './gateway-harness';
 
 const GODFATHER = 'tt0068646';
 const AMELIE = 'tt0211915';
@@ -250,7 +249,17 @@ describeWithSamples('gateway: search, films, KPIs and catalogue status on the sa
     expect(body).toMatchObject({ ...counts.rows[0], ready: false, import: { state: 'idle', progress: null } });
     // The import of this run's sample template.
     expect(Date.parse(body.import.finishedAt ?? '')).toBeGreaterThan(Date.now() - deadline(3_600_000));
-    await buildEmbeddings(t.handle, silentLog);
-    expect((await getJson<CatalogueStatus>(`${gw.url}/api/v1/catalogue/status`)).body).toMatchObject({ ...counts.rows[0], ready: true });
+    // The same catalogue once an embedding version is built from it (built once for the run).
+    const built = await createTestDatabase({ from: 'samples-with-embeddings' });
+    try {
+      const withEmbeddings = await startGateway({ handle: built.handle });
+      try {
+        expect((await getJson<CatalogueStatus>(`${withEmbeddings.url}/api/v1/catalogue/status`)).body).toMatchObject({ ...counts.rows[0], ready: true });
+      } finally {
+        await withEmbeddings.close();
+      }
+    } finally {
+      await built.drop();
+    }
   });
 });

@@ -41,8 +41,8 @@ describeWithSamples('gateway: recommendations through the real recommender', () 
   const recommend = (body: unknown, headers: Record<string, string> = {}) => postJson<Recs>(`${gw.url}${URL_PATH}`, body, headers);
 
   beforeAll(async () => {
-    t = await createTestDatabase({ from: 'samples' });
-    await buildEmbeddings(t.handle, silentLog);
+    // The samples with one version built once for the run; the cache test below builds another.
+    t = await createTestDatabase({ from: 'samples-with-embeddings' });
     recommender = await startRecommender({ handle: t.handle, log: silentLog, port: 0 });
     gw = await startGateway({ handle: t.handle, recommenderUrl: recommender.url });
   }, deadline(180_000));

@@ -28,9 +28,14 @@ describeWithSamples('recommender service on the sample catalogue', () => {
   let firstVersion: number;
 
   beforeAll(async () => {
-    t = await createTestDatabase({ from: 'samples' });
-    firstVersion = (await buildEmbeddings(t.handle, silentLog)).version;
+    // The samples with one version built (default options) once for the run; the hot swap and
+    // the corrupt version below build their own.
+    t = await createTestDatabase({ from: 'samples-with-embeddings' });
+    const heads = await new EmbeddingRepository(t.handle).readyHeads(5);
+    expect(heads).toHaveLength(1);
+    firstVersion = heads[0]!.id;
     svc = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 200 });
+    expect(svc.holder.version?.id).toBe(firstVersion);
   }, deadline(180_000));
 
   afterAll(async () => {
