@@ -87,12 +87,25 @@ export class BullmqImportQueue implements ImportQueue {
   }
 
   private async view(id: string): Promise<{ view: ImportRunView; root: Job } | null> {
+    const first = await this.chain(id);
+    if (!first) return null;
+    // The states first, then the jobs read again: a step that failed (or completed) between the
+    // first read and its state's carries its reason (or value) in the second. Read the other way
+    // round, a run could say 'failed' with no error.
+    const states = await Promise.all(first.jobs.map((job) => job.getState()));
+    const again = (await this.chain(id)) ?? first;
+    const byId = new Map(again.jobs.map((job) => [job.id, job]));
+    const steps = first.jobs.map((job, i) => stepView(byId.get(job.id) ?? job, states[i]!));
+    return { view: { id, steps, ...runState(steps) }, root: again.root };
+  }
+
+  /** The run's jobs, first step first, as Redis holds them now. */
+  private async chain(id: string): Promise<{ jobs: Job[]; root: Job } | null> {
     const flow = await this.flows.getFlow({ id, queueName: QueueName.Etl, prefix: this.options.prefix, depth: 8 });
     if (!flow?.job) return null;
     const jobs: Job[] = [];
     for (let node: JobNode | undefined = flow; node?.job; node = node.children?.[0]) jobs.unshift(node.job);
-    const steps = await Promise.all(jobs.map((job) => stepView(job)));
-    return { view: { id, steps, ...runState(steps) }, root: flow.job };
+    return { jobs, root: flow.job };
   }
 
   async close(): Promise<void> {
@@ -107,8 +120,7 @@ export class BullmqImportQueue implements ImportQueue {
   }
 }
 
-async function stepView(job: Job) {
-  const raw = await job.getState();
+function stepView(job: Job, raw: string) {
   const state: StepState = raw === 'completed' ? 'completed' : raw === 'failed' ? 'failed' : raw === 'active' ? 'active' : 'waiting';
   const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as unknown as ImportProgress) : null;
   const value = job.returnvalue as StepOutcome | null | undefined;
