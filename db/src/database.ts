@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { KpiTables } from './tables/kpi.tables';
+import type { ProgrammeTables } from './tables/programme.tables';
 import type { RecommenderTables } from './tables/recommender.tables';
 
 /**
@@ -158,7 +159,7 @@ export interface ImportFileTable {
 }
 
 /** Each feature's tables live in `tables/*.tables.ts` and join here. */
-export interface Database extends RecommenderTables, KpiTables {
+export interface Database extends RecommenderTables, KpiTables, ProgrammeTables {
   title: TitleTable;
   title_aka: TitleAkaTable;
   person: PersonTable;

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './tables/programme.tables';
 export * from './catalogue';
 export * from './db.factory';
 export * from './migrator';

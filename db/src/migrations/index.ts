@@ -5,6 +5,7 @@ import * as m20261125100100 from './20261125100100_kpi';
 import * as m20261125110000 from './20261125110000_search';
 import * as m20261125120000 from './20261125120000_recommender_encoder';
 import * as m20261207090000 from './20261207090000_post_import_state';
+import * as m20261208090000 from './20261208090000_programme';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261125110000_search': m20261125110000,
   '20261125120000_recommender_encoder': m20261125120000,
   '20261207090000_post_import_state': m20261207090000,
+  '20261208090000_programme': m20261208090000,
 };
