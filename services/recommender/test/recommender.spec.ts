@@ -4,8 +4,9 @@
 import { type ErrorBody, JobName, type RecommendResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
-import { describeWithSamples } from '@cine/etl-worker/testing/samples';
-import { buildEmbeddings, createEmbeddingHandlers, type RunningRecommender, startRecommender } from '../src';
+import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
+import { etlFor, SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
+import { createEmbeddingHandlers, type RunningRecommender, startRecommender } from '../src';
 import { FeatureRepository } from '../src/embedding/features.repository';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { GENRE_BLOCK_DIMS, YEAR_BLOCK_DIMS } from '../src/embedding/explicit-blocks';
@@ -28,8 +29,8 @@ describeWithSamples('recommender service on the sample catalogue', () => {
   let firstVersion: number;
 
   beforeAll(async () => {
-    // The samples with one version built (default options) once for the run; the hot swap and
-    // the corrupt version below build their own.
+    // The samples with one version built (default options) once for the run; the hot swap below
+    // serves one the build job makes on a small catalogue, the corrupt version is an altered copy.
     t = await createTestDatabase({ from: 'samples-with-embeddings' });
     const heads = await new EmbeddingRepository(t.handle).readyHeads(5);
     expect(heads).toHaveLength(1);
@@ -357,32 +358,48 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     expect(missing.body).toMatchObject({ unknown: ['tt9900002'], encoded: [] });
   });
 
-  it('hot swap: a new version is picked up by the poll with no failed request in between', async () => {
-    const statuses: number[] = [];
-    const versions = new Set<number>();
-    let stop = false;
-    const load = (async () => {
-      while (!stop) {
-        const res = await post(svc.url, { liked: [GODFATHER], k: 5 });
-        statuses.push(res.status);
-        versions.add(res.body.version);
-      }
-    })();
-    // The build-embeddings job, as the recommender's build worker runs it after an import.
-    const handlers = createEmbeddingHandlers(t.handle, silentLog, { dims: 32 });
-    await handlers[JobName.BuildEmbeddings]({ reason: 'test' }, { jobId: null, onProgress: () => {}, earlierFailures: [] });
-    const built = { version: (await new EmbeddingRepository(t.handle).readyHeads(1))[0]!.id };
-    await until('the new version to serve', async () => (await post(svc.url, { liked: [GODFATHER], k: 5 })).body.version === built.version, { timeoutMs: 30_000 });
-    // A few more requests on the new version before the load stops.
-    await sleep(200);
-    stop = true;
-    await load;
-    expect(statuses.length).toBeGreaterThan(5);
-    expect(statuses.every((s) => s === 200)).toBe(true);
-    expect([...versions]).toEqual([firstVersion, built.version]);
+  it('hot swap: a version the build job makes is picked up by the poll with no failed request in between', async () => {
+    // The build-embeddings job, as the recommender's build worker runs it after an import, with
+    // its options (dims 32), on a small catalogue of its own (famous-40): what is tested here is
+    // the job and the swap, not the build at scale (the template's version is that build, served
+    // by every test above). Its version is then stored where the service polls.
+    const small = await createTestDatabase();
+    let built: { version: number; films: number };
+    try {
+      await etlFor(small.handle).importer.run({ imdb: { sources: [IMDB('famous-40')], policy: SAMPLE_POLICY }, tmdb: { sources: [TMDB('tmdb_full.csv')] } });
+      const handlers = createEmbeddingHandlers(small.handle, silentLog, { dims: 32 });
+      const result = await handlers[JobName.BuildEmbeddings]({ reason: 'test' }, { jobId: null, onProgress: () => {}, earlierFailures: [] });
+      const { id: _id, createdAt: _createdAt, ...made } = await new EmbeddingRepository(small.handle).load((result as { version: number }).version);
+      expect(made.dims).toBe(32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS);
+      expect(made.items.map((i) => i.tconst)).toContain(GODFATHER);
+      built = { films: made.items.length, version: 0 };
+      const statuses: number[] = [];
+      const versions = new Set<number>();
+      let stop = false;
+      const load = (async () => {
+        while (!stop) {
+          const res = await post(svc.url, { liked: [GODFATHER], k: 5 });
+          statuses.push(res.status);
+          versions.add(res.body.version);
+        }
+      })();
+      await sleep(100);
+      built.version = await new EmbeddingRepository(t.handle).insert({ ...made, importRunId: null });
+      await until('the new version to serve', async () => (await post(svc.url, { liked: [GODFATHER], k: 5 })).body.version === built.version, { timeoutMs: 30_000 });
+      // A few more requests on the new version before the load stops.
+      await sleep(200);
+      stop = true;
+      await load;
+      expect(statuses.length).toBeGreaterThan(5);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      expect([...versions]).toEqual([firstVersion, built.version]);
+    } finally {
+      await small.drop();
+    }
     // A 32-axis SVD block, then the explicit year and genre blocks.
     expect(served().dims).toBe(32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS);
-    expect((await ready(svc.url)).body.checks.embeddings!.detail).toBe(`serving version ${built.version} (${served().items.length} films, d=${32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS})`);
+    expect(served().items.length).toBe(built.films);
+    expect((await ready(svc.url)).body.checks.embeddings!.detail).toBe(`serving version ${built.version} (${built.films} films, d=${32 + YEAR_BLOCK_DIMS + GENRE_BLOCK_DIMS})`);
   }, deadline(120_000));
 
   it('a corrupt newer version is refused: readiness says so and the previous version keeps serving', async () => {
@@ -390,7 +407,13 @@ describeWithSamples('recommender service on the sample catalogue', () => {
     const other = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 0 });
     try {
       await svc.holder.close(); // the polling service must not race the corruption below
-      const built = await buildEmbeddings(t.handle, silentLog, { dims: 32 });
+      // A newer version: a copy of the served one's row (no build needed: what is refused is its
+      // bytes), then one byte of its vectors flipped under the stored checksum.
+      const { rows } = await sql<{ id: number }>`
+        INSERT INTO recommender_version (status, dims, films, import_run_id, stats, checksum, items, vectors, encoder)
+        SELECT status, dims, films, import_run_id, stats, checksum, items, vectors, encoder FROM recommender_version WHERE id = ${before}
+        RETURNING id`.execute(t.handle.db);
+      const built = { version: rows[0]!.id };
       await sql`UPDATE recommender_version SET vectors = set_byte(vectors, 100, get_byte(vectors, 100) # 255) WHERE id = ${built.version}`.execute(t.handle.db);
       await other.holder.refresh();
       const health = await ready(other.url);
