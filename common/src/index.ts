@@ -7,4 +7,5 @@ export * from './process/stop-signals';
 export * from './http/observability';
 export * from './contracts/recommender.contract';
 export * from './contracts/api.contract';
+export * from './contracts/programme.contract';
 export * from './contracts/same-shape';
