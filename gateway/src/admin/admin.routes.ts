@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EtlRunAcceptedSchema, EtlRunBodySchema, EtlRunParamsSchema, EtlRunViewSchema } from '../schemas/admin.schema';
 import { errorResponses } from '../schemas/api.schema';
-import { ADMIN_KEY_HEADER, adminKeyCheck } from './admin-key';
+import { type AdminGuard, OWNER_OR_KEY_SECURITY } from '../auth/owner-guard';
 import type { AdminService } from './admin.service';
 
-export const ADMIN_SECURITY = [{ apiKey: [] }];
+export const ADMIN_SECURITY = OWNER_OR_KEY_SECURITY;
 
-export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService; adminApiKey: string | undefined }> = async (app, opts) => {
-  const check = adminKeyCheck(opts.adminApiKey);
-  // Before validation: a caller without the key learns nothing about the body's rules.
-  app.addHook('onRequest', async (request) => check(request.headers[ADMIN_KEY_HEADER]));
+export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService; guard: AdminGuard }> = async (app, opts) => {
+  // Before validation: a caller without the key or a session learns nothing about the body's rules.
+  app.addHook('onRequest', opts.guard);
 
   app.post(
     '/api/v1/admin/etl-runs',
@@ -18,10 +17,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService; admin
         tags: ['admin'],
         summary: 'Start an import on the job queue',
         description:
-          'Header X-Api-Key. 503 when ADMIN_API_KEY is not set (admin disabled) or when the queue (Redis) is unreachable. The same sources twice make one run unless `force`.',
+          'Header X-Api-Key, or the owner session cookie with the X-CSRF-Token header. 503 when ADMIN_API_KEY is not set (admin disabled) or when the queue (Redis) is unreachable. The same sources twice make one run unless `force`.',
         security: ADMIN_SECURITY,
         body: EtlRunBodySchema,
-        response: { 202: EtlRunAcceptedSchema, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
+        response: { 202: EtlRunAcceptedSchema, ...errorResponses(400, 401, 403, 413, 415, 429, 500, 503) },
       },
     },
     async (request, reply) => {

@@ -62,9 +62,9 @@ describe('password hash (scrypt)', () => {
   });
 
   it(`refuses a chosen password under ${MIN_PASSWORD_LENGTH} characters (counted as characters, not bytes) or with spaces around`, () => {
-    expect(passwordProblem('a'.repeat(MIN_PASSWORD_LENGTH - 1))).toMatch(/at least 12/);
-    expect(passwordProblem('é'.repeat(MIN_PASSWORD_LENGTH - 1))).toMatch(/at least 12/);
-    expect(passwordProblem(' twelve chars ok')).toMatch(/space/);
+    expect(passwordProblem('a'.repeat(MIN_PASSWORD_LENGTH - 1))).toMatch(/au moins 12/);
+    expect(passwordProblem('é'.repeat(MIN_PASSWORD_LENGTH - 1))).toMatch(/au moins 12/);
+    expect(passwordProblem(' twelve chars ok')).toMatch(/espace/);
     expect(passwordProblem('a'.repeat(MIN_PASSWORD_LENGTH))).toBeNull();
     expect(passwordProblem('é'.repeat(MIN_PASSWORD_LENGTH))).toBeNull();
   });

@@ -81,9 +81,9 @@ export function generatePassword(length = 20): string {
   return out;
 }
 
-/** Why a chosen password is refused, or null. */
+/** Why a chosen password is refused (in French: the owner CLI shows it), or null. */
 export function passwordProblem(password: string): string | null {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return `the password must have at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.trim() !== password) return 'the password must not start or end with a space';
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `le mot de passe doit avoir au moins ${MIN_PASSWORD_LENGTH} caractères`;
+  if (password.trim() !== password) return 'le mot de passe ne doit ni commencer ni finir par une espace';
   return null;
 }
