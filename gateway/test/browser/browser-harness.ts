@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deadline, runToEnd, sleep, until } from '@cine/common/testing';
@@ -93,18 +94,35 @@ export function screenshotDir(spec: string): string {
 }
 
 /**
- * TMDB is outside the system: "offline" makes every poster fail as on an install without
- * internet (the placeholders must show); "posters" answers each with a drawn stand-in poster.
+ * TMDB's image server is outside the system: the stacks' gateways fetch posters (their
+ * /posters route) from this local stand-in, one per test process. "offline" fails every request
+ * as on an install without internet (the gateway answers its placeholder, the page shows its
+ * own); "posters" answers each with a real small JPEG.
  */
-export async function routeTmdb(page: Page, mode: 'offline' | 'posters'): Promise<void> {
-  await page.route('https://image.tmdb.org/**', async (route) => {
-    if (mode === 'offline') return route.abort('internetdisconnected');
-    const path = new URL(route.request().url()).pathname;
-    let hue = 0;
-    for (const ch of path) hue = (hue * 31 + ch.charCodeAt(0)) % 360;
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 300"><rect width="200" height="300" fill="hsl(${hue} 50% 35%)"/><circle cx="100" cy="120" r="50" fill="hsl(${(hue + 40) % 360} 70% 70%)"/><rect x="20" y="220" width="160" height="14" fill="#fff" opacity=".8"/></svg>`;
-    return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: svg });
+const fakeTmdb: { mode: 'offline' | 'posters'; url: Promise<string> | null; dataDirs: Set<string> } = { mode: 'offline', url: null, dataDirs: new Set() };
+const POSTER_JPEG = readFileSync(join(__dirname, '..', 'fixtures', 'poster.jpg'));
+
+function fakeTmdbUrl(): Promise<string> {
+  fakeTmdb.url ??= new Promise((resolveUrl) => {
+    const server: Server = createServer((_req, res) => {
+      if (fakeTmdb.mode === 'offline') return res.destroy();
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': POSTER_JPEG.length }).end(POSTER_JPEG);
+    });
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolveUrl(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/t/p`);
+    });
+    // Idle for the process's life: never what keeps jest's worker alive.
+    server.unref();
   });
+  return fakeTmdb.url;
+}
+
+/** Sets what TMDB's stand-in does for the stacks' gateways (the page is the test's; kept for the call sites). */
+export async function routeTmdb(_page: Page, mode: 'offline' | 'posters'): Promise<void> {
+  fakeTmdb.mode = mode;
+  // Posters an earlier test had the gateways keep would be served from their disk whatever the mode.
+  for (const dir of fakeTmdb.dataDirs) rmSync(join(dir, 'posters'), { recursive: true, force: true });
 }
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -163,11 +181,18 @@ export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples
   if (opts.seed) await opts.seed(db.handle);
   let recommender = await startRecommender({ handle: db.handle, log: silentLog, pollIntervalMs: 200 });
   const recommenderPort = Number(new URL(recommender.url).port);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cine-browser-gateway-'));
+  fakeTmdb.dataDirs.add(dataDir);
   const gateway = await startGateway({
     handle: db.handle,
     recommenderUrl: recommender.url,
     webRoot: WEB_DIST,
-    env: { RECOMMENDER_TIMEOUT_MS: String(deadline(5000)), ...(opts.corsOrigins ? { CORS_ORIGINS: opts.corsOrigins.join(',') } : {}) },
+    env: {
+      RECOMMENDER_TIMEOUT_MS: String(deadline(5000)),
+      TMDB_IMAGE_BASE_URL: await fakeTmdbUrl(),
+      DATA_DIR: dataDir,
+      ...(opts.corsOrigins ? { CORS_ORIGINS: opts.corsOrigins.join(',') } : {}),
+    },
   });
   let running = true;
   const serveEmbeddings = async () => {
@@ -217,6 +242,8 @@ export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples
       await gateway.close();
       if (running) await recommender.close();
       await db.drop();
+      fakeTmdb.dataDirs.delete(dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return stack;

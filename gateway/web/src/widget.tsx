@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { Api } from './api';
 import { type Chosen, Chips } from './components/Chips';
 import { FilmCard } from './components/FilmCard';
+import { PosterBase } from './components/Poster';
 import { SearchBox } from './components/SearchBox';
 import { ErrorState, LoadingState } from './components/States';
 import { type Lang, STRINGS } from './i18n';
@@ -77,7 +78,13 @@ class CineCreuseReco extends HTMLElement {
     root.appendChild(mount);
     const apiBase = (this.getAttribute('api') ?? DEFAULT_API).replace(/\/+$/, '');
     const lang: Lang = (this.getAttribute('lang') ?? document.documentElement.lang ?? 'fr').toLowerCase().startsWith('en') ? 'en' : 'fr';
-    render(<Widget api={new Api(apiBase)} lang={lang} site={`${apiBase}/`} />, mount);
+    render(
+      // Poster URLs are the gateway's, relative: here they must name the gateway's origin.
+      <PosterBase.Provider value={apiBase}>
+        <Widget api={new Api(apiBase)} lang={lang} site={`${apiBase}/`} />
+      </PosterBase.Provider>,
+      mount,
+    );
   }
 
   disconnectedCallback(): void {

@@ -1,5 +1,19 @@
-import { useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useState } from 'preact/hooks';
 import type { PosterUrls } from '@cine/common/contracts';
+
+/**
+ * What the API's poster URLs (the gateway's `/posters/…`, relative) resolve against: nothing on
+ * the page (same origin), the gateway's origin in the widget, which lives on the cinema's site.
+ */
+export const PosterBase = createContext('');
+
+/**
+ * The gateway answers a placeholder when it has no poster to give (TMDB away, no poster): a
+ * square (gateway/src/posters/poster-image.ts), which no TMDB poster is (2:3); srcset scales both
+ * natural sides alike. The page shows its own instead, which names the film.
+ */
+const isGatewayPlaceholder = (img: HTMLImageElement) => img.naturalWidth > 0 && img.naturalWidth === img.naturalHeight;
 
 /** A deterministic, calm hue per film, so placeholders side by side are told apart. */
 function hueOf(key: string): number {
@@ -9,9 +23,9 @@ function hueOf(key: string): number {
 }
 
 /**
- * A TMDB poster at the size the layout needs, drawn over a placeholder that shows the title: the
- * placeholder is what the customer sees while the image loads, when there is none, and when it
- * fails (offline install, TMDB away). Decorative: the title is always written next to it, so
+ * A poster (kept by the gateway, from TMDB) at the size the layout needs, drawn over a placeholder
+ * that shows the title: the placeholder is what the customer sees while the image loads, when
+ * there is none, and when it fails (offline install, TMDB away, the gateway's own placeholder). Decorative: the title is always written next to it, so
  * screen readers skip both.
  */
 export function Poster(props: {
@@ -22,6 +36,8 @@ export function Poster(props: {
   size: 'small' | 'card' | 'large';
 }) {
   const [failed, setFailed] = useState(false);
+  const base = useContext(PosterBase);
+  const at = (url: string) => (base && url.startsWith('/') ? `${base}${url}` : url);
   const { poster, size } = props;
   const showImage = poster !== null && !failed;
   const sizes = size === 'small' ? '48px' : size === 'card' ? '(max-width: 480px) 38vw, 240px' : '(max-width: 640px) 12rem, 16rem';
@@ -36,12 +52,13 @@ export function Poster(props: {
       {showImage && (
         <img
           class="poster__img"
-          src={size === 'small' ? poster.w185 : poster.w342}
-          srcset={`${poster.w185} 185w, ${poster.w342} 342w, ${poster.w500} 500w`}
+          src={at(size === 'small' ? poster.w185 : poster.w342)}
+          srcset={`${at(poster.w185)} 185w, ${at(poster.w342)} 342w, ${at(poster.w500)} 500w`}
           sizes={sizes}
           alt=""
           loading="lazy"
           decoding="async"
+          onLoad={(event) => isGatewayPlaceholder(event.currentTarget) && setFailed(true)}
           onError={() => setFailed(true)}
         />
       )}
