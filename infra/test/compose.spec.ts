@@ -177,9 +177,12 @@ describe('docker-compose.yml', () => {
 
   it('keeps state in named volumes', () => {
     const volumes = Object.keys(compose.volumes ?? {});
-    expect(volumes.sort()).toEqual(['grafanadata', 'pgdata', 'redisdata']);
+    expect(volumes.sort()).toEqual(['grafanadata', 'pgdata', 'posters', 'redisdata']);
     expect(compose.services.postgres!.volumes).toContain('pgdata:/var/lib/postgresql/data');
     expect(compose.services.redis!.volumes).toContain('redisdata:/data');
+    // The gateway's poster cache, DATA_DIR/posters (DATA_DIR defaults to .data in WORKDIR /app).
+    expect(serviceEnv(compose.services.gateway!).DATA_DIR).toBeUndefined();
+    expect(compose.services.gateway!.volumes).toContain('posters:/app/.data/posters');
   });
 
   it('checks the health of every long-running service; the Node ones probe /health/ready on their own port', () => {
