@@ -1,0 +1,336 @@
+import type { Screening, ScreeningsResponse } from '@cine/common';
+import { badRequest, HttpError, notFound } from '../http/http-errors';
+import { displayTitle, posterUrls } from '../films/film.service';
+import type { AdminScreening, ScreeningInput, ScreeningPatch } from '../schemas/programme.schema';
+import { addDays, dayOfWeek, daysBetween, fromLocal, isCalendarDate, isoWithOffset, toLocal, weekStartOf, weekStartOfDate } from './cinema-time';
+import { buildCalendar, type CalendarEvent } from './icalendar';
+import { isUniqueViolation, type NewScreening, type ProgrammeRepository, type RoomRow, type ScreeningWithFilmRow } from './programme.repository';
+import { CsvFieldError, parseScreeningCsv } from './screening-csv';
+
+/** A séance that started longer ago than this is past: no longer offered. */
+export const PAST_AFTER_MS = 15 * 60_000;
+const DEFAULT_SPAN_DAYS = 14;
+const MAX_SPAN_DAYS = 62;
+const DEFAULT_RUNTIME_MINUTES = 120;
+
+export interface ProgrammeOptions {
+  timeZone: string;
+  cinemaName: string;
+  now?: () => Date;
+}
+
+/** A body field that names something the programme cannot accept; the caller says where it was. */
+class FieldProblem extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+    readonly status = 400,
+  ) {
+    super(reason);
+  }
+}
+
+const conflict = (message: string) => new HttpError(409, message);
+const unique = <T>(values: T[]) => [...new Set(values)];
+
+export class ProgrammeService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly repository: ProgrammeRepository,
+    private readonly opts: ProgrammeOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  get timeZone(): string {
+    return this.opts.timeZone;
+  }
+
+  // ---- rooms ----
+  rooms(): Promise<RoomRow[]> {
+    return this.repository.rooms();
+  }
+
+  async addRoom(room: { name: string; seats: number; wheelchair?: boolean }): Promise<RoomRow> {
+    try {
+      return await this.repository.insertRoom({ name: room.name.trim(), seats: room.seats, wheelchair: room.wheelchair ?? false });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`a room named "${room.name}" exists already`);
+      throw error;
+    }
+  }
+
+  // ---- séances, the owner's side ----
+  async week(anyDay: string): Promise<{ weekStart: string; publishedAt: string | null; items: AdminScreening[] }> {
+    const weekStart = weekStartOfDate(this.calendarDate(anyDay, 'week'));
+    const [rows, publishedAt] = await Promise.all([this.repository.weekScreenings(weekStart), this.repository.weekPublishedAt(weekStart)]);
+    return { weekStart, publishedAt: publishedAt?.toISOString() ?? null, items: rows.map((r) => this.adminView(r)) };
+  }
+
+  async create(input: ScreeningInput): Promise<AdminScreening> {
+    const id = await this.asBody(async () => {
+      const row = await this.resolve(this.repository, input);
+      return this.insert(this.repository, row);
+    });
+    return this.adminScreening(id);
+  }
+
+  async update(id: string, patch: ScreeningPatch): Promise<AdminScreening> {
+    const current = await this.repository.screening(id);
+    if (!current) throw notFound(`no séance ${id}`);
+    if (current.status === 'cancelled') throw conflict(`séance ${id} is cancelled; add a new one instead`);
+    const merged: ScreeningInput = {
+      tconst: current.tconst,
+      startsAt: current.starts_at.toISOString(),
+      room: current.room,
+      version: current.version,
+      format: current.format,
+      accessibility: { sme: current.sme, ad: current.ad },
+      labels: current.labels,
+      priceNote: current.price_note,
+      bookingUrl: current.booking_url,
+      ...patch,
+    };
+    if (patch.accessibility) merged.accessibility = { sme: current.sme, ad: current.ad, ...patch.accessibility };
+    await this.asBody(async () => {
+      const row = await this.resolve(this.repository, merged);
+      await this.refuseClash(this.repository, row, id);
+      try {
+        await this.repository.updateScreening(id, row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new FieldProblem('startsAt', `room ${merged.room} already has a séance then`, 409);
+        throw error;
+      }
+    });
+    return this.adminScreening(id);
+  }
+
+  async cancel(id: string): Promise<AdminScreening> {
+    if (!(await this.repository.screening(id))) throw notFound(`no séance ${id}`);
+    await this.repository.cancelScreening(id);
+    return this.adminScreening(id);
+  }
+
+  /** All or nothing: the first bad line stops the import and nothing is saved. */
+  async importCsv(text: string): Promise<{ created: number; weeks: string[] }> {
+    let lines;
+    try {
+      lines = parseScreeningCsv(text, this.opts.timeZone);
+    } catch (error) {
+      if (error instanceof CsvFieldError) throw badRequest(error.message);
+      throw error;
+    }
+    return this.repository.transaction(async (repository) => {
+      const weeks = new Set<string>();
+      for (const { line, input } of lines) {
+        try {
+          const row = await this.resolve(repository, input);
+          await this.insert(repository, row);
+          weeks.add(row.week_start);
+        } catch (error) {
+          if (error instanceof FieldProblem) throw badRequest(`line ${line}, field ${csvColumn(error.field)}: ${error.reason}`);
+          throw error;
+        }
+      }
+      return { created: lines.length, weeks: [...weeks].sort() };
+    });
+  }
+
+  async publish(weekStart: string): Promise<{ weekStart: string; publishedAt: string; screenings: number }> {
+    this.wednesday(weekStart, 'weekStart');
+    const publishedAt = await this.repository.publishWeek(weekStart);
+    const rows = await this.repository.weekScreenings(weekStart);
+    return { weekStart, publishedAt: publishedAt.toISOString(), screenings: rows.filter((r) => r.status === 'scheduled').length };
+  }
+
+  /**
+   * Copies a week's scheduled séances to another week at the same local times: 20:30 stays
+   * 20:30 across a clock change (the instant moves by an hour). Not published: a draft.
+   */
+  async duplicate(from: string, to: string): Promise<{ from: string; to: string; created: number }> {
+    this.wednesday(from, 'weekStart');
+    this.wednesday(to, 'to');
+    if (from === to) throw badRequest('body/to must be another week than the one copied');
+    const days = daysBetween(from, to);
+    const created = await this.repository.transaction(async (repository) => {
+      const rows = await repository.scheduledOfWeek(from);
+      for (const row of rows) {
+        const local = toLocal(row.starts_at, this.opts.timeZone);
+        const startsAt = fromLocal({ date: addDays(local.date, days), time: local.time }, this.opts.timeZone);
+        const copy: NewScreening = { ...row, starts_at: startsAt, week_start: weekStartOf(startsAt, this.opts.timeZone) };
+        try {
+          await this.insert(repository, copy);
+        } catch (error) {
+          if (error instanceof FieldProblem) throw conflict(`week ${to} already has a séance at ${isoWithOffset(startsAt, this.opts.timeZone)} in that room: nothing copied`);
+          throw error;
+        }
+      }
+      return rows.length;
+    });
+    return { from, to, created };
+  }
+
+  // ---- customers ----
+  async published(query: { from?: string; to?: string }): Promise<ScreeningsResponse> {
+    const now = this.now();
+    const from = query.from === undefined ? toLocal(now, this.opts.timeZone).date : this.calendarDate(query.from, 'from');
+    const to = query.to === undefined ? addDays(from, DEFAULT_SPAN_DAYS) : this.calendarDate(query.to, 'to');
+    const span = daysBetween(from, to);
+    if (span < 0) throw badRequest('querystring/to must not be before from');
+    if (span > MAX_SPAN_DAYS) throw badRequest(`querystring/to must be at most ${MAX_SPAN_DAYS} days after from`);
+    const start = Math.max(fromLocal({ date: from, time: '00:00' }, this.opts.timeZone).getTime(), now.getTime() - PAST_AFTER_MS);
+    const end = fromLocal({ date: addDays(to, 1), time: '00:00' }, this.opts.timeZone);
+    const rows = await this.repository.publishedScreenings(new Date(start), end);
+    return { from, to, timeZone: this.opts.timeZone, items: rows.map((r) => this.customerView(r)) };
+  }
+
+  async screeningCalendar(id: string): Promise<string> {
+    const row = await this.repository.publishedScreening(id);
+    if (!row) throw notFound(`no published séance ${id}`);
+    return this.calendar([row]);
+  }
+
+  /** The published programme from a week ago on: agendas that subscribed keep the recent past. */
+  async programmeCalendar(): Promise<string> {
+    const now = this.now().getTime();
+    const rows = await this.repository.publishedScreenings(new Date(now - 7 * 86_400_000), new Date(now + 366 * 86_400_000));
+    return this.calendar(rows);
+  }
+
+  // ---- shared ----
+  private calendar(rows: ScreeningWithFilmRow[]): string {
+    const events = rows.map((r): CalendarEvent => {
+      const title = r.primary_title === null ? r.tconst : displayTitle({ french_title: r.french_title, primary_title: r.primary_title });
+      return {
+        uid: `screening-${r.id}@cine-creuse`,
+        start: r.starts_at,
+        end: endOf(r),
+        stamp: r.updated_at,
+        summary: `${title} (${r.version}${r.format === '3D' ? ', 3D' : ''})`,
+        location: `${r.room}, ${this.opts.cinemaName}`,
+        description: r.price_note ?? undefined,
+        url: r.booking_url,
+        cancelled: r.status === 'cancelled',
+      };
+    });
+    return buildCalendar(events, { timeZone: this.opts.timeZone, name: `${this.opts.cinemaName} : programme` });
+  }
+
+  private async resolve(repository: ProgrammeRepository, input: ScreeningInput): Promise<NewScreening> {
+    const room = await repository.roomByName(input.room);
+    if (!room) throw new FieldProblem('room', `no room named "${input.room}"`);
+    const known = await repository.filmIndexHolds([input.tconst]);
+    if (!known.has(input.tconst)) throw new FieldProblem('tconst', `${input.tconst} is not in the catalogue`);
+    const startsAt = new Date(input.startsAt);
+    if (Number.isNaN(startsAt.getTime())) throw new FieldProblem('startsAt', `"${input.startsAt}" is not a date and time`);
+    return {
+      tconst: input.tconst,
+      starts_at: startsAt,
+      week_start: weekStartOf(startsAt, this.opts.timeZone),
+      room_id: room.id,
+      version: input.version,
+      format: input.format ?? '2D',
+      sme: input.accessibility?.sme ?? false,
+      ad: input.accessibility?.ad ?? false,
+      labels: unique(input.labels ?? []),
+      price_note: input.priceNote ?? null,
+      booking_url: input.bookingUrl ?? null,
+    };
+  }
+
+  /** Checked before writing, so that a clash inside an import names its line (the unique index stays the guard against races). */
+  private async refuseClash(repository: ProgrammeRepository, row: NewScreening, exceptId?: string): Promise<void> {
+    if (await repository.clash(row.room_id, row.starts_at, exceptId)) {
+      throw new FieldProblem('startsAt', `the room already has a séance at ${isoWithOffset(row.starts_at, this.opts.timeZone)}`, 409);
+    }
+  }
+
+  private async insert(repository: ProgrammeRepository, row: NewScreening): Promise<string> {
+    await this.refuseClash(repository, row);
+    return repository.insertScreening(row);
+  }
+
+  /** Problems of a JSON body: a 400 (or the 409 of a clash) naming `body/<field>`. */
+  private async asBody<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof FieldProblem) throw new HttpError(error.status, `body/${error.field}: ${error.reason}`);
+      if (isUniqueViolation(error)) throw conflict('body/startsAt: the room already has a séance then');
+      throw error;
+    }
+  }
+
+  private async adminScreening(id: string): Promise<AdminScreening> {
+    const row = await this.repository.screening(id);
+    if (!row) throw notFound(`no séance ${id}`);
+    return this.adminView(row);
+  }
+
+  private adminView(r: ScreeningWithFilmRow): AdminScreening {
+    return {
+      id: r.id,
+      tconst: r.tconst,
+      title: r.primary_title === null ? null : displayTitle({ french_title: r.french_title, primary_title: r.primary_title }),
+      startsAt: isoWithOffset(r.starts_at, this.opts.timeZone),
+      weekStart: r.week_start,
+      room: r.room,
+      version: r.version,
+      format: r.format,
+      accessibility: { sme: r.sme, ad: r.ad },
+      labels: r.labels,
+      priceNote: r.price_note,
+      bookingUrl: r.booking_url,
+      status: r.status,
+    };
+  }
+
+  private customerView(r: ScreeningWithFilmRow): Screening {
+    return {
+      id: r.id,
+      film: {
+        tconst: r.tconst,
+        title: r.primary_title === null ? r.tconst : displayTitle({ french_title: r.french_title, primary_title: r.primary_title }),
+        primaryTitle: r.primary_title,
+        originalTitle: r.original_title,
+        frenchTitle: r.french_title,
+        year: r.start_year,
+        runtimeMinutes: r.runtime_minutes,
+        genres: r.genres ?? [],
+        poster: posterUrls(r.tconst, r.poster_path),
+        originalLanguage: r.original_language,
+      },
+      startsAt: isoWithOffset(r.starts_at, this.opts.timeZone),
+      endsAt: isoWithOffset(endOf(r), this.opts.timeZone),
+      room: r.room,
+      version: r.version,
+      format: r.format,
+      accessibility: { sme: r.sme, ad: r.ad },
+      labels: r.labels,
+      priceNote: r.price_note,
+      bookingUrl: r.booking_url,
+      status: r.status,
+      icsUrl: `/api/v1/screenings/${r.id}.ics`,
+    };
+  }
+
+  private calendarDate(value: string, field: string): string {
+    if (!isCalendarDate(value)) throw badRequest(`${field} "${value}" is not a date YYYY-MM-DD`);
+    return value;
+  }
+
+  private wednesday(value: string, field: string): void {
+    this.calendarDate(value, field);
+    if (dayOfWeek(value) !== 3) throw badRequest(`${field} ${value} is not a Wednesday (a programme week runs Wednesday to Tuesday)`);
+  }
+}
+
+function endOf(r: { starts_at: Date; runtime_minutes: number | null }): Date {
+  return new Date(r.starts_at.getTime() + (r.runtime_minutes ?? DEFAULT_RUNTIME_MINUTES) * 60_000);
+}
+
+const CSV_COLUMN_OF: Record<string, string> = { startsAt: 'time', priceNote: 'price_note', bookingUrl: 'booking_url' };
+function csvColumn(field: string): string {
+  return CSV_COLUMN_OF[field] ?? field;
+}
