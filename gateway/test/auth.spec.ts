@@ -59,9 +59,18 @@ describe("gateway auth: the owner's login, session cookie and CSRF token", () =>
       const res = await login(gw.app, email, 'not the password');
       return { res, ms: Number(process.hrtime.bigint() - started) / 1e6 };
     };
-    const wrong = await timed(EMAIL);
-    const unknown = await timed('nobody@example.org');
-    await owners.clearFailures((await owners.findByEmail(EMAIL))!.id);
+    // The fastest of three each: a loaded machine's pauses only ever add time.
+    const fastest = async (email: string) => {
+      let best: Awaited<ReturnType<typeof timed>> | null = null;
+      for (let i = 0; i < 3; i++) {
+        const run = await timed(email);
+        await owners.clearFailures((await owners.findByEmail(EMAIL))!.id);
+        if (best === null || run.ms < best.ms) best = run;
+      }
+      return best!;
+    };
+    const wrong = await fastest(EMAIL);
+    const unknown = await fastest('nobody@example.org');
     expect([wrong.res.statusCode, wrong.res.json()]).toEqual([401, { statusCode: 401, error: 'Unauthorized', message: 'wrong email or password' }]);
     expect([unknown.res.statusCode, unknown.res.json()]).toEqual([401, wrong.res.json()]);
     expect(sessionCookie(wrong.res)).toBeUndefined();
