@@ -1,6 +1,8 @@
 import type { Screening, ScreeningsResponse } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { addDays, fromLocal, isoWithOffset, toLocal, weekStartOfDate } from '../src/programme/cinema-time';
 import { ADMIN_KEY, type RunningGateway, startGateway } from './gateway-harness';
@@ -299,5 +301,11 @@ describeWithSamples('programme: the owner edits, publishes and duplicates weeks;
     expect(only.map((v) => [v.getFirstPropertyValue('uid'), v.getFirstPropertyValue('status')])).toEqual([[`screening-${lionKing.id}@cine-creuse`, 'CANCELLED']]);
     expect(events.some((e) => e.uid === `screening-${lionKing.id}@cine-creuse`)).toBe(true);
     expect((await call('GET', '/api/v1/screenings/999999.ics')).status).toBe(404);
+  });
+
+  it('imports the demo file of docs/programme.md as it stands', async () => {
+    const csv = readFileSync(resolve(__dirname, '../../docs/programme-demo.csv'), 'utf8');
+    const answer = await admin('POST', '/api/v1/admin/screenings/import', { csv });
+    expect([answer.status, answer.body]).toEqual([201, { created: 9, weeks: ['2026-12-09'] }]);
   });
 });
