@@ -1,3 +1,6 @@
+
+/** Held once: a global looked up in a hot loop is slow where the global object is not the realm's own (jest's vm context). */
+const { imul } = Math;
 /**
  * Sets and maps of positive 31-bit ints (the numeric part of tconst/nconst) in typed arrays.
  *
@@ -24,7 +27,7 @@ export class IntSet {
 
   /** Slot of `key`, or of the empty slot where it would go. */
   protected slot(key: number): number {
-    let i = Math.imul(key, 0x9e3779b1) & this.mask;
+    let i = imul(key, 0x9e3779b1) & this.mask;
     const keys = this.keys;
     for (;;) {
       const k = keys[i]!;

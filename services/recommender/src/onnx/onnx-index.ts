@@ -3,6 +3,9 @@ import { blendedScore, exactTopK } from '../recommend/exact-scan';
 import type { Neighbour } from '../recommend/neighbour';
 import { buildTopKModel, type QuantisedItems, type QueryRow, quantiseItems, quantiseQuery } from './topk-model';
 
+/** Held once: a global looked up in a hot loop is slow where the global object is not the realm's own (jest's vm context). */
+const { imul } = Math;
+
 /**
  * How many approximate candidates are asked for the top k. Re-ranking them costs d
  * multiplications each in TypeScript, and TopK grows with them (k + max(2k, 192) cost 0.13 ms
@@ -53,7 +56,7 @@ export function groupIdentical(dims: number, vectors: Float32Array, prior: Float
     // FNV-1a over the 32-bit words; collisions are resolved by comparing the bits.
     let h = (0x811c9dc5 ^ pBits[i]!) >>> 0;
     const o = i * dims;
-    for (let k = 0; k < dims; k++) h = Math.imul(h ^ vBits[o + k]!, 0x01000193);
+    for (let k = 0; k < dims; k++) h = imul(h ^ vBits[o + k]!, 0x01000193);
     h >>>= 0;
     let g = byHash.get(h) ?? -1;
     let last = -1;
