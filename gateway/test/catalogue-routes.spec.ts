@@ -74,9 +74,9 @@ describeWithSamples('gateway: search, films, KPIs and catalogue status on the sa
           rating: expect.any(Number),
           votes: expect.any(Number),
           poster: {
-            w185: expect.stringMatching(/^https:\/\/image\.tmdb\.org\/t\/p\/w185\/.+\.jpg$/),
-            w342: expect.stringMatching(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\/.+\.jpg$/),
-            w500: expect.stringMatching(/^https:\/\/image\.tmdb\.org\/t\/p\/w500\/.+\.jpg$/),
+            w185: `/posters/w185/${GODFATHER}.jpg`,
+            w342: `/posters/w342/${GODFATHER}.jpg`,
+            w500: `/posters/w500/${GODFATHER}.jpg`,
           },
           match: 'exact',
         },
@@ -170,7 +170,7 @@ describeWithSamples('gateway: search, films, KPIs and catalogue status on the sa
         budget: tmdb.budget,
         revenue: tmdb.revenue,
         collection: tmdb.collection_name,
-        poster: { w185: `https://image.tmdb.org/t/p/w185${tmdb.poster_path}`, w342: `https://image.tmdb.org/t/p/w342${tmdb.poster_path}`, w500: `https://image.tmdb.org/t/p/w500${tmdb.poster_path}` },
+        poster: { w185: `/posters/w185/${GODFATHER}.jpg`, w342: `/posters/w342/${GODFATHER}.jpg`, w500: `/posters/w500/${GODFATHER}.jpg` },
       });
       expect(body.overview).toMatch(/Corleone/);
       expect(body.budget).toBeGreaterThan(0);

@@ -36,6 +36,6 @@ describeWithSamples('gateway search on the embedded PGlite database', () => {
     expect(status).toBe(200);
     expect(body.title).toBe('Le Parrain');
     const tmdb = await t.handle.db.selectFrom('title_tmdb').select('poster_path').where('imdb_id', '=', 'tt0068646').executeTakeFirst();
-    expect(body.poster?.w185 ?? null).toBe(tmdb?.poster_path ? `https://image.tmdb.org/t/p/w185${tmdb.poster_path}` : null);
+    expect(body.poster?.w185 ?? null).toBe(tmdb?.poster_path ? '/posters/w185/tt0068646.jpg' : null);
   });
 });

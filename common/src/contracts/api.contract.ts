@@ -6,7 +6,10 @@
  */
 import type { ReasonPart, RecommendFilters } from './recommender.contract';
 
-/** TMDB poster sizes the page uses (https://image.tmdb.org/t/p/{size}{poster_path}). */
+/**
+ * The poster at the TMDB widths the page uses: the gateway's own `/posters/{size}/{tconst}.jpg`,
+ * relative to the gateway (the widget, on another site, resolves them against its API base).
+ */
 export interface PosterUrls {
   w185: string;
   w342: string;
