@@ -9,10 +9,12 @@ export interface BullmqQueueOptions {
   attempts: number;
   backoffMs: number;
   prefix: string;
+  /** A call slower than this is answered "unavailable" (default QUEUE_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
 
 /** A queue call slower than this is answered "unavailable": Redis is there but not answering. */
-const QUEUE_CALL_TIMEOUT_MS = 3000;
+export const QUEUE_CALL_TIMEOUT_MS = 3000;
 
 /** Redis is away: the gateway answers 503 with Retry-After, the CLI says so. */
 export class QueueUnavailableError extends Error {
@@ -110,13 +112,13 @@ export class BullmqImportQueue implements ImportQueue {
 
   async close(): Promise<void> {
     // Closing waits for a connection that may never come back: bounded, then cut.
-    await bounded(this.flows.close(), QUEUE_CALL_TIMEOUT_MS).catch(() => {});
+    await bounded(this.flows.close(), (this.options.callTimeoutMs ?? QUEUE_CALL_TIMEOUT_MS)).catch(() => {});
     this.connection.disconnect();
   }
 
   private guard<T>(call: () => Promise<T>): Promise<T> {
     if (this.connection.status !== 'ready') return Promise.reject(new QueueUnavailableError(`redis connection is ${this.connection.status}`));
-    return bounded(call(), QUEUE_CALL_TIMEOUT_MS);
+    return bounded(call(), (this.options.callTimeoutMs ?? QUEUE_CALL_TIMEOUT_MS));
   }
 }
 

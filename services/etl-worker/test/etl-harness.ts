@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { BullmqImportQueue, connectedProducer, createLogger, type Handlers, type JobHandler, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
+import { BullmqImportQueue, connectedProducer, QUEUE_CALL_TIMEOUT_MS, createLogger, type Handlers, type JobHandler, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
+import { deadline } from '@cine/common/testing';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { CATALOGUE_TABLES, type DbHandle, otherSchema } from '@cine/db';
@@ -60,7 +61,13 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 export async function openTestQueues(opts: { name: string; attempts: number; backoffMs: number; standInEmbeddings?: boolean }) {
   const prefix = `${opts.name}-${randomBytes(4).toString('hex')}`;
   const connection = await connectedProducer(TEST_REDIS_URL);
-  const queue = new BullmqImportQueue(connection, { attempts: opts.attempts, backoffMs: opts.backoffMs, prefix });
+  const queue = new BullmqImportQueue(connection, {
+    attempts: opts.attempts,
+    backoffMs: opts.backoffMs,
+    prefix,
+    // The product's 3 s answers a customer; a test on a loaded machine waits as long as its deadlines.
+    callTimeoutMs: deadline(QUEUE_CALL_TIMEOUT_MS),
+  });
   const jobs = { redisUrl: TEST_REDIS_URL, lockDurationMs: 30_000, stalledIntervalMs: 30_000, prefix };
   const embeddings =
     opts.standInEmbeddings === false ? null : startJobWorker({ [JobName.BuildEmbeddings]: async () => ({ stand_in: true }) }, { queue: QueueName.Embeddings, ...jobs }, silentLog);
