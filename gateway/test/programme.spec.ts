@@ -41,11 +41,11 @@ describeWithSamples('programme: the owner edits, publishes and duplicates weeks;
   let t: TestDatabase;
   let gw: RunningGateway;
 
-  async function call<T = Body>(method: string, path: string, opts: { body?: unknown; csv?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+  async function call<T = Body>(method: string, path: string, opts: { body?: unknown; csv?: string; csvType?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     let body: string | undefined;
     if (opts.csv !== undefined) {
-      headers['content-type'] = 'text/csv';
+      headers['content-type'] = opts.csvType ?? 'text/csv';
       body = opts.csv;
     } else if (opts.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -56,7 +56,7 @@ describeWithSamples('programme: the owner edits, publishes and duplicates weeks;
     const json = (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as T) : (undefined as T);
     return { status: res.status, body: json, text, headers: res.headers };
   }
-  const admin = <T = Body>(method: string, path: string, opts: { body?: unknown; csv?: string } = {}) => call<T>(method, path, { ...opts, headers: key });
+  const admin = <T = Body>(method: string, path: string, opts: { body?: unknown; csv?: string; csvType?: string } = {}) => call<T>(method, path, { ...opts, headers: key });
   const screeningCount = async () => Number((await sql<{ n: string }>`select count(*)::text as n from screening`.execute(t.handle.db)).rows[0]!.n);
 
   const today = toLocal(new Date(), PARIS).date;
@@ -182,7 +182,7 @@ describeWithSamples('programme: the owner edits, publishes and duplicates weeks;
     }
     expect(await screeningCount()).toBe(before);
 
-    const saved = await admin('POST', '/api/v1/admin/screenings/import', { csv: `${head}${line2}${line3}` });
+    const saved = await admin('POST', '/api/v1/admin/screenings/import', { csv: `${head}${line2}${line3}`, csvType: 'text/csv; charset=utf-8' });
     expect([saved.status, saved.body]).toEqual([201, { created: 2, weeks: [nextWeek] }]);
     expect(await screeningCount()).toBe(before + 2);
     const week = await admin<{ items: Array<{ startsAt: string; priceNote: string | null; labels: string[]; accessibility: object }> }>('GET', `/api/v1/admin/screenings?week=${nextWeek}`);

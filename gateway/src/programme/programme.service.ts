@@ -1,17 +1,16 @@
-import type { Screening, ScreeningsResponse } from '@cine/common';
+import type { ScreeningsResponse } from '@cine/common';
 import { badRequest, HttpError, notFound } from '../http/http-errors';
-import { displayTitle, posterUrls } from '../films/film.service';
 import type { AdminScreening, ScreeningInput, ScreeningPatch } from '../schemas/programme.schema';
 import { addDays, dayOfWeek, daysBetween, fromLocal, isCalendarDate, isoWithOffset, toLocal, weekStartOf, weekStartOfDate } from './cinema-time';
-import { buildCalendar, type CalendarEvent } from './icalendar';
+import { buildCalendar } from './icalendar';
 import { isUniqueViolation, type NewScreening, type ProgrammeRepository, type RoomRow, type ScreeningWithFilmRow } from './programme.repository';
 import { CsvFieldError, parseScreeningCsv } from './screening-csv';
+import { adminView, calendarEvent, customerView } from './screening.views';
 
 /** A séance that started longer ago than this is past: no longer offered. */
 export const PAST_AFTER_MS = 15 * 60_000;
 const DEFAULT_SPAN_DAYS = 14;
 const MAX_SPAN_DAYS = 62;
-const DEFAULT_RUNTIME_MINUTES = 120;
 
 export interface ProgrammeOptions {
   timeZone: string;
@@ -65,7 +64,7 @@ export class ProgrammeService {
   async week(anyDay: string): Promise<{ weekStart: string; publishedAt: string | null; items: AdminScreening[] }> {
     const weekStart = weekStartOfDate(this.calendarDate(anyDay, 'week'));
     const [rows, publishedAt] = await Promise.all([this.repository.weekScreenings(weekStart), this.repository.weekPublishedAt(weekStart)]);
-    return { weekStart, publishedAt: publishedAt?.toISOString() ?? null, items: rows.map((r) => this.adminView(r)) };
+    return { weekStart, publishedAt: publishedAt?.toISOString() ?? null, items: rows.map((r) => adminView(r, this.opts.timeZone)) };
   }
 
   async create(input: ScreeningInput): Promise<AdminScreening> {
@@ -94,7 +93,8 @@ export class ProgrammeService {
     };
     if (patch.accessibility) merged.accessibility = { sme: current.sme, ad: current.ad, ...patch.accessibility };
     await this.asBody(async () => {
-      const row = await this.resolve(this.repository, merged);
+      // A film an import has since removed stays programmable in the séance that already shows it.
+      const row = await this.resolve(this.repository, merged, { checkFilm: merged.tconst !== current.tconst });
       await this.refuseClash(this.repository, row, id);
       try {
         await this.repository.updateScreening(id, row);
@@ -182,7 +182,7 @@ export class ProgrammeService {
     const start = Math.max(fromLocal({ date: from, time: '00:00' }, this.opts.timeZone).getTime(), now.getTime() - PAST_AFTER_MS);
     const end = fromLocal({ date: addDays(to, 1), time: '00:00' }, this.opts.timeZone);
     const rows = await this.repository.publishedScreenings(new Date(start), end);
-    return { from, to, timeZone: this.opts.timeZone, items: rows.map((r) => this.customerView(r)) };
+    return { from, to, timeZone: this.opts.timeZone, items: rows.map((r) => customerView(r, this.opts.timeZone)) };
   }
 
   async screeningCalendar(id: string): Promise<string> {
@@ -200,28 +200,18 @@ export class ProgrammeService {
 
   // ---- shared ----
   private calendar(rows: ScreeningWithFilmRow[]): string {
-    const events = rows.map((r): CalendarEvent => {
-      const title = r.primary_title === null ? r.tconst : displayTitle({ french_title: r.french_title, primary_title: r.primary_title });
-      return {
-        uid: `screening-${r.id}@cine-creuse`,
-        start: r.starts_at,
-        end: endOf(r),
-        stamp: r.updated_at,
-        summary: `${title} (${r.version}${r.format === '3D' ? ', 3D' : ''})`,
-        location: `${r.room}, ${this.opts.cinemaName}`,
-        description: r.price_note ?? undefined,
-        url: r.booking_url,
-        cancelled: r.status === 'cancelled',
-      };
-    });
-    return buildCalendar(events, { timeZone: this.opts.timeZone, name: `${this.opts.cinemaName} : programme` });
+    return buildCalendar(
+      rows.map((r) => calendarEvent(r, this.opts.cinemaName)),
+      { timeZone: this.opts.timeZone, name: `${this.opts.cinemaName} : programme` },
+    );
   }
 
-  private async resolve(repository: ProgrammeRepository, input: ScreeningInput): Promise<NewScreening> {
+  private async resolve(repository: ProgrammeRepository, input: ScreeningInput, opts = { checkFilm: true }): Promise<NewScreening> {
     const room = await repository.roomByName(input.room);
     if (!room) throw new FieldProblem('room', `no room named "${input.room}"`);
-    const known = await repository.filmIndexHolds([input.tconst]);
-    if (!known.has(input.tconst)) throw new FieldProblem('tconst', `${input.tconst} is not in the catalogue`);
+    if (opts.checkFilm && !(await repository.filmIndexHolds([input.tconst])).has(input.tconst)) {
+      throw new FieldProblem('tconst', `${input.tconst} is not in the catalogue`);
+    }
     const startsAt = new Date(input.startsAt);
     if (Number.isNaN(startsAt.getTime())) throw new FieldProblem('startsAt', `"${input.startsAt}" is not a date and time`);
     return {
@@ -265,54 +255,7 @@ export class ProgrammeService {
   private async adminScreening(id: string): Promise<AdminScreening> {
     const row = await this.repository.screening(id);
     if (!row) throw notFound(`no séance ${id}`);
-    return this.adminView(row);
-  }
-
-  private adminView(r: ScreeningWithFilmRow): AdminScreening {
-    return {
-      id: r.id,
-      tconst: r.tconst,
-      title: r.primary_title === null ? null : displayTitle({ french_title: r.french_title, primary_title: r.primary_title }),
-      startsAt: isoWithOffset(r.starts_at, this.opts.timeZone),
-      weekStart: r.week_start,
-      room: r.room,
-      version: r.version,
-      format: r.format,
-      accessibility: { sme: r.sme, ad: r.ad },
-      labels: r.labels,
-      priceNote: r.price_note,
-      bookingUrl: r.booking_url,
-      status: r.status,
-    };
-  }
-
-  private customerView(r: ScreeningWithFilmRow): Screening {
-    return {
-      id: r.id,
-      film: {
-        tconst: r.tconst,
-        title: r.primary_title === null ? r.tconst : displayTitle({ french_title: r.french_title, primary_title: r.primary_title }),
-        primaryTitle: r.primary_title,
-        originalTitle: r.original_title,
-        frenchTitle: r.french_title,
-        year: r.start_year,
-        runtimeMinutes: r.runtime_minutes,
-        genres: r.genres ?? [],
-        poster: posterUrls(r.tconst, r.poster_path),
-        originalLanguage: r.original_language,
-      },
-      startsAt: isoWithOffset(r.starts_at, this.opts.timeZone),
-      endsAt: isoWithOffset(endOf(r), this.opts.timeZone),
-      room: r.room,
-      version: r.version,
-      format: r.format,
-      accessibility: { sme: r.sme, ad: r.ad },
-      labels: r.labels,
-      priceNote: r.price_note,
-      bookingUrl: r.booking_url,
-      status: r.status,
-      icsUrl: `/api/v1/screenings/${r.id}.ics`,
-    };
+    return adminView(row, this.opts.timeZone);
   }
 
   private calendarDate(value: string, field: string): string {
@@ -324,10 +267,6 @@ export class ProgrammeService {
     this.calendarDate(value, field);
     if (dayOfWeek(value) !== 3) throw badRequest(`${field} ${value} is not a Wednesday (a programme week runs Wednesday to Tuesday)`);
   }
-}
-
-function endOf(r: { starts_at: Date; runtime_minutes: number | null }): Date {
-  return new Date(r.starts_at.getTime() + (r.runtime_minutes ?? DEFAULT_RUNTIME_MINUTES) * 60_000);
 }
 
 const CSV_COLUMN_OF: Record<string, string> = { startsAt: 'time', priceNote: 'price_note', bookingUrl: 'booking_url' };
