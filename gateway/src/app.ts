@@ -2,6 +2,7 @@ import { DEFAULT_WEB_ROOT } from './web.paths';
 import { type Logger, REQUEST_ID_HEADER, registerObservability } from '@cine/common';
 import { type DbHandle, KpiRepository } from '@cine/db';
 import type { ImportQueue } from '@cine/common';
+import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -12,6 +13,10 @@ import helmet from 'helmet';
 import { adminRoutes } from './admin/admin.routes';
 import { AdminService } from './admin/admin.service';
 import { ImportTracker } from './admin/import-tracker';
+import { authRoutes } from './auth/auth.routes';
+import { OwnerAuthService } from './auth/owner-auth.service';
+import { OWNER_OR_KEY_SECURITY, OWNER_SESSION_SCHEME, ownerOrKey } from './auth/owner-guard';
+import { OwnerRepository } from './auth/owner.repository';
 import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { CatalogueStatusRepository } from './catalogue/catalogue-status.repository';
 import { CatalogueStatusService } from './catalogue/catalogue-status.service';
@@ -31,6 +36,15 @@ import { unencodableField } from './http/text-encoding';
 import { strictValidatorCompiler } from './http/validation';
 import { readWebPage } from './http/web-page.repository';
 import { kpiRoutes } from './kpis/kpi.routes';
+import { programmeAdminRoutes } from './programme/programme-admin.routes';
+import { ProgrammeRepository } from './programme/programme.repository';
+import { programmeRoutes } from './programme/programme.routes';
+import { ProgrammeService } from './programme/programme.service';
+import { PosterDiskCache } from './posters/poster-cache.repository';
+import { posterRoutes } from './posters/poster.routes';
+import { PosterRepository } from './posters/poster.repository';
+import { PosterService } from './posters/poster.service';
+import { TmdbImageRepository } from './posters/tmdb-image.repository';
 import { KpiService } from './kpis/kpi.service';
 import { RecommendationCache } from './recommendations/recommendation.cache';
 import { recommendationRoutes } from './recommendations/recommendation.routes';
@@ -53,6 +67,8 @@ export interface GatewayDeps {
    * (the benchmark) they are recorded and served nowhere: never on the public port.
    */
   metrics?: MetricsServer;
+  /** The clock of the owner's sessions and lock-outs; tests move it instead of sleeping. */
+  now?: () => Date;
 }
 
 export { DEFAULT_WEB_ROOT };
@@ -122,7 +138,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
-        'img-src': ["'self'", 'https://image.tmdb.org', 'data:'],
+        // Posters come from the gateway itself (/posters), never from TMDB's server.
+        'img-src': ["'self'", 'data:'],
         ...(https ? {} : { 'upgrade-insecure-requests': null }),
       },
     },
@@ -154,6 +171,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     allowList: (request) => /^\/health(\/|$)/.test(request.url),
   });
   const rateLimit = app.rateLimit();
+  // The owner's session cookie (gateway/src/auth); registered at the root so every route reads it.
+  await app.register(fastifyCookie);
   app.addHook('onRequest', rateLimit);
   answerRouterError = (error, request, reply) =>
     stamp(request, reply, () => {
@@ -179,10 +198,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
         { name: 'recommendations', description: 'Films a customer will like' },
         { name: 'catalogue', description: 'Catalogue state' },
         { name: 'kpis', description: 'Catalogue KPIs (Grafana uses the same SQL)' },
-        { name: 'admin', description: 'Imports; header X-Api-Key' },
+        { name: 'posters', description: 'Film posters, kept by the gateway' },
+        { name: 'auth', description: "The owner's session (cookie cine_owner)" },
+        { name: 'programme', description: "The cinema's published séances, as JSON and iCalendar" },
+        { name: 'programme-admin', description: "The owner's programme editor: rooms, séances, weeks" },
+        { name: 'admin', description: 'Imports; header X-Api-Key, or the owner session with X-CSRF-Token' },
         { name: 'health', description: 'Probes (Prometheus metrics are on METRICS_PORT, not here)' },
       ],
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, ownerSession: OWNER_SESSION_SCHEME } },
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
@@ -221,7 +244,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, recommender, answers) });
   await app.register(kpiRoutes, { kpis: new KpiService(new KpiRepository(handle)) });
   await app.register(catalogueRoutes, { catalogue: catalogueStatus });
-  await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), adminApiKey: config.adminApiKey });
+  const posterCache = new PosterDiskCache(config.posters.cacheDir, config.posters.cacheMaxBytes);
+  await posterCache.load();
+  const posters = new PosterService(new PosterRepository(handle), posterCache, new TmdbImageRepository(config.posters.fetchTimeoutMs), config.posters.imageBaseUrl);
+  await app.register(posterRoutes, { posters });
+  const ownerAuth = new OwnerAuthService(new OwnerRepository(handle), { ...config.owner, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(authRoutes, { auth: ownerAuth, secureCookie: https, loginRateLimit: config.owner.loginRateLimit });
+  // Every admin route's guard: the X-Api-Key or the owner's session (with its CSRF token for writes).
+  const adminGuard = ownerOrKey(ownerAuth, config.adminApiKey);
+  await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), guard: adminGuard });
+  const programme = new ProgrammeService(ProgrammeRepository.of(handle), { timeZone: config.cinema.timeZone, cinemaName: 'Ciné Creuse', ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(programmeRoutes, { programme });
+  await app.register(programmeAdminRoutes, { programme, adminGuard, security: OWNER_OR_KEY_SECURITY });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const page = readWebPage(webRoot);

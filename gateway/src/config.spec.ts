@@ -38,6 +38,30 @@ describe('gateway config', () => {
     expect(config.bodyLimitBytes).toBe(2048);
   });
 
+  it('reads where posters come from and how many bytes of them are kept, under DATA_DIR', () => {
+    expect(loadGatewayConfig({}).posters).toEqual({
+      imageBaseUrl: 'https://image.tmdb.org/t/p',
+      cacheDir: '.data/posters',
+      cacheMaxBytes: 200 * 1024 * 1024,
+      fetchTimeoutMs: 5000,
+    });
+    expect(
+      loadGatewayConfig({ TMDB_IMAGE_BASE_URL: 'http://127.0.0.1:9000/t/p', DATA_DIR: '/var/cine/', POSTER_CACHE_MAX_BYTES: '1048576', POSTER_FETCH_TIMEOUT_MS: '800' }).posters,
+    ).toEqual({ imageBaseUrl: 'http://127.0.0.1:9000/t/p', cacheDir: '/var/cine/posters', cacheMaxBytes: 1_048_576, fetchTimeoutMs: 800 });
+  });
+
+  it("reads the owner login's session lifetime, lock-out and rate limit", () => {
+    expect(loadGatewayConfig({}).owner).toEqual({ sessionHours: 12, maxFailedLogins: 5, lockoutMinutes: 15, loginRateLimit: { max: 10, windowMs: 60_000 } });
+    const owner = loadGatewayConfig({ OWNER_SESSION_HOURS: '2', OWNER_MAX_FAILED_LOGINS: '3', OWNER_LOCKOUT_MINUTES: '30', OWNER_LOGIN_RATE_LIMIT_MAX: '20' }).owner;
+    expect(owner).toEqual({ sessionHours: 2, maxFailedLogins: 3, lockoutMinutes: 30, loginRateLimit: { max: 20, windowMs: 60_000 } });
+  });
+
+  it("reads the cinema's time zone, Europe/Paris by default, and refuses one Intl does not know", () => {
+    expect(loadGatewayConfig({}).cinema).toEqual({ timeZone: 'Europe/Paris' });
+    expect(loadGatewayConfig({ CINEMA_TIMEZONE: 'America/Cayenne' }).cinema).toEqual({ timeZone: 'America/Cayenne' });
+    expect(() => loadGatewayConfig({ CINEMA_TIMEZONE: 'Europe/Guéret' })).toThrow(/CINEMA_TIMEZONE must be an IANA time zone/);
+  });
+
   it('keeps twice the cores of database connections by default (2–10), or what DATABASE_POOL_SIZE says', () => {
     expect(DEFAULT_DATABASE_POOL_SIZE).toBe(Math.min(10, Math.max(2, 2 * availableParallelism())));
     expect(loadGatewayConfig({}).databasePoolSize).toBe(DEFAULT_DATABASE_POOL_SIZE);
@@ -56,6 +80,11 @@ describe('gateway config', () => {
     [{ METRICS_PORT: '70000' }, /METRICS_PORT must be ≤ 65535/],
     [{ PUBLIC_URL: 'cinema.example' }, /PUBLIC_URL must be a URL/],
     [{ PUBLIC_URL: 'ftp://cinema.example' }, /PUBLIC_URL must use http or https/],
+    [{ TMDB_IMAGE_BASE_URL: 'file:///etc' }, /TMDB_IMAGE_BASE_URL must use http or https/],
+    [{ POSTER_CACHE_MAX_BYTES: '-1' }, /POSTER_CACHE_MAX_BYTES must be ≥ 0/],
+    [{ POSTER_FETCH_TIMEOUT_MS: '10' }, /POSTER_FETCH_TIMEOUT_MS must be ≥ 50/],
+    [{ OWNER_SESSION_HOURS: '0' }, /OWNER_SESSION_HOURS must be ≥ 1/],
+    [{ OWNER_MAX_FAILED_LOGINS: '0' }, /OWNER_MAX_FAILED_LOGINS must be ≥ 1/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(ConfigError);
     expect(() => loadGatewayConfig(env)).toThrow(message);

@@ -4,6 +4,9 @@ import { ConfigError, type Env, env, LOG_LEVELS, type LogLevel, parseEnv } from 
 /** The official IMDb non-commercial datasets: what an admin import reads when the body names none. */
 const OFFICIAL_IMDB_SOURCE = 'https://datasets.imdbws.com/';
 
+/** TMDB's image server: where the gateway fetches a poster the first time it is asked for. */
+const DEFAULT_TMDB_IMAGE_BASE_URL = 'https://image.tmdb.org/t/p';
+
 /** An admin key shorter than this is refused at boot: it would be guessable. */
 const ADMIN_KEY_MIN_LENGTH = 16;
 
@@ -46,6 +49,20 @@ export function loadGatewayConfig(source: Env = process.env) {
       ETL_JOB_BACKOFF_MS: env.int({ default: 30_000, min: 0, max: 3_600_000 }),
       IMDB_SOURCE: env.string({ default: OFFICIAL_IMDB_SOURCE }),
       TMDB_SOURCE: env.string(),
+      // The programme's clock: séance times are local to the cinema, weeks start on its Wednesdays.
+      CINEMA_TIMEZONE: env.string({ default: 'Europe/Paris' }),
+      // The owner's login (gateway/src/auth): session cookie lifetime, lock-out after failures,
+      // and login attempts per address and minute (on top of RATE_LIMIT_MAX).
+      OWNER_SESSION_HOURS: env.int({ default: 12, min: 1, max: 24 * 30 }),
+      OWNER_MAX_FAILED_LOGINS: env.int({ default: 5, min: 1, max: 100 }),
+      OWNER_LOCKOUT_MINUTES: env.int({ default: 15, min: 1, max: 24 * 60 }),
+      OWNER_LOGIN_RATE_LIMIT_MAX: env.int({ default: 10, min: 1, max: 1_000_000 }),
+      // Posters (gateway/src/posters): fetched once from here (`${base}/${size}${poster_path}`),
+      // then kept in DATA_DIR/posters under POSTER_CACHE_MAX_BYTES, least recently used out.
+      TMDB_IMAGE_BASE_URL: env.url({ protocols: ['http', 'https'], default: DEFAULT_TMDB_IMAGE_BASE_URL }),
+      POSTER_CACHE_MAX_BYTES: env.int({ default: 200 * 1024 * 1024, min: 0, max: 1024 * 1024 * 1024 * 1024 }),
+      // A poster is a few tens of kB: past this, the customer gets the placeholder (retried a minute later).
+      POSTER_FETCH_TIMEOUT_MS: env.int({ default: 5000, min: 50, max: 60_000 }),
     },
     source,
   );
@@ -79,7 +96,30 @@ export function loadGatewayConfig(source: Env = process.env) {
     logLevel: raw.LOG_LEVEL,
     queue: { prefix: raw.ETL_QUEUE_PREFIX ?? 'bull', attempts: raw.ETL_JOB_ATTEMPTS, backoffMs: raw.ETL_JOB_BACKOFF_MS },
     imports: { imdb: raw.IMDB_SOURCE ?? OFFICIAL_IMDB_SOURCE, tmdb: raw.TMDB_SOURCE },
+    cinema: { timeZone: cinemaTimeZone(raw.CINEMA_TIMEZONE ?? 'Europe/Paris') },
+    owner: {
+      sessionHours: raw.OWNER_SESSION_HOURS,
+      maxFailedLogins: raw.OWNER_MAX_FAILED_LOGINS,
+      lockoutMinutes: raw.OWNER_LOCKOUT_MINUTES,
+      loginRateLimit: { max: raw.OWNER_LOGIN_RATE_LIMIT_MAX, windowMs: 60_000 },
+    },
+    posters: {
+      imageBaseUrl: raw.TMDB_IMAGE_BASE_URL ?? DEFAULT_TMDB_IMAGE_BASE_URL,
+      cacheDir: `${(raw.DATA_DIR ?? '.data').replace(/\/+$/, '')}/posters`,
+      cacheMaxBytes: raw.POSTER_CACHE_MAX_BYTES,
+      fetchTimeoutMs: raw.POSTER_FETCH_TIMEOUT_MS,
+    },
   };
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+/** An IANA zone Intl knows (Europe/Paris), refused at boot otherwise. */
+function cinemaTimeZone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ConfigError([`CINEMA_TIMEZONE must be an IANA time zone like Europe/Paris, got "${zone}"`]);
+  }
+  return zone;
+}

@@ -12,6 +12,22 @@ const ROUTES = [
   ['get', '/api/v1/catalogue/status'],
   ['post', '/api/v1/admin/etl-runs'],
   ['get', '/api/v1/admin/etl-runs/{id}'],
+  ['post', '/api/v1/auth/login'],
+  ['post', '/api/v1/auth/logout'],
+  ['get', '/api/v1/auth/me'],
+  ['get', '/posters/{size}/{tconst}.jpg'],
+  ['get', '/api/v1/screenings'],
+  ['get', '/api/v1/screenings/{id}.ics'],
+  ['get', '/programme.ics'],
+  ['get', '/api/v1/admin/rooms'],
+  ['post', '/api/v1/admin/rooms'],
+  ['get', '/api/v1/admin/screenings'],
+  ['post', '/api/v1/admin/screenings'],
+  ['patch', '/api/v1/admin/screenings/{id}'],
+  ['delete', '/api/v1/admin/screenings/{id}'],
+  ['post', '/api/v1/admin/screenings/import'],
+  ['post', '/api/v1/admin/weeks/{weekStart}/publish'],
+  ['post', '/api/v1/admin/weeks/{weekStart}/duplicate'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;
@@ -55,7 +71,7 @@ describe('gateway OpenAPI document', () => {
       const op = doc.paths[path]![method]!;
       expect([path, typeof op.summary]).toEqual([path, 'string']);
       expect(op.tags?.length).toBeGreaterThan(0);
-      const success = op.responses['200'] ?? op.responses['202'];
+      const success = op.responses['200'] ?? op.responses['201'] ?? op.responses['202'];
       expect([path, success?.content ? 'has schema' : 'none']).toEqual([path, 'has schema']);
     }
   });
@@ -81,8 +97,26 @@ describe('gateway OpenAPI document', () => {
     expect(error.required.sort()).toEqual(['error', 'message', 'statusCode']);
 
     const admin = doc.paths['/api/v1/admin/etl-runs']!.post!;
-    expect(admin.security).toEqual([{ apiKey: [] }]);
+    expect(admin.security).toEqual([{ apiKey: [] }, { ownerSession: [] }]);
     expect(doc.components?.securitySchemes?.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+    expect(doc.components?.securitySchemes?.ownerSession).toEqual({ type: 'apiKey', in: 'cookie', name: 'cine_owner' });
+    const login = doc.paths['/api/v1/auth/login']!.post!;
+    const loginBody = login.requestBody?.content['application/json']?.schema as { required: string[]; additionalProperties: boolean };
+    expect([loginBody.required.sort(), loginBody.additionalProperties]).toEqual([['email', 'password'], false]);
+    expect(Object.keys(login.responses).sort()).toEqual(['200', '400', '401', '413', '415', '429', '500']);
+  });
+
+  it('describes the programme: the CSV import as text/csv, the calendars as text/calendar, the editor behind the admin security', () => {
+    const csvImport = doc.paths['/api/v1/admin/screenings/import']!.post!;
+    expect(Object.keys(csvImport.requestBody?.content ?? {})).toEqual(['text/csv']);
+    for (const path of ['/api/v1/screenings/{id}.ics', '/programme.ics']) {
+      expect([path, Object.keys(doc.paths[path]!.get!.responses['200']!.content ?? {})]).toEqual([path, ['text/calendar']]);
+    }
+    for (const [method, path] of ROUTES.filter(([, p]) => p.startsWith('/api/v1/admin/') && !p.includes('etl-runs'))) {
+      expect([method, path, doc.paths[path]![method]!.security]).toEqual([method, path, doc.paths['/api/v1/admin/etl-runs']!.post!.security]);
+    }
+    const screening = doc.paths['/api/v1/admin/screenings']!.post!.requestBody?.content['application/json']?.schema as { required: string[] };
+    expect(screening.required.sort()).toEqual(['room', 'startsAt', 'tconst', 'version']);
   });
 
   it('serves Swagger UI at /docs', async () => {

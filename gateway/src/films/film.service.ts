@@ -4,13 +4,15 @@ import { FilmDetailCache } from './film-detail.cache';
 import { type CastRow, type CrewRow, type FilmRow, FilmRepository, TOP_CAST } from './film.repository';
 import { type SearchRepository, type SearchRow, type TitleKind } from './search.repository';
 
-const TMDB_IMAGE_BASE = 'https://image.tmdb.org/t/p';
 const MATCH = ['exact', 'prefix', 'similar'] as const;
 
-export function posterUrls(posterPath: string | null | undefined): PosterUrls | null {
+/**
+ * The gateway's own poster route (gateway/src/posters), relative to the gateway: the page is on
+ * the same origin, the widget resolves them against its API base. Null when TMDB knows no poster.
+ */
+export function posterUrls(tconst: string, posterPath: string | null | undefined): PosterUrls | null {
   if (!posterPath) return null;
-  const path = posterPath.startsWith('/') ? posterPath : `/${posterPath}`;
-  return { w185: `${TMDB_IMAGE_BASE}/w185${path}`, w342: `${TMDB_IMAGE_BASE}/w342${path}`, w500: `${TMDB_IMAGE_BASE}/w500${path}` };
+  return { w185: `/posters/w185/${tconst}.jpg`, w342: `/posters/w342/${tconst}.jpg`, w500: `/posters/w500/${tconst}.jpg` };
 }
 
 /** What a French reader should see: the French title when the catalogue knows one. */
@@ -85,7 +87,7 @@ function toHit(row: SearchRow): SearchHit {
     genres: row.genres,
     rating: row.average_rating,
     votes: row.num_votes,
-    poster: posterUrls(row.poster_path),
+    poster: posterUrls(row.tconst, row.poster_path),
     match: MATCH[row.rank] ?? 'similar',
   };
 }
@@ -113,7 +115,7 @@ function toDetail(f: FilmRow, crew: CrewRow[], cast: CastRow[]): FilmDetail {
     writers: crew.filter((c) => c.role === 'writer').map(person),
     cast: cast.slice(0, TOP_CAST).map((c): CastMember => ({ ...person(c), category: c.category, characters: c.characters ?? [] })),
     overview: f.overview,
-    poster: posterUrls(f.poster_path),
+    poster: posterUrls(f.tconst, f.poster_path),
     countries: f.production_countries ?? [],
     originalLanguage: f.original_language,
     budget: f.budget,
