@@ -34,7 +34,16 @@ export interface RecommendRequest {
   filters?: RecommendFilters;
   /** 0 = pure similarity, 1 = most diverse (MMR re-ranking); default 0. */
   diversity?: number;
+  /**
+   * Score these films only (at most RECOMMEND_CANDIDATES_MAX): all of them are answered, best
+   * first (the k best when k is given), inputs and films the filters refuse left out; `diversity`
+   * is ignored. A film outside the index is placed by the encoder as liked titles are. The
+   * programme's films ranked for one taste.
+   */
+  candidates?: string[];
 }
+
+export const RECOMMEND_CANDIDATES_MAX = 200;
 
 /** One piece of evidence for a recommendation, true to the data. */
 export interface ReasonPart {
@@ -65,6 +74,12 @@ export interface RecommendResponse {
    * built) that were embedded from their features by the encoder and used like the index's films.
    */
   encoded: string[];
+  /**
+   * With `candidates` and something liked: the score of the FIT_RANK-th (100th) film of the whole
+   * index for this taste. A candidate scoring at least this would be among the films the
+   * recommender proposes on its own: it fits the taste.
+   */
+  fitScore?: number;
   items: RecommendedFilm[];
 }
 

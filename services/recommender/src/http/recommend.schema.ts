@@ -1,4 +1,4 @@
-import { assertSame, type ErrorBody, RECOMMEND_K_MAX, type RecommendFilters, type RecommendRequest, type RecommendResponse, type Same } from '@cine/common';
+import { assertSame, type ErrorBody, RECOMMEND_CANDIDATES_MAX, RECOMMEND_K_MAX, type RecommendFilters, type RecommendRequest, type RecommendResponse, type Same } from '@cine/common';
 import { type Static, Type } from '@sinclair/typebox';
 
 /**
@@ -24,6 +24,7 @@ export const RecommendRequestSchema = Type.Object(
     k: Type.Optional(Type.Integer({ minimum: 1, maximum: RECOMMEND_K_MAX })),
     filters: Type.Optional(RecommendFiltersSchema),
     diversity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    candidates: Type.Optional(Type.Array(Tconst, { maxItems: RECOMMEND_CANDIDATES_MAX, description: 'Score these films only, all of them, best first' })),
   },
   { additionalProperties: false },
 );
@@ -43,6 +44,7 @@ export const RecommendResponseSchema = Type.Object({
   coldStart: Type.Boolean(),
   unknown: Type.Array(Type.String()),
   encoded: Type.Array(Type.String()),
+  fitScore: Type.Optional(Type.Number({ description: 'With candidates: the score of the 100th film of the index for this taste' })),
   items: Type.Array(
     Type.Object({
       tconst: Type.String(),

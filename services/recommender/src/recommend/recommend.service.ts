@@ -1,6 +1,7 @@
 import type { RecommendedFilm, RecommendFilters, RecommendResponse } from '@cine/common';
 import type { FeatureRepository } from '../embedding/features.repository';
 import type { VersionHolder } from '../serving/version-holder';
+import { rankCandidates } from './candidate-ranker';
 import { rank } from './ranker';
 import type { RankingParams } from './ranking';
 import { FactsCache } from './facts-cache';
@@ -13,6 +14,7 @@ export interface RecommendInput {
   k?: number;
   filters?: RecommendFilters;
   diversity?: number;
+  candidates?: string[];
 }
 
 export class NoVersionError extends Error {
@@ -38,6 +40,7 @@ export class RecommendService {
     const version = this.holder.version;
     if (!version) throw new NoVersionError();
     const disliked = input.disliked ?? [];
+    if (input.candidates) return this.scoreCandidates(version, { ...input, disliked, candidates: input.candidates });
     // Titles the index does not hold (a series, a film newer than the version): embedded from
     // their features when the catalogue has them and the version has an encoder.
     const outsideIds = [...input.liked, ...disliked].filter((t) => !version.rowOf.has(t));
@@ -71,13 +74,58 @@ export class RecommendService {
     });
     return { version: version.id, coldStart: result.coldStart, unknown: result.unknown, encoded: result.encoded, items };
   }
+
+  /**
+   * The given films only, all of them (or the k best), best first, each with its reason: the
+   * programme's films for one taste. Separate from recommend() so that its requests keep their path.
+   */
+  private async scoreCandidates(
+    version: NonNullable<VersionHolder['version']>,
+    input: RecommendInput & { disliked: string[]; candidates: string[] },
+  ): Promise<RecommendResponse> {
+    const outsideIds = [...new Set([...input.liked, ...input.disliked, ...input.candidates])].filter((t) => !version.rowOf.has(t));
+    const outside = outsideIds.length > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople(outsideIds)) : new Map<string, Float32Array>();
+    const result = await rankCandidates(
+      version,
+      { liked: input.liked, disliked: input.disliked, filters: input.filters ?? {}, outside, candidates: input.candidates, candidatesOutside: outside },
+      this.ranking,
+    );
+    const picks = input.k === undefined ? result.picks : result.picks.slice(0, input.k);
+    const facts = await this.facts.facts(version.id, [...result.liked.map((l) => l.tconst), ...picks.map((p) => p.tconst)]);
+    const likedFacts = result.liked.map((l) => facts.get(l.tconst)).filter((f): f is FilmFacts => f !== undefined);
+    const items: RecommendedFilm[] = picks.map((pick) => {
+      const rec = facts.get(pick.tconst);
+      const row = version.rowOf.get(pick.tconst);
+      let parts = rec && likedFacts.length > 0 ? reasonParts(rec, likedFacts) : [];
+      if (result.coldStart) parts = row === undefined ? [] : [popularPart(version.items[row]!.rating, version.items[row]!.votes)];
+      else if (parts.length === 0) {
+        const closest = closestOf(pick.vector, result.liked);
+        const closestFacts = closest === null ? undefined : facts.get(closest);
+        if (closestFacts) parts = [similarPart(closestFacts)];
+      }
+      return { tconst: pick.tconst, score: Number(pick.score.toFixed(6)), reason: reasonLine(parts), reasons: parts };
+    });
+    // Inputs outside the index are reported as rank() does; encoded candidates are not inputs.
+    const inputs = new Set([...input.liked, ...input.disliked]);
+    return {
+      version: version.id,
+      coldStart: result.coldStart,
+      unknown: result.unknown,
+      encoded: result.encoded.filter((t) => inputs.has(t)),
+      ...(result.fitScore === null ? {} : { fitScore: Number(result.fitScore.toFixed(6)) }),
+      items,
+    };
+  }
 }
 
 /** The liked title whose vector is closest to the recommended film's (its tconst). */
 function closestLiked(version: NonNullable<VersionHolder['version']>, row: number, liked: { tconst: string; vector: Float32Array }[]): string | null {
+  return closestOf(version.vector(row), liked);
+}
+
+function closestOf(v: Float32Array, liked: readonly { tconst: string; vector: Float32Array }[]): string | null {
   let best: string | null = null;
   let bestSim = -Infinity;
-  const v = version.vector(row);
   for (const l of liked) {
     const w = l.vector;
     let dot = 0;
