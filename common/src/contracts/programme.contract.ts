@@ -1,4 +1,5 @@
-import type { PosterUrls } from './api.contract';
+import type { PosterUrls, ResolvedEntry } from './api.contract';
+import type { ReasonPart } from './recommender.contract';
 
 /** The cinema's programme as customers read it (`GET /api/v1/screenings`). */
 
@@ -46,4 +47,54 @@ export interface ScreeningsResponse {
   to: string;
   timeZone: string;
   items: Screening[];
+}
+
+/** `POST /api/v1/screenings/matches`: the programme's films ranked for one taste. */
+export interface ScreeningMatchesRequest {
+  /** tconsts or titles, as for the recommendations; empty: the films in start order, no scores. */
+  liked: string[];
+  disliked?: string[];
+  from?: string;
+  to?: string;
+  /** The page's random id of the visit; accepted, not used yet. */
+  visitId?: string;
+}
+
+/** A séance as listed under its film (the film is said once, in the match). */
+export type FilmScreening = Omit<Screening, 'film'>;
+
+export interface FilmMatch {
+  film: ScreeningFilm;
+  /** Null when the taste said nothing of this film (nothing liked, an input, unknown to the recommender). */
+  score: number | null;
+  /** The film fits the taste: the page says "pour vous". Fitting films come first. */
+  forYou: boolean;
+  reason: { fr: string; en: string } | null;
+  reasons: ReasonPart[];
+  /** Its scheduled séances in the period, in start order. */
+  screenings: FilmScreening[];
+}
+
+export interface ScreeningMatchesResponse {
+  from: string;
+  to: string;
+  timeZone: string;
+  /** True when nothing liked could be used: the films are in the order of their first séance. */
+  coldStart: boolean;
+  resolved: { liked: ResolvedEntry[]; disliked: ResolvedEntry[] };
+  items: FilmMatch[];
+}
+
+/** `GET /api/v1/admin/films/{tconst}/audience`: how many known tastes the film fits. */
+export interface FilmAudience {
+  tconst: string;
+  /** Tastes the source knows. */
+  tastes: number;
+  /** Of those, how many the film fits. */
+  fits: number;
+  /** The reasons most given, most frequent first. */
+  reasons: { kind: ReasonPart['kind']; value: string; count: number }[];
+  /** Where the tastes come from; 'none' while the product keeps none. */
+  source: string;
+  message?: string;
 }

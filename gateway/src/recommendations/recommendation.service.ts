@@ -59,7 +59,7 @@ export class RecommendationService {
   }
 
   /** Each entry to a title: a tconst is looked up, a title goes through the search (films, then series). */
-  private async resolve(entries: readonly string[]): Promise<ResolvedEntry[]> {
+  async resolve(entries: readonly string[]): Promise<ResolvedEntry[]> {
     const ids = entries.map((e) => e.trim()).filter((e) => TCONST.test(e));
     // Through the details, which stay in memory while the catalogue is unchanged.
     const known = await this.films.details(ids);

@@ -22,7 +22,7 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 const strict = { additionalProperties: false } as const;
-const Bilingual = Type.Object({ fr: Type.String(), en: Type.String() }, strict);
+export const Bilingual = Type.Object({ fr: Type.String(), en: Type.String() }, strict);
 
 /**
  * Free text a customer types: anything but NUL, which PostgreSQL cannot store in text (a NUL
@@ -107,7 +107,7 @@ const filmDetailProperties = {
 
 export const FilmDetailSchema = Type.Object(filmDetailProperties, strict);
 
-const EntryList = (description: string) =>
+export const EntryList = (description: string) =>
   Type.Array(Type.String({ minLength: 1, maxLength: 200, ...NO_NUL }), { maxItems: 50, description });
 
 export const RecommendFiltersSchema = Type.Object(
@@ -131,7 +131,7 @@ export const RecommendationsRequestSchema = Type.Object(
   strict,
 );
 
-const ResolvedEntrySchema = Type.Object(
+export const ResolvedEntrySchema = Type.Object(
   {
     input: Type.String(),
     status: StringEnum(['resolved', 'not_found']),
@@ -142,7 +142,7 @@ const ResolvedEntrySchema = Type.Object(
   strict,
 );
 
-const ReasonPartSchema = Type.Object(
+export const ReasonPartSchema = Type.Object(
   {
     kind: StringEnum(['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar']),
     values: Type.Array(Type.String()),

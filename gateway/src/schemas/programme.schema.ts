@@ -1,7 +1,7 @@
-import { assertSame, type Same, type ScreeningsResponse } from '@cine/common';
+import { assertSame, type FilmAudience, type Same, type ScreeningMatchesRequest, type ScreeningMatchesResponse, type ScreeningsResponse } from '@cine/common';
 import { SCREENING_LABELS } from '@cine/db';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { NO_NUL, PosterUrlsSchema, Tconst } from './api.schema';
+import { Bilingual, EntryList, NO_NUL, PosterUrlsSchema, ReasonPartSchema, ResolvedEntrySchema, Tconst } from './api.schema';
 
 /** The programme's routes: the owner's editor (admin) and what customers read. */
 
@@ -144,4 +144,59 @@ export const ScreeningsResponseSchema = Type.Object(
 export const IcsParamsSchema = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }) }, strict);
 export const CalendarSchema = Type.String({ description: 'text/calendar (RFC 5545)' });
 
+
+// ---- the programme for one taste ----
+export const MatchesRequestSchema = Type.Object(
+  {
+    liked: EntryList('tconsts or titles, as for the recommendations; empty: the films in the order of their first séance, no scores'),
+    disliked: Type.Optional(EntryList('tconsts or titles pushed away')),
+    from: Type.Optional(LocalDate('First day (cinema time zone); default today')),
+    to: Type.Optional(LocalDate('Last day, included; default 14 days after from; at most 62 days after from')),
+    visitId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$', description: "The page's random id of this visit; accepted, not used yet" })),
+  },
+  strict,
+);
+const FilmMatchSchema = Type.Object(
+  {
+    film: ScreeningFilmSchema,
+    score: Nullable(Type.Number({ description: 'null when the taste says nothing of this film' })),
+    forYou: Type.Boolean({ description: 'The film fits the taste ("pour vous"); such films come first' }),
+    reason: Nullable(Bilingual),
+    reasons: Type.Array(ReasonPartSchema),
+    screenings: Type.Array(Type.Omit(ScreeningSchema, ['film']), { description: 'Its scheduled séances in the period, in start order' }),
+  },
+  strict,
+);
+export const MatchesResponseSchema = Type.Object(
+  {
+    from: Type.String(),
+    to: Type.String(),
+    timeZone: Type.String(),
+    coldStart: Type.Boolean({ description: 'Nothing liked could be used: films in the order of their first séance' }),
+    resolved: Type.Object({ liked: Type.Array(ResolvedEntrySchema), disliked: Type.Array(ResolvedEntrySchema) }, strict),
+    items: Type.Array(FilmMatchSchema, { description: 'Fitting films first, best first; then the others' }),
+  },
+  strict,
+);
+
+// ---- a film's audience, for the owner ----
+export const AudienceParamsSchema = Type.Object({ tconst: Tconst }, strict);
+export const AudienceSchema = Type.Object(
+  {
+    tconst: Type.String(),
+    tastes: Type.Integer({ description: 'Tastes the source knows' }),
+    fits: Type.Integer({ description: 'Of those, how many the film fits' }),
+    reasons: Type.Array(
+      Type.Object({ kind: ReasonPartSchema.properties.kind, value: Type.String(), count: Type.Integer() }, strict),
+      { description: 'The reasons most given, most frequent first' },
+    ),
+    source: Type.String({ description: "Where the tastes come from; 'none' while the product keeps none" }),
+    message: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
 assertSame<Same<Static<typeof ScreeningsResponseSchema>, ScreeningsResponse>>();
+assertSame<Same<Static<typeof MatchesRequestSchema>, ScreeningMatchesRequest>>();
+assertSame<Same<Static<typeof MatchesResponseSchema>, ScreeningMatchesResponse>>();
+assertSame<Same<Static<typeof AudienceSchema>, FilmAudience>>();
