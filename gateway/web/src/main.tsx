@@ -5,17 +5,24 @@ import { CatalogueBanner, useCatalogueStatus } from './components/CatalogueBanne
 import { Footer } from './components/Footer';
 import { STRINGS } from './i18n';
 import { KpiPage } from './pages/KpiPage';
+import { OwnerPage } from './pages/OwnerPage';
+import { ProgrammePage } from './pages/ProgrammePage';
 import { RecommendPage } from './pages/RecommendPage';
 import { LANGS, SIZES, usePersisted } from './prefs';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/page.css';
+import './styles/programme.css';
 
 const api = new Api('');
-const ROUTES = { reco: '/', kpi: '/chiffres' } as const;
+const ROUTES = { reco: '/', programme: '/programme', kpi: '/chiffres', gestion: '/gestion' } as const;
 type Route = keyof typeof ROUTES;
 
-const routeOf = (path: string): Route => (path.replace(/\/+$/, '') === ROUTES.kpi ? 'kpi' : 'reco');
+const routeOf = (path: string): Route => {
+  const clean = path.replace(/\/+$/, '');
+  return (Object.keys(ROUTES) as Route[]).find((r) => r !== 'reco' && ROUTES[r] === clean) ?? 'reco';
+};
+const TITLES: Partial<Record<Route, string>> = { programme: 'À l’affiche — Ciné Creuse', gestion: 'Gestion du programme — Ciné Creuse' };
 /** `/film/tt0068646` opens that film's record over the page: the cinema can link to a film. */
 const filmOf = (path: string): string | null => /^\/film\/(tt\d{7,10})\/?$/.exec(path)?.[1] ?? null;
 
@@ -29,7 +36,7 @@ function App() {
   useEffect(() => {
     document.documentElement.lang = lang;
     document.documentElement.dataset.textSize = size;
-    document.title = route === 'kpi' ? `${t.kpiHeading} — Ciné Creuse` : `Ciné Creuse — ${t.brandTagline}`;
+    document.title = route === 'kpi' ? `${t.kpiHeading} — Ciné Creuse` : (TITLES[route] ?? `Ciné Creuse — ${t.brandTagline}`);
   }, [lang, size, route]);
 
   useEffect(() => {
@@ -74,20 +81,34 @@ function App() {
           </div>
         </div>
         <p class="top__tagline">{t.brandTagline}</p>
-        <nav class="nav" aria-label="Ciné Creuse">
-          <a href={ROUTES.reco} class="nav__link" aria-current={route === 'reco' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'reco')}>
-            <span class="nav__long">{t.navReco}</span>
-            <span class="nav__short">{t.navRecoShort}</span>
-          </a>
-          <a href={ROUTES.kpi} class="nav__link" aria-current={route === 'kpi' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'kpi')}>
-            <span class="nav__long">{t.navKpi}</span>
-            <span class="nav__short">{t.navKpiShort}</span>
-          </a>
-        </nav>
+        {route !== 'gestion' && (
+          <nav class="nav" aria-label="Ciné Creuse">
+            <a href={ROUTES.reco} class="nav__link" aria-current={route === 'reco' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'reco')}>
+              <span class="nav__long">{t.navReco}</span>
+              <span class="nav__short">{t.navRecoShort}</span>
+            </a>
+            <a href={ROUTES.programme} class="nav__link" aria-current={route === 'programme' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'programme')}>
+              <span class="nav__long">{t.navProgramme}</span>
+              <span class="nav__short">{t.navProgrammeShort}</span>
+            </a>
+            <a href={ROUTES.kpi} class="nav__link" aria-current={route === 'kpi' ? 'page' : undefined} onClick={(e) => go(e as unknown as MouseEvent, 'kpi')}>
+              <span class="nav__long">{t.navKpi}</span>
+              <span class="nav__short">{t.navKpiShort}</span>
+            </a>
+          </nav>
+        )}
       </header>
       <main id="main" class="main" tabIndex={-1}>
-        <CatalogueBanner status={status} t={t} />
-        {route === 'kpi' ? <KpiPage api={api} lang={lang} t={t} /> : <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} />}
+        {(route === 'reco' || route === 'kpi') && <CatalogueBanner status={status} t={t} />}
+        {route === 'gestion' ? (
+          <OwnerPage api={api} />
+        ) : route === 'programme' ? (
+          <ProgrammePage english={lang === 'en'} />
+        ) : route === 'kpi' ? (
+          <KpiPage api={api} lang={lang} t={t} />
+        ) : (
+          <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} />
+        )}
       </main>
       <Footer lang={lang} t={t} />
     </>

@@ -1,0 +1,252 @@
+/**
+ * @jest-environment ./services/recommender/test/onnx-environment.js
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { deadline } from '@cine/common/testing';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
+import { OwnerAccountService } from '../../src/auth/owner-account.service';
+import { OwnerRepository } from '../../src/auth/owner.repository';
+import { axeScan, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, seedFamous40, type Stack, startStack, unbreak } from './browser-harness';
+
+// Functions given to page.evaluate run in the browser (see page.spec.ts).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+
+const REPO = resolve(__dirname, '../../..');
+const DOCS_IMG = join(REPO, 'docs', 'img');
+const EMAIL = 'gerant@cinema-creuse.fr';
+const PASSWORD = 'une phrase de passe du gérant';
+
+/** Dates as the cinema's French reads them, written out here rather than asked of Intl as the page does. */
+const WEEKDAYS = ['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'];
+const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const frenchDay = (date: string) => {
+  const d = new Date(`${date}T12:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+};
+/** Today in Paris, and the Wednesday that starts next week's programme. */
+const parisToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const nextWednesday = (() => {
+  const weekday = new Date(`${parisToday}T12:00:00Z`).getUTCDay();
+  return addDays(parisToday, 7 - ((weekday - 3 + 7) % 7));
+})();
+
+/** docs/programme-demo.csv (the week of Wednesday 9 December 2026) moved to next week. */
+function demoCsvNextWeek(): string {
+  return readFileSync(join(REPO, 'docs', 'programme-demo.csv'), 'utf8').replace(/^2026-12-(\d\d)/gm, (_m, day: string) => addDays(nextWednesday, Number(day) - 9));
+}
+
+/**
+ * The programme in Debian's Chromium against the real gateway: the owner builds and publishes
+ * next week on /gestion, then a customer on a phone reads it on /programme. The steps share the
+ * stack and run in order; the screenshots of the docs come from here.
+ */
+describeWithSamples('the programme: the owner’s editor and “À l’affiche”', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let desk: BrowserContext;
+  let owner: Page;
+  let shots: string;
+  const shot = async (p: Page, name: string, docs?: string) => {
+    await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true, scale: 'css' });
+    if (docs) await p.screenshot({ path: join(DOCS_IMG, `${docs}.png`), fullPage: false, scale: 'css' });
+  };
+  const expectAxeClean = async (p: Page) => expect(await axeScan(p)).toEqual([]);
+  const note = () => owner.locator('.owner-note');
+  const seances = () => owner.locator('.owner-seance');
+
+  beforeAll(async () => {
+    shots = screenshotDir('programme');
+    await ensureWebBuilt();
+    const [started, launched] = await Promise.allSettled([startStack({ seed: seedFamous40 }), launchBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    await new OwnerAccountService(new OwnerRepository(stack.handle)).add(EMAIL, PASSWORD);
+    desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    owner = await desk.newPage();
+    await routeTmdb(owner, 'posters');
+  }, deadline(120_000));
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('the owner’s login says plainly what is wrong, then opens the editor', async () => {
+    await owner.goto(`${stack.gateway.url}/gestion`);
+    await owner.getByRole('heading', { name: 'Gestion du programme' }).waitFor();
+    await expectAxeClean(owner);
+    await owner.getByLabel('Adresse e-mail').fill(EMAIL);
+    await owner.getByLabel('Mot de passe').fill('pas le bon mot de passe');
+    await owner.getByRole('button', { name: 'Se connecter' }).click();
+    await owner.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' }).waitFor();
+    await shot(owner, '01-login-refused');
+    await expectAxeClean(owner);
+
+    await owner.getByLabel('Mot de passe').fill(PASSWORD);
+    await owner.getByRole('button', { name: 'Se connecter' }).click();
+    await owner.getByText(`Connecté : ${EMAIL}`).waitFor();
+    // The editor opens on this week; no room yet.
+    await owner.getByText('Aucune salle : ajoutez-en une avant les séances.').waitFor();
+    await expectAxeClean(owner);
+  });
+
+  it('adds the rooms, then a séance of next week found by a misspelled title', async () => {
+    for (const [name, seats] of [
+      ['Salle 1', '120'],
+      ['Salle 2', '45'],
+    ] as const) {
+      await owner.getByLabel('Nom de la salle').fill(name);
+      await owner.getByLabel('Places').fill(seats);
+      await owner.getByRole('button', { name: 'Ajouter la salle' }).click();
+      await note().filter({ hasText: `Salle « ${name} » ajoutée.` }).waitFor();
+    }
+    await owner.getByRole('button', { name: 'Semaine suivante →' }).click();
+    await owner.getByRole('heading', { name: `Semaine du ${frenchDay(nextWednesday)} au ${frenchDay(addDays(nextWednesday, 6))}` }).waitFor();
+    await owner.getByText('Aucune séance cette semaine.').waitFor();
+
+    const search = owner.getByRole('combobox', { name: 'Film (tapez le titre)' });
+    await search.fill('le parain');
+    const option = owner.locator('#owner-film-list [role=option]').first();
+    await option.waitFor();
+    expect(await option.innerText()).toContain('Le Parrain');
+    await option.click();
+    await owner.getByText('Film choisi : Le Parrain (1972)').waitFor();
+    const thursday = addDays(nextWednesday, 1);
+    await owner.getByLabel('Salle', { exact: true }).selectOption('Salle 2');
+    await owner.getByLabel('Date').fill(thursday);
+    await owner.getByLabel('Heure').fill('18:00');
+    await owner.getByLabel('Version').selectOption('VOST');
+    await owner.getByLabel('SME — Sous-titres sourds et malentendants').check();
+    await owner.getByLabel('Patrimoine').check();
+    await owner.getByLabel('Note de tarif (facultatif)').fill('Tarif unique 5 €');
+    await owner.getByRole('button', { name: 'Ajouter la séance' }).click();
+    await note().filter({ hasText: `Séance ajoutée : Le Parrain, ${frenchDay(thursday)} 18:00.` }).waitFor();
+    await seances().first().waitFor();
+    expect(unbreak(await seances().first().innerText())).toMatch(new RegExp(`${frenchDay(thursday)} 18:00 Le Parrain[\\s\\S]*VOST[\\s\\S]*SME[\\s\\S]*Patrimoine[\\s\\S]*Salle 2`));
+    await expectAxeClean(owner);
+  });
+
+  it('imports a CSV: a bad line is named and nothing is saved; the good file fills the week', async () => {
+    const good = demoCsvNextWeek();
+    const lines = good.split('\n');
+    lines[2] = lines[2]!.replace('Salle 1', 'Grande salle');
+    const file = owner.getByLabel('Fichier CSV');
+    await file.setInputFiles({ name: 'programme.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await owner.getByRole('button', { name: 'Importer le fichier' }).click();
+    const alert = owner.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/line 3, field room: no room named "Grande salle"/);
+    await shot(owner, '02-import-refused');
+    await expectAxeClean(owner);
+    expect(await seances().count()).toBe(1);
+
+    await file.setInputFiles({ name: 'programme.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await owner.getByRole('button', { name: 'Importer le fichier' }).click();
+    await note().filter({ hasText: 'Fichier importé : 9 séances' }).waitFor();
+    await owner.waitForFunction(() => document.querySelectorAll('.owner-seance').length === 10);
+  });
+
+  it('cancels a séance and publishes the week', async () => {
+    const sunday = addDays(nextWednesday, 4);
+    const truman = seances().filter({ hasText: `${frenchDay(sunday)} 15:00` });
+    owner.once('dialog', (d) => void d.accept());
+    await truman.getByRole('button', { name: /Annuler la séance/ }).click();
+    await note().filter({ hasText: /annulée\.$/ }).waitFor();
+    await truman.locator('.tag--cancelled').waitFor();
+    expect(await truman.getByRole('button').count()).toBe(0);
+    await owner.getByText('Brouillon : les spectateurs ne la voient pas encore.').waitFor();
+
+    await owner.getByRole('button', { name: 'Publier la semaine' }).click();
+    await note().filter({ hasText: 'Semaine publiée (9 séances).' }).waitFor();
+    await owner.getByText(/^Publiée le .* : les spectateurs la voient\.$/).waitFor();
+    await expectAxeClean(owner);
+    await owner.evaluate(() => window.scrollTo(0, 0));
+    await shot(owner, '03-week-published', 'programme-editor-desktop');
+  });
+
+  it('a customer on a 360 px phone reads next week by film, in French, with badges and agenda links', async () => {
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+    try {
+      const page = await phone.newPage();
+      await page.goto(`${stack.gateway.url}/programme`);
+      await page.getByRole('heading', { name: 'À l’affiche' }).waitFor();
+      const next = page.locator('.programme__week').nth(1);
+      await next.locator('.showing__film').first().waitFor();
+      expect(await next.getByRole('heading', { level: 3 }).innerText()).toContain(`La semaine prochaine du ${frenchDay(nextWednesday)} au ${frenchDay(addDays(nextWednesday, 6))}`);
+
+      // Grouped by film: Amélie plays twice, the Godfather twice (the owner's séance and the file's).
+      const titles = await next.locator('.showing__title').allInnerTexts();
+      // Eight films for ten séances: one card per film.
+      expect(titles).toHaveLength(8);
+      expect(new Set(titles).size).toBe(8);
+      expect(titles).toContain('Le Parrain');
+      const godfather = next.locator('.showing__film[data-tconst="tt0068646"]');
+      const times = (await godfather.locator('.seance__when time').allInnerTexts()).map(unbreak);
+      expect(times).toEqual([`${frenchDay(addDays(nextWednesday, 1))} 18:00`, `${frenchDay(addDays(nextWednesday, 2))} 20:30`]);
+      expect(unbreak(await godfather.locator('.seance').first().innerText())).toMatch(/VOST[\s\S]*SME\s+Sous-titres sourds et malentendants[\s\S]*Patrimoine[\s\S]*Salle 2 · Tarif unique 5 €/);
+      const seniors = next.locator('.showing__film[data-tconst="tt0111161"] .seance');
+      expect(unbreak(await seniors.innerText())).toMatch(/SME\s+Sous-titres sourds et malentendants[\s\S]*AD\s+Audiodescription[\s\S]*Ciné-seniors/);
+      // The cancelled séance stays, marked, without agenda link.
+      const truman = next.locator('.showing__film[data-tconst="tt0120382"] .seance');
+      expect(await truman.innerText()).toContain('Annulée');
+      expect(await truman.getByRole('link').count()).toBe(0);
+
+      // Each séance's agenda link and the whole feed answer iCalendar.
+      const agenda = godfather.getByRole('link', { name: /^Ajouter à mon agenda/ }).first();
+      const ics = await fetch(new URL((await agenda.getAttribute('href'))!, stack.gateway.url));
+      expect(ics.headers.get('content-type')).toMatch(/^text\/calendar/);
+      expect(await ics.text()).toContain('SUMMARY:');
+      expect(await page.getByRole('link', { name: 'Tout le programme dans mon agenda' }).getAttribute('href')).toBe('/programme.ics');
+
+      // schema.org for search engines: the theater and one ScreeningEvent per séance listed.
+      const ld = JSON.parse(await page.locator('script[type="application/ld+json"]').textContent() ?? '{}') as { '@graph': { '@type': string }[] };
+      const listed = await page.locator('.seance').count();
+      expect(ld['@graph'].filter((n) => n['@type'] === 'ScreeningEvent')).toHaveLength(listed);
+      expect(ld['@graph'][0]!['@type']).toBe('MovieTheater');
+
+      // Nothing wider than the phone; links and buttons reachable with the keyboard.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await agenda.focus();
+      expect(await agenda.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expectAxeClean(page);
+      await godfather.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(DOCS_IMG, 'programme-phone.png'), scale: 'css' });
+      await shot(page, '04-programme-phone');
+
+      // The owner's editor on the same phone: logged in, next week, nothing wider than the screen.
+      await page.goto(`${stack.gateway.url}/gestion`);
+      await page.getByLabel('Adresse e-mail').fill(EMAIL);
+      await page.getByLabel('Mot de passe').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('button', { name: 'Semaine suivante →' }).click();
+      await page.getByText(/^Publiée le /).waitFor();
+      await page.locator('.owner-seance').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await expectAxeClean(page);
+      await page.screenshot({ path: join(DOCS_IMG, 'programme-editor-phone.png'), scale: 'css' });
+      await shot(page, '04b-editor-phone');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('“À l’affiche” is a tab of the page on a desktop too, in larger text', async () => {
+    const page = await desk.newPage();
+    await page.goto(stack.gateway.url);
+    await page.getByRole('link', { name: 'À l’affiche' }).click();
+    await page.waitForURL(/\/programme$/);
+    await page.locator('.showing__film').first().waitFor();
+    await page.getByRole('switch', { name: 'Texte plus grand' }).check();
+    await expectAxeClean(page);
+    await page.locator('.programme__week').nth(1).evaluate((el) => el.scrollIntoView());
+    await shot(page, '05-programme-desktop', 'programme-desktop');
+    await page.close();
+  });
+});

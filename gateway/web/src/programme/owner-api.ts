@@ -1,0 +1,69 @@
+import type { ScreeningFormatCode, ScreeningLabelCode, ScreeningVersionCode } from '@cine/common/contracts';
+import { requestJson } from './http';
+
+export interface OwnerSession {
+  email: string;
+  csrfToken: string;
+}
+export interface Room {
+  id: number;
+  name: string;
+  seats: number;
+  wheelchair: boolean;
+}
+export interface AdminScreening {
+  id: string;
+  tconst: string;
+  title: string | null;
+  startsAt: string;
+  weekStart: string;
+  room: string;
+  version: ScreeningVersionCode;
+  format: ScreeningFormatCode;
+  accessibility: { sme: boolean; ad: boolean };
+  labels: ScreeningLabelCode[];
+  priceNote: string | null;
+  bookingUrl: string | null;
+  status: 'scheduled' | 'cancelled';
+}
+export interface AdminWeek {
+  weekStart: string;
+  publishedAt: string | null;
+  items: AdminScreening[];
+}
+export interface ScreeningInput {
+  tconst: string;
+  startsAt: string;
+  room: string;
+  version: ScreeningVersionCode;
+  format: ScreeningFormatCode;
+  accessibility: { sme: boolean; ad: boolean };
+  labels: ScreeningLabelCode[];
+  priceNote: string | null;
+  bookingUrl: string | null;
+}
+
+export const login = (email: string, password: string) =>
+  requestJson<OwnerSession>('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+export const me = () => requestJson<OwnerSession>('/api/v1/auth/me');
+export const logout = () => requestJson<{ loggedOut: true }>('/api/v1/auth/logout', { method: 'POST' });
+
+/** The owner's programme routes; every write carries the session's CSRF token. */
+export class OwnerApi {
+  constructor(private readonly csrfToken: string) {}
+
+  rooms = () => requestJson<{ items: Room[] }>('/api/v1/admin/rooms');
+  week = (day: string) => requestJson<AdminWeek>(`/api/v1/admin/screenings?week=${day}`);
+  addRoom = (room: { name: string; seats: number; wheelchair: boolean }) => this.write('POST', '/api/v1/admin/rooms', room);
+  addScreening = (s: ScreeningInput) => this.write<AdminScreening>('POST', '/api/v1/admin/screenings', s);
+  cancel = (id: string) => this.write('DELETE', `/api/v1/admin/screenings/${encodeURIComponent(id)}`);
+  publish = (weekStart: string) => this.write<{ publishedAt: string; screenings: number }>('POST', `/api/v1/admin/weeks/${weekStart}/publish`);
+  duplicate = (weekStart: string, to: string) => this.write<{ created: number }>('POST', `/api/v1/admin/weeks/${weekStart}/duplicate`, { to });
+  importCsv = (csv: string) => this.write<{ created: number; weeks: string[] }>('POST', '/api/v1/admin/screenings/import', csv, 'text/csv; charset=utf-8');
+
+  private write<T = unknown>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> {
+    const headers: Record<string, string> = { 'x-csrf-token': this.csrfToken };
+    if (body !== undefined) headers['content-type'] = type;
+    return requestJson<T>(path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+  }
+}
