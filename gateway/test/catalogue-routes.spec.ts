@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { deadline } from '@cine/common/testing';
+import { posterVersion } from '../src/posters/poster-image';
 import { getJson, type RunningGateway, startGateway } from './gateway-harness';
 
 const GODFATHER = 'tt0068646';
@@ -73,10 +74,11 @@ describeWithSamples('gateway: search, films, KPIs and catalogue status on the sa
           genres: expect.arrayContaining(['Crime', 'Drama']),
           rating: expect.any(Number),
           votes: expect.any(Number),
+          // The poster's version is its TMDB file name: a new poster, a new URL.
           poster: {
-            w185: `/posters/w185/${GODFATHER}.jpg`,
-            w342: `/posters/w342/${GODFATHER}.jpg`,
-            w500: `/posters/w500/${GODFATHER}.jpg`,
+            w185: expect.stringMatching(new RegExp(`^/posters/w185/${GODFATHER}\\.jpg\\?v=[A-Za-z0-9_-]+$`)),
+            w342: expect.stringMatching(new RegExp(`^/posters/w342/${GODFATHER}\\.jpg\\?v=[A-Za-z0-9_-]+$`)),
+            w500: expect.stringMatching(new RegExp(`^/posters/w500/${GODFATHER}\\.jpg\\?v=[A-Za-z0-9_-]+$`)),
           },
           match: 'exact',
         },
@@ -151,6 +153,7 @@ describeWithSamples('gateway: search, films, KPIs and catalogue status on the sa
       const { status, body } = await getJson<FilmDetail>(`${gw.url}/api/v1/films/${GODFATHER}`);
       expect(status).toBe(200);
       const tmdb = await t.handle.db.selectFrom('title_tmdb').selectAll().where('imdb_id', '=', GODFATHER).executeTakeFirstOrThrow();
+      const v = posterVersion(tmdb.poster_path!);
       const title = await t.handle.db.selectFrom('title').selectAll().where('tconst', '=', GODFATHER).executeTakeFirstOrThrow();
       expect(body).toMatchObject({
         tconst: GODFATHER,
@@ -170,7 +173,7 @@ describeWithSamples('gateway: search, films, KPIs and catalogue status on the sa
         budget: tmdb.budget,
         revenue: tmdb.revenue,
         collection: tmdb.collection_name,
-        poster: { w185: `/posters/w185/${GODFATHER}.jpg`, w342: `/posters/w342/${GODFATHER}.jpg`, w500: `/posters/w500/${GODFATHER}.jpg` },
+        poster: { w185: `/posters/w185/${GODFATHER}.jpg?v=${v}`, w342: `/posters/w342/${GODFATHER}.jpg?v=${v}`, w500: `/posters/w500/${GODFATHER}.jpg?v=${v}` },
       });
       expect(body.overview).toMatch(/Corleone/);
       expect(body.budget).toBeGreaterThan(0);

@@ -91,6 +91,7 @@ const FILMS: Record<string, string | null> = {
   tt0000011: '/huge.jpg',
   tt0000012: null,
   tt0000013: '/restart.jpg',
+  tt0000014: '/before.jpg',
 };
 const UNKNOWN = 'tt9999999';
 
@@ -259,9 +260,10 @@ describe('posters: fetched once from TMDB, kept on disk, served by the gateway',
     };
     const op = doc.paths['/posters/{size}/{tconst}.jpg']!.get;
     expect(op.tags).toEqual(['posters']);
-    expect(op.parameters.map((p) => [p.name, p.schema])).toEqual([
+    expect(op.parameters.map((p) => [p.name, p.schema]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
       ['size', expect.objectContaining({ enum: ['w185', 'w342', 'w500'] })],
       ['tconst', expect.objectContaining({ pattern: '^tt[0-9]{7,10}$' })],
+      ['v', expect.objectContaining({ pattern: '^[A-Za-z0-9_-]{1,100}$' })],
     ]);
     expect(Object.keys(op.responses['200']!.content!).sort()).toEqual(['image/jpeg', 'image/svg+xml']);
     expect(Object.keys(op.responses).sort()).toEqual(['200', '304', '400', '429', '500']);
@@ -279,7 +281,7 @@ describe('posters: fetched once from TMDB, kept on disk, served by the gateway',
     // The first is used again: the second is now the least recently used.
     await get(`${own.url}/posters/w185/tt0000001.jpg`);
     await get(`${own.url}/posters/w185/tt0000003.jpg`);
-    expect((await readdir(join(dataDir, 'posters', 'w185'))).sort()).toEqual(['tt0000001.jpg', 'tt0000003.jpg']);
+    expect((await readdir(join(dataDir, 'posters', 'w185'))).sort()).toEqual(['tt0000001.jpg', 'tt0000001.jpg.source', 'tt0000003.jpg', 'tt0000003.jpg.source']);
     expect([before('/ok1.jpg') - c1, before('/ok2.jpg') - c2, before('/ok3.jpg') - c3]).toEqual([1, 1, 1]);
     // The evicted one is fetched again; the kept ones are not.
     await get(`${own.url}/posters/w185/tt0000002.jpg`);
@@ -305,6 +307,34 @@ describe('posters: fetched once from TMDB, kept on disk, served by the gateway',
     expect(after.bytes.equals(JPEG)).toBe(true);
     expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
     expect(tmdb.count('w342', '/restart.jpg')).toBe(1);
-    expect(await readdir(join(dataDir, 'posters', 'w342'))).toEqual(['tt0000013.jpg']);
+    expect((await readdir(join(dataDir, 'posters', 'w342'))).sort()).toEqual(['tt0000013.jpg', 'tt0000013.jpg.source']);
+  });
+
+  it('a changed poster_path is a new URL (?v=) and the new image; the kept file knows its source', async () => {
+    const NEW_JPEG = Buffer.concat([JPEG, Buffer.from('another poster')]);
+    tmdb.on('w342', '/before.jpg', jpeg);
+    tmdb.on('w342', '/after.jpg', (res) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': NEW_JPEG.length }).end(NEW_JPEG));
+    const dataDir = await newDataDir();
+    const own = await start({ DATA_DIR: dataDir });
+    const first = await get(`${own.url}/posters/w342/tt0000014.jpg?v=before`);
+    expect(first.bytes.equals(JPEG)).toBe(true);
+    expect((await get(`${own.url}/posters/w342/tt0000014.jpg?v=before`)).bytes.equals(JPEG)).toBe(true);
+    expect(tmdb.count('w342', '/before.jpg')).toBe(1);
+    expect(readFileSync(join(dataDir, 'posters', 'w342', 'tt0000014.jpg.source'), 'utf8')).toBe('/before.jpg');
+
+    // A TMDB import brings another poster: the URL the film answers give changes, and so does the image.
+    await sql`UPDATE title_tmdb SET poster_path = '/after.jpg' WHERE imdb_id = 'tt0000014'`.execute(t.handle.db);
+    const changed = await get(`${own.url}/posters/w342/tt0000014.jpg?v=after`);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('cache-control')).toBe(IMMUTABLE);
+    expect(changed.bytes.equals(NEW_JPEG)).toBe(true);
+    expect(changed.headers.get('etag')).not.toBe(first.headers.get('etag'));
+    // An old page's URL, or one without a version, gets the current poster too; fetched once.
+    expect((await get(`${own.url}/posters/w342/tt0000014.jpg?v=before`)).bytes.equals(NEW_JPEG)).toBe(true);
+    expect((await get(`${own.url}/posters/w342/tt0000014.jpg`)).bytes.equals(NEW_JPEG)).toBe(true);
+    expect(tmdb.count('w342', '/after.jpg')).toBe(1);
+    expect(readFileSync(join(dataDir, 'posters', 'w342', 'tt0000014.jpg.source'), 'utf8')).toBe('/after.jpg');
+    // A malformed version is refused like a malformed path.
+    expect((await get(`${own.url}/posters/w342/tt0000014.jpg?v=../x`)).status).toBe(400);
   });
 });

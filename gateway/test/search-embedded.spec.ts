@@ -2,6 +2,7 @@ import type { SearchResponse } from '@cine/common';
 import { createEmbeddedTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { etlFor, SAMPLE_POLICY } from '@cine/etl-worker/testing/etl-harness';
 import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
+import { posterVersion } from '../src/posters/poster-image';
 import { getJson, type RunningGateway, startGateway } from './gateway-harness';
 import { deadline } from '@cine/common/testing';
 
@@ -36,6 +37,6 @@ describeWithSamples('gateway search on the embedded PGlite database', () => {
     expect(status).toBe(200);
     expect(body.title).toBe('Le Parrain');
     const tmdb = await t.handle.db.selectFrom('title_tmdb').select('poster_path').where('imdb_id', '=', 'tt0068646').executeTakeFirst();
-    expect(body.poster?.w185 ?? null).toBe(tmdb?.poster_path ? '/posters/w185/tt0068646.jpg' : null);
+    expect(body.poster?.w185 ?? null).toBe(tmdb?.poster_path ? `/posters/w185/tt0068646.jpg?v=${posterVersion(tmdb.poster_path)}` : null);
   });
 });

@@ -1,5 +1,6 @@
 import type { CastMember, FilmDetail, PersonRef, PosterUrls, SearchHit, SearchResponse } from '@cine/common';
 import { notFound } from '../http/http-errors';
+import { posterVersion } from '../posters/poster-image';
 import { FilmDetailCache } from './film-detail.cache';
 import { type CastRow, type CrewRow, type FilmRow, FilmRepository, TOP_CAST } from './film.repository';
 import { type SearchRepository, type SearchRow, type TitleKind } from './search.repository';
@@ -9,10 +10,14 @@ const MATCH = ['exact', 'prefix', 'similar'] as const;
 /**
  * The gateway's own poster route (gateway/src/posters), relative to the gateway: the page is on
  * the same origin, the widget resolves them against its API base. Null when TMDB knows no poster.
+ * `?v=` names the TMDB poster file: a new poster is a new URL, so the year-long cache of the old
+ * one never hides it.
  */
 export function posterUrls(tconst: string, posterPath: string | null | undefined): PosterUrls | null {
   if (!posterPath) return null;
-  return { w185: `/posters/w185/${tconst}.jpg`, w342: `/posters/w342/${tconst}.jpg`, w500: `/posters/w500/${tconst}.jpg` };
+  const v = posterVersion(posterPath);
+  const url = (size: string) => `/posters/${size}/${tconst}.jpg${v ? `?v=${v}` : ''}`;
+  return { w185: url('w185'), w342: url('w342'), w500: url('w500') };
 }
 
 /** What a French reader should see: the French title when the catalogue knows one. */

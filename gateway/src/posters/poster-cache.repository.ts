@@ -5,13 +5,23 @@ import { ByteLru } from './byte-lru';
 import { POSTER_SIZES, type PosterSize } from './poster-image';
 
 const TEMP_SUFFIX = '.tmp';
+/** Beside `<tconst>.jpg`, `<tconst>.jpg.source` holds the TMDB poster path the file was fetched from. */
+const SOURCE_SUFFIX = '.source';
+
+/** A kept poster and the TMDB poster path it came from (null: kept before sources were recorded). */
+export interface KeptPoster {
+  bytes: Buffer;
+  posterPath: string | null;
+}
 
 /**
  * The posters kept on disk, `<dir>/<size>/<tconst>.jpg`, under a byte bound, least recently used
  * out. Recency lives in memory; at start it is rebuilt from the folder, oldest file first (a file's
  * mtime is when it was fetched: the best order the disk keeps without a write per hit).
  * A file is written to a temporary name and renamed, so a reader never sees half a poster, and a
- * crash leaves only a temporary file, removed at the next start.
+ * crash leaves only a temporary file, removed at the next start. The source file is written
+ * after the image: a crash between them leaves an image said to come from the previous path,
+ * which is then fetched again, never a stale image said to be the new one.
  */
 export class PosterDiskCache {
   private readonly lru: ByteLru<string>;
@@ -54,39 +64,51 @@ export class PosterDiskCache {
     for (const entry of found) await this.drop(this.lru.add(entry.key, entry.bytes));
   }
 
-  /** The kept poster, or null. A file gone from under us (removed by hand) is forgotten. */
-  async read(size: PosterSize, tconst: string): Promise<Buffer | null> {
+  /** The kept poster and its source, or null. A file gone from under us (removed by hand) is forgotten. */
+  async read(size: PosterSize, tconst: string): Promise<KeptPoster | null> {
     const key = keyOf(size, tconst);
     if (!this.lru.touch(key)) return null;
+    const file = this.fileOf(key);
+    let bytes: Buffer;
     try {
-      return await readFile(this.fileOf(key));
+      bytes = await readFile(file);
     } catch {
       this.lru.remove(key);
       return null;
     }
+    const posterPath = await readFile(`${file}${SOURCE_SUFFIX}`, 'utf8').catch(() => null);
+    return { bytes, posterPath };
   }
 
-  async write(size: PosterSize, tconst: string, bytes: Uint8Array): Promise<void> {
+  async write(size: PosterSize, tconst: string, bytes: Uint8Array, posterPath: string): Promise<void> {
     const key = keyOf(size, tconst);
     const file = this.fileOf(key);
     await mkdir(join(this.dir, size), { recursive: true });
-    const temp = `${file}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
-    try {
-      await writeFile(temp, bytes);
-      await rename(temp, file);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    await writeAtomically(file, bytes);
+    await writeAtomically(`${file}${SOURCE_SUFFIX}`, posterPath);
     await this.drop(this.lru.add(key, bytes.length));
   }
 
   private async drop(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => unlink(this.fileOf(key)).catch(() => undefined)));
+    await Promise.all(
+      keys.flatMap((key) => [unlink(this.fileOf(key)).catch(() => undefined), unlink(`${this.fileOf(key)}${SOURCE_SUFFIX}`).catch(() => undefined)]),
+    );
   }
 
   private fileOf(key: string): string {
     return join(this.dir, `${key}.jpg`);
+  }
+}
+
+/** Through a temporary name and a rename: a reader never sees half a file. */
+async function writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+  try {
+    await writeFile(temp, data);
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
   }
 }
 

@@ -1,4 +1,5 @@
-import { etagOf, isJpeg, isJpegContentType, matchesEtag, upstreamPosterUrl } from './poster-image';
+import { posterUrls } from '../films/film.service';
+import { etagOf, isJpeg, isJpegContentType, matchesEtag, posterVersion, upstreamPosterUrl } from './poster-image';
 
 describe('poster images', () => {
   it('builds the upstream URL from the base, the size and the poster path', () => {
@@ -29,5 +30,24 @@ describe('poster images', () => {
     expect(matchesEtag('*', etag)).toBe(true);
     expect(matchesEtag('"x"', etag)).toBe(false);
     expect(matchesEtag(undefined, etag)).toBe(false);
+  });
+});
+
+describe('poster versions', () => {
+  it('the version is the TMDB file name without its extension, URL-safe', () => {
+    expect(posterVersion('/kqjL17yufvn9OVLyXYpvtyrFfak.jpg')).toBe('kqjL17yufvn9OVLyXYpvtyrFfak');
+    expect(posterVersion('/a.b.jpg')).toBe('ab');
+    expect(posterVersion('/noext')).toBe('noext');
+    expect(posterVersion('/é x&y.jpg')).toBe('xy');
+  });
+
+  it("film answers link the gateway's route with the version: a new TMDB poster is a new URL", () => {
+    expect(posterUrls('tt0068646', '/3bhkrj58Vtu7enYsRolD1fZdja1.jpg')).toEqual({
+      w185: '/posters/w185/tt0068646.jpg?v=3bhkrj58Vtu7enYsRolD1fZdja1',
+      w342: '/posters/w342/tt0068646.jpg?v=3bhkrj58Vtu7enYsRolD1fZdja1',
+      w500: '/posters/w500/tt0068646.jpg?v=3bhkrj58Vtu7enYsRolD1fZdja1',
+    });
+    expect(posterUrls('tt0068646', '/other.jpg')!.w342).not.toBe(posterUrls('tt0068646', '/3bhkrj58Vtu7enYsRolD1fZdja1.jpg')!.w342);
+    expect(posterUrls('tt0068646', null)).toBeNull();
   });
 });

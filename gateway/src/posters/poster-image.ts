@@ -56,3 +56,13 @@ export const PLACEHOLDER_SVG = Buffer.from(
   'utf8',
 );
 export const PLACEHOLDER_CONTENT_TYPE = 'image/svg+xml';
+
+/**
+ * The version of a poster in its URL (`?v=`): the TMDB file name without its extension, which
+ * TMDB changes when the poster changes. Only URL-safe characters are kept.
+ */
+export function posterVersion(posterPath: string): string {
+  const name = posterPath.slice(posterPath.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 ? name.slice(0, dot) : name).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 100);
+}

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../schemas/api.schema';
 import { etagOf, matchesEtag, PLACEHOLDER_CONTENT_TYPE, PLACEHOLDER_SVG } from './poster-image';
-import { NotModifiedResponse, PosterImageResponse, PosterParamsSchema } from './poster.schema';
+import { NotModifiedResponse, PosterImageResponse, PosterParamsSchema, PosterQuerySchema } from './poster.schema';
 import type { PosterService } from './poster.service';
 
-/** A poster's bytes never change under its URL (a new poster is a new file only if the film changes). */
+/** A poster's bytes never change under its URL: a new TMDB poster has another `?v=`. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** After a failure: soon enough that the next visit tries TMDB again. */
 const RETRY_SOON = 'public, max-age=60';
@@ -21,12 +21,13 @@ export const posterRoutes: FastifyPluginAsyncTypebox<{ posters: PosterService }>
         description:
           'Never a hole: a film without a poster, an unknown film, or TMDB failing, answers a placeholder image. The page and the widget use the URLs the film answers give (`poster.w185` …).',
         params: PosterParamsSchema,
+        querystring: PosterQuerySchema,
         response: { 200: PosterImageResponse, 304: NotModifiedResponse, ...errorResponses(400, 429, 500) },
       },
     },
     async (request, reply) => {
       const { size, tconst } = request.params;
-      const answer = await posters.poster(size, tconst);
+      const answer = await posters.poster(size, tconst, request.query.v);
       // The widget shows posters on the cinema's own site, another origin: helmet's default
       // Cross-Origin-Resource-Policy (same-origin) would make the browser refuse them.
       reply.header('cross-origin-resource-policy', 'cross-origin');

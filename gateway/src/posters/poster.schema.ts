@@ -10,6 +10,15 @@ export const PosterParamsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const PosterQuerySchema = Type.Object(
+  {
+    v: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_-]{1,100}$', description: "The poster's version, as the film answers give it (the TMDB file name): a changed poster has a new URL" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const binary = { type: 'string', format: 'binary' } as const;
 
 /** The 200 answer: the poster, or the placeholder when there is none to show. */

@@ -1,4 +1,4 @@
-import type { PosterDiskCache } from './poster-cache.repository';
+import type { KeptPoster, PosterDiskCache } from './poster-cache.repository';
 import type { PosterRepository } from './poster.repository';
 import { PosterService } from './poster.service';
 import type { TmdbImageRepository, UpstreamImage } from './tmdb-image.repository';
@@ -8,14 +8,20 @@ const BASE = 'http://tmdb.test/t/p';
 
 /** The service over in-memory stand-ins of its three repositories. */
 function serviceWith(opts: { paths?: Record<string, string | null>; db?: () => Promise<string | null>; upstream?: (url: string) => Promise<UpstreamImage>; failWrites?: boolean }) {
-  const disk = new Map<string, Buffer>();
+  const disk = new Map<string, KeptPoster>();
   const fetched: string[] = [];
-  const films = { posterPath: opts.db ?? (async (tconst: string) => opts.paths?.[tconst] ?? null) } as unknown as PosterRepository;
+  let lookups = 0;
+  const films = {
+    posterPath: async (tconst: string) => {
+      lookups += 1;
+      return opts.db ? opts.db() : (opts.paths?.[tconst] ?? null);
+    },
+  } as unknown as PosterRepository;
   const cache = {
     read: async (size: string, tconst: string) => disk.get(`${size}/${tconst}`) ?? null,
-    write: async (size: string, tconst: string, bytes: Buffer) => {
+    write: async (size: string, tconst: string, bytes: Buffer, posterPath: string) => {
       if (opts.failWrites) throw new Error('ENOSPC');
-      disk.set(`${size}/${tconst}`, bytes);
+      disk.set(`${size}/${tconst}`, { bytes, posterPath });
     },
   } as unknown as PosterDiskCache;
   const upstream = {
@@ -24,7 +30,7 @@ function serviceWith(opts: { paths?: Record<string, string | null>; db?: () => P
       return (opts.upstream ?? (async () => ({ ok: true, bytes: JPEG, contentType: 'image/jpeg' })))(url);
     },
   } as unknown as TmdbImageRepository;
-  return { service: new PosterService(films, cache, upstream, BASE), disk, fetched };
+  return { service: new PosterService(films, cache, upstream, BASE), disk, fetched, lookups: () => lookups };
 }
 
 describe('PosterService', () => {
@@ -34,6 +40,31 @@ describe('PosterService', () => {
     expect(await service.poster('w342', 'tt0000001')).toEqual({ kind: 'image', bytes: JPEG });
     expect(fetched).toEqual([`${BASE}/w342/a.jpg`]);
     expect([...disk.keys()]).toEqual(['w342/tt0000001']);
+    expect(disk.get('w342/tt0000001')!.posterPath).toBe('/a.jpg');
+  });
+
+  it('a URL naming the kept version is served from the disk alone; a changed poster path is fetched again', async () => {
+    const paths: Record<string, string | null> = { tt0000001: '/a.jpg' };
+    const { service, disk, fetched, lookups } = serviceWith({ paths });
+    await service.poster('w342', 'tt0000001', 'a');
+    const before = lookups();
+    expect(await service.poster('w342', 'tt0000001', 'a')).toEqual({ kind: 'image', bytes: JPEG });
+    expect(lookups()).toBe(before);
+    // TMDB changed the poster: the new URL (and the old one, and none) get the new image.
+    paths.tt0000001 = '/b.jpg';
+    for (const v of ['b', 'a', undefined]) expect(await service.poster('w342', 'tt0000001', v)).toMatchObject({ kind: 'image' });
+    expect(fetched).toEqual([`${BASE}/w342/a.jpg`, `${BASE}/w342/b.jpg`]);
+    expect(disk.get('w342/tt0000001')!.posterPath).toBe('/b.jpg');
+    // A file kept before sources were recorded is checked once against the database.
+    disk.set('w342/tt0000001', { bytes: JPEG, posterPath: null });
+    await service.poster('w342', 'tt0000001', 'b');
+    expect(fetched).toHaveLength(3);
+  });
+
+  it('the database away: the poster kept is sent, with a warning', async () => {
+    const { service, disk } = serviceWith({ db: async () => Promise.reject(new Error('connection refused')) });
+    disk.set('w342/tt0000001', { bytes: JPEG, posterPath: '/a.jpg' });
+    expect(await service.poster('w342', 'tt0000001', 'b')).toMatchObject({ kind: 'image', bytes: JPEG, warning: expect.stringMatching(/database/) });
   });
 
   it('shares one lookup and one fetch between concurrent requests for the same poster, not between sizes', async () => {

@@ -35,7 +35,7 @@ describe('séance views', () => {
   it('gives customers the French title, local times with offset, the end from the runtime and the poster route', () => {
     const view = customerView(row({}), PARIS);
     expect(view).toMatchObject({
-      film: { title: "Le Fabuleux Destin d'Amélie Poulain", year: 2001, poster: { w342: '/posters/w342/tt0211915.jpg' } },
+      film: { title: "Le Fabuleux Destin d'Amélie Poulain", year: 2001, poster: { w342: '/posters/w342/tt0211915.jpg?v=amelie' } },
       startsAt: '2027-03-28T20:30:00+02:00',
       endsAt: '2027-03-28T22:32:00+02:00',
       accessibility: { sme: false, ad: true },

@@ -190,7 +190,7 @@ describe('RecommendationService', () => {
       [GODFATHER, 'Le Parrain', 0.9, `raison ${GODFATHER}`],
     ]);
     expect(answer.items[1]!.directors).toEqual([{ nconst: 'nm0000338', name: 'Francis Ford Coppola' }]);
-    expect(answer.items[1]!.poster?.w342).toBe(`/posters/w342/${GODFATHER}.jpg`);
+    expect(answer.items[1]!.poster?.w342).toBe(`/posters/w342/${GODFATHER}.jpg?v=${GODFATHER}`);
   });
 
   it('answers nothing liked as a cold start, asking the recommender with no films', async () => {

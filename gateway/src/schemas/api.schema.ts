@@ -40,7 +40,7 @@ export const ApiErrorSchema = Type.Object(
 
 export const PosterUrlsSchema = Type.Object(
   { w185: Type.String(), w342: Type.String(), w500: Type.String() },
-  { ...strict, description: "The film's poster by width: the gateway's /posters/{size}/{tconst}.jpg, relative to the gateway" },
+  { ...strict, description: "The film's poster by width: the gateway's /posters/{size}/{tconst}.jpg?v={TMDB file name}, relative to the gateway (a new poster is a new URL)" },
 );
 
 export const SearchQuerySchema = Type.Object(
