@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ScreeningMatchesResponse } from '@cine/common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { deadline } from '@cine/common/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
@@ -16,7 +17,8 @@ declare const document: any;
 declare const window: any;
 
 const REPO = resolve(__dirname, '../../..');
-const DOCS_IMG = join(REPO, 'docs', 'img');
+/** The docs' screenshots are rewritten only when asked (CINE_DOCS_SCREENSHOTS=1): a test run leaves the tree alone. */
+const DOCS_IMG = process.env.CINE_DOCS_SCREENSHOTS === '1' ? join(REPO, 'docs', 'img') : null;
 const EMAIL = 'gerant@cinema-creuse.fr';
 const PASSWORD = 'une phrase de passe du gérant';
 
@@ -53,7 +55,7 @@ describeWithSamples('the programme: the owner’s editor and “À l’affiche�
   let shots: string;
   const shot = async (p: Page, name: string, docs?: string) => {
     await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true, scale: 'css' });
-    if (docs) await p.screenshot({ path: join(DOCS_IMG, `${docs}.png`), fullPage: false, scale: 'css' });
+    if (docs) await p.screenshot({ path: join(DOCS_IMG ?? shots, `${docs}.png`), fullPage: false, scale: 'css' });
   };
   const expectAxeClean = async (p: Page) => expect(await axeScan(p)).toEqual([]);
   const note = () => owner.locator('.owner-note');
@@ -217,7 +219,7 @@ describeWithSamples('the programme: the owner’s editor and “À l’affiche�
       expect(await agenda.evaluate((el) => el === document.activeElement)).toBe(true);
       await expectAxeClean(page);
       await godfather.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(DOCS_IMG, 'programme-phone.png'), scale: 'css' });
+      await page.screenshot({ path: join(DOCS_IMG ?? shots, 'programme-phone.png'), scale: 'css' });
       await shot(page, '04-programme-phone');
 
       // The owner's editor on the same phone: logged in, next week, nothing wider than the screen.
@@ -230,11 +232,47 @@ describeWithSamples('the programme: the owner’s editor and “À l’affiche�
       await page.locator('.owner-seance').first().waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
       await expectAxeClean(page);
-      await page.screenshot({ path: join(DOCS_IMG, 'programme-editor-phone.png'), scale: 'css' });
+      await page.screenshot({ path: join(DOCS_IMG ?? shots, 'programme-editor-phone.png'), scale: 'css' });
       await shot(page, '04b-editor-phone');
     } finally {
       await phone.close();
     }
+  });
+
+  it('a customer who liked a film finds the programme ranked for that taste, “Pour vous” and the reason on the films that fit', async () => {
+    await stack.serveEmbeddings();
+    const page = await desk.newPage();
+    await page.goto(stack.gateway.url);
+    const input = page.getByRole('combobox', { name: 'Un film que vous avez aimé' });
+    await input.fill('les evades');
+    const option = page.locator('#liked-list [role=option]').first();
+    await option.waitFor();
+    expect(await option.innerText()).toContain('Les Évadés');
+    await option.click();
+    await page.locator('.chips--liked .chip').waitFor();
+
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/screenings/matches') && r.request().method() === 'POST', { timeout: deadline(20_000) });
+    await page.getByRole('link', { name: 'À l’affiche' }).click();
+    const response = await answered;
+    expect(response.status()).toBe(200);
+    expect(response.request().postDataJSON()).toMatchObject({ liked: ['tt0111161'] });
+    const body = (await response.json()) as ScreeningMatchesResponse;
+    const forYou = body.items.filter((m) => m.forYou);
+    expect(forYou.length).toBeGreaterThan(0);
+
+    await page.locator('.tag--for-you').first().waitFor();
+    await page.getByText('Classés selon vos goûts : vous avez aimé Les Évadés.').waitFor();
+    const next = page.locator('.programme__week').nth(1);
+    const shown = await next.locator('.showing__film').evaluateAll((els) =>
+      els.map((el) => ({ tconst: el.getAttribute('data-tconst'), forYou: el.querySelector('.tag--for-you') !== null, text: el.querySelector('.showing__for-you')?.textContent ?? null })),
+    );
+    // The films that fit come first, each with "Pour vous" and the reason the route gave.
+    expect(shown.slice(0, forYou.length)).toEqual(forYou.map((m) => ({ tconst: m.film.tconst, forYou: true, text: `Pour vous ${m.reason?.fr ?? ''}` })));
+    expect(shown.slice(forYou.length).every((f) => !f.forYou)).toBe(true);
+    await expectAxeClean(page);
+    await next.evaluate((el) => el.scrollIntoView());
+    await shot(page, '05-programme-for-you', 'programme-for-you-desktop');
+    await page.close();
   });
 
   it('“À l’affiche” is a tab of the page on a desktop too, in larger text', async () => {

@@ -8,6 +8,7 @@ import { KpiPage } from './pages/KpiPage';
 import { OwnerPage } from './pages/OwnerPage';
 import { ProgrammePage } from './pages/ProgrammePage';
 import { RecommendPage } from './pages/RecommendPage';
+import type { Chosen } from './components/Chips';
 import { LANGS, SIZES, usePersisted } from './prefs';
 import './styles/base.css';
 import './styles/components.css';
@@ -31,6 +32,9 @@ function App() {
   const [size, setSize] = usePersisted('cine-text-size', SIZES, 'normal');
   const [route, setRoute] = useState<Route>(routeOf(location.pathname));
   const status = useCatalogueStatus(api);
+  const [liked, setLiked] = useState<Chosen[]>([]);
+  const [disliked, setDisliked] = useState<Chosen[]>([]);
+  const taste = { liked, disliked, setLiked, setDisliked };
   const t = STRINGS[lang];
 
   useEffect(() => {
@@ -103,11 +107,11 @@ function App() {
         {route === 'gestion' ? (
           <OwnerPage api={api} />
         ) : route === 'programme' ? (
-          <ProgrammePage english={lang === 'en'} />
+          <ProgrammePage english={lang === 'en'} liked={liked} disliked={disliked} onChangeTaste={(e) => go(e, 'reco')} />
         ) : route === 'kpi' ? (
           <KpiPage api={api} lang={lang} t={t} />
         ) : (
-          <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} />
+          <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} taste={taste} />
         )}
       </main>
       <Footer lang={lang} t={t} />

@@ -1,6 +1,7 @@
-import type { Screening, ScreeningsResponse } from '@cine/common/contracts';
+import type { FilmMatch, Screening, ScreeningMatchesResponse, ScreeningsResponse } from '@cine/common/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import { programmeJsonLd } from '../../../src/programme/screening-json-ld';
+import type { Chosen } from '../components/Chips';
 import { Poster } from '../components/Poster';
 import { ErrorState, LoadingState } from '../components/States';
 import { addDays, frenchDate, frenchDayTime, frenchDayTimeLong, localDate, weekStartOf } from '../programme/cinema-dates';
@@ -48,8 +49,30 @@ function useJsonLd(items: readonly Screening[] | null) {
   }, [items]);
 }
 
+type Ranking = Map<string, { rank: number; match: FilmMatch }>;
+
+/**
+ * The programmed films ranked for the visit's taste (POST /api/v1/screenings/matches); null
+ * while nothing is liked, or when the ranking cannot be had: the programme is then in start order.
+ */
+function useRanking(liked: Chosen[], disliked: Chosen[], from: string, to: string): Ranking | null {
+  const [ranking, setRanking] = useState<Ranking | null>(null);
+  const key = JSON.stringify([liked.map((c) => c.tconst), disliked.map((c) => c.tconst)]);
+  useEffect(() => {
+    setRanking(null);
+    if (liked.length === 0) return;
+    const ctrl = new AbortController();
+    const body = { liked: liked.map((c) => c.tconst), ...(disliked.length > 0 ? { disliked: disliked.map((c) => c.tconst) } : {}), from, to };
+    requestJson<ScreeningMatchesResponse>('/api/v1/screenings/matches', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: ctrl.signal })
+      .then((answer) => setRanking(new Map(answer.items.map((match, rank) => [match.film.tconst, { rank, match }]))))
+      .catch(() => undefined);
+    return () => ctrl.abort();
+  }, [key, from, to]);
+  return ranking;
+}
+
 /** "À l'affiche": what plays this week and next, with badges a phone shows large, and each séance's agenda link. */
-export function ProgrammePage(props: { english: boolean }) {
+export function ProgrammePage(props: { english: boolean; liked: Chosen[]; disliked: Chosen[]; onChangeTaste: (e: MouseEvent) => void }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const today = localDate(new Date());
@@ -69,8 +92,13 @@ export function ProgrammePage(props: { english: boolean }) {
   }, [attempt]);
 
   useJsonLd(state.kind === 'done' ? state.data.items : null);
+  const ranking = useRanking(props.liked, props.disliked, today, addDays(nextWeek, 6));
 
   const weeks = state.kind === 'done' ? groupByWeekAndFilm(state.data.items, [thisWeek, nextWeek]) : [];
+  if (ranking) {
+    const rank = (g: FilmGroup) => ranking.get(g.film.tconst)?.rank ?? Number.MAX_SAFE_INTEGER;
+    for (const week of weeks) week.films.sort((a, b) => rank(a) - rank(b));
+  }
   return (
     // The programme is written in French whatever the page's language: the cinema's own words.
     <section class="programme" aria-labelledby="programme-heading" lang={props.english ? 'fr' : undefined}>
@@ -83,6 +111,14 @@ export function ProgrammePage(props: { english: boolean }) {
           Tout le programme dans mon agenda
         </a>
       </p>
+      {props.liked.length > 0 && (
+        <p class="programme__taste notice">
+          {ranking ? 'Classés selon vos goûts' : 'Selon vos goûts'} : vous avez aimé {props.liked.map((c) => c.title).join(', ')}.{' '}
+          <a href="/" onClick={(e) => props.onChangeTaste(e as unknown as MouseEvent)}>
+            Changer mes films
+          </a>
+        </p>
+      )}
       <details class="programme__legend more">
         <summary class="more__summary">Que veulent dire VF, VOST, SME, AD ?</summary>
         <dl class="more__body legend">
@@ -119,7 +155,7 @@ export function ProgrammePage(props: { english: boolean }) {
             ) : (
               <ul class="showing">
                 {week.films.map((g) => (
-                  <FilmShowing key={g.film.tconst} group={g} />
+                  <FilmShowing key={g.film.tconst} group={g} match={ranking?.get(g.film.tconst)?.match ?? null} />
                 ))}
               </ul>
             )}
@@ -129,7 +165,7 @@ export function ProgrammePage(props: { english: boolean }) {
   );
 }
 
-function FilmShowing({ group }: { group: FilmGroup }) {
+function FilmShowing({ group, match }: { group: FilmGroup; match: FilmMatch | null }) {
   const { film } = group;
   const facts = [film.year, film.runtimeMinutes ? `${Math.floor(film.runtimeMinutes / 60)} h ${String(film.runtimeMinutes % 60).padStart(2, '0')}` : null].filter(Boolean).join(' · ');
   return (
@@ -140,6 +176,11 @@ function FilmShowing({ group }: { group: FilmGroup }) {
       <div class="showing__body">
         <h4 class="showing__title">{film.title}</h4>
         {facts && <p class="showing__facts">{facts}</p>}
+        {match?.forYou && (
+          <p class="showing__for-you">
+            <span class="tag tag--for-you">Pour vous</span> {match.reason?.fr}
+          </p>
+        )}
         <ul class="seances">
           {group.screenings.map((s) => (
             <SeanceItem key={s.id} s={s} />

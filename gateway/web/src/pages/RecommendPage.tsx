@@ -9,14 +9,22 @@ import { ErrorState, LoadingState } from '../components/States';
 import type { Lang, Strings } from '../i18n';
 import { useRecommendations } from '../recommendations';
 
+/** The films the visitor liked and did not, kept for the whole visit by the App. */
+export interface Taste {
+  liked: Chosen[];
+  disliked: Chosen[];
+  setLiked: (update: (l: Chosen[]) => Chosen[]) => void;
+  setDisliked: (update: (d: Chosen[]) => Chosen[]) => void;
+}
+
 /** Famous enough to be in any catalogue, the samples' included. */
 const EXAMPLES: Record<Lang, string[]> = { fr: ['Le Parrain', 'Amélie', 'Les Évadés'], en: ['The Godfather', 'Amélie', 'Pulp Fiction'] };
 
 /** The customer's page: films liked (and not), filters, suggestions, a film's record. */
-export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: boolean; initialFilm: string | null }) {
+export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: boolean; initialFilm: string | null; taste: Taste }) {
   const { api, lang, t } = props;
-  const [liked, setLiked] = useState<Chosen[]>([]);
-  const [disliked, setDisliked] = useState<Chosen[]>([]);
+  // The visit's taste is the App's: "À l'affiche" ranks the programme with it.
+  const { liked, setLiked, disliked, setDisliked } = props.taste;
   const [filters, setFilters] = useState<FilterState>(NO_FILTERS);
   const [detail, setDetail] = useState<FilmDetail | string | null>(props.initialFilm);
   const [prefill, setPrefill] = useState<{ text: string; n: number } | null>(null);
