@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { FilmIndexTables } from './tables/film-index.tables';
 import type { KpiTables } from './tables/kpi.tables';
 import type { ProgrammeTables } from './tables/programme.tables';
 import type { RecommenderTables } from './tables/recommender.tables';
@@ -159,7 +160,7 @@ export interface ImportFileTable {
 }
 
 /** Each feature's tables live in `tables/*.tables.ts` and join here. */
-export interface Database extends RecommenderTables, KpiTables, ProgrammeTables {
+export interface Database extends RecommenderTables, KpiTables, ProgrammeTables, FilmIndexTables {
   title: TitleTable;
   title_aka: TitleAkaTable;
   person: PersonTable;

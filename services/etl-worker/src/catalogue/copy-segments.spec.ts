@@ -122,3 +122,36 @@ describe('copyInSegments without a row number from the database', () => {
     expect(seen.whileIn).toBe('file-1.tsv');
   });
 });
+
+describe('copyInSegments with two target tables (title.basics fills title and film_index)', () => {
+  it('never mixes targets in one statement, and ends each at its end-of-file chunk', async () => {
+    const one = (text: string, endOfFile: boolean, target?: string): SourcedChunk => ({
+      text,
+      file: 'title.basics.tsv',
+      lines: Int32Array.from(text.split('\n').filter(Boolean).map((_, i) => i + 1)),
+      endOfFile,
+      ...(target ? { target } : {}),
+    });
+    async function* chunks(): AsyncGenerator<SourcedChunk> {
+      yield one('a1\n', false);
+      yield one('a2\n', false);
+      yield one('i1\n', false, 'film_index');
+      yield one('a3\n', false);
+      yield one('i2\n', true, 'film_index');
+      yield one('a4\n', true);
+    }
+    const statements: Array<{ target: string | undefined; rows: string[] }> = [];
+    await copyInSegments(chunks(), async (rows, target) => {
+      const seen: string[] = [];
+      for await (const text of rows) seen.push(text);
+      statements.push({ target, rows: seen });
+    });
+    expect(statements).toEqual([
+      { target: undefined, rows: ['a1\n', 'a2\n'] },
+      { target: 'film_index', rows: ['i1\n'] },
+      { target: undefined, rows: ['a3\n'] },
+      { target: 'film_index', rows: ['i2\n'] },
+      { target: undefined, rows: ['a4\n'] },
+    ]);
+  });
+});

@@ -18,6 +18,11 @@ export interface SourcedChunk {
   lines: Int32Array;
   /** The file's last chunk: its COPY statement ends here, before the producer moves on. */
   endOfFile: boolean;
+  /**
+   * The table the rows go to, when a producer fills two (title.basics fills `title` and
+   * `film_index` in one read): a COPY statement never mixes targets. Undefined: the caller's table.
+   */
+  target?: string;
 }
 
 /**
@@ -53,7 +58,7 @@ export class CopyRefusedError extends Error {
  */
 export async function copyInSegments(
   chunks: AsyncGenerator<SourcedChunk>,
-  copy: (rows: AsyncIterable<string>) => Promise<void>,
+  copy: (rows: AsyncIterable<string>, target: string | undefined) => Promise<void>,
   segmentChars = SEGMENT_CHARS,
 ): Promise<void> {
   let lookahead: SourcedChunk | null = null;
@@ -88,9 +93,9 @@ export async function copyInSegments(
         if (chunk.text.length > 0) yield chunk.text;
         if (chunk.endOfFile) return;
         const next: SourcedChunk | null = await pull();
-        if (next && size + next.text.length > segmentChars) {
-          // The next statement starts with it. The producer stays in the same file: it only
-          // moves on after a chunk marked endOfFile.
+        if (next && (size + next.text.length > segmentChars || next.target !== first!.target)) {
+          // The next statement starts with it (a bigger one, or one to another table). The
+          // producer stays in the same file: it only moves on after a chunk marked endOfFile.
           lookahead = next;
           return;
         }
@@ -98,7 +103,7 @@ export async function copyInSegments(
       }
     };
     try {
-      await copy(rows());
+      await copy(rows(), first.target);
     } catch (err) {
       if (producerFailed) throw err;
       const refused = locate(segment, err);

@@ -1,4 +1,4 @@
-import { classifyTitle, DEFAULT_POLICY, resolvePolicy } from './filter-policy';
+import { classifyTitle, classifyWithContext, DEFAULT_POLICY, inFilmIndex, resolvePolicy } from './filter-policy';
 
 describe('filter policy', () => {
   const policy = resolvePolicy();
@@ -26,5 +26,39 @@ describe('filter policy', () => {
     expect(() => resolvePolicy({ movieMinVotes: -1 })).toThrow(/movieMinVotes must be a non-negative integer/);
     expect(() => resolvePolicy({ minRuntime: 500 })).toThrow(/minRuntime \(500\) is above maxRuntime \(360\)/);
     expect(() => resolvePolicy({ maxRejectShare: 2 })).toThrow(/maxRejectShare must be between 0 and 1/);
+  });
+
+  describe('keep rules', () => {
+    const ctx = { programmed: false, thisYear: 2026 };
+    const obscure = { ...film, votes: 120, startYear: 1961 };
+
+    it('keeps a programmed film whatever its votes, type or runtime, never an adult one', () => {
+      const programmed = { ...ctx, programmed: true };
+      expect(classifyWithContext(policy, obscure, true, ctx)).toEqual({ verdict: 'min-votes', keptBy: null });
+      expect(classifyWithContext(policy, obscure, true, programmed)).toEqual({ verdict: 'movie', keptBy: 'programmed' });
+      expect(classifyWithContext(policy, { ...obscure, titleType: 'tvMovie' }, true, programmed)).toEqual({ verdict: 'movie', keptBy: 'programmed' });
+      expect(classifyWithContext(policy, { ...obscure, runtime: 25 }, true, programmed)).toEqual({ verdict: 'movie', keptBy: 'programmed' });
+      expect(classifyWithContext(policy, { ...obscure, isAdult: true }, true, programmed)).toEqual({ verdict: 'adult', keptBy: null });
+      expect(classifyWithContext(policy, { ...obscure, titleType: 'tvEpisode' }, true, programmed)).toEqual({ verdict: 'title-type', keptBy: null });
+      // Kept by the policy anyway: no keep rule is counted.
+      expect(classifyWithContext(policy, { ...film, startYear: 1961 }, true, programmed)).toEqual({ verdict: 'movie', keptBy: null });
+    });
+
+    it('keeps a film of this year or last year whatever its votes, not whatever its runtime or type', () => {
+      expect(classifyWithContext(policy, { ...obscure, startYear: 2026 }, true, ctx)).toEqual({ verdict: 'movie', keptBy: 'recent' });
+      expect(classifyWithContext(policy, { ...obscure, startYear: 2025 }, true, ctx)).toEqual({ verdict: 'movie', keptBy: 'recent' });
+      expect(classifyWithContext(policy, { ...obscure, startYear: 2024 }, true, ctx)).toEqual({ verdict: 'min-votes', keptBy: null });
+      expect(classifyWithContext(policy, { ...obscure, startYear: null }, true, ctx)).toEqual({ verdict: 'min-votes', keptBy: null });
+      expect(classifyWithContext(policy, { ...obscure, startYear: 2026, runtime: 12 }, true, ctx)).toEqual({ verdict: 'min-votes', keptBy: null });
+      expect(classifyWithContext(policy, { ...obscure, startYear: 2026, titleType: 'tvSeries' }, true, ctx)).toEqual({ verdict: 'min-votes', keptBy: null });
+    });
+
+    it('puts every non-adult film, of either film type, in the film index', () => {
+      expect(inFilmIndex(policy, { titleType: 'movie', isAdult: false })).toBe(true);
+      expect(inFilmIndex(policy, { titleType: 'tvMovie', isAdult: false })).toBe(true);
+      expect(inFilmIndex(policy, { titleType: 'short', isAdult: false })).toBe(false);
+      expect(inFilmIndex(policy, { titleType: 'movie', isAdult: true })).toBe(false);
+      expect(inFilmIndex(resolvePolicy({ includeAdult: true }), { titleType: 'movie', isAdult: true })).toBe(true);
+    });
   });
 });

@@ -26,6 +26,10 @@ export interface FilterPolicy {
   akaLanguages: string[];
   /** A file whose share of malformed rows passes this fails the run. */
   maxRejectShare: number;
+  /** Title types of the film index (every film the programme may name, whatever the rules below). */
+  filmIndexTypes: string[];
+  /** A film released this year or in the previous `recentYears` is kept whatever its votes (rule `recent`). */
+  recentYears: number;
 }
 
 export const DEFAULT_POLICY: Readonly<FilterPolicy> = Object.freeze({
@@ -40,12 +44,16 @@ export const DEFAULT_POLICY: Readonly<FilterPolicy> = Object.freeze({
   akaRegions: ['FR'],
   akaLanguages: ['fr'],
   maxRejectShare: 0.001,
+  filmIndexTypes: ['movie', 'tvMovie'],
+  recentYears: 1,
 });
 
 export type TitleRule = 'title-type' | 'adult' | 'min-votes' | 'runtime';
+/** Rules that keep a film the rules above would drop; their counts are the films they kept. */
+export type KeepRule = 'programmed' | 'recent';
 
 /** Why each rule exists: printed by `npm run etl -- --help`, the README and the report. */
-export const RULE_REASONS: Record<TitleRule, string> = {
+export const RULE_REASONS: Record<TitleRule | KeepRule, string> = {
   'title-type':
     'A cinema shows feature films; series are kept only so the KPIs can compare film and series careers. Shorts, episodes, video games and TV specials are dropped.',
   adult: 'Adult titles have no place in a family cinema’s recommendations.',
@@ -53,10 +61,21 @@ export const RULE_REASONS: Record<TitleRule, string> = {
     'Titles almost nobody rated are unknown to the audience and their ratings are noise; the threshold keeps tens of thousands of films from 12 M titles. Not applied when no title.ratings file is given.',
   runtime:
     'Films outside a sane feature length (default 40–360 min) are mislabelled shorts, installations or data errors; a film with an unknown runtime is kept.',
+  programmed:
+    'A film (movie or tvMovie) with a séance in the programme, not cancelled, is kept whatever its votes, type or runtime: the programme shows its page. Adult titles stay out.',
+  recent:
+    'A film released this year or last year is kept whatever its votes: a release of this week has a few hundred votes at most.',
 };
 
 export function resolvePolicy(overrides: FilterPolicyOverrides = {}): FilterPolicy {
-  const policy: FilterPolicy = { ...DEFAULT_POLICY, movieTypes: [...DEFAULT_POLICY.movieTypes], seriesTypes: [...DEFAULT_POLICY.seriesTypes], akaRegions: [...DEFAULT_POLICY.akaRegions], akaLanguages: [...DEFAULT_POLICY.akaLanguages] };
+  const policy: FilterPolicy = {
+    ...DEFAULT_POLICY,
+    movieTypes: [...DEFAULT_POLICY.movieTypes],
+    seriesTypes: [...DEFAULT_POLICY.seriesTypes],
+    akaRegions: [...DEFAULT_POLICY.akaRegions],
+    akaLanguages: [...DEFAULT_POLICY.akaLanguages],
+    filmIndexTypes: [...DEFAULT_POLICY.filmIndexTypes],
+  };
   for (const [key, value] of Object.entries(overrides) as Array<[keyof FilterPolicyOverrides, unknown]>) {
     if (value === undefined) continue;
     switch (key) {
@@ -114,4 +133,37 @@ export function classifyTitle(policy: FilterPolicy, t: TitleFacts, votesKnown: b
     }
   }
   return kind;
+}
+
+/** What is known of a title beyond its facts: whether the programme names it, and the run's year. */
+export interface TitleContext {
+  programmed: boolean;
+  /** The calendar year the run started in. */
+  thisYear: number;
+}
+
+/** A title of the film index: a film type, and not adult unless the policy keeps adult titles. */
+export function inFilmIndex(policy: FilterPolicy, t: Pick<TitleFacts, 'titleType' | 'isAdult'>): boolean {
+  return policy.filmIndexTypes.includes(t.titleType) && (!t.isAdult || policy.includeAdult);
+}
+
+/**
+ * The kind a title is kept as and the keep rule that saved it (null: the policy kept it), or the
+ * first rule that drops it. A programmed film is kept whatever its votes, type or runtime; a
+ * recent one whatever its votes (the runtime rule still applies).
+ */
+export function classifyWithContext(
+  policy: FilterPolicy,
+  t: TitleFacts & { startYear: number | null },
+  votesKnown: boolean,
+  ctx: TitleContext,
+): { verdict: TitleKind | TitleRule; keptBy: KeepRule | null } {
+  const verdict = classifyTitle(policy, t, votesKnown);
+  if (verdict === 'movie' || verdict === 'series' || verdict === 'adult') return { verdict, keptBy: null };
+  if (ctx.programmed && inFilmIndex(policy, t)) return { verdict: 'movie', keptBy: 'programmed' };
+  if (verdict === 'min-votes' && t.startYear !== null && t.startYear >= ctx.thisYear - policy.recentYears) {
+    const unrated = classifyTitle(policy, t, false);
+    if (unrated === 'movie') return { verdict: unrated, keptBy: 'recent' };
+  }
+  return { verdict, keptBy: null };
 }

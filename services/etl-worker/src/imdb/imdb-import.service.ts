@@ -7,6 +7,7 @@ import type { SourceRepository } from '../sources/source.repository';
 import { type FilterPolicy, resolvePolicy } from './filter-policy';
 import { IMDB_DATASETS, ImdbInputError } from './imdb-datasets';
 import { ImdbPasses } from './imdb-passes';
+import { IntSet } from './int-set';
 
 export interface ImdbImportResult {
   runId: number;
@@ -60,7 +61,11 @@ export class ImdbImportService {
     for (const root of payload.sources) await this.sources.checkRoot(root);
     // A killed run may have left rows here; a retry starts from nothing.
     await this.catalogue.clear(staging);
-    const passes = new ImdbPasses(runId, payload.sources, policy, staging, this.catalogue, this.ledger, this.sources, this.log, ctx);
+    await this.catalogue.dropFilmIndexSearch(staging);
+    const programmed = new IntSet();
+    for (const tconst of await this.catalogue.programmedFilms()) programmed.add(Number(tconst.slice(2)));
+    const thisYear = new Date().getFullYear();
+    const passes = new ImdbPasses(runId, payload.sources, policy, staging, this.catalogue, this.ledger, this.sources, this.log, ctx, programmed, thisYear);
     const summary = await passes.execute();
     throwIfInterrupted(ctx.signal);
     const counts = await this.catalogue.counts(staging);

@@ -11,7 +11,7 @@ import { type ImportContext, ImportInterruptedError, rejectShareProblem, throwIf
 import type { LedgerRepository } from '../catalogue/ledger.repository';
 import { MAX_NAME_BYTES } from '../catalogue/text-limits';
 import { isUrl, type SourceRepository } from '../sources/source.repository';
-import { classifyTitle, type FilterPolicy } from './filter-policy';
+import { classifyWithContext, type FilterPolicy, inFilmIndex } from './filter-policy';
 import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError, REQUIRED_DATASETS } from './imdb-datasets';
 import { IntMap, IntSet } from './int-set';
 import { field, idAt, intAt, isNull, M, N, parseId, T, textField, TsvReader, type TsvRowHandler } from './tsv.reader';
@@ -43,21 +43,55 @@ class SourceClaims {
   }
 }
 
-/** Per-file counters: what the ledger records for one file of one source. */
-class FileScan {
-  readonly reader: TsvReader;
-  /** COPY text not yet handed on, and the file line of each of its rows. */
+/** COPY text not yet handed on, and the file line of each of its rows. */
+class RowQueue {
   out = '';
   private lines = new Int32Array(1024);
   private rows = 0;
+
+  constructor(private readonly target?: string) {}
+
+  push(row: string, line: number): void {
+    this.out += row;
+    if (this.rows === this.lines.length) {
+      const grown = new Int32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[this.rows++] = line;
+  }
+
+  take(file: string, endOfFile: boolean): SourcedChunk {
+    const chunk: SourcedChunk = { text: this.out, file, lines: this.lines.slice(0, this.rows), endOfFile };
+    if (this.target !== undefined) chunk.target = this.target;
+    this.out = '';
+    this.rows = 0;
+    return chunk;
+  }
+}
+
+/** Per-file counters: what the ledger records for one file of one source. */
+class FileScan {
+  readonly reader: TsvReader;
+  private readonly main = new RowQueue();
+  /** Rows of a second table filled by the same read (title.basics: the film index), if any. */
+  readonly side: RowQueue | null;
   kept = 0;
+  /** Rows written to the side table. */
+  sideRows = 0;
   readonly dropped: Record<string, number> = {};
 
   constructor(
     private readonly location: string,
     header: readonly string[],
+    sideTarget?: string,
   ) {
     this.reader = new TsvReader(location, header);
+    this.side = sideTarget === undefined ? null : new RowQueue(sideTarget);
+  }
+
+  get out(): string {
+    return this.main.out;
   }
 
   drop(rule: string): void {
@@ -66,13 +100,13 @@ class FileScan {
 
   /** Queue one COPY row of the line being read; `keep()` counts the input row, which may emit several (crew). */
   emit(row: string): void {
-    this.out += row;
-    if (this.rows === this.lines.length) {
-      const grown = new Int32Array(this.lines.length * 2);
-      grown.set(this.lines);
-      this.lines = grown;
-    }
-    this.lines[this.rows++] = this.reader.line;
+    this.main.push(row, this.reader.line);
+  }
+
+  /** Queue one COPY row of the side table for the line being read. */
+  emitSide(row: string): void {
+    this.side!.push(row, this.reader.line);
+    this.sideRows++;
   }
 
   keep(): void {
@@ -81,10 +115,11 @@ class FileScan {
 
   /** The queued rows with their lines, handed on; `endOfFile` once the file is read. */
   take(endOfFile: boolean): SourcedChunk {
-    const chunk = { text: this.out, file: this.location, lines: this.lines.slice(0, this.rows), endOfFile };
-    this.out = '';
-    this.rows = 0;
-    return chunk;
+    return this.main.take(this.location, endOfFile);
+  }
+
+  takeSide(endOfFile: boolean): SourcedChunk {
+    return this.side!.take(this.location, endOfFile);
   }
 }
 
@@ -124,6 +159,8 @@ export class ImdbPasses {
   private readonly perDataset: Record<string, { read: number; kept: number; rejected: number; dropped: Record<string, number> }> = {};
   private readonly ratings = new IntMap(2);
   private votesKnown = false;
+  /** Rows written to the film index. */
+  private filmIndexRows = 0;
   /** Every tconst of title.basics: tells a dangling reference from a filtered-out title. */
   private readonly allTitles = new IntSet(1 << 16);
   private readonly kept = new IntSet(1 << 14);
@@ -144,6 +181,10 @@ export class ImdbPasses {
     private readonly sources: SourceRepository,
     private readonly log: Logger,
     private readonly ctx: ImportContext,
+    /** Films with a séance not cancelled (rule `programmed`), read before the run started. */
+    private readonly programmed: IntSet,
+    /** The year the run started in (rule `recent`). */
+    private readonly thisYear: number,
   ) {
     this.fileCount = roots.length * Object.keys(IMDB_DATASETS).length;
   }
@@ -158,6 +199,7 @@ export class ImdbPasses {
     await this.copy('person', ['nconst', 'primary_name', 'birth_year', 'death_year', 'primary_professions', 'known_for_titles'], this.namesRows());
 
     this.progress('finishing', null, 0, null, true);
+    await this.catalogue.buildFilmIndexSearch(this.schema);
     const frenchTitles = await this.catalogue.setFrenchTitles(this.schema);
     const dangling = await this.catalogue.danglingPeople(this.schema);
     await this.catalogue.analyze(this.schema);
@@ -169,13 +211,24 @@ export class ImdbPasses {
       frenchTitles,
       dangling: { creditPeople: dangling.credit, crewPeople: dangling.crew, ratingsTitles: ratingsDangling },
       datasets: this.perDataset,
+      filmIndex: this.filmIndexRows,
     };
   }
 
-  /** Load one table; a row the database refuses fails the run naming its file and line. */
-  private async copy(table: CatalogueTable, columns: string[], chunks: AsyncGenerator<SourcedChunk>): Promise<void> {
+  /**
+   * Load one table (and a side table its chunks name as their target); a row the database refuses
+   * fails the run naming its file and line.
+   */
+  private async copy(
+    table: CatalogueTable,
+    columns: string[],
+    chunks: AsyncGenerator<SourcedChunk>,
+    side?: { table: CatalogueTable; columns: string[] },
+  ): Promise<void> {
     try {
-      await copyInSegments(chunks, (rows) => this.catalogue.copy(this.schema, table, columns, rows));
+      await copyInSegments(chunks, (rows, target) =>
+        side && target === side.table ? this.catalogue.copy(this.schema, side.table, side.columns, rows) : this.catalogue.copy(this.schema, table, columns, rows),
+      );
     } catch (err) {
       throw err instanceof CopyRefusedError && err.badInput ? new ImdbInputError(err.message) : err;
     }
@@ -211,7 +264,7 @@ export class ImdbPasses {
   }
 
   private async basicsPass(): Promise<void> {
-    const { ratings, allTitles, kept, keptSeries, policy, votesKnown } = this;
+    const { ratings, allTitles, kept, keptSeries, policy, votesKnown, programmed, thisYear } = this;
     const rows = this.scanDataset('title.basics', (scan) => (t, f, line) => {
       const id = idAt(t, f, 0, T, T);
       if (id < 0) return scan.reader.reject(line, 'malformed tconst');
@@ -227,21 +280,31 @@ export class ImdbPasses {
       // Sources are read latest first: a tconst already seen came from a later source, which wins.
       if (!allTitles.add(id)) return scan.drop('overridden');
       const votes = ratings.get(id, 0, 0);
+      const rating = ratings.get(id, 1, -1);
       const titleType = field(t, f, 1);
-      const verdict = classifyTitle(policy, { titleType, isAdult: adult === '1', runtime, votes }, votesKnown);
+      const facts = { titleType, isAdult: adult === '1', runtime, votes, startYear };
+      if (inFilmIndex(policy, facts)) {
+        // Every film, whatever the rules below: the programme may name any of them.
+        scan.emitSide(
+          `${tconst(id)}\t${imdbText(titleType)}\t${imdbText(textField(t, f, 2))}\t${imdbText(textField(t, f, 3))}\t${num(startYear)}\t${num(runtime)}\t${imdbList(textField(t, f, 8))}\t${rating < 0 ? NULL : rating / 10}\t${rating < 0 ? NULL : votes}\n`,
+        );
+      }
+      const { verdict, keptBy } = classifyWithContext(policy, facts, votesKnown, { programmed: programmed.has(id), thisYear });
       if (verdict !== 'movie' && verdict !== 'series') return scan.drop(verdict);
+      // Counted with the rules that drop rows: the films each keep rule saved.
+      if (keptBy) scan.drop(keptBy);
       kept.add(id);
       if (verdict === 'series') keptSeries.add(id);
-      const rating = ratings.get(id, 1, -1);
       scan.emit(
         `${tconst(id)}\t${imdbText(titleType)}\t${imdbText(textField(t, f, 2))}\t${imdbText(textField(t, f, 3))}\t${adult === '1' ? 't' : 'f'}\t${num(startYear)}\t${num(endYear)}\t${num(runtime)}\t${imdbList(textField(t, f, 8))}\t${rating < 0 ? NULL : rating / 10}\t${votes}\n`,
       );
       scan.keep();
-    });
+    }, 'film_index');
     await this.copy(
       'title',
       ['tconst', 'title_type', 'primary_title', 'original_title', 'is_adult', 'start_year', 'end_year', 'runtime_minutes', 'genres', 'average_rating', 'num_votes'],
       rows,
+      { table: 'film_index', columns: ['tconst', 'title_type', 'primary_title', 'original_title', 'start_year', 'runtime_minutes', 'genres', 'average_rating', 'num_votes'] },
     );
   }
 
@@ -383,6 +446,7 @@ export class ImdbPasses {
   private async *scanDataset(
     dataset: ImdbDataset,
     makeHandler: (scan: FileScan, claims: SourceClaims) => TsvRowHandler,
+    sideTarget?: string,
   ): AsyncGenerator<SourcedChunk> {
     const claims = new SourceClaims();
     const fileName = datasetFileName(dataset);
@@ -399,7 +463,7 @@ export class ImdbPasses {
       }
       found++;
       const fileId = await this.ledger.startFile(this.runId, dataset, opened.location);
-      const scan = new FileScan(opened.location, IMDB_DATASETS[dataset]);
+      const scan = new FileScan(opened.location, IMDB_DATASETS[dataset], sideTarget);
       const handler = makeHandler(scan, claims);
       const hash = createHash('sha256');
       let bytes = 0;
@@ -418,14 +482,17 @@ export class ImdbPasses {
           throwIfInterrupted(this.ctx.signal);
           scan.reader.scan(piece, handler);
           if (scan.out.length >= FLUSH_CHARS) yield scan.take(false);
+          if (scan.side && scan.side.out.length >= FLUSH_CHARS) yield scan.takeSide(false);
           this.progress(dataset, opened.location, bytes, opened.size, false, scan);
         }
+        if (scan.side) yield scan.takeSide(true);
         yield scan.take(true);
         const { rowsRead: total, rowsRejected, rejectSamples } = scan.reader.stats;
         const tooMany = rejectShareProblem(rowsRejected, total, this.policy.maxRejectShare, rejectSamples);
         if (tooMany) throw new ImdbInputError(`${opened.location}: ${tooMany}`);
         claims.nextSource();
         this.record(dataset, scan);
+        this.filmIndexRows += scan.sideRows;
         await this.ledger.finishFile(fileId, {
           status: 'loaded',
           bytes,
