@@ -8,4 +8,5 @@ export * from './http/observability';
 export * from './contracts/recommender.contract';
 export * from './contracts/api.contract';
 export * from './contracts/programme.contract';
+export * from './contracts/film-index.contract';
 export * from './contracts/same-shape';

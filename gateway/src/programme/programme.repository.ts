@@ -82,12 +82,12 @@ export class ProgrammeRepository {
   }
 
   /**
-   * The tconsts among these that a séance may name. For now the catalogue served (the `title`
-   * view); the film index of every IMDb title will widen it without changing the callers.
+   * The tconsts among these that a séance may name: every film of the IMDb files (the film index
+   * the import writes, migration 20261209090000_film_index), whatever the filter policy kept.
    */
   async filmIndexHolds(tconsts: readonly string[]): Promise<Set<string>> {
     if (tconsts.length === 0) return new Set();
-    const rows = await this.db.selectFrom('title').select('tconst').where('tconst', 'in', [...new Set(tconsts)]).execute();
+    const rows = await this.db.selectFrom('film_index').select('tconst').where('tconst', 'in', [...new Set(tconsts)]).execute();
     return new Set(rows.map((r) => r.tconst));
   }
 
