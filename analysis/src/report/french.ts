@@ -101,7 +101,7 @@ export function list(items: string[]): string {
 }
 
 /** Why each import rule or ledger count exists, in the owner's words. Keys are the ledger's. */
-export const FILTER_REASONS: Record<string, { label: string; reason: string }> = {
+export const FILTER_REASONS: Record<string, { label: string; reason: string; /** A rule that keeps titles: its count is added, not removed. */ keeps?: true }> = {
   'title-type': {
     label: 'Type de titre',
     reason: 'Un cinéma projette des longs métrages : seuls les films (movie) sont gardés, et les séries pour comparer les carrières. Courts métrages, épisodes, jeux vidéo et émissions sont écartés.',
@@ -123,4 +123,14 @@ export const FILTER_REASONS: Record<string, { label: string; reason: string }> =
   'dangling-title': { label: 'Titre inconnu', reason: 'La ligne renvoie à un titre absent de title.basics (fichiers coupés indépendamment).' },
   'not-french': { label: 'Titre non français', reason: 'Seuls les titres de la région FR ou en langue française servent : le public lit en français.' },
   'not-credited': { label: 'Personne non créditée', reason: 'Seules les personnes créditées sur un titre gardé sont utiles aux indicateurs.' },
+  programmed: {
+    label: 'Gardé : film programmé',
+    reason: 'Un film qui a une séance (non annulée) au programme est gardé quels que soient ses votes, son type ou sa durée : le programme montre sa fiche.',
+    keeps: true,
+  },
+  recent: {
+    label: 'Gardé : sortie récente',
+    reason: 'Un film de cette année ou de l’an dernier est gardé quels que soient ses votes : une sortie de la semaine n’en a que quelques centaines.',
+    keeps: true,
+  },
 };

@@ -40,7 +40,7 @@ function ledgerTable(title: string, steps: LedgerStep[]): string {
   const rows = steps
     .map((s) => {
       const removed = s.removed.length
-        ? s.removed.map((r) => `${esc(r.label)} : −${int(r.rows)}`).join('<br>')
+        ? s.removed.map((r) => `${esc(r.label)} : ${FILTER_REASONS[r.rule]?.keeps ? '+' : '−'}${int(r.rows)}`).join('<br>')
         : '—';
       return `<tr><td><strong>${esc(s.dataset)}</strong><br><small>${esc(s.sources.join(', '))}</small></td><td class="n">${int(s.read)}</td><td class="rules">${removed}</td><td class="n">${int(s.rejected)}</td><td class="n">${int(s.kept)}</td></tr>`;
     })
