@@ -13,6 +13,9 @@ import helmet from 'helmet';
 import { adminRoutes } from './admin/admin.routes';
 import { AdminService } from './admin/admin.service';
 import { ImportTracker } from './admin/import-tracker';
+import { audienceRoutes } from './audience/audience.routes';
+import { NoAudienceSource } from './audience/audience-source';
+import { AudienceService } from './audience/audience.service';
 import { authRoutes } from './auth/auth.routes';
 import { OwnerAuthService } from './auth/owner-auth.service';
 import { OWNER_OR_KEY_SECURITY, OWNER_SESSION_SCHEME, ownerOrKey } from './auth/owner-guard';
@@ -36,8 +39,13 @@ import { unencodableField } from './http/text-encoding';
 import { strictValidatorCompiler } from './http/validation';
 import { readWebPage } from './http/web-page.repository';
 import { kpiRoutes } from './kpis/kpi.routes';
+import { filmIndexAdminRoutes } from './programme/film-index-admin.routes';
+import { FilmIndexRepository } from './programme/film-index.repository';
+import { FilmIndexService } from './programme/film-index.service';
 import { programmeAdminRoutes } from './programme/programme-admin.routes';
 import { ProgrammeRepository } from './programme/programme.repository';
+import { programmeMatchRoutes } from './programme/programme-match.routes';
+import { ProgrammeMatchService } from './programme/programme-match.service';
 import { programmeRoutes } from './programme/programme.routes';
 import { ProgrammeService } from './programme/programme.service';
 import { PosterDiskCache } from './posters/poster-cache.repository';
@@ -69,6 +77,8 @@ export interface GatewayDeps {
   metrics?: MetricsServer;
   /** The clock of the owner's sessions and lock-outs; tests move it instead of sleeping. */
   now?: () => Date;
+  /** How long each readiness check may take before it counts as failed (default 2 s; tests on a loaded machine scale it). */
+  readinessCheckTimeoutMs?: number;
 }
 
 export { DEFAULT_WEB_ROOT };
@@ -216,6 +226,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     service: 'gateway',
     tag: 'health',
     metricsRoute: false,
+    ...(deps.readinessCheckTimeoutMs !== undefined ? { checkTimeoutMs: deps.readinessCheckTimeoutMs } : {}),
     readiness: {
       db: async () => {
         await catalogueRepository.ping();
@@ -241,7 +252,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     newestReady: () => catalogueRepository.newestEmbeddingVersion(),
     catalogueStamp: () => filmRepository.catalogueStamp(),
   });
-  await app.register(recommendationRoutes, { recommendations: new RecommendationService(films, recommender, answers) });
+  const recommendations = new RecommendationService(films, recommender, answers);
+  await app.register(recommendationRoutes, { recommendations });
   await app.register(kpiRoutes, { kpis: new KpiService(new KpiRepository(handle)) });
   await app.register(catalogueRoutes, { catalogue: catalogueStatus });
   const posterCache = new PosterDiskCache(config.posters.cacheDir, config.posters.cacheMaxBytes);
@@ -256,6 +268,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const programme = new ProgrammeService(ProgrammeRepository.of(handle), { timeZone: config.cinema.timeZone, cinemaName: 'Ciné Creuse', ...(deps.now ? { now: deps.now } : {}) });
   await app.register(programmeRoutes, { programme });
   await app.register(programmeAdminRoutes, { programme, adminGuard, security: OWNER_OR_KEY_SECURITY });
+  await app.register(filmIndexAdminRoutes, { films: new FilmIndexService(new FilmIndexRepository(handle)), adminGuard, security: OWNER_OR_KEY_SECURITY });
+  await app.register(programmeMatchRoutes, { matches: new ProgrammeMatchService(programme, recommendations, recommender) });
+  // No source of tastes yet: the notification issue gives its subscribers' as an AudienceSource.
+  await app.register(audienceRoutes, { audience: new AudienceService(new NoAudienceSource(), recommender), adminGuard, security: OWNER_OR_KEY_SECURITY });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const page = readWebPage(webRoot);

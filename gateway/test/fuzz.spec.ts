@@ -215,7 +215,14 @@ describeWithSamples.each([
     await buildEmbeddings(t.handle, silentLog);
     recommender = await startRecommender({ handle: t.handle, log: silentLog, port: 0 });
     // An admin import the fuzz manages to start must fail fast, not download the real dumps.
-    gw = await startGateway({ handle: t.handle, recommenderUrl: recommender.url, env: { IMDB_SOURCE: '/nonexistent/imdb-source' } });
+    // Readiness is fuzzed too: its checks get the test's deadline, not the product's 2 s, so a
+    // loaded machine (load average 22 seen, PGlite's ping queued behind the fuzz) is no 503.
+    gw = await startGateway({
+      handle: t.handle,
+      recommenderUrl: recommender.url,
+      env: { IMDB_SOURCE: '/nonexistent/imdb-source' },
+      readinessCheckTimeoutMs: deadline(2000),
+    });
   }, deadline(300_000));
   afterAll(async () => {
     await gw?.close();

@@ -37,6 +37,8 @@ export async function startGateway(opts: {
   env?: Env;
   redis?: { url: string; prefix?: string };
   webRoot?: string;
+  /** Readiness checks' timeout (the product's 2 s when unset). */
+  readinessCheckTimeoutMs?: number;
 }): Promise<RunningGateway & { prefix: string | null }> {
   const config = loadGatewayConfig({
     RECOMMENDER_URL: opts.recommenderUrl ?? CLOSED_URL,
@@ -67,6 +69,7 @@ export async function startGateway(opts: {
     imports,
     metrics,
     ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
+    ...(opts.readinessCheckTimeoutMs !== undefined ? { readinessCheckTimeoutMs: opts.readinessCheckTimeoutMs } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   await metrics.listen('127.0.0.1', 0);

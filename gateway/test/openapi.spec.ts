@@ -17,8 +17,10 @@ const ROUTES = [
   ['get', '/api/v1/auth/me'],
   ['get', '/posters/{size}/{tconst}.jpg'],
   ['get', '/api/v1/screenings'],
+  ['post', '/api/v1/screenings/matches'],
   ['get', '/api/v1/screenings/{id}.ics'],
   ['get', '/programme.ics'],
+  ['get', '/api/v1/admin/films/search'],
   ['get', '/api/v1/admin/rooms'],
   ['post', '/api/v1/admin/rooms'],
   ['get', '/api/v1/admin/screenings'],
@@ -28,6 +30,7 @@ const ROUTES = [
   ['post', '/api/v1/admin/screenings/import'],
   ['post', '/api/v1/admin/weeks/{weekStart}/publish'],
   ['post', '/api/v1/admin/weeks/{weekStart}/duplicate'],
+  ['get', '/api/v1/admin/films/{tconst}/audience'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;
