@@ -22,13 +22,8 @@ export interface ScreeningFilm {
   originalLanguage: string | null;
 }
 
-export interface Screening {
-  id: string;
-  film: ScreeningFilm;
-  /** ISO 8601 with the cinema's offset: `2026-12-16T20:30:00+01:00`. */
-  startsAt: string;
-  /** From the runtime (2 h when unknown). */
-  endsAt: string;
+/** What a séance is, as customers and the owner read it alike. */
+export interface ScreeningDetails {
   room: string;
   version: ScreeningVersionCode;
   format: ScreeningFormatCode;
@@ -37,8 +32,34 @@ export interface Screening {
   priceNote: string | null;
   bookingUrl: string | null;
   status: 'scheduled' | 'cancelled';
+}
+
+export interface Screening extends ScreeningDetails {
+  id: string;
+  film: ScreeningFilm;
+  /** ISO 8601 with the cinema's offset: `2026-12-16T20:30:00+01:00`. */
+  startsAt: string;
+  /** From the runtime (2 h when unknown). */
+  endsAt: string;
   /** This séance as an iCalendar file. */
   icsUrl: string;
+}
+
+/** A séance as the owner's editor reads it (`GET /api/v1/admin/screenings`), drafts included. */
+export interface AdminScreening extends ScreeningDetails {
+  id: string;
+  tconst: string;
+  /** The display title, null when the catalogue does not hold the film. */
+  title: string | null;
+  startsAt: string;
+  weekStart: string;
+}
+
+/** One programme week as the editor reads it; `publishedAt` null: a draft customers do not see. */
+export interface AdminWeek {
+  weekStart: string;
+  publishedAt: string | null;
+  items: AdminScreening[];
 }
 
 /** Séances in start order; the page groups them by film (`film.tconst`) when it wants to. */

@@ -1,6 +1,6 @@
-import type { ScreeningsResponse } from '@cine/common';
+import type { AdminScreening, AdminWeek, ScreeningsResponse } from '@cine/common';
 import { badRequest, HttpError, notFound } from '../http/http-errors';
-import type { AdminScreening, ScreeningInput, ScreeningPatch } from '../schemas/programme.schema';
+import type { ScreeningInput, ScreeningPatch } from '../schemas/programme.schema';
 import { addDays, dayOfWeek, daysBetween, fromLocal, isCalendarDate, isoWithOffset, toLocal, weekStartOf, weekStartOfDate } from './cinema-time';
 import { buildCalendar } from './icalendar';
 import { isUniqueViolation, type NewScreening, type ProgrammeRepository, type RoomRow, type ScreeningWithFilmRow } from './programme.repository';
@@ -61,7 +61,7 @@ export class ProgrammeService {
   }
 
   // ---- séances, the owner's side ----
-  async week(anyDay: string): Promise<{ weekStart: string; publishedAt: string | null; items: AdminScreening[] }> {
+  async week(anyDay: string): Promise<AdminWeek> {
     const weekStart = weekStartOfDate(this.calendarDate(anyDay, 'week'));
     const [rows, publishedAt] = await Promise.all([this.repository.weekScreenings(weekStart), this.repository.weekPublishedAt(weekStart)]);
     return { weekStart, publishedAt: publishedAt?.toISOString() ?? null, items: rows.map((r) => adminView(r, this.opts.timeZone)) };

@@ -1,6 +1,5 @@
-import type { Screening } from '@cine/common';
+import type { AdminScreening, Screening, ScreeningDetails } from '@cine/common';
 import { displayTitle, posterUrls } from '../films/film.service';
-import type { AdminScreening } from '../schemas/programme.schema';
 import { isoWithOffset } from './cinema-time';
 import type { CalendarEvent } from './icalendar';
 import type { ScreeningWithFilmRow } from './programme.repository';
@@ -18,13 +17,9 @@ export function endOf(r: { starts_at: Date; runtime_minutes: number | null }): D
   return new Date(r.starts_at.getTime() + (r.runtime_minutes ?? DEFAULT_RUNTIME_MINUTES) * 60_000);
 }
 
-export function adminView(r: ScreeningWithFilmRow, timeZone: string): AdminScreening {
+/** The séance's own fields, the same for the owner and the customers. */
+function details(r: ScreeningWithFilmRow): ScreeningDetails {
   return {
-    id: r.id,
-    tconst: r.tconst,
-    title: filmTitle(r),
-    startsAt: isoWithOffset(r.starts_at, timeZone),
-    weekStart: r.week_start,
     room: r.room,
     version: r.version,
     format: r.format,
@@ -33,6 +28,17 @@ export function adminView(r: ScreeningWithFilmRow, timeZone: string): AdminScree
     priceNote: r.price_note,
     bookingUrl: r.booking_url,
     status: r.status,
+  };
+}
+
+export function adminView(r: ScreeningWithFilmRow, timeZone: string): AdminScreening {
+  return {
+    id: r.id,
+    tconst: r.tconst,
+    title: filmTitle(r),
+    startsAt: isoWithOffset(r.starts_at, timeZone),
+    weekStart: r.week_start,
+    ...details(r),
   };
 }
 
@@ -53,14 +59,7 @@ export function customerView(r: ScreeningWithFilmRow, timeZone: string): Screeni
     },
     startsAt: isoWithOffset(r.starts_at, timeZone),
     endsAt: isoWithOffset(endOf(r), timeZone),
-    room: r.room,
-    version: r.version,
-    format: r.format,
-    accessibility: { sme: r.sme, ad: r.ad },
-    labels: r.labels,
-    priceNote: r.price_note,
-    bookingUrl: r.booking_url,
-    status: r.status,
+    ...details(r),
     icsUrl: `/api/v1/screenings/${r.id}.ics`,
   };
 }

@@ -1,4 +1,4 @@
-import { assertSame, type FilmAudience, type Same, type ScreeningMatchesRequest, type ScreeningMatchesResponse, type ScreeningsResponse } from '@cine/common';
+import { type AdminWeek, assertSame, type FilmAudience, type Same, type ScreeningMatchesRequest, type ScreeningMatchesResponse, type ScreeningsResponse } from '@cine/common';
 import { SCREENING_LABELS } from '@cine/db';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Bilingual, EntryList, NO_NUL, PosterUrlsSchema, ReasonPartSchema, ResolvedEntrySchema, Tconst } from './api.schema';
@@ -78,7 +78,6 @@ export const AdminScreeningSchema = Type.Object(
   },
   strict,
 );
-export type AdminScreening = Static<typeof AdminScreeningSchema>;
 export const AdminWeekSchema = Type.Object(
   {
     weekStart: Type.String(),
@@ -200,3 +199,4 @@ assertSame<Same<Static<typeof ScreeningsResponseSchema>, ScreeningsResponse>>();
 assertSame<Same<Static<typeof MatchesRequestSchema>, ScreeningMatchesRequest>>();
 assertSame<Same<Static<typeof MatchesResponseSchema>, ScreeningMatchesResponse>>();
 assertSame<Same<Static<typeof AudienceSchema>, FilmAudience>>();
+assertSame<Same<Static<typeof AdminWeekSchema>, AdminWeek>>();

@@ -1,4 +1,6 @@
-import type { ScreeningFormatCode, ScreeningLabelCode, ScreeningVersionCode } from '@cine/common/contracts';
+import type { AdminScreening, AdminWeek, ScreeningDetails } from '@cine/common/contracts';
+
+export type { AdminScreening, AdminWeek };
 import { requestJson } from './http';
 
 export interface OwnerSession {
@@ -11,37 +13,8 @@ export interface Room {
   seats: number;
   wheelchair: boolean;
 }
-export interface AdminScreening {
-  id: string;
-  tconst: string;
-  title: string | null;
-  startsAt: string;
-  weekStart: string;
-  room: string;
-  version: ScreeningVersionCode;
-  format: ScreeningFormatCode;
-  accessibility: { sme: boolean; ad: boolean };
-  labels: ScreeningLabelCode[];
-  priceNote: string | null;
-  bookingUrl: string | null;
-  status: 'scheduled' | 'cancelled';
-}
-export interface AdminWeek {
-  weekStart: string;
-  publishedAt: string | null;
-  items: AdminScreening[];
-}
-export interface ScreeningInput {
-  tconst: string;
-  startsAt: string;
-  room: string;
-  version: ScreeningVersionCode;
-  format: ScreeningFormatCode;
-  accessibility: { sme: boolean; ad: boolean };
-  labels: ScreeningLabelCode[];
-  priceNote: string | null;
-  bookingUrl: string | null;
-}
+/** What the editor sends for a séance: every detail but its status, which a cancel sets. */
+export type ScreeningInput = Omit<ScreeningDetails, 'status'> & { tconst: string; startsAt: string };
 
 export const login = (email: string, password: string) =>
   requestJson<OwnerSession>('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
