@@ -37,19 +37,8 @@ export interface ScreeningWithFilmRow extends ScreeningRow {
   original_language: string | null;
 }
 
-export interface NewScreening {
-  tconst: string;
-  starts_at: Date;
-  week_start: string;
-  room_id: number;
-  version: ScreeningVersion;
-  format: ScreeningFormat;
-  sme: boolean;
-  ad: boolean;
-  labels: ScreeningLabel[];
-  price_note: string | null;
-  booking_url: string | null;
-}
+/** A séance to write: its row without what the database or a later change sets, the room by id. */
+export type NewScreening = Omit<ScreeningRow, 'id' | 'room' | 'status' | 'updated_at'> & { room_id: number };
 
 /** PostgreSQL's unique_violation: a second séance in the same room at the same start. */
 export function isUniqueViolation(error: unknown): boolean {

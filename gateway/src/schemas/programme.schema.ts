@@ -60,6 +60,18 @@ export const WeekQuerySchema = Type.Object({ week: LocalDate('Any day of the pro
 export const WeekParamsSchema = Type.Object({ weekStart: LocalDate('The Wednesday the programme week starts on') }, strict);
 export const DuplicateBodySchema = Type.Object({ to: LocalDate('The Wednesday of the week to fill') }, strict);
 
+/** A séance's own fields, for the owner and the customers alike (the contract's ScreeningDetails). */
+const screeningDetails = {
+  room: Type.String(),
+  version: Version,
+  format: Format,
+  accessibility: Accessibility,
+  labels: Type.Array(Label),
+  priceNote: Nullable(Type.String()),
+  bookingUrl: Nullable(Type.String()),
+  status: StringEnum(['scheduled', 'cancelled'] as const, { description: 'A cancelled séance stays listed, marked so' }),
+};
+
 export const AdminScreeningSchema = Type.Object(
   {
     id: Type.String(),
@@ -67,14 +79,7 @@ export const AdminScreeningSchema = Type.Object(
     title: Nullable(Type.String({ description: 'The display title, null when the catalogue does not hold the film' })),
     startsAt: Type.String(),
     weekStart: Type.String(),
-    room: Type.String(),
-    version: Version,
-    format: Format,
-    accessibility: Accessibility,
-    labels: Type.Array(Label),
-    priceNote: Nullable(Type.String()),
-    bookingUrl: Nullable(Type.String()),
-    status: StringEnum(['scheduled', 'cancelled'] as const),
+    ...screeningDetails,
   },
   strict,
 );
@@ -119,14 +124,7 @@ export const ScreeningSchema = Type.Object(
     film: ScreeningFilmSchema,
     startsAt: Type.String({ description: 'ISO 8601 with the cinema offset' }),
     endsAt: Type.String({ description: 'From the runtime; 2 h when unknown' }),
-    room: Type.String(),
-    version: Version,
-    format: Format,
-    accessibility: Accessibility,
-    labels: Type.Array(Label),
-    priceNote: Nullable(Type.String()),
-    bookingUrl: Nullable(Type.String()),
-    status: StringEnum(['scheduled', 'cancelled'] as const, { description: 'A cancelled séance of a published week stays listed' }),
+    ...screeningDetails,
     icsUrl: Type.String(),
   },
   strict,
