@@ -148,6 +148,26 @@ describe("gateway auth: the owner's login, session cookie and CSRF token", () =>
     expect([passed.statusCode, passed.json<{ message: string }>().message]).toEqual([400, expect.stringMatching(/bogus/)]);
   });
 
+  it('records the owner who published a week (programme_week.published_by), and keeps the first publisher when it is published again', async () => {
+    const { token, csrfToken } = await loggedIn();
+    const ownerId = (await owners.findByEmail(EMAIL))!.id;
+    const week = '2026-12-16';
+    const publish = (headers: Record<string, string>, cookies: Record<string, string> = {}) =>
+      gw.app.inject({ method: 'POST', url: `/api/v1/admin/weeks/${week}/publish`, cookies, headers });
+    const first = await publish({ 'x-csrf-token': csrfToken }, { cine_owner: token });
+    expect(first.statusCode).toBe(200);
+    const row = () => t.handle.db.selectFrom('programme_week').select(['published_at', 'published_by']).where('week_start', '=', week).executeTakeFirstOrThrow();
+    expect(await row()).toEqual({ published_at: new Date(first.json<{ publishedAt: string }>().publishedAt), published_by: ownerId });
+    // A script publishing it again with the key changes neither when nor by whom.
+    expect((await publish({ 'x-api-key': ADMIN_KEY })).statusCode).toBe(200);
+    expect((await row()).published_by).toBe(ownerId);
+    // A week first published with the key has no owner behind it.
+    const byKey = await gw.app.inject({ method: 'POST', url: '/api/v1/admin/weeks/2026-12-23/publish', headers: { 'x-api-key': ADMIN_KEY } });
+    expect(byKey.statusCode).toBe(200);
+    const keyed = await t.handle.db.selectFrom('programme_week').select('published_by').where('week_start', '=', '2026-12-23').executeTakeFirstOrThrow();
+    expect(keyed.published_by).toBeNull();
+  });
+
   it('still opens the admin routes with the X-Api-Key alone; no credentials or a wrong key: 401', async () => {
     expect((await gw.app.inject({ url: ADMIN_READ, headers: { 'x-api-key': ADMIN_KEY } })).statusCode).toBe(404);
     expect((await gw.app.inject({ method: 'POST', url: ADMIN_WRITE, headers: { 'x-api-key': ADMIN_KEY }, payload: { bogus: true } })).statusCode).toBe(400);

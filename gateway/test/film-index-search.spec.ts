@@ -78,7 +78,7 @@ describeWithSamples('programme: the editor searches any film of the IMDb files (
       headers: { ...key, 'content-type': 'application/json' },
       body: JSON.stringify({ ...seance, tconst: 'tt9999999999', startsAt: isoWithOffset(fromLocal({ date: thursday, time: '18:00' }, PARIS), PARIS) }),
     });
-    expect(unknown.status).toBe(400);
+    expect([unknown.status, ((await unknown.json()) as { message: string }).message]).toEqual([400, 'body/tconst: tt9999999999 is not a film of the imported IMDb files']);
   });
 
   it('gives nothing for a query without a letter or digit, and only equal names for one of two letters', async () => {

@@ -129,7 +129,7 @@ describeWithSamples('programme: the owner edits, publishes and duplicates weeks;
     const before = await screeningCount();
     const bad: Array<[object, number, RegExp]> = [
       [{ ...seance, room: 'Salle 9' }, 400, /^body\/room: no room named "Salle 9"$/],
-      [{ ...seance, tconst: 'tt9999999' }, 400, /^body\/tconst: tt9999999 is not in the catalogue$/],
+      [{ ...seance, tconst: 'tt9999999' }, 400, /^body\/tconst: tt9999999 is not a film of the imported IMDb files$/],
       [{ ...seance, tconst: 'Le Parrain' }, 400, /^body\/tconst /],
       [{ ...seance, startsAt: `${thursday}T20:30:00` }, 400, /^body\/startsAt /],
       [{ ...seance, bookingUrl: 'http://billets.example/parrain' }, 400, /^body\/bookingUrl /],
@@ -171,7 +171,7 @@ describeWithSamples('programme: the owner edits, publishes and duplicates weeks;
     const line3 = `${friday};20:45;${GODFATHER};Salle 1;VOST;;;;art-et-essai|patrimoine;;https://billets.example/p2\n`;
     const before = await screeningCount();
     const cases: Array<[string, string]> = [
-      [`${head}${line2}${friday};21:00;tt9999999;Salle 1;VF;;;;;;\n`, 'line 3, field tconst: tt9999999 is not in the catalogue'],
+      [`${head}${line2}${friday};21:00;tt9999999;Salle 1;VF;;;;;;\n`, 'line 3, field tconst: tt9999999 is not a film of the imported IMDb files'],
       [`${head}${line2}${friday};21:00;${GODFATHER};Grande salle;VF;;;;;;\n`, 'line 3, field room: no room named "Grande salle"'],
       [`${head}${line2}${friday};18:00;${GODFATHER};Salle 1;VF;;;;;;\n`, expect.stringMatching(/^line 3, field time: the room already has a séance at /) as unknown as string],
       [`${head}${line2}${friday};8 pm;${GODFATHER};Salle 1;VF;;;;;;\n`, 'line 3, field time: "8 pm" is not a time HH:MM'],
@@ -211,6 +211,9 @@ describeWithSamples('programme: the owner edits, publishes and duplicates weeks;
     expect((await admin('POST', `/api/v1/admin/weeks/${addDays(nextWeek, 1)}/publish`)).body.message).toMatch(/is not a Wednesday/);
     const published = await admin('POST', `/api/v1/admin/weeks/${nextWeek}/publish`);
     expect(published.body).toMatchObject({ weekStart: nextWeek, screenings: 4 });
+    // Published with the X-Api-Key: no owner account behind it, published_by stays null.
+    const week = await t.handle.db.selectFrom('programme_week').select(['published_at', 'published_by']).where('week_start', '=', nextWeek).executeTakeFirstOrThrow();
+    expect(week).toEqual({ published_at: new Date(published.body.publishedAt as string), published_by: null });
     listed = await call<ScreeningsResponse>('GET', `/api/v1/screenings?${range}`);
     const next = listed.body.items.filter((s) => s.startsAt >= at(nextWeek, '00:00'));
     expect(next.map((s) => [s.startsAt, s.room, s.film.tconst, s.status])).toEqual([

@@ -44,6 +44,7 @@ export interface ScreeningTable {
 export interface ProgrammeWeekTable {
   week_start: string;
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The `owner_account.id` that first published the week; null when a script did with the X-Api-Key. */
   published_by: number | null;
 }
 

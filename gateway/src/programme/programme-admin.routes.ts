@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ownerOf } from '../auth/owner-guard';
 import { errorResponses } from '../schemas/api.schema';
 import {
   AdminScreeningSchema,
@@ -82,7 +83,7 @@ export const programmeAdminRoutes: FastifyPluginAsyncTypebox<ProgrammeAdminOptio
       schema: {
         tags,
         summary: 'Add a séance (a draft until its week is published)',
-        description: 'An unknown room or a tconst the catalogue does not hold: 400 naming the field. The room taken at that start: 409.',
+        description: 'An unknown room, or a tconst that is not a film (movie, tvMovie) of the imported IMDb files: 400 naming the field. The room taken at that start: 409.',
         security,
         body: ScreeningInputSchema,
         response: { 201: AdminScreeningSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 500, 503) },
@@ -150,7 +151,8 @@ export const programmeAdminRoutes: FastifyPluginAsyncTypebox<ProgrammeAdminOptio
         response: { 200: PublishResultSchema, ...errorResponses(400, 401, 403, 429, 500, 503) },
       },
     },
-    async (request) => programme.publish(request.params.weekStart),
+    // Who published: the owner's account, or null for a script with the X-Api-Key (no account behind it).
+    async (request) => programme.publish(request.params.weekStart, ownerOf(request)?.ownerId ?? null),
   );
 
   app.post(

@@ -185,11 +185,20 @@ export class ProgrammeRepository {
     return row?.published_at ?? null;
   }
 
-  async publishWeek(weekStart: string): Promise<Date> {
+  /**
+   * Publishes a week once: publishing it again keeps when, and by whom, it was first published.
+   * `publishedBy` is the owner account's id, null when a script published it with the X-Api-Key.
+   */
+  async publishWeek(weekStart: string, publishedBy: number | null): Promise<Date> {
     const row = await this.db
       .insertInto('programme_week')
-      .values({ week_start: weekStart, published_at: sql`now()` })
-      .onConflict((oc) => oc.column('week_start').doUpdateSet({ published_at: sql`coalesce(programme_week.published_at, now())` }))
+      .values({ week_start: weekStart, published_at: sql`now()`, published_by: publishedBy })
+      .onConflict((oc) =>
+        oc.column('week_start').doUpdateSet({
+          published_by: sql`CASE WHEN programme_week.published_at IS NULL THEN excluded.published_by ELSE programme_week.published_by END`,
+          published_at: sql`coalesce(programme_week.published_at, now())`,
+        }),
+      )
       .returning('published_at')
       .executeTakeFirstOrThrow();
     return row.published_at!;

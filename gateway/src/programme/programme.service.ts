@@ -137,9 +137,10 @@ export class ProgrammeService {
     });
   }
 
-  async publish(weekStart: string): Promise<{ weekStart: string; publishedAt: string; screenings: number }> {
+  /** `publishedBy`: the owner account publishing, null for a script with the X-Api-Key. */
+  async publish(weekStart: string, publishedBy: number | null): Promise<{ weekStart: string; publishedAt: string; screenings: number }> {
     this.wednesday(weekStart, 'weekStart');
-    const publishedAt = await this.repository.publishWeek(weekStart);
+    const publishedAt = await this.repository.publishWeek(weekStart, publishedBy);
     const rows = await this.repository.weekScreenings(weekStart);
     return { weekStart, publishedAt: publishedAt.toISOString(), screenings: rows.filter((r) => r.status === 'scheduled').length };
   }
@@ -210,7 +211,7 @@ export class ProgrammeService {
     const room = await repository.roomByName(input.room);
     if (!room) throw new FieldProblem('room', `no room named "${input.room}"`);
     if (opts.checkFilm && !(await repository.filmIndexHolds([input.tconst])).has(input.tconst)) {
-      throw new FieldProblem('tconst', `${input.tconst} is not in the catalogue`);
+      throw new FieldProblem('tconst', `${input.tconst} is not a film of the imported IMDb files`);
     }
     const startsAt = new Date(input.startsAt);
     if (Number.isNaN(startsAt.getTime())) throw new FieldProblem('startsAt', `"${input.startsAt}" is not a date and time`);
