@@ -17,7 +17,12 @@ export function createLogger(name: string, opts: { level?: LogLevel; stderr?: bo
       name,
       level: opts.level ?? 'info',
       base: { service: name },
-      serializers: { err: (err: unknown) => redactDeep(err instanceof Error ? pino.stdSerializers.err(err) : err) },
+      serializers: {
+        err: (err: unknown) => redactDeep(err instanceof Error ? pino.stdSerializers.err(err) : err),
+        // A request is logged by what was asked, never by who asked: no client address or port
+        // (personal data; the taste store's caps see the address, nothing keeps it).
+        req: (req: { method?: string; url?: string; host?: string; hostname?: string }) => ({ method: req.method, url: req.url, host: req.host ?? req.hostname }),
+      },
       formatters: { log: (object) => redactDeep(object) },
       hooks: {
         logMethod(args, method) {

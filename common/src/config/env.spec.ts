@@ -31,6 +31,15 @@ describe('parseEnv', () => {
     expect(() => parseEnv(spec, { PORT: '70000' })).toThrow(/PORT must be ≤ 65535/);
   });
 
+  it('reads a boolean as true or false only, its default when unset', () => {
+    const flags = { LEARN: env.bool({ default: true }) };
+    expect(parseEnv(flags, {})).toEqual({ LEARN: true });
+    expect(parseEnv(flags, { LEARN: 'false' })).toEqual({ LEARN: false });
+    expect(parseEnv(flags, { LEARN: ' TRUE ' })).toEqual({ LEARN: true });
+    expect(() => parseEnv(flags, { LEARN: 'no' })).toThrow(/LEARN must be true or false, got "no"/);
+    expect(() => parseEnv(flags, { LEARN: '0' })).toThrow(/LEARN must be true or false/);
+  });
+
   it('never echoes a password', () => {
     expect(redact('postgres://u:secret@h/db')).toBe('postgres://u:***@h/db');
     expect(() => parseEnv(spec, { DATABASE_URL: 'http://u:secret@h/db' })).toThrow(/DATABASE_URL/);

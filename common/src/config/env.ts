@@ -56,6 +56,16 @@ export const env = {
       return n;
     };
   },
+  /** `true` or `false` (any case); unset or empty is the default. Anything else stops the boot. */
+  bool(opts: { default: boolean }): Reader<boolean> {
+    return (raw) => {
+      if (raw === undefined || raw.trim() === '') return opts.default;
+      const value = raw.trim().toLowerCase();
+      if (value === 'true') return true;
+      if (value === 'false') return false;
+      throw new VariableError(`must be true or false, got "${raw}"`);
+    };
+  },
   oneOf<T extends string>(values: readonly T[], opts: { default: T }): Reader<T> {
     return (raw) => {
       if (raw === undefined || raw === '') return opts.default;

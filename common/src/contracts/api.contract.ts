@@ -88,6 +88,11 @@ export interface RecommendationsRequest {
   filters?: RecommendFilters;
   /** 0..1, default 0: 1 asks for the most varied list ("Découverte"). */
   diversity?: number;
+  /**
+   * A random id the page makes once per visit (a UUID v4): what the visit liked is learned once,
+   * as counts (docs/recommender.md, "Learning from customers"). Never stored; absent: nothing is learned.
+   */
+  visitId?: string;
 }
 
 /** What one `liked`/`disliked` entry was understood as. */
