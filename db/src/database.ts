@@ -3,6 +3,7 @@ import type { FilmIndexTables } from './tables/film-index.tables';
 import type { KpiTables } from './tables/kpi.tables';
 import type { ProgrammeTables } from './tables/programme.tables';
 import type { RecommenderTables } from './tables/recommender.tables';
+import type { TasteStoreTables } from './tables/taste-store.tables';
 
 /**
  * One interface for the whole database, as Kysely wants it. The catalogue names (`title`,
@@ -160,7 +161,7 @@ export interface ImportFileTable {
 }
 
 /** Each feature's tables live in `tables/*.tables.ts` and join here. */
-export interface Database extends RecommenderTables, KpiTables, ProgrammeTables, FilmIndexTables {
+export interface Database extends RecommenderTables, KpiTables, ProgrammeTables, FilmIndexTables, TasteStoreTables {
   title: TitleTable;
   title_aka: TitleAkaTable;
   person: PersonTable;

@@ -7,6 +7,7 @@ import * as m20261125120000 from './20261125120000_recommender_encoder';
 import * as m20261207090000 from './20261207090000_post_import_state';
 import * as m20261208090000 from './20261208090000_programme';
 import * as m20261209090000 from './20261209090000_film_index';
+import * as m20261210090000 from './20261210090000_taste_store';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261207090000_post_import_state': m20261207090000,
   '20261208090000_programme': m20261208090000,
   '20261209090000_film_index': m20261209090000,
+  '20261210090000_taste_store': m20261210090000,
 };
