@@ -19,13 +19,13 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<{ recommendations: 
         tags: ['recommendations'],
         summary: 'Films a customer will like, from films they liked',
         description:
-          '`liked` and `disliked` entries are tconsts or titles; a title resolves to the best search hit among films, and `resolved` says what each entry became (or that it could not be resolved). Answers 503 with Retry-After when the recommender is down, slow or not ready.',
+          '`liked` and `disliked` entries are tconsts or titles; a title resolves to the best search hit among films, and `resolved` says what each entry became (or that it could not be resolved). With a `visitId` and two or more liked films, the visit\'s films are counted once in the taste store (counts only; off with LEARN_FROM_VISITS=false). Answers 503 with Retry-After when the recommender is down, slow or not ready.',
         body: RecommendationsRequestSchema,
         response: { 200: RecommendationsResponseSchema, ...errorResponses(400, 413, 415, 429, 500, 503) },
       },
     },
     async (request, reply) => {
-      const answer = await recommendations.recommend(request.body, request.id);
+      const answer = await recommendations.recommend(request.body, request.id, { address: request.ip });
       let json = sent.get(answer);
       if (!json) {
         // This route's own 200 serializer, as fastify would use it; a Buffer then goes out as it is.

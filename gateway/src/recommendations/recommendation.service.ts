@@ -1,5 +1,6 @@
 import type { Recommendation, RecommendationsRequest, RecommendationsResponse, ResolvedEntry } from '@cine/common';
 import type { FilmService } from '../films/film.service';
+import type { TasteLearningService } from '../taste/taste-learning.service';
 import type { RecommendationCache } from './recommendation.cache';
 import type { RecommenderClient } from './recommender.repository';
 
@@ -16,6 +17,8 @@ export class RecommendationService {
     private readonly films: FilmService,
     private readonly recommender: RecommenderClient,
     private readonly cache: RecommendationCache,
+    /** Learning from visits (issue 17); absent, nothing is learned. */
+    private readonly learning?: TasteLearningService,
   ) {}
 
   /**
@@ -24,7 +27,17 @@ export class RecommendationService {
    * a search per title and a call to the recommender. A kept answer is returned as it was kept,
    * the same object each time (the route keeps its bytes by it): never change one.
    */
-  async recommend(request: RecommendationsRequest, requestId?: string): Promise<RecommendationsResponse> {
+  async recommend(request: RecommendationsRequest, requestId?: string, client?: { address: string }): Promise<RecommendationsResponse> {
+    const answer = await this.answer(request, requestId);
+    // Learned from the answer's resolution, so a kept answer teaches as a fresh one would. The
+    // visit id never reaches the key, the recommender or a log.
+    if (request.visitId !== undefined && client && this.learning) {
+      await this.learning.learn({ visitId: request.visitId, address: client.address }, answer.resolved);
+    }
+    return answer;
+  }
+
+  private async answer(request: RecommendationsRequest, requestId?: string): Promise<RecommendationsResponse> {
     const { hit, ticket } = await this.cache.lookup(requestKey(request));
     if (hit) return hit;
     const answer = await this.compute(request, requestId);
@@ -86,7 +99,7 @@ export class RecommendationService {
  * Two requests with the same key get the same answer. Entries keep their order and spelling
  * (order weighs the liked films; `resolved` echoes each entry as typed); only what this service
  * defaults itself is normalised: no `disliked` is `[]`, no `k` is DEFAULT_K, filter fields in a
- * fixed order. Anything else that differs makes another key: at worst a second entry, never
+ * fixed order. The visit id is not part of it: it changes nothing in the answer. Anything else that differs makes another key: at worst a second entry, never
  * a wrong answer.
  */
 export function requestKey(request: RecommendationsRequest): string {

@@ -120,6 +120,9 @@ export const RecommendFiltersSchema = Type.Object(
   strict,
 );
 
+/** `crypto.randomUUID()`'s shape: a version-4 UUID in lower case. */
+export const VISIT_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
+
 export const RecommendationsRequestSchema = Type.Object(
   {
     liked: EntryList('tconsts ("tt0110912") or titles ("pulp fiction", "le parrain"), films or series (a title resolves to a film first); empty: well-rated popular films'),
@@ -127,6 +130,14 @@ export const RecommendationsRequestSchema = Type.Object(
     k: Type.Optional(Type.Integer({ minimum: 1, maximum: RECOMMEND_K_MAX, default: 10 })),
     filters: Type.Optional(RecommendFiltersSchema),
     diversity: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0, description: '1 asks for the most varied list' })),
+    visitId: Type.Optional(
+      Type.String({
+        pattern: VISIT_ID_PATTERN,
+        description:
+          'A random UUID v4 the page makes once per visit (lower case). With it, the liked and disliked films of the visit are counted once in the taste store (counts per film and per pair only; the id itself is never stored). Without it nothing is learned.',
+        examples: ['3f0e6f57-6a43-4f6b-9f0a-2f7c2b7f5d10'],
+      }),
+    ),
   },
   strict,
 );

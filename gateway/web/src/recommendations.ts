@@ -16,7 +16,15 @@ const DISCOVERY_DIVERSITY = 0.7;
  * asks again (the previous request aborted, its cards kept dimmed meanwhile); `retry` asks again
  * after a failure.
  */
-export function useRecommendations(api: Api, liked: string[], disliked: string[], filters: FilterState | null, k: number): [RecoState, () => void] {
+export function useRecommendations(
+  api: Api,
+  liked: string[],
+  disliked: string[],
+  filters: FilterState | null,
+  k: number,
+  /** The page's visit id (it shows what is learned and why); the widget sends none, so nothing is learned from it. */
+  visitId?: string,
+): [RecoState, () => void] {
   const [state, setState] = useState<RecoState>({ kind: 'empty' });
   const [attempt, setAttempt] = useState(0);
   const key = JSON.stringify([liked, disliked, filters]);
@@ -45,6 +53,7 @@ export function useRecommendations(api: Api, liked: string[], disliked: string[]
           k,
           ...(Object.keys(apiFilters).length > 0 ? { filters: apiFilters } : {}),
           ...(f?.discovery ? { diversity: DISCOVERY_DIVERSITY } : {}),
+          ...(visitId ? { visitId } : {}),
         },
         ctrl.signal,
       )

@@ -8,6 +8,7 @@ import { SearchBox } from '../components/SearchBox';
 import { ErrorState, LoadingState } from '../components/States';
 import type { Lang, Strings } from '../i18n';
 import { useRecommendations } from '../recommendations';
+import { visitId } from '../visit';
 
 /** The films the visitor liked and did not, kept for the whole visit by the App. */
 export interface Taste {
@@ -34,6 +35,7 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
     disliked.map((c) => c.tconst),
     filters,
     12,
+    visitId(),
   );
 
   const chosen = (h: SearchHit | Recommendation): Chosen => ({ tconst: h.tconst, title: h.title, primaryTitle: h.primaryTitle, year: h.year });
@@ -67,6 +69,10 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
         <p class="panel__help">{t.likedHelp}</p>
         <SearchBox id="liked" api={api} lang={lang} t={t} label={t.searchLabel} placeholder={t.searchPlaceholder} exclude={excluded} onPick={(h) => addLiked(chosen(h))} prefill={prefill} />
         <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="liked-input" lang={lang} />
+
+        <p class="panel__note" id="learn-note">
+          {t.learnNotice}
+        </p>
 
         <details class="more" open={disliked.length > 0}>
           <summary class="more__summary">{t.dislikedSummary}</summary>
