@@ -47,6 +47,10 @@ describeWithSamples('programme: the editor searches any film of the IMDb files (
     expect(exact.status).toBe(200);
     expect(exact.body.items[0]).toMatchObject({ tconst: GODFATHER, rank: 0, inCatalogue: true, titleType: 'movie' });
     expect((await search('godfater')).body.items.map((i) => i.tconst)).toContain(GODFATHER);
+    // The French title the catalogue holds finds the film too, misspelled and with its article.
+    const french = (await search('le parain')).body.items;
+    expect(french[0]).toMatchObject({ tconst: GODFATHER, frenchTitle: 'Le Parrain', inCatalogue: true });
+    expect((await search('Le Parrain')).body.items[0]).toMatchObject({ tconst: GODFATHER, rank: 0 });
     // An accented title of the index, typed without its accents.
     const { rows } = await sql<{ tconst: string; primary_title: string }>`
       SELECT tconst, primary_title FROM film_index WHERE primary_title ~ '^[A-Za-zÀ-ÿ ]{6,}$' AND primary_title <> unaccent(primary_title)

@@ -27,7 +27,8 @@ const WORDLESS = /^[^\p{L}\p{N}]*$/u;
 /**
  * The programme editor's forgiving search over the film index (every film of the IMDb files):
  * case- and accent-insensitive through `search_norm`, typos through trigram word similarity on
- * `film_index.search_text` (its GIN index), a leading article ignored on the query's side. Exact
+ * `film_index.search_text` and, for the films the catalogue holds, on `title.search_text` (which
+ * adds the French title; both through their GIN index), a leading article ignored on the query's side. Exact
  * names first, then names starting with the query, then similar ones; within each, by similarity
  * tenth, then votes. The similarity threshold is set for the transaction only.
  */
@@ -42,23 +43,32 @@ export class FilmIndexRepository {
         if (threshold !== null) await sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true)`.execute(trx);
         const core = sql`(SELECT coalesce(nullif(public.search_strip_article(public.search_norm(${query})), ''), public.search_norm(${query})))`;
         // Equal names still go through the trigram index (LIKE), then are checked line by line.
-        const match = onlyEqual
-          ? sql`f.search_text LIKE '%' || ${core} || '%' AND ${core} = ANY (SELECT public.search_strip_article(l) FROM unnest(string_to_array(f.search_text, E'\n')) l)`
-          : sql`f.search_text %> ${core}`;
+        const match = (names: ReturnType<typeof sql.ref>) =>
+          onlyEqual
+            ? sql`${names} LIKE '%' || ${core} || '%' AND ${core} = ANY (SELECT public.search_strip_article(l) FROM unnest(string_to_array(${names}, E'\n')) l)`
+            : sql`${names} %> ${core}`;
+        // A film is found by its IMDb names (the film index) or, when the catalogue holds it, by
+        // the catalogue's names too, its French title among them: the owner types "Le Parrain".
         const { rows } = await sql<FilmIndexRow>`
+          WITH hits AS (
+            SELECT f.tconst FROM public.film_index f WHERE ${match(sql.ref('f.search_text'))}
+            UNION
+            SELECT t.tconst FROM public.title t WHERE ${match(sql.ref('t.search_text'))}
+          )
           SELECT f.tconst, f.title_type, f.primary_title, f.original_title, t.french_title, f.start_year, f.runtime_minutes,
                  f.genres, f.average_rating, f.num_votes, t.tconst IS NOT NULL AS in_catalogue, m.rank, m.similarity
-          FROM public.film_index f
+          FROM hits h
+          JOIN public.film_index f ON f.tconst = h.tconst
+          LEFT JOIN public.title t ON t.tconst = f.tconst
+          CROSS JOIN LATERAL (SELECT coalesce(t.search_text, f.search_text) AS names) n
           CROSS JOIN LATERAL (
             SELECT CASE
-                     WHEN ${core} = ANY (SELECT public.search_strip_article(l) FROM unnest(string_to_array(f.search_text, E'\n')) l) THEN 0
-                     WHEN EXISTS (SELECT 1 FROM unnest(string_to_array(f.search_text, E'\n')) l WHERE starts_with(public.search_strip_article(l), ${core})) THEN 1
+                     WHEN ${core} = ANY (SELECT public.search_strip_article(l) FROM unnest(string_to_array(n.names, E'\n')) l) THEN 0
+                     WHEN EXISTS (SELECT 1 FROM unnest(string_to_array(n.names, E'\n')) l WHERE starts_with(public.search_strip_article(l), ${core})) THEN 1
                      ELSE 2
                    END AS rank,
-                   word_similarity(${core}, f.search_text)::float8 AS similarity
+                   word_similarity(${core}, n.names)::float8 AS similarity
           ) m
-          LEFT JOIN public.title t ON t.tconst = f.tconst
-          WHERE ${match}
           ORDER BY m.rank, round((m.similarity * 10)::numeric) DESC, f.num_votes DESC NULLS LAST, f.tconst
           LIMIT ${limit}`.execute(trx);
         if (rows.length > 0) return rows;
