@@ -49,7 +49,7 @@ export interface Screening extends ScreeningDetails {
 export interface AdminScreening extends ScreeningDetails {
   id: string;
   tconst: string;
-  /** The display title, null when the catalogue does not hold the film. */
+  /** The display title: the catalogue's (French when known), else the IMDb files' primary title (a film outside the catalogue); null when neither holds it. */
   title: string | null;
   startsAt: string;
   weekStart: string;

@@ -35,6 +35,8 @@ export interface ScreeningWithFilmRow extends ScreeningRow {
   genres: string[] | null;
   poster_path: string | null;
   original_language: string | null;
+  /** The film index's primary title: the owner's name for a film the catalogue does not hold. */
+  index_title: string | null;
 }
 
 /** A séance to write: its row without what the database or a later change sets, the room by id. */
@@ -121,6 +123,7 @@ export class ProgrammeRepository {
       .innerJoin('room as r', 'r.id', 's.room_id')
       .leftJoin('title as t', 't.tconst', 's.tconst')
       .leftJoin('title_tmdb as tm', 'tm.imdb_id', 's.tconst')
+      .leftJoin('film_index as fi', 'fi.tconst', 's.tconst')
       .select([
         sql<string>`s.id::text`.as('id'),
         's.tconst',
@@ -144,6 +147,7 @@ export class ProgrammeRepository {
         't.genres',
         'tm.poster_path',
         'tm.original_language',
+        'fi.primary_title as index_title',
       ])
       .orderBy('s.starts_at')
       .orderBy('r.name')

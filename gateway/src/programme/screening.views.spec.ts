@@ -27,6 +27,7 @@ function row(over: Partial<ScreeningWithFilmRow>): ScreeningWithFilmRow {
     genres: ['Comedy', 'Romance'],
     poster_path: '/amelie.jpg',
     original_language: 'fr',
+    index_title: 'Amélie',
     ...over,
   };
 }
@@ -44,9 +45,15 @@ describe('séance views', () => {
   });
 
   it('keeps a séance whose film has left the catalogue readable: its tconst as title, 2 h long', () => {
-    const gone = row({ primary_title: null, original_title: null, french_title: null, start_year: null, runtime_minutes: null, genres: null, poster_path: null, format: '3D' });
+    const gone = row({ primary_title: null, original_title: null, french_title: null, start_year: null, runtime_minutes: null, genres: null, poster_path: null, format: '3D', index_title: null });
     expect(customerView(gone, PARIS)).toMatchObject({ film: { title: 'tt0211915', genres: [], poster: null }, endsAt: '2027-03-28T22:30:00+02:00' });
     expect(adminView(gone, PARIS).title).toBeNull();
     expect(calendarEvent(gone, 'Ciné Creuse')).toMatchObject({ summary: 'tt0211915 (VF, 3D)', location: 'Salle 1, Ciné Creuse', end: new Date('2027-03-28T20:30:00Z') });
+  });
+
+  it('gives the owner the IMDb title of a film programmed from outside the catalogue; customers keep its tconst until the next import', () => {
+    const outside = row({ primary_title: null, original_title: null, french_title: null, start_year: null, runtime_minutes: null, genres: null, poster_path: null, index_title: 'RoboCop' });
+    expect(adminView(outside, PARIS).title).toBe('RoboCop');
+    expect(customerView(outside, PARIS).film.title).toBe('tt0211915');
   });
 });

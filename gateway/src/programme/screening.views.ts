@@ -35,7 +35,8 @@ export function adminView(r: ScreeningWithFilmRow, timeZone: string): AdminScree
   return {
     id: r.id,
     tconst: r.tconst,
-    title: filmTitle(r),
+    // A film programmed from outside the catalogue: the owner still reads its IMDb title.
+    title: filmTitle(r) ?? r.index_title,
     startsAt: isoWithOffset(r.starts_at, timeZone),
     weekStart: r.week_start,
     ...details(r),

@@ -76,7 +76,7 @@ export const AdminScreeningSchema = Type.Object(
   {
     id: Type.String(),
     tconst: Type.String(),
-    title: Nullable(Type.String({ description: 'The display title, null when the catalogue does not hold the film' })),
+    title: Nullable(Type.String({ description: "The display title: the catalogue's (French when known), else the IMDb files' primary title; null when neither holds the film" })),
     startsAt: Type.String(),
     weekStart: Type.String(),
     ...screeningDetails,
