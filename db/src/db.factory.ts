@@ -20,6 +20,12 @@ export interface DbOptions {
   maxConnections?: number;
   /** Names the connection on PostgreSQL, and the holder of the embedded database's lock. */
   applicationName?: string;
+  /**
+   * Start the embedded database from this image of another (`DbHandle.dumpEmbedded`) rather than
+   * from an empty cluster: tests start from a migrated image instead of running initdb and every
+   * migration again (≈ 3.7 s of CPU saved each time). Ignored on PostgreSQL.
+   */
+  embeddedImage?: Blob | undefined;
 }
 
 export interface DbHandle {
@@ -32,6 +38,8 @@ export interface DbHandle {
   copyInto(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
   /** A session-level lock shared by every process on the database; null when already held. */
   tryLock(key: number): Promise<(() => Promise<void>) | null>;
+  /** The embedded database's files as one uncompressed tar image, for `embeddedImage`; absent on PostgreSQL. */
+  dumpEmbedded?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -40,7 +48,7 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 const PGLITE_COPY_CHUNK_CHARS = 8 * 1024 * 1024;
 
 export async function openDatabase(opts: DbOptions): Promise<DbHandle> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? 'memory://', opts.applicationName ?? 'cine-creuse');
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? 'memory://', opts.applicationName ?? 'cine-creuse', opts.embeddedImage);
 }
 
 function copyStatement(table: string, columns: readonly string[], from: string): string {
@@ -108,7 +116,7 @@ function openPostgres(url: string, opts: DbOptions): DbHandle {
   };
 }
 
-async function openPglite(dataDir: string, app: string): Promise<DbHandle> {
+async function openPglite(dataDir: string, app: string, image: Blob | undefined): Promise<DbHandle> {
   let unlock = () => {};
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
@@ -122,6 +130,7 @@ async function openPglite(dataDir: string, app: string): Promise<DbHandle> {
     const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
     pglite = await PGlite.create({
       dataDir,
+      ...(image ? { loadDataDir: image } : {}),
       extensions: { pg_trgm, unaccent },
       parsers: { 20: (x: string) => Number(x), 1082: (x: string) => x },
     });
@@ -156,6 +165,9 @@ async function openPglite(dataDir: string, app: string): Promise<DbHandle> {
         }
       }
       await flush(statement, parts);
+    },
+    async dumpEmbedded() {
+      return session.exclusive((p) => p.dumpDataDir('none'));
     },
     // One process owns an embedded database (the directory's lock), so an in-process lock is the whole story.
     async tryLock(key) {
