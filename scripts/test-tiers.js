@@ -85,6 +85,18 @@ function tierTimes(file) {
   }).filter(Boolean);
 }
 
+/** The slowest suites of the reporter's file, slowest first: where a shorter run has to come from. */
+function slowest(file, count) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+      .map((s) => ({ tier: s.tier, path: s.path.slice(ROOT.length + 1), ms: s.end - s.start }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, count);
+  } catch {
+    return [];
+  }
+}
+
 /** Every tier in one jest run; prints each tier's span and busy time. */
 async function runTogether(env, startedAt) {
   const file = join(mkdtempSync(join(tmpdir(), 'cine-tiers-')), 'times.json');
@@ -96,6 +108,7 @@ async function runTogether(env, startedAt) {
     { ...env, [TIMES_VARIABLE]: file },
   );
   const times = tierTimes(file);
+  const slow = slowest(file, 12);
   rmSync(dirname(file), { recursive: true, force: true });
   process.stdout.write(`\nall tiers in one jest run (load average ${loadBefore} → ${load()})\n`);
   process.stdout.write('tier          span      busy      suites  result\n');
@@ -104,6 +117,10 @@ async function runTogether(env, startedAt) {
     process.stdout.write(`${t.tier.padEnd(13)} ${seconds(t.span).padStart(8)}  ${seconds(t.busy).padStart(8)}  ${String(t.suites).padStart(6)}  ${result}\n`);
   }
   process.stdout.write('(span: first suite start → last suite end; busy: the sum of its suites\' times)\n');
+  if (slow.length > 0) {
+    process.stdout.write('slowest suites:\n');
+    for (const s of slow) process.stdout.write(`  ${seconds(s.ms).padStart(8)}  ${s.tier.padEnd(12)} ${s.path}\n`);
+  }
   process.stdout.write(`total         ${seconds(Date.now() - startedAt).padStart(8)}\n`);
   process.exit(interrupted ? 130 : code === 0 ? 0 : 1);
 }
