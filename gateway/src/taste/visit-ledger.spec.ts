@@ -1,6 +1,6 @@
 import { addressBucket, type TasteLimits, VisitLedger } from './visit-ledger';
 
-const LIMITS: TasteLimits = { maxFilmsPerVisit: 5, maxVisitsPerAddressAndFilm: 2, maxVisitsPerDay: 3 };
+const LIMITS: TasteLimits = { maxFilmsPerVisit: 5, maxVisitsPerAddressAndFilm: 2, maxVisitsPerAddress: 100, maxVisitsPerDay: 3 };
 const A = 'tt0000001';
 const B = 'tt0000002';
 const C = 'tt0000003';
@@ -78,6 +78,21 @@ describe('VisitLedger', () => {
     expect(fourth).toMatchObject({ paused: true, contribution: { likes: [], dislikes: [], pairs: [] } });
     // A visit already known still counts its new films.
     expect(ledger.admit(VISIT_1, '192.0.2.0', [A, B, C], []).contribution.likes).toEqual([C]);
+  });
+
+  it('remembers only visits that taught something, and at most so many per address: invented visits cannot fill the day', () => {
+    const ledger = new VisitLedger(LIMITS, clock().now);
+    // Two visits reach the address's cap on A and B; a thousand more teach nothing and take no memory.
+    for (let n = 0; n < 1000; n++) ledger.admit(`${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`, '192.0.2.1', [A, B], []);
+    const other = ledger.admit(VISIT_4, '192.0.2.2', [A, B], []);
+    expect(other).toMatchObject({ paused: false, contribution: { likes: [A, B] } });
+    // One address's own limit of remembered visits.
+    const strict = new VisitLedger({ ...LIMITS, maxVisitsPerAddress: 2, maxVisitsPerDay: 100 }, clock().now);
+    expect(strict.admit(VISIT_1, '192.0.2.1', [A], []).contribution.likes).toEqual([A]);
+    expect(strict.admit(VISIT_2, '192.0.2.1', [B], []).contribution.likes).toEqual([B]);
+    expect(strict.admit(VISIT_3, '192.0.2.1', [C], []).contribution.likes).toEqual([]);
+    expect(strict.admit(VISIT_1, '192.0.2.1', [A, D], []).contribution.likes).toEqual([D]);
+    expect(strict.admit(VISIT_3, '192.0.2.9', [C], []).contribution.likes).toEqual([C]);
   });
 
   it('clear() forgets the visits (the owner wiped the store)', () => {

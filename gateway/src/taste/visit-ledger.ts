@@ -6,11 +6,16 @@ export interface TasteLimits {
   maxFilmsPerVisit: number;
   /** Visits from one address bucket that may count a given film in a day. */
   maxVisitsPerAddressAndFilm: number;
+  /**
+   * Visits one address bucket may have remembered in a day: a script that invents visits cannot
+   * fill the day's memory from one address (a household or a village's shared address stays far below).
+   */
+  maxVisitsPerAddress: number;
   /** Visits remembered in a day; past it, learning pauses until the next day (memory stays bounded). */
   maxVisitsPerDay: number;
 }
 
-export const DEFAULT_TASTE_LIMITS: TasteLimits = { maxFilmsPerVisit: 20, maxVisitsPerAddressAndFilm: 3, maxVisitsPerDay: 100_000 };
+export const DEFAULT_TASTE_LIMITS: TasteLimits = { maxFilmsPerVisit: 20, maxVisitsPerAddressAndFilm: 3, maxVisitsPerAddress: 500, maxVisitsPerDay: 100_000 };
 
 /** What one request adds to the store: each film and pair at most once per visit. */
 export interface Contribution {
@@ -54,8 +59,8 @@ export class VisitLedger {
   private salt: Buffer = Buffer.alloc(0);
   private generation = 0;
   private readonly visits = new Map<string, VisitState>();
-  /** Per address bucket, how many visits counted each film today. */
-  private readonly buckets = new Map<string, Map<string, number>>();
+  /** Per address bucket, how many visits counted each film today, and how many visits it has remembered. */
+  private readonly buckets = new Map<string, { films: Map<string, number>; visits: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -73,36 +78,44 @@ export class VisitLedger {
    */
   admit(visitId: string, address: string, liked: readonly string[], disliked: readonly string[]): Admission {
     this.rotateIfNewDay();
-        const visitKey = this.key('visit', visitId);
-    let visit = this.visits.get(visitKey);
-    if (!visit) {
-      if (this.visits.size >= this.limits.maxVisitsPerDay) return { contribution: { likes: [], dislikes: [], pairs: [] }, paused: true, undo: () => undefined };
-      visit = { liked: new Set(), disliked: new Set() };
-      this.visits.set(visitKey, visit);
-    }
+    const nothing = (paused: boolean): Admission => ({ contribution: { likes: [], dislikes: [], pairs: [] }, paused, undo: () => undefined });
+    const visitKey = this.key('visit', visitId);
     const bucketKey = this.key('address', addressBucket(address));
     let bucket = this.buckets.get(bucketKey);
-    if (!bucket) {
-      bucket = new Map();
-      this.buckets.set(bucketKey, bucket);
+    const known = this.visits.get(visitKey);
+    if (!known) {
+      if (this.visits.size >= this.limits.maxVisitsPerDay) return nothing(true);
+      if (bucket && bucket.visits >= this.limits.maxVisitsPerAddress) return nothing(false);
     }
+    // A new visit is remembered only once it teaches something: capped visits cost no memory.
+    const visit = known ?? { liked: new Set<string>(), disliked: new Set<string>() };
+    const films = bucket?.films ?? new Map<string, number>();
     const contribution: Contribution = { likes: [], dislikes: [], pairs: [] };
     const take = (tconst: string, into: Set<string>, list: string[], likedFilm: boolean) => {
       if (visit.liked.has(tconst) || visit.disliked.has(tconst)) return;
       if (visit.liked.size + visit.disliked.size >= this.limits.maxFilmsPerVisit) return;
-      const counted = bucket.get(tconst) ?? 0;
+      const counted = films.get(tconst) ?? 0;
       if (counted >= this.limits.maxVisitsPerAddressAndFilm) return;
-      bucket.set(tconst, counted + 1);
+      films.set(tconst, counted + 1);
       if (likedFilm) for (const other of visit.liked) contribution.pairs.push(other < tconst ? [other, tconst] : [tconst, other]);
       into.add(tconst);
       list.push(tconst);
     };
     for (const tconst of liked) take(tconst, visit.liked, contribution.likes, true);
     for (const tconst of disliked) take(tconst, visit.disliked, contribution.dislikes, false);
+    if (contribution.likes.length + contribution.dislikes.length === 0) return nothing(false);
+    if (!bucket) {
+      bucket = { films, visits: 0 };
+      this.buckets.set(bucketKey, bucket);
+    }
+    if (!known) {
+      this.visits.set(visitKey, visit);
+      bucket.visits += 1;
+    }
 
     const generation = this.generation;
     const admittedVisit = visit;
-    const admittedBucket = bucket;
+    const admittedBucket = films;
     return {
       contribution,
       paused: false,
