@@ -66,6 +66,8 @@ function run(file, args, env, capture = false) {
 
 const REPORTER = resolve(__dirname, 'tier-times.reporter.js');
 const TIMES_VARIABLE = 'CINE_TIER_TIMES_FILE';
+/** Where the test environment appends each suite's CPU time (common/src/testing/test-environment.ts). */
+const CPU_VARIABLE = 'CINE_SUITE_CPU_FILE';
 
 /** Each tier's suites from the reporter's file: span (first start → last end) and busy time. */
 function tierTimes(file) {
@@ -85,30 +87,48 @@ function tierTimes(file) {
   }).filter(Boolean);
 }
 
-/** The slowest suites of the reporter's file, slowest first: where a shorter run has to come from. */
-function slowest(file, count) {
+/**
+ * The suites that cost most CPU (the test environment's file: the worker's and its reaped
+ * children's), with their times from the reporter's file, costliest first: on two cores the run's
+ * length follows its CPU, so this is where a shorter run has to come from.
+ */
+function costliest(timesFile, cpuFile, count) {
+  const cpu = new Map();
   try {
-    return JSON.parse(readFileSync(file, 'utf8'))
-      .map((s) => ({ tier: s.tier, path: s.path.slice(ROOT.length + 1), ms: s.end - s.start }))
-      .sort((a, b) => b.ms - a.ms)
+    for (const line of readFileSync(cpuFile, 'utf8').split('\n')) {
+      if (!line) continue;
+      const { path, cpuMs } = JSON.parse(line);
+      cpu.set(path, cpuMs);
+    }
+  } catch {
+    // No CPU figures (no /proc): the times alone.
+  }
+  try {
+    return JSON.parse(readFileSync(timesFile, 'utf8'))
+      .map((s) => ({ tier: s.tier, path: s.path.slice(ROOT.length + 1), ms: s.end - s.start, cpuMs: cpu.get(s.path) ?? null }))
+      .sort((a, b) => (b.cpuMs ?? b.ms) - (a.cpuMs ?? a.ms))
       .slice(0, count);
   } catch {
     return [];
   }
 }
 
+const sum = (values) => values.reduce((a, b) => a + b, 0);
+
 /** Every tier in one jest run; prints each tier's span and busy time. */
 async function runTogether(env, startedAt) {
   const file = join(mkdtempSync(join(tmpdir(), 'cine-tiers-')), 'times.json');
   const loadBefore = load();
+  const cpuFile = join(dirname(file), 'cpu.jsonl');
   const { code } = await run(
     process.execPath,
     // Spec paths first: jest's list options (--selectProjects, --reporters) take the words after them.
     [require.resolve('jest/bin/jest'), ...jestArgs, '--selectProjects', ...tiers, '--reporters', 'default', REPORTER],
-    { ...env, [TIMES_VARIABLE]: file },
+    { ...env, [TIMES_VARIABLE]: file, [CPU_VARIABLE]: cpuFile },
   );
   const times = tierTimes(file);
-  const slow = slowest(file, 12);
+  const costly = costliest(file, cpuFile, 15);
+  const allCpu = costliest(file, cpuFile, Infinity).filter((s) => s.cpuMs !== null);
   rmSync(dirname(file), { recursive: true, force: true });
   process.stdout.write(`\nall tiers in one jest run (load average ${loadBefore} → ${load()})\n`);
   process.stdout.write('tier          span      busy      suites  result\n');
@@ -117,9 +137,12 @@ async function runTogether(env, startedAt) {
     process.stdout.write(`${t.tier.padEnd(13)} ${seconds(t.span).padStart(8)}  ${seconds(t.busy).padStart(8)}  ${String(t.suites).padStart(6)}  ${result}\n`);
   }
   process.stdout.write('(span: first suite start → last suite end; busy: the sum of its suites\' times)\n');
-  if (slow.length > 0) {
-    process.stdout.write('slowest suites:\n');
-    for (const s of slow) process.stdout.write(`  ${seconds(s.ms).padStart(8)}  ${s.tier.padEnd(12)} ${s.path}\n`);
+  if (costly.length > 0) {
+    const total = allCpu.length > 0 ? ` (${seconds(sum(allCpu.map((s) => s.cpuMs)))} of CPU in all suites)` : '';
+    process.stdout.write(`costliest suites${total}:\n       CPU      time  tier         suite\n`);
+    for (const s of costly) {
+      process.stdout.write(`  ${(s.cpuMs === null ? '?' : seconds(s.cpuMs)).padStart(8)}  ${seconds(s.ms).padStart(8)}  ${s.tier.padEnd(12)} ${s.path}\n`);
+    }
   }
   process.stdout.write(`total         ${seconds(Date.now() - startedAt).padStart(8)}\n`);
   process.exit(interrupted ? 130 : code === 0 ? 0 : 1);
