@@ -8,3 +8,5 @@ export * from './json';
 export * from './kpi/kpi.catalogue';
 export * from './kpi/kpi.repository';
 export * from './kpi/kpi-refresh';
+export * from './taste/visit-ledger';
+export * from './taste/taste-store.repository';

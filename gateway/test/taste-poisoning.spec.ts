@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { type RunningRecommender, startRecommender } from '@cine/recommender';
 import { sql } from 'kysely';
-import { DEFAULT_TASTE_LIMITS } from '../src/taste/visit-ledger';
+import { DEFAULT_TASTE_LIMITS } from '@cine/db';
 import { type AuthGateway, startAuthGateway } from './auth-harness';
 import { ADMIN_KEY, silentLog } from './gateway-harness';
 

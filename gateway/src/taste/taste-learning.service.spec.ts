@@ -1,8 +1,7 @@
 import type { ResolvedEntry } from '@cine/common';
 import { createLogger } from '@cine/common';
 import { TasteLearningService } from './taste-learning.service';
-import type { TasteStoreRepository } from './taste-store.repository';
-import { type Contribution, VisitLedger } from './visit-ledger';
+import { type Contribution, type TasteStoreRepository, VisitLedger } from '@cine/db';
 
 const silent = createLogger('taste-test', { level: 'silent' });
 const VISIT = '0b7e3f2a-1c4d-4e5f-8a9b-0c1d2e3f4a5b';

@@ -1,6 +1,5 @@
 import type { Logger, ResolvedEntry } from '@cine/common';
-import type { TasteCounts, TasteStoreRepository } from './taste-store.repository';
-import type { VisitLedger } from './visit-ledger';
+import type { TasteCounts, TasteStoreRepository, VisitLedger } from '@cine/db';
 
 /** Who is asking, as far as learning needs to know: the page's visit id and the client's address. Never stored. */
 export interface VisitContext {

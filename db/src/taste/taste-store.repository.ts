@@ -1,4 +1,4 @@
-import type { DbHandle } from '@cine/db';
+import type { DbHandle } from '../db.factory';
 import { sql } from 'kysely';
 import type { Contribution } from './visit-ledger';
 
@@ -7,7 +7,24 @@ export interface TasteCounts {
   pairs: number;
 }
 
-/** The taste store's tables (`taste_film`, `taste_pair`): counts added, and wiped. */
+export interface TasteFilmCounts {
+  tconst: string;
+  likes: number;
+  dislikes: number;
+  visits: number;
+}
+
+export interface TastePairCount {
+  filmA: string;
+  filmB: string;
+  coLikes: number;
+}
+
+/**
+ * The taste store's tables (`taste_film`, `taste_pair`): counts added (the gateway, from its
+ * visits; the quality harness, from MovieLens users through the same code), read (the
+ * recommender's collaborative block), and wiped.
+ */
 export class TasteStoreRepository {
   constructor(private readonly handle: DbHandle) {}
 
@@ -52,5 +69,14 @@ export class TasteStoreRepository {
       const films = await trx.deleteFrom('taste_film').executeTakeFirst();
       return { films: Number(films.numDeletedRows), pairs: Number(pairs.numDeletedRows) };
     });
+  }
+
+  /** Every count, for the collaborative block: films by tconst, pairs by (film_a, film_b). */
+  async read(): Promise<{ films: TasteFilmCounts[]; pairs: TastePairCount[] }> {
+    const [films, pairs] = await Promise.all([
+      this.handle.db.selectFrom('taste_film').select(['tconst', 'likes', 'dislikes', 'visits']).orderBy('tconst').execute(),
+      this.handle.db.selectFrom('taste_pair').select(['film_a', 'film_b', 'co_likes']).orderBy('film_a').orderBy('film_b').execute(),
+    ]);
+    return { films, pairs: pairs.map((p) => ({ filmA: p.film_a, filmB: p.film_b, coLikes: p.co_likes })) };
   }
 }
