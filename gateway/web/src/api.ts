@@ -5,6 +5,9 @@ import type {
   KpiData,
   RecommendationsRequest,
   RecommendationsResponse,
+  ScreeningMatchesRequest,
+  ScreeningMatchesResponse,
+  ScreeningsResponse,
   SearchResponse,
 } from '@cine/common/contracts';
 
@@ -48,6 +51,21 @@ export class Api {
 
   catalogueStatus(signal?: AbortSignal): Promise<CatalogueStatus> {
     return this.get('/api/v1/catalogue/status', signal);
+  }
+
+  /** The published séances of the days from `from` to `to` (YYYY-MM-DD, Paris), in start order. */
+  screenings(from: string, to: string, signal?: AbortSignal): Promise<ScreeningsResponse> {
+    return this.get(`/api/v1/screenings?from=${from}&to=${to}`, signal);
+  }
+
+  /** The period's programmed films ranked for a taste, in one recommender call. */
+  screeningMatches(body: ScreeningMatchesRequest, signal?: AbortSignal): Promise<ScreeningMatchesResponse> {
+    return this.send('/api/v1/screenings/matches', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  }
+
+  /** A gateway path (an agenda link, the iCalendar feed) as a link on the page or on the cinema's site. */
+  url(path: string): string {
+    return path.startsWith('/') ? this.base + path : path;
   }
 
   private get<T>(path: string, signal?: AbortSignal): Promise<T> {

@@ -13,6 +13,7 @@ import { LANGS, SIZES, usePersisted } from './prefs';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/page.css';
+import './styles/showings.css';
 import './styles/programme.css';
 
 const api = new Api('');
@@ -107,7 +108,7 @@ function App() {
         {route === 'gestion' ? (
           <OwnerPage api={api} />
         ) : route === 'programme' ? (
-          <ProgrammePage english={lang === 'en'} liked={liked} disliked={disliked} onChangeTaste={(e) => go(e, 'reco')} />
+          <ProgrammePage api={api} english={lang === 'en'} liked={liked} disliked={disliked} onChangeTaste={(e) => go(e, 'reco')} />
         ) : route === 'kpi' ? (
           <KpiPage api={api} lang={lang} t={t} />
         ) : (
