@@ -2,3 +2,4 @@
 export type * from './api.contract';
 export type * from './recommender.contract';
 export type * from './programme.contract';
+export type * from './film-index.contract';

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, isAbort, type SearchHit } from '../api';
 import { type Lang, type Strings, titleIn } from '../i18n';
@@ -8,12 +9,43 @@ const LIMIT = 8;
 
 type Status = 'idle' | 'loading' | 'done' | 'failed';
 
+/** Where a SearchBox looks films up, and how it shows one suggestion. */
+export interface FilmSearchSource<H extends { tconst: string }> {
+  search(q: string, limit: number, signal: AbortSignal): Promise<{ items: H[] }>;
+  option(hit: H): ComponentChildren;
+}
+
+/** The customers' forgiving search of the catalogue, each suggestion with its poster. */
+function catalogueSource(api: Api, lang: Lang): FilmSearchSource<SearchHit> {
+  return {
+    search: (q, limit, signal) => api.search(q, limit, signal),
+    option(hit) {
+      const title = titleIn(hit, lang);
+      // The other name a reader may know the film by: original (fr) or French (en).
+      const other = lang === 'en' ? hit.frenchTitle : hit.originalTitle;
+      return (
+        <>
+          <Poster poster={hit.poster} title={title} year={hit.year} tconst={hit.tconst} size="small" />
+          <span class="search__text">
+            <span class="search__title">{title}</span>
+            <span class="search__meta">
+              {hit.year ?? '—'}
+              {other && other !== title && <span>{` · ${other}`}</span>}
+            </span>
+          </span>
+        </>
+      );
+    },
+  };
+}
+
 /**
  * A title search as an ARIA 1.2 combobox: typing asks the forgiving search API (debounced, the
  * previous request aborted), arrows move through the suggestions, Enter picks, Escape closes then
- * clears. Picked films leave the box empty for the next one.
+ * clears. Picked films leave the box empty for the next one. It searches the catalogue as
+ * customers do, or another `source` (the owner's editor searches every film of the IMDb files).
  */
-export function SearchBox(props: {
+export function SearchBox<H extends { tconst: string } = SearchHit>(props: {
   id: string;
   api: Api;
   lang: Lang;
@@ -21,13 +53,16 @@ export function SearchBox(props: {
   label: string;
   placeholder: string;
   exclude: string[];
-  onPick: (hit: SearchHit) => void;
+  onPick: (hit: H) => void;
   /** Text to search as if typed (the "to try" buttons). */
   prefill?: { text: string; n: number } | null;
+  /** Another search than the catalogue's; without it, H is SearchHit. */
+  source?: FilmSearchSource<H>;
 }) {
-  const { id, api, t } = props;
+  const { id, t } = props;
+  const source = useRef(props.source ?? (catalogueSource(props.api, props.lang) as unknown as FilmSearchSource<H>)).current;
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<SearchHit[]>([]);
+  const [hits, setHits] = useState<H[]>([]);
   const [status, setStatus] = useState<Status>('idle');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -52,7 +87,7 @@ export function SearchBox(props: {
     const ctrl = new AbortController();
     setStatus('loading');
     const timer = setTimeout(() => {
-      api
+      source
         .search(q, LIMIT + props.exclude.length, ctrl.signal)
         .then((res) => {
           const fresh = res.items.filter((h) => !props.exclude.includes(h.tconst)).slice(0, LIMIT);
@@ -79,7 +114,7 @@ export function SearchBox(props: {
     listRef.current?.querySelector(`#${id}-opt-${active}`)?.scrollIntoView({ block: 'nearest' });
   }, [active]);
 
-  const pick = (hit: SearchHit) => {
+  const pick = (hit: H) => {
     props.onPick(hit);
     setQuery('');
     setHits([]);
@@ -156,32 +191,20 @@ export function SearchBox(props: {
         />
       </div>
       <ul ref={listRef} id={listId} class="search__list" role="listbox" aria-label={props.label} hidden={!expanded}>
-        {hits.map((hit, i) => {
-          const title = titleIn(hit, props.lang);
-          // The other name a reader may know the film by: original (fr) or French (en).
-          const other = props.lang === 'en' ? hit.frenchTitle : hit.originalTitle;
-          return (
-            <li
-              key={hit.tconst}
-              id={`${id}-opt-${i}`}
-              role="option"
-              aria-selected={i === active}
-              class={`search__option${i === active ? ' is-active' : ''}`}
-              onMouseDown={(e) => e.preventDefault()}
-              onClick={() => pick(hit)}
-              onMouseMove={() => active !== i && setActive(i)}
-            >
-              <Poster poster={hit.poster} title={title} year={hit.year} tconst={hit.tconst} size="small" />
-              <span class="search__text">
-                <span class="search__title">{title}</span>
-                <span class="search__meta">
-                  {hit.year ?? '—'}
-                  {other && other !== title && <span>{` · ${other}`}</span>}
-                </span>
-              </span>
-            </li>
-          );
-        })}
+        {hits.map((hit, i) => (
+          <li
+            key={hit.tconst}
+            id={`${id}-opt-${i}`}
+            role="option"
+            aria-selected={i === active}
+            class={`search__option${i === active ? ' is-active' : ''}`}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => pick(hit)}
+            onMouseMove={() => active !== i && setActive(i)}
+          >
+            {source.option(hit)}
+          </li>
+        ))}
       </ul>
       <p id={`${id}-status`} class={`search__status${status === 'failed' || (status === 'done' && hits.length === 0) ? ' is-shown' : ''}`} role="status" aria-live="polite">
         {statusText}

@@ -1,28 +1,33 @@
 import type { ScreeningFormatCode, ScreeningLabelCode, ScreeningVersionCode } from '@cine/common/contracts';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Api, SearchHit } from '../api';
-import { SearchBox } from '../components/SearchBox';
+import type { Api } from '../api';
+import { type FilmSearchSource, SearchBox } from '../components/SearchBox';
 import { STRINGS } from '../i18n';
-import { addDays, frenchDate, frenchDayTime, localDate, offsetAt, weekStartOf } from '../programme/cinema-dates';
+import { addDays, frenchDate, frenchDayTime, localDate, localTime, offsetAt, weekStartOf } from '../programme/cinema-dates';
 import { HttpFailure } from '../programme/http';
 import { ACCESS, LABEL_CODES, LABELS, VERSIONS } from '../programme/labels';
-import { type AdminWeek, login, logout, me, OwnerApi, type OwnerSession, type Room } from '../programme/owner-api';
+import { type AdminScreening, type AdminWeek, type FilmIndexHit, login, logout, me, OwnerApi, type OwnerSession, type Room, type ScreeningInput } from '../programme/owner-api';
+import { type FrenchProblem, frenchProblem } from '../programme/problems';
 
-/** What went wrong, in plain French, with the server's own words when they name the problem. */
-function problem(err: unknown): string {
-  if (!(err instanceof HttpFailure)) return 'Une erreur inattendue est survenue. Rechargez la page.';
-  if (err.status === 0) return 'Le serveur ne répond pas. Vérifiez la connexion, puis réessayez.';
-  if (err.status === 403) return `Action refusée : rechargez la page, puis recommencez. (${err.message})`;
-  if (err.status === 409) return `Conflit : ${err.message}`;
-  if (err.status >= 500) return `Le serveur a un problème ; réessayez dans un instant. (${err.message})`;
-  return `Refusé : ${err.message}`;
+/** What went wrong, in plain French; a refusal names the field (the API's English is translated, see problems.ts). */
+function problemOf(err: unknown): FrenchProblem {
+  const plain = (text: string): FrenchProblem => ({ field: null, text });
+  if (!(err instanceof HttpFailure)) return plain('Une erreur inattendue est survenue. Rechargez la page.');
+  if (err.status === 0) return plain('Le serveur ne répond pas. Vérifiez la connexion, puis réessayez.');
+  if (err.status === 403) return plain('Action refusée : rechargez la page, puis recommencez.');
+  if (err.status === 413) return plain('Le fichier est trop gros : envoyez-le en plusieurs parties.');
+  if (err.status === 429) return plain('Trop de demandes à la suite : attendez une minute, puis réessayez.');
+  if (err.status >= 500) return plain('Le serveur a un problème ; réessayez dans un instant.');
+  return frenchProblem(err.message);
 }
+const problem = (err: unknown) => problemOf(err).text;
 
 function loginProblem(err: unknown): string {
   if (err instanceof HttpFailure && err.status === 401) return 'Adresse e-mail ou mot de passe incorrect.';
   if (err instanceof HttpFailure && err.status === 429) {
     const minutes = err.retryAfterSeconds ? Math.ceil(err.retryAfterSeconds / 60) : null;
-    return `Trop d’essais manqués : la connexion est bloquée${minutes ? ` pendant ${minutes} minute${minutes > 1 ? 's' : ''}` : ' un moment'}. (${err.message})`;
+    return `Trop d’essais manqués : la connexion est bloquée${minutes ? ` pendant ${minutes} minute${minutes > 1 ? 's' : ''}` : ' un moment'}.`;
   }
   return problem(err);
 }
@@ -95,6 +100,14 @@ function LoginForm(props: { ended: boolean; onLogin: (s: OwnerSession) => void }
 
 type Note = { kind: 'ok' | 'error'; text: string } | null;
 
+/** How a write ended: done, or refused with the field it names (null: none). */
+type Outcome = { ok: true } | { ok: false; problem: FrenchProblem };
+/**
+ * Runs a write. Done: its sentence goes in the note at the top and the week reloads. Refused: a
+ * form says it beside itself (`inForm`), where the owner is looking; the week's buttons in the note.
+ */
+type Act = (run: () => Promise<string>, inForm?: boolean) => Promise<Outcome>;
+
 function WeekEditor(props: { api: Api; session: OwnerSession; onLogout: (expired: boolean) => void }) {
   const owner = useRef(new OwnerApi(props.session.csrfToken)).current;
   const [weekStart, setWeekStart] = useState(() => weekStartOf(localDate(new Date())));
@@ -102,18 +115,22 @@ function WeekEditor(props: { api: Api; session: OwnerSession; onLogout: (expired
   const [rooms, setRooms] = useState<Room[]>([]);
   const [note, setNote] = useState<Note>(null);
   const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState<string | null>(null);
+  /** The séance whose "Modifier" button takes the focus back once its form has closed. */
+  const [focusBack, setFocusBack] = useState<string | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const reload = () => setVersion((v) => v + 1);
 
-  /** Runs a write; a lost session goes back to the login, anything else is said in the note. */
-  const act = async (run: () => Promise<string>): Promise<boolean> => {
+  const act: Act = async (run, inForm = false) => {
     try {
       setNote({ kind: 'ok', text: await run() });
       reload();
-      return true;
+      return { ok: true };
     } catch (err) {
       if (err instanceof HttpFailure && err.status === 401) props.onLogout(true);
-      else setNote({ kind: 'error', text: problem(err) });
-      return false;
+      const problem = problemOf(err);
+      setNote(inForm ? null : { kind: 'error', text: problem.text });
+      return { ok: false, problem };
     }
   };
 
@@ -135,6 +152,21 @@ function WeekEditor(props: { api: Api; session: OwnerSession; onLogout: (expired
       live = false;
     };
   }, [weekStart, version]);
+  useEffect(() => setEditing(null), [weekStart]);
+
+  useEffect(() => {
+    if (focusBack === null) return;
+    const button = listRef.current?.querySelector<HTMLButtonElement>(`[data-screening="${focusBack}"] .owner-seance__edit`);
+    if (button) {
+      button.focus();
+      setFocusBack(null);
+    }
+  }, [focusBack, week, editing]);
+
+  const closeEditor = (id: string) => {
+    setEditing(null);
+    setFocusBack(id);
+  };
 
   const next = addDays(weekStart, 7);
   const scheduled = week?.items.filter((s) => s.status === 'scheduled').length ?? 0;
@@ -187,26 +219,54 @@ function WeekEditor(props: { api: Api; session: OwnerSession; onLogout: (expired
             Copier sur la semaine suivante
           </button>
         </p>
-        {week && <WeekList week={week} onCancel={(id, what) => confirm(`Annuler la séance ${what} ?`) && act(async () => (await owner.cancel(id), `Séance ${what} annulée.`))} />}
+        <div ref={listRef}>
+          {week && (
+            <WeekList
+              week={week}
+              editing={editing}
+              onEdit={setEditing}
+              onCancel={(id, what) => confirm(`Annuler la séance ${what} ?`) && act(async () => (await owner.cancel(id), `Séance ${what} annulée.`))}
+              editor={(s) => (
+                <ScreeningForm
+                  key={s.id}
+                  api={props.api}
+                  owner={owner}
+                  rooms={rooms}
+                  weekStart={weekStart}
+                  editing={s}
+                  act={act}
+                  onDone={() => closeEditor(s.id)}
+                />
+              )}
+            />
+          )}
+        </div>
       </section>
 
-      <AddScreening api={props.api} owner={owner} rooms={rooms} weekStart={weekStart} act={act} />
+      <ScreeningForm api={props.api} owner={owner} rooms={rooms} weekStart={weekStart} act={act} />
       <ImportCsv owner={owner} act={act} />
       <Rooms rooms={rooms} owner={owner} act={act} />
     </>
   );
 }
 
-function WeekList({ week, onCancel }: { week: AdminWeek; onCancel: (id: string, what: string) => void }) {
-  if (week.items.length === 0) return <p class="notice">Aucune séance cette semaine.</p>;
+function WeekList(props: {
+  week: AdminWeek;
+  editing: string | null;
+  onEdit: (id: string) => void;
+  onCancel: (id: string, what: string) => void;
+  editor: (s: AdminScreening) => ComponentChildren;
+}) {
+  if (props.week.items.length === 0) return <p class="notice">Aucune séance cette semaine.</p>;
   return (
     <ul class="owner-seances">
-      {week.items.map((s) => {
+      {props.week.items.map((s) => {
         const when = frenchDayTime(new Date(s.startsAt));
         const title = s.title ?? s.tconst;
         const what = `de ${title} du ${when}`;
+        const open = props.editing === s.id;
         return (
-          <li key={s.id} class={`owner-seance${s.status === 'cancelled' ? ' seance--cancelled' : ''}`} data-screening={s.id}>
+          <li key={s.id} class={`owner-seance${s.status === 'cancelled' ? ' seance--cancelled' : ''}${open ? ' owner-seance--editing' : ''}`} data-screening={s.id}>
             <p class="owner-seance__main">
               <strong class="owner-seance__when">{when}</strong> <span class="owner-seance__title">{title}</span>
             </p>
@@ -223,11 +283,17 @@ function WeekList({ week, onCancel }: { week: AdminWeek; onCancel: (id: string, 
               <span>{s.room}</span>
               {s.status === 'cancelled' && <span class="tag tag--cancelled">Annulée</span>}
             </p>
-            {s.status === 'scheduled' && (
-              <button type="button" class="btn btn--quiet" onClick={() => onCancel(s.id, what)}>
-                Annuler la séance<span class="sr-only"> {what}</span>
-              </button>
+            {s.status === 'scheduled' && !open && (
+              <p class="seance__actions">
+                <button type="button" class="btn owner-seance__edit" onClick={() => props.onEdit(s.id)}>
+                  Modifier<span class="sr-only"> la séance {what}</span>
+                </button>
+                <button type="button" class="btn btn--quiet" onClick={() => props.onCancel(s.id, what)}>
+                  Annuler la séance<span class="sr-only"> {what}</span>
+                </button>
+              </p>
             )}
+            {open && props.editor(s)}
           </li>
         );
       })}
@@ -235,125 +301,240 @@ function WeekList({ week, onCancel }: { week: AdminWeek; onCancel: (id: string, 
   );
 }
 
-type Act = (run: () => Promise<string>) => Promise<boolean>;
+/** A film as the form holds it: the one searched, or the séance's own when editing. */
+interface ChosenFilm {
+  tconst: string;
+  title: string;
+  year: number | null;
+  inCatalogue: boolean | null;
+}
 
-function AddScreening(props: { api: Api; owner: OwnerApi; rooms: Room[]; weekStart: string; act: Act }) {
-  const [film, setFilm] = useState<SearchHit | null>(null);
-  const [date, setDate] = useState(props.weekStart);
-  useEffect(() => setDate(props.weekStart), [props.weekStart]);
+const filmWords = (f: ChosenFilm) => `${f.title}${f.year ? ` (${f.year})` : ''}`;
+
+/** The admin search of every IMDb film; each suggestion says its year, kind and whether customers will see its page. */
+function filmIndexSource(owner: OwnerApi): FilmSearchSource<FilmIndexHit> {
+  return {
+    search: (q, limit, signal) => owner.searchFilms(q, limit, signal),
+    option: (hit) => {
+      const shown = hit.frenchTitle ?? hit.title;
+      const other = [hit.title, hit.originalTitle].find((t) => t !== shown);
+      const facts = [hit.year ?? 'année inconnue', hit.titleType === 'tvMovie' ? 'téléfilm' : null, hit.runtimeMinutes ? `${hit.runtimeMinutes} min` : null].filter(Boolean).join(' · ');
+      return (
+        <span class="search__text">
+          <span class="search__title">{shown}</span>
+          <span class="search__meta">
+            {facts}
+            {other && <span>{` · ${other}`}</span>}
+          </span>
+          <span class={`search__meta owner-film__catalogue${hit.inCatalogue ? '' : ' owner-film__catalogue--out'}`}>
+            {hit.inCatalogue ? 'Dans le catalogue' : 'Hors catalogue : sa fiche viendra au prochain import'}
+          </span>
+        </span>
+      );
+    },
+  };
+}
+
+/** The input a field named by the API lives in, to point at it (the film: its search box). */
+const INPUT_OF: Record<string, string> = {
+  tconst: 'film-input',
+  startsAt: 'time',
+  room: 'room',
+  version: 'version',
+  format: 'format',
+  priceNote: 'priceNote',
+  bookingUrl: 'bookingUrl',
+};
+
+/**
+ * Adds a séance, or changes one (`editing`): the same fields, prefilled from the séance. A
+ * refusal is said under the form, the field it names marked and focused; an edit's form takes
+ * the focus when it opens and gives it back to the séance's "Modifier" when it closes.
+ */
+function ScreeningForm(props: { api: Api; owner: OwnerApi; rooms: Room[]; weekStart: string; act: Act; editing?: AdminScreening; onDone?: () => void }) {
+  const s = props.editing;
+  const p = s ? `e${s.id}` : 'f';
+  const initialFilm: ChosenFilm | null = s ? { tconst: s.tconst, title: s.title ?? s.tconst, year: null, inCatalogue: null } : null;
+  const [film, setFilm] = useState<ChosenFilm | null>(initialFilm);
+  const [date, setDate] = useState(s ? localDate(new Date(s.startsAt)) : props.weekStart);
+  const [refusal, setRefusal] = useState<FrenchProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const source = useRef(filmIndexSource(props.owner)).current;
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!s) setDate(props.weekStart);
+  }, [props.weekStart]);
+  useEffect(() => {
+    if (s) headingRef.current?.focus();
+  }, []);
+  useEffect(() => {
+    const input = refusal?.field ? INPUT_OF[refusal.field] : undefined;
+    if (input) document.getElementById(`${p}-${input}`)?.focus();
+  }, [refusal]);
+
+  const invalid = (field: string) => (refusal?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${p}-error` } : {});
+  const heading = s ? `Modifier la séance de ${s.title ?? s.tconst} du ${frenchDayTime(new Date(s.startsAt))}` : 'Ajouter une séance';
+
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!film) return;
-    const formEl = e.currentTarget as HTMLFormElement;
-    const f = new FormData(formEl);
+    const f = new FormData(e.currentTarget as HTMLFormElement);
     const time = String(f.get('time'));
     const day = String(f.get('date'));
     const text = (name: string) => String(f.get(name) ?? '').trim() || null;
-    const ok = await props.act(async () => {
-      await props.owner.addScreening({
-        tconst: film.tconst,
-        startsAt: `${day}T${time}:00${offsetAt(day, time)}`,
-        room: String(f.get('room')),
-        version: String(f.get('version')) as ScreeningVersionCode,
-        format: String(f.get('format')) as ScreeningFormatCode,
-        accessibility: { sme: f.get('sme') !== null, ad: f.get('ad') !== null },
-        labels: f.getAll('labels').map(String) as ScreeningLabelCode[],
-        priceNote: text('priceNote'),
-        bookingUrl: text('bookingUrl'),
-      });
+    const input: ScreeningInput = {
+      tconst: film.tconst,
+      startsAt: `${day}T${time}:00${offsetAt(day, time)}`,
+      room: String(f.get('room')),
+      version: String(f.get('version')) as ScreeningVersionCode,
+      format: String(f.get('format')) as ScreeningFormatCode,
+      accessibility: { sme: f.get('sme') !== null, ad: f.get('ad') !== null },
+      labels: f.getAll('labels').map(String) as ScreeningLabelCode[],
+      priceNote: text('priceNote'),
+      bookingUrl: text('bookingUrl'),
+    };
+    setBusy(true);
+    setRefusal(null);
+    const outcome = await props.act(async () => {
+      if (s) {
+        await props.owner.updateScreening(s.id, input);
+        return `Séance modifiée : ${film.title}, ${frenchDate(day)} ${time}.`;
+      }
+      await props.owner.addScreening(input);
       return `Séance ajoutée : ${film.title}, ${frenchDate(day)} ${time}.`;
-    });
-    if (ok) setFilm(null);
+    }, true);
+    setBusy(false);
+    if (!outcome.ok) setRefusal(outcome.problem);
+    else if (s) props.onDone?.();
+    else setFilm(null);
   };
+
   return (
-    <section class="panel" aria-labelledby="add-heading">
-      <h3 id="add-heading" class="panel__title">
-        Ajouter une séance
-      </h3>
-      <SearchBox id="owner-film" api={props.api} lang="fr" t={STRINGS.fr} label="Film (tapez le titre)" placeholder="Par exemple : Le Parrain" exclude={[]} onPick={setFilm} />
+    <section class={s ? 'owner-edit' : 'panel'} aria-labelledby={`${p}-heading`}>
+      {s ? (
+        <h4 id={`${p}-heading`} class="panel__title" tabIndex={-1} ref={headingRef}>
+          {heading}
+        </h4>
+      ) : (
+        <h3 id={`${p}-heading`} class="panel__title">
+          {heading}
+        </h3>
+      )}
+      <SearchBox
+        id={`${p}-film`}
+        api={props.api}
+        lang="fr"
+        t={STRINGS.fr}
+        label={s ? 'Changer de film (tapez le titre)' : 'Film (tapez le titre)'}
+        placeholder="Par exemple : Le Parrain"
+        exclude={[]}
+        source={source}
+        onPick={(hit) => setFilm({ tconst: hit.tconst, title: hit.frenchTitle ?? hit.title, year: hit.year, inCatalogue: hit.inCatalogue })}
+      />
       <p class="owner-film" aria-live="polite">
-        {film ? `Film choisi : ${film.title}${film.year ? ` (${film.year})` : ''}` : 'Aucun film choisi.'}
+        {film ? `Film choisi : ${filmWords(film)}` : 'Aucun film choisi.'}
+        {film?.inCatalogue === false && <span class="owner-film__catalogue owner-film__catalogue--out"> Hors catalogue : les spectateurs verront la séance, et la fiche du film après le prochain import.</span>}
       </p>
-      <form class="form form--grid" onSubmit={submit}>
+      <form class="form form--grid" onSubmit={submit} aria-describedby={refusal ? `${p}-error` : undefined}>
         <div class="field">
-          <label class="field__label" for="f-room">Salle</label>
-          <select id="f-room" class="field__input" name="room" required>
+          <label class="field__label" for={`${p}-room`}>Salle</label>
+          <select id={`${p}-room`} class="field__input" name="room" required {...invalid('room')}>
             {props.rooms.map((r) => (
-              <option key={r.id} value={r.name}>
+              <option key={r.id} value={r.name} selected={s ? r.name === s.room : undefined}>
                 {r.name}
               </option>
             ))}
           </select>
         </div>
         <div class="field">
-          <label class="field__label" for="f-date">Date</label>
-          <input id="f-date" class="field__input" type="date" name="date" required value={date} min={props.weekStart} max={addDays(props.weekStart, 6)} onInput={(e) => setDate(e.currentTarget.value)} />
+          <label class="field__label" for={`${p}-date`}>Date</label>
+          <input id={`${p}-date`} class="field__input" type="date" name="date" required value={date} min={props.weekStart} max={addDays(props.weekStart, 6)} onInput={(e) => setDate(e.currentTarget.value)} {...invalid('startsAt')} />
         </div>
         <div class="field">
-          <label class="field__label" for="f-time">Heure</label>
-          <input id="f-time" class="field__input" type="time" name="time" required defaultValue="20:30" />
+          <label class="field__label" for={`${p}-time`}>Heure</label>
+          <input id={`${p}-time`} class="field__input" type="time" name="time" required defaultValue={s ? localTime(new Date(s.startsAt)) : '20:30'} {...invalid('startsAt')} />
         </div>
         <div class="field">
-          <label class="field__label" for="f-version">Version</label>
-          <select id="f-version" class="field__input" name="version">
+          <label class="field__label" for={`${p}-version`}>Version</label>
+          <select id={`${p}-version`} class="field__input" name="version" {...invalid('version')}>
             {Object.entries(VERSIONS).map(([code, text]) => (
-              <option key={code} value={code}>
+              <option key={code} value={code} selected={s ? code === s.version : undefined}>
                 {code} — {text}
               </option>
             ))}
           </select>
         </div>
         <div class="field">
-          <label class="field__label" for="f-format">Format</label>
-          <select id="f-format" class="field__input" name="format">
-            <option value="2D">2D</option>
-            <option value="3D">3D</option>
+          <label class="field__label" for={`${p}-format`}>Format</label>
+          <select id={`${p}-format`} class="field__input" name="format" {...invalid('format')}>
+            {(['2D', '3D'] as const).map((code) => (
+              <option key={code} value={code} selected={s ? code === s.format : undefined}>
+                {code}
+              </option>
+            ))}
           </select>
         </div>
         <fieldset class="field field--choices">
           <legend class="field__label">Accessibilité</legend>
           <label class="check">
-            <input type="checkbox" name="sme" /> {ACCESS.sme.short} — {ACCESS.sme.long}
+            <input type="checkbox" name="sme" defaultChecked={s?.accessibility.sme} /> {ACCESS.sme.short} — {ACCESS.sme.long}
           </label>
           <label class="check">
-            <input type="checkbox" name="ad" /> {ACCESS.ad.short} — {ACCESS.ad.long}
+            <input type="checkbox" name="ad" defaultChecked={s?.accessibility.ad} /> {ACCESS.ad.short} — {ACCESS.ad.long}
           </label>
         </fieldset>
         <fieldset class="field field--choices">
           <legend class="field__label">Labels</legend>
           {LABEL_CODES.map((code) => (
             <label key={code} class="check">
-              <input type="checkbox" name="labels" value={code} /> {LABELS[code]}
+              <input type="checkbox" name="labels" value={code} defaultChecked={s?.labels.includes(code)} /> {LABELS[code]}
             </label>
           ))}
         </fieldset>
         <div class="field">
-          <label class="field__label" for="f-priceNote">Note de tarif (facultatif)</label>
-          <input id="f-priceNote" class="field__input" type="text" name="priceNote" maxLength={200} />
+          <label class="field__label" for={`${p}-priceNote`}>Note de tarif (facultatif)</label>
+          <input id={`${p}-priceNote`} class="field__input" type="text" name="priceNote" maxLength={200} defaultValue={s?.priceNote ?? ''} {...invalid('priceNote')} />
         </div>
         <div class="field">
-          <label class="field__label" for="f-bookingUrl">Lien de réservation (facultatif, https://…)</label>
-          <input id="f-bookingUrl" class="field__input" type="url" name="bookingUrl" pattern="https://.+" />
+          <label class="field__label" for={`${p}-bookingUrl`}>Lien de réservation (facultatif, https://…)</label>
+          <input id={`${p}-bookingUrl`} class="field__input" type="url" name="bookingUrl" pattern="https://.+" defaultValue={s?.bookingUrl ?? ''} {...invalid('bookingUrl')} />
         </div>
-        <button type="submit" class="btn btn--primary" disabled={!film || props.rooms.length === 0}>
-          Ajouter la séance
-        </button>
+        {refusal && (
+          <p id={`${p}-error`} class="form__error form__error--wide" role="alert">
+            {s ? 'Modification refusée. ' : 'Séance refusée. '}
+            {refusal.text}
+          </p>
+        )}
+        <p class="form__actions">
+          <button type="submit" class="btn btn--primary" disabled={!film || props.rooms.length === 0 || busy}>
+            {s ? 'Enregistrer les modifications' : 'Ajouter la séance'}
+          </button>
+          {s && (
+            <button type="button" class="btn btn--quiet" onClick={() => props.onDone?.()}>
+              Revenir à la liste sans enregistrer
+            </button>
+          )}
+        </p>
       </form>
     </section>
   );
 }
 
 function ImportCsv(props: { owner: OwnerApi; act: Act }) {
+  const [refusal, setRefusal] = useState<FrenchProblem | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const file = (form.elements.namedItem('csv') as HTMLInputElement).files?.[0];
     if (!file) return;
     const csv = await file.text();
-    if (await props.act(async () => {
+    setRefusal(null);
+    const outcome = await props.act(async () => {
       const r = await props.owner.importCsv(csv);
       return `Fichier importé : ${r.created} séances (semaines du ${r.weeks.map(frenchDate).join(', du ')}), en brouillon.`;
-    })) form.reset();
+    }, true);
+    if (outcome.ok) form.reset();
+    else setRefusal(outcome.problem);
   };
   return (
     <section class="panel" aria-labelledby="import-heading">
@@ -364,8 +545,13 @@ function ImportCsv(props: { owner: OwnerApi; act: Act }) {
       <form class="form" onSubmit={submit}>
         <div class="field">
           <label class="field__label" for="f-csv">Fichier CSV</label>
-          <input id="f-csv" class="field__input" type="file" name="csv" accept=".csv,text/csv" required />
+          <input id="f-csv" class="field__input" type="file" name="csv" accept=".csv,text/csv" required aria-describedby={refusal ? 'f-csv-error' : undefined} aria-invalid={refusal ? true : undefined} />
         </div>
+        {refusal && (
+          <p id="f-csv-error" class="form__error" role="alert">
+            Fichier refusé. {refusal.text}
+          </p>
+        )}
         <button type="submit" class="btn btn--primary">
           Importer le fichier
         </button>
@@ -375,12 +561,16 @@ function ImportCsv(props: { owner: OwnerApi; act: Act }) {
 }
 
 function Rooms(props: { rooms: Room[]; owner: OwnerApi; act: Act }) {
+  const [refusal, setRefusal] = useState<FrenchProblem | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
     const name = String(f.get('name')).trim();
-    if (await props.act(async () => (await props.owner.addRoom({ name, seats: Number(f.get('seats')), wheelchair: f.get('wheelchair') !== null }), `Salle « ${name} » ajoutée.`))) form.reset();
+    setRefusal(null);
+    const outcome = await props.act(async () => (await props.owner.addRoom({ name, seats: Number(f.get('seats')), wheelchair: f.get('wheelchair') !== null }), `Salle « ${name} » ajoutée.`), true);
+    if (outcome.ok) form.reset();
+    else setRefusal(outcome.problem);
   };
   return (
     <section class="panel" aria-labelledby="rooms-heading">
@@ -401,7 +591,7 @@ function Rooms(props: { rooms: Room[]; owner: OwnerApi; act: Act }) {
       <form class="form form--grid" onSubmit={submit}>
         <div class="field">
           <label class="field__label" for="f-name">Nom de la salle</label>
-          <input id="f-name" class="field__input" type="text" name="name" required maxLength={60} />
+          <input id="f-name" class="field__input" type="text" name="name" required maxLength={60} aria-invalid={refusal ? true : undefined} aria-describedby={refusal ? 'f-room-error' : undefined} />
         </div>
         <div class="field">
           <label class="field__label" for="f-seats">Places</label>
@@ -410,6 +600,11 @@ function Rooms(props: { rooms: Room[]; owner: OwnerApi; act: Act }) {
         <label class="check">
           <input type="checkbox" name="wheelchair" /> Accessible en fauteuil
         </label>
+        {refusal && (
+          <p id="f-room-error" class="form__error form__error--wide" role="alert">
+            Salle refusée. {refusal.text}
+          </p>
+        )}
         <button type="submit" class="btn">
           Ajouter la salle
         </button>

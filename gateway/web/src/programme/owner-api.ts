@@ -1,6 +1,6 @@
-import type { AdminScreening, AdminWeek, ScreeningDetails } from '@cine/common/contracts';
+import type { AdminScreening, AdminWeek, FilmIndexHit, FilmIndexSearchResponse, ScreeningDetails } from '@cine/common/contracts';
 
-export type { AdminScreening, AdminWeek };
+export type { AdminScreening, AdminWeek, FilmIndexHit };
 import { requestJson } from './http';
 
 export interface OwnerSession {
@@ -29,6 +29,11 @@ export class OwnerApi {
   week = (day: string) => requestJson<AdminWeek>(`/api/v1/admin/screenings?week=${day}`);
   addRoom = (room: { name: string; seats: number; wheelchair: boolean }) => this.write('POST', '/api/v1/admin/rooms', room);
   addScreening = (s: ScreeningInput) => this.write<AdminScreening>('POST', '/api/v1/admin/screenings', s);
+  /** Only the fields sent change; the editor sends them all, as the form shows them. */
+  updateScreening = (id: string, s: Partial<ScreeningInput>) => this.write<AdminScreening>('PATCH', `/api/v1/admin/screenings/${encodeURIComponent(id)}`, s);
+  /** Any film of the IMDb files, the catalogue's or not (the admin film index search). */
+  searchFilms = (q: string, limit: number, signal?: AbortSignal) =>
+    requestJson<FilmIndexSearchResponse>(`/api/v1/admin/films/search?q=${encodeURIComponent(q)}&limit=${limit}`, signal ? { signal } : {});
   cancel = (id: string) => this.write('DELETE', `/api/v1/admin/screenings/${encodeURIComponent(id)}`);
   publish = (weekStart: string) => this.write<{ publishedAt: string; screenings: number }>('POST', `/api/v1/admin/weeks/${weekStart}/publish`);
   duplicate = (weekStart: string, to: string) => this.write<{ created: number }>('POST', `/api/v1/admin/weeks/${weekStart}/duplicate`, { to });
