@@ -47,7 +47,7 @@ export const RECOMMEND_CANDIDATES_MAX = 200;
 
 /** One piece of evidence for a recommendation, true to the data. */
 export interface ReasonPart {
-  kind: 'director' | 'writer' | 'cast' | 'collection' | 'genres' | 'decade' | 'country' | 'language' | 'popular' | 'similar';
+  kind: 'director' | 'writer' | 'cast' | 'collection' | 'genres' | 'decade' | 'country' | 'language' | 'popular' | 'similar' | 'colike';
   /** The people, genres or other values this part names (people as display names). */
   values: string[];
   /** The liked film(s) this part links the recommendation to. */

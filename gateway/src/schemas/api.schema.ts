@@ -155,7 +155,7 @@ export const ResolvedEntrySchema = Type.Object(
 
 export const ReasonPartSchema = Type.Object(
   {
-    kind: StringEnum(['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar']),
+    kind: StringEnum(['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar', 'colike']),
     values: Type.Array(Type.String()),
     because: Type.Optional(Type.Array(Type.String())),
   },

@@ -1,12 +1,14 @@
 import { type Logger, registerObservability, requestIdServerOptions } from '@cine/common';
-import type { DbHandle } from '@cine/db';
+import { type DbHandle, TasteStoreRepository } from '@cine/db';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { EmbeddingRepository } from './embedding/embedding.repository';
 import { FeatureRepository } from './embedding/features.repository';
 import { recommendRoutes } from './http/recommend.routes';
+import { type CoLikeParams, DEFAULT_CO_LIKES } from './recommend/co-likes';
 import { DEFAULT_RANKING, type RankingParams } from './recommend/ranking';
 import { ReasonsRepository } from './recommend/reasons.repository';
 import { RecommendService } from './recommend/recommend.service';
+import { CoLikeHolder } from './serving/co-like-holder';
 import { VersionHolder } from './serving/version-holder';
 
 export interface RecommenderOptions {
@@ -17,6 +19,8 @@ export interface RecommenderOptions {
   port?: number;
   pollIntervalMs?: number;
   ranking?: Partial<RankingParams>;
+  /** The collaborative block's settings (co-likes.ts); DEFAULT_CO_LIKES otherwise. */
+  coLikes?: Partial<CoLikeParams>;
 }
 
 export interface RunningRecommender {
@@ -24,6 +28,8 @@ export interface RunningRecommender {
   app: FastifyInstance;
   /** The served version, for tests and the embedded start. */
   holder: VersionHolder;
+  /** The taste store's counts as served; `refresh()` reads them now instead of at the next poll. */
+  coLikes: CoLikeHolder;
   close(): Promise<void>;
 }
 
@@ -67,8 +73,17 @@ export async function startRecommender(opts: RecommenderOptions): Promise<Runnin
     if (status === 500) request.log.error({ err }, 'recommendation failed');
     return reply.code(status).send({ statusCode: status, error: status === 500 ? 'Internal Server Error' : err.name, message: status === 500 ? 'internal error' : err.message });
   });
-  await app.register(recommendRoutes, { recommendations: new RecommendService(holder, new ReasonsRepository(opts.handle), ranking, new FeatureRepository(opts.handle)) });
-  app.addHook('onClose', async () => holder.close());
+  // The collaborative block: the taste store's counts, read with each poll (docs/recommender.md §8).
+  const coLikes = new CoLikeHolder(new TasteStoreRepository(opts.handle), opts.log.child({ component: 'taste-store' }));
+  await coLikes.start(opts.pollIntervalMs ?? 30_000);
+  const coLikeParams = { ...DEFAULT_CO_LIKES, ...opts.coLikes };
+  await app.register(recommendRoutes, {
+    recommendations: new RecommendService(holder, new ReasonsRepository(opts.handle), ranking, new FeatureRepository(opts.handle), { holder: coLikes, params: coLikeParams }),
+  });
+  app.addHook('onClose', async () => {
+    coLikes.close();
+    await holder.close();
+  });
 
   try {
     await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
@@ -79,5 +94,5 @@ export async function startRecommender(opts: RecommenderOptions): Promise<Runnin
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
-  return { url: `http://${host}:${port}`, app, holder, close: () => app.close() };
+  return { url: `http://${host}:${port}`, app, holder, coLikes, close: () => app.close() };
 }

@@ -34,7 +34,7 @@ export type RecommendRequestBody = Static<typeof RecommendRequestSchema>;
 const StringEnum = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
 const ReasonPartSchema = Type.Object({
-  kind: StringEnum(['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar']),
+  kind: StringEnum(['director', 'writer', 'cast', 'collection', 'genres', 'decade', 'country', 'language', 'popular', 'similar', 'colike']),
   values: Type.Array(Type.String()),
   because: Type.Optional(Type.Array(Type.String())),
 });

@@ -2,7 +2,8 @@ import type { RecommendFilters } from '@cine/common';
 import type { ItemMeta } from '../embedding/version';
 import type { Neighbour } from './neighbour';
 import type { LoadedVersion } from '../serving/loaded-version';
-import { blendedScores, topKOf } from './exact-scan';
+import { type CoLikeModel, type CoLikeParams, withCoLikes } from './co-likes';
+import { blendedScore, blendedScores, topKOf } from './exact-scan';
 import { ADAPTIVE_BOUNDS, type RankingParams } from './ranking';
 
 export interface RankRequest {
@@ -16,7 +17,12 @@ export interface RankRequest {
    * (LoadedVersion.embedOutside): they shape the profile like the index's films.
    */
   outside?: ReadonlyMap<string, Float32Array>;
+  /** The collaborative block learned from the taste store (co-likes.ts); absent or empty: content only. */
+  coLikes?: { model: CoLikeModel; params: CoLikeParams };
 }
+
+/** Films the collaborative block re-ranks at least, whatever k: room for the store's neighbours to rise. */
+const CO_LIKE_POOL = 50;
 
 export interface RankedFilm {
   row: number;
@@ -30,6 +36,8 @@ export interface RankResult {
   encoded: string[];
   likedRows: number[];
   picks: RankedFilm[];
+  /** For each pick the collaborative block raised, how much it added (empty: content only). */
+  carried?: ReadonlyMap<number, number>;
 }
 
 export function filterPredicate(filters: RecommendFilters): ((item: ItemMeta) => boolean) | null {
@@ -205,14 +213,23 @@ export async function rank(version: LoadedVersion, req: RankRequest, params: Ran
   const query = profileOf(version, likedInputs, dislikedInputs, params.dislike, params.recency);
   const alpha = adaptiveAlpha(version, likedRows, params);
   const n = version.items.length;
+  const co = req.coLikes && req.coLikes.params.gamma > 0 && !req.coLikes.model.empty ? req.coLikes : null;
+  const searched = co ? Math.max(poolSize, CO_LIKE_POOL) : poolSize;
   // Ask ONNX for enough that, after removing the inputs and what filters reject, a pool remains.
   const widen = predicate === null ? 1 : 4;
-  const asked = Math.min(n, (poolSize + excluded.size) * widen + 20);
+  const asked = Math.min(n, (searched + excluded.size) * widen + 20);
   const [first] = await version.index.topK(query, asked, alpha);
   let pool: Neighbour[] = first!.filter((c) => keep(c.index));
-  if (pool.length < poolSize && asked < n) {
-    pool = topKOf(blendedScores(version.vectors, version.dims, version.prior, query, alpha), poolSize, keep);
+  if (pool.length < searched && asked < n) {
+    pool = topKOf(blendedScores(version.vectors, version.dims, version.prior, query, alpha), searched, keep);
   }
-  const candidates = pool.slice(0, poolSize).map((c) => ({ row: c.index, score: c.score }));
-  return { coldStart: false, unknown, encoded, likedRows, picks: mmr(version, candidates, req.k, req.diversity) };
+  let candidates = pool.slice(0, searched).map((c) => ({ row: c.index, score: c.score }));
+  let carried: ReadonlyMap<number, number> = new Map();
+  if (co) {
+    const weights = likedRows.map((_, i) => params.recency ** (likedRows.length - 1 - i));
+    const contentScore = (row: number) => blendedScore(version.vectors, version.dims, version.prior, query, alpha, row);
+    ({ ranked: candidates, carried } = withCoLikes(candidates, likedRows, weights, co.model, co.params, contentScore, keep));
+  }
+  const picks = mmr(version, candidates.slice(0, poolSize), req.k, req.diversity);
+  return { coldStart: false, unknown, encoded, likedRows, picks, ...(co ? { carried } : {}) };
 }

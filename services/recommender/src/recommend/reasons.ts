@@ -78,6 +78,14 @@ export function similarPart(closest: FilmFacts): ReasonPart {
   return { kind: 'similar', values: [closest.title], because: [closest.tconst] };
 }
 
+/**
+ * The collaborative block carried the film: the liked film it was most often liked with in the
+ * taste store, and how many visits liked both (values: title, count).
+ */
+export function coLikePart(withFilm: FilmFacts, visits: number): ReasonPart {
+  return { kind: 'colike', values: [withFilm.title, String(visits)], because: [withFilm.tconst] };
+}
+
 export function popularPart(rating: number | null, votes: number): ReasonPart {
   return { kind: 'popular', values: [rating === null ? '' : rating.toFixed(1), String(votes)] };
 }
@@ -122,6 +130,12 @@ function line(part: ReasonPart): { fr: string; en: string } {
     }
     case 'similar':
       return { fr: `Proche de : ${v[0]}`, en: `Close to: ${v[0]}` };
+    case 'colike': {
+      const count = Number(v[1]);
+      return count === 1
+        ? { fr: `Souvent aimé avec : ${v[0]} (1 visiteur)`, en: `Often liked with: ${v[0]} (1 visitor)` }
+        : { fr: `Souvent aimé avec : ${v[0]} (${frNumber(count)} visiteurs)`, en: `Often liked with: ${v[0]} (${count.toLocaleString('en-US')} visitors)` };
+    }
   }
 }
 

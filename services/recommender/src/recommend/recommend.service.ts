@@ -1,11 +1,13 @@
 import type { RecommendedFilm, RecommendFilters, RecommendResponse } from '@cine/common';
 import type { FeatureRepository } from '../embedding/features.repository';
+import type { CoLikeHolder } from '../serving/co-like-holder';
 import type { VersionHolder } from '../serving/version-holder';
+import type { CoLikeParams } from './co-likes';
 import { rankCandidates } from './candidate-ranker';
 import { rank } from './ranker';
 import type { RankingParams } from './ranking';
 import { FactsCache } from './facts-cache';
-import { popularPart, reasonLine, reasonParts, similarPart } from './reasons';
+import { coLikePart, popularPart, reasonLine, reasonParts, similarPart } from './reasons';
 import type { FilmFacts, ReasonsRepository } from './reasons.repository';
 
 export interface RecommendInput {
@@ -32,6 +34,8 @@ export class RecommendService {
     reasons: ReasonsRepository,
     private readonly ranking: RankingParams,
     private readonly features: FeatureRepository,
+    /** The collaborative block learned from the taste store; absent, content only. */
+    private readonly coLikes?: { holder: CoLikeHolder; params: CoLikeParams },
   ) {
     this.facts = new FactsCache(reasons);
   }
@@ -47,9 +51,18 @@ export class RecommendService {
     const outside = outsideIds.length > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople(outsideIds)) : new Map<string, Float32Array>();
     const result = await rank(
       version,
-      { liked: input.liked, disliked, k: input.k ?? 10, filters: input.filters ?? {}, diversity: input.diversity ?? 0, outside },
+      {
+        liked: input.liked,
+        disliked,
+        k: input.k ?? 10,
+        filters: input.filters ?? {},
+        diversity: input.diversity ?? 0,
+        outside,
+        ...(this.coLikes ? { coLikes: { model: this.coLikes.holder.model(version), params: this.coLikes.params } } : {}),
+      },
       this.ranking,
     );
+    const coModel = this.coLikes && result.carried && result.carried.size > 0 ? this.coLikes.holder.model(version) : null;
     const likedInput = new Set(input.liked);
     const likedEncoded = result.encoded.filter((t) => likedInput.has(t));
     const liked = [...result.likedRows.map((r) => version.items[r]!.tconst), ...likedEncoded];
@@ -61,6 +74,10 @@ export class RecommendService {
       const item = version.items[pick.row]!;
       const rec = facts.get(item.tconst);
       let parts = rec && likedFacts.length > 0 ? reasonParts(rec, likedFacts) : [];
+      // Raised by the taste store: first, the liked film it was most often liked with, and how often.
+      const partner = coModel && result.carried?.has(pick.row) ? strongestPartner(coModel, pick.row, result.likedRows) : null;
+      const partnerFacts = partner ? facts.get(version.items[partner.row]!.tconst) : undefined;
+      if (partner && partnerFacts) parts = [coLikePart(partnerFacts, partner.visits), ...parts];
       if (result.coldStart) parts = [popularPart(item.rating, item.votes)];
       else if (parts.length === 0) {
         const closest = closestLiked(version, pick.row, [
@@ -116,6 +133,16 @@ export class RecommendService {
       items,
     };
   }
+}
+
+/** The liked film the store saw most often liked with this one (ties: the one named last). */
+function strongestPartner(model: { likedWith(a: number, b: number): number }, row: number, likedRows: readonly number[]): { row: number; visits: number } | null {
+  let best: { row: number; visits: number } | null = null;
+  for (const liked of likedRows) {
+    const visits = model.likedWith(liked, row);
+    if (visits > 0 && (!best || visits >= best.visits)) best = { row: liked, visits };
+  }
+  return best;
 }
 
 /** The liked title whose vector is closest to the recommended film's (its tconst). */

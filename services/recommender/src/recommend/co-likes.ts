@@ -1,0 +1,142 @@
+/**
+ * The collaborative block learned from the taste store (issue 17): item-item co-like scores with
+ * popularity damping, added to the content score of the films the content search proposed and
+ * of the films the basket is most often liked with. Its weight grows with each film's evidence
+ * (the distinct visits that named it), so an empty store ranks exactly as the content model
+ * does and a film nobody named falls back on content.
+ *
+ *   co(b)    = Σ over basket films a of w_a · likedWith(a, b) / (√(likes_a + 1) · (likes_b + 1)^β)
+ *   final(b) = content(b) + γ · visits_b / (visits_b + κ) · co(b) / max over candidates of co
+ *
+ * w_a is the basket's recency weight (the profile's). The ONNX search is still one call; the
+ * neighbours the store adds are scored for their content exactly, one dot product each.
+ */
+export interface CoLikeParams {
+  /** Weight of the collaborative block against the content score (0: content only). */
+  gamma: number;
+  /** Popularity damping of the candidate (0: the most co-liked win; 1: divided by its likes). */
+  beta: number;
+  /** Visits at which a film's collaborative weight reaches half of gamma. */
+  kappa: number;
+  /** Films the store adds as candidates beyond the content search's, per request. */
+  neighbours: number;
+}
+
+export const DEFAULT_CO_LIKES: CoLikeParams = { gamma: 0, beta: 0.5, kappa: 5, neighbours: 50 };
+
+export interface StoreCounts {
+  films: readonly { tconst: string; likes: number; visits: number }[];
+  pairs: readonly { filmA: string; filmB: string; coLikes: number }[];
+}
+
+/** The store's counts on one version's rows: what a request reads, in memory. */
+export class CoLikeModel {
+  private constructor(
+    private readonly likes: Float32Array,
+    private readonly visits: Float32Array,
+    private readonly neighbours: ReadonlyMap<number, ReadonlyArray<readonly [number, number]>>,
+    readonly pairs: number,
+  ) {}
+
+  static empty(rows: number): CoLikeModel {
+    return new CoLikeModel(new Float32Array(rows), new Float32Array(rows), new Map(), 0);
+  }
+
+  /** Films and pairs outside the version's index are left out (a film imported since). */
+  static from(counts: StoreCounts, rowOf: ReadonlyMap<string, number>, rows: number): CoLikeModel {
+    const likes = new Float32Array(rows);
+    const visits = new Float32Array(rows);
+    for (const f of counts.films) {
+      const r = rowOf.get(f.tconst);
+      if (r === undefined) continue;
+      likes[r] = f.likes;
+      visits[r] = f.visits;
+    }
+    const lists = new Map<number, Array<readonly [number, number]>>();
+    let pairs = 0;
+    const link = (a: number, b: number, n: number) => {
+      let list = lists.get(a);
+      if (!list) lists.set(a, (list = []));
+      list.push([b, n]);
+    };
+    for (const p of counts.pairs) {
+      const a = rowOf.get(p.filmA);
+      const b = rowOf.get(p.filmB);
+      if (a === undefined || b === undefined || p.coLikes <= 0) continue;
+      link(a, b, p.coLikes);
+      link(b, a, p.coLikes);
+      pairs++;
+    }
+    // Most co-liked first: a request reads a film's strongest neighbours first.
+    for (const list of lists.values()) list.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    return new CoLikeModel(likes, visits, lists, pairs);
+  }
+
+  get empty(): boolean {
+    return this.pairs === 0;
+  }
+
+  /** The distinct visits that named a film: its evidence. */
+  evidence(row: number): number {
+    return this.visits[row] ?? 0;
+  }
+
+  /** How many visits liked both films (0 when never). */
+  likedWith(a: number, b: number): number {
+    return this.neighbours.get(a)?.find(([r]) => r === b)?.[1] ?? 0;
+  }
+
+  /** co(b) for every film some basket film was liked with (basket films themselves excluded). */
+  scores(basket: readonly number[], weights: readonly number[], beta: number): Map<number, number> {
+    const out = new Map<number, number>();
+    const inBasket = new Set(basket);
+    basket.forEach((a, i) => {
+      const list = this.neighbours.get(a);
+      if (!list) return;
+      const wa = (weights[i] ?? 1) / Math.sqrt(this.likes[a]! + 1);
+      for (const [b, n] of list) {
+        if (inBasket.has(b)) continue;
+        out.set(b, (out.get(b) ?? 0) + (wa * n) / (this.likes[b]! + 1) ** beta);
+      }
+    });
+    return out;
+  }
+}
+
+export interface Scored {
+  row: number;
+  score: number;
+}
+
+/**
+ * Adds the collaborative block to content-scored candidates and the store's strongest
+ * neighbours of the basket (`contentScore` scores those exactly), best first. With gamma 0 or an
+ * empty store, the candidates come back as given.
+ */
+export function withCoLikes(
+  candidates: readonly Scored[],
+  basket: readonly number[],
+  weights: readonly number[],
+  model: CoLikeModel,
+  params: CoLikeParams,
+  contentScore: (row: number) => number,
+  keep: (row: number) => boolean,
+): { ranked: Scored[]; carried: Map<number, number> } {
+  if (params.gamma <= 0 || model.empty) return { ranked: [...candidates], carried: new Map() };
+  const co = model.scores(basket, weights, params.beta);
+  if (co.size === 0) return { ranked: [...candidates], carried: new Map() };
+  const pool = new Map(candidates.map((c) => [c.row, c.score]));
+  const strongest = [...co].filter(([row]) => keep(row)).sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+  for (const [row] of strongest.slice(0, params.neighbours)) if (!pool.has(row)) pool.set(row, contentScore(row));
+  let max = 0;
+  for (const row of pool.keys()) max = Math.max(max, co.get(row) ?? 0);
+  const carried = new Map<number, number>();
+  const ranked = [...pool].map(([row, content]) => {
+    const e = model.evidence(row);
+    const bonus = max > 0 ? (params.gamma * e) / (e + params.kappa) * ((co.get(row) ?? 0) / max) : 0;
+    if (bonus > 0) carried.set(row, bonus);
+    return { row, score: content + bonus };
+  });
+  ranked.sort((a, b) => b.score - a.score || a.row - b.row);
+  return { ranked, carried };
+}

@@ -1,0 +1,58 @@
+import type { Logger } from '@cine/common';
+import type { TasteStoreRepository } from '@cine/db';
+import { CoLikeModel } from '../recommend/co-likes';
+import type { LoadedVersion } from './loaded-version';
+
+/**
+ * The taste store's counts, in memory, on the rows of the version served: read at start and on
+ * every poll (a read of two small tables of counts, cheap enough between builds), and again when
+ * a new version is served. Requests read `model(version)`; until a read succeeds the model is
+ * empty, which ranks exactly as the content model does.
+ */
+export class CoLikeHolder {
+  private built: { versionId: number; model: CoLikeModel } | null = null;
+  private counts: Awaited<ReturnType<TasteStoreRepository['read']>> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private reading: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: TasteStoreRepository,
+    private readonly log: Logger,
+  ) {}
+
+  async start(pollIntervalMs: number): Promise<void> {
+    await this.refresh();
+    if (pollIntervalMs > 0) {
+      this.timer = setInterval(() => void this.refresh(), pollIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Reads the counts again; the next request builds its model from them. Never fails. */
+  refresh(): Promise<void> {
+    if (!this.reading) {
+      this.reading = this.store
+        .read()
+        .then((counts) => {
+          this.counts = counts;
+          this.built = null;
+        })
+        .catch((err: Error) => this.log.warn({ reason: err.message }, 'taste store unreadable; ranking on content alone'))
+        .finally(() => {
+          this.reading = null;
+        });
+    }
+    return this.reading;
+  }
+
+  model(version: LoadedVersion): CoLikeModel {
+    if (!this.counts) return CoLikeModel.empty(version.items.length);
+    if (this.built?.versionId !== version.id) this.built = { versionId: version.id, model: CoLikeModel.from(this.counts, version.rowOf, version.items.length) };
+    return this.built.model;
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
