@@ -1,45 +1,16 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from '@cine/common';
 import { DatabaseInUseError, type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
 import { loadOwnerCliConfig } from './owner-cli.config';
 import { OwnerAccountError, OwnerAccountService } from './owner-account.service';
 import { OwnerRepository } from './owner.repository';
-import { MIN_PASSWORD_LENGTH } from './password-hash';
-
-const USAGE = `Usage: npm run owner -- add <email> [--password-stdin]
-       npm run owner -- reset <email> [--password-stdin]
-       npm run owner -- remove <email>
-
-  Les comptes du gérant, qui se connecte sur /gestion pour tenir le programme.
-
-  add               crée le compte et affiche un mot de passe tiré au hasard, une seule fois
-  reset             un nouveau mot de passe ; les sessions ouvertes sont fermées, le blocage levé
-  remove            supprime le compte et ses sessions
-  --password-stdin  lit le mot de passe choisi sur l'entrée standard (${MIN_PASSWORD_LENGTH} caractères au moins)
-  DATABASE_URL      le serveur PostgreSQL ; sans lui, la base intégrée de DATA_DIR (.data), celle de npm start
-
-Exemple : npm run owner -- add gerant@cinema-creuse.fr`;
+import { readOwnerCommand } from './owner-command';
 
 /** Exit codes: 0 done, 1 the database could not be opened or failed, 2 bad usage or a refusal. */
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { 'password-stdin': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const [command, email, ...extra] = positionals;
-  if (!command || !['add', 'reset', 'remove'].includes(command) || !email || extra.length > 0 || (command === 'remove' && values['password-stdin'])) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const chosen = values['password-stdin'] ? await readPassword() : undefined;
+  const line = readOwnerCommand(argv);
+  if (line.kind === 'exit') return line.code;
+  const { command, email } = line;
+  const chosen = line.passwordStdin ? await readPassword() : undefined;
 
   const config = loadOwnerCliConfig();
   let handle: DbHandle;

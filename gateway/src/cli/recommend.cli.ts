@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, RECOMMEND_K_MAX } from '@cine/common';
+import { readCommandLine } from './command-line';
 import { loadRecommendCliConfig } from './config';
 import { GatewayApi, GatewayRefusedError, GatewayUnreachableError } from './gateway-api.repository';
 import { formatRecommendations } from './recommend-table';
@@ -18,27 +18,9 @@ Exemple : npm run recommend -- "le parrain" "amelie" --k 5`;
 
 /** Exit codes: 0 answered, 1 the gateway is away or failed, 2 bad usage or a refused request. */
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        k: { type: 'string' },
-        disliked: { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const line = readCommandLine(argv, { k: { type: 'string' }, disliked: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } }, USAGE);
+  if (line.kind === 'exit') return line.code;
+  const { values, positionals } = line;
   const k = values.k === undefined ? 10 : Number(values.k);
   if (!Number.isInteger(k) || k < 1 || k > RECOMMEND_K_MAX) {
     process.stderr.write(`Erreur : --k doit être un entier de 1 à ${RECOMMEND_K_MAX} (reçu "${values.k}")\n`);
