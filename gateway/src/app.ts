@@ -1,6 +1,6 @@
 import { DEFAULT_WEB_ROOT } from './web.paths';
 import { type Logger, REQUEST_ID_HEADER, registerObservability } from '@cine/common';
-import { type DbHandle, KpiRepository } from '@cine/db';
+import { type DbHandle, KpiRepository, TasteStoreRepository, VisitLedger } from '@cine/db';
 import type { ImportQueue } from '@cine/common';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
@@ -45,6 +45,8 @@ import { FilmIndexService } from './programme/film-index.service';
 import { programmeAdminRoutes } from './programme/programme-admin.routes';
 import { ProgrammeRepository } from './programme/programme.repository';
 import { programmeMatchRoutes } from './programme/programme-match.routes';
+import { programmePageRoutes } from './programme/programme-page.routes';
+import { ProgrammePageService } from './programme/programme-page.service';
 import { ProgrammeMatchService } from './programme/programme-match.service';
 import { programmeRoutes } from './programme/programme.routes';
 import { ProgrammeService } from './programme/programme.service';
@@ -58,6 +60,8 @@ import { RecommendationCache } from './recommendations/recommendation.cache';
 import { recommendationRoutes } from './recommendations/recommendation.routes';
 import { RecommendationService } from './recommendations/recommendation.service';
 import type { RecommenderClient } from './recommendations/recommender.repository';
+import { TasteLearningService } from './taste/taste-learning.service';
+import { tasteStoreRoutes } from './taste/taste-store.routes';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -212,7 +216,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
         { name: 'auth', description: "The owner's session (cookie cine_owner)" },
         { name: 'programme', description: "The cinema's published séances, as JSON and iCalendar" },
         { name: 'programme-admin', description: "The owner's programme editor: rooms, séances, weeks" },
-        { name: 'admin', description: 'Imports; header X-Api-Key, or the owner session with X-CSRF-Token' },
+        { name: 'admin', description: 'Imports and the taste store; header X-Api-Key, or the owner session with X-CSRF-Token' },
         { name: 'health', description: 'Probes (Prometheus metrics are on METRICS_PORT, not here)' },
       ],
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, ownerSession: OWNER_SESSION_SCHEME } },
@@ -252,7 +256,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     newestReady: () => catalogueRepository.newestEmbeddingVersion(),
     catalogueStamp: () => filmRepository.catalogueStamp(),
   });
-  const recommendations = new RecommendationService(films, recommender, answers);
+  // The day's memory of visits lives in this process only (db/src/taste/visit-ledger.ts says why).
+  const ledger = config.learning.fromVisits ? new VisitLedger(undefined, deps.now) : null;
+  if (ledger) {
+    ledger.start();
+    app.addHook('onClose', async () => ledger.close());
+  }
+  const learning = new TasteLearningService(new TasteStoreRepository(handle), ledger, log);
+  const recommendations = new RecommendationService(films, recommender, answers, learning);
   await app.register(recommendationRoutes, { recommendations });
   await app.register(kpiRoutes, { kpis: new KpiService(new KpiRepository(handle)) });
   await app.register(catalogueRoutes, { catalogue: catalogueStatus });
@@ -265,10 +276,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   // Every admin route's guard: the X-Api-Key or the owner's session (with its CSRF token for writes).
   const adminGuard = ownerOrKey(ownerAuth, config.adminApiKey);
   await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), guard: adminGuard });
-  const programme = new ProgrammeService(ProgrammeRepository.of(handle), { timeZone: config.cinema.timeZone, cinemaName: 'Ciné Creuse', ...(deps.now ? { now: deps.now } : {}) });
+  const cinemaClock = { timeZone: config.cinema.timeZone, cinemaName: config.cinema.name, ...(deps.now ? { now: deps.now } : {}) };
+  const programme = new ProgrammeService(ProgrammeRepository.of(handle), cinemaClock);
   await app.register(programmeRoutes, { programme });
   await app.register(programmeAdminRoutes, { programme, adminGuard, security: OWNER_OR_KEY_SECURITY });
   await app.register(filmIndexAdminRoutes, { films: new FilmIndexService(new FilmIndexRepository(handle)), adminGuard, security: OWNER_OR_KEY_SECURITY });
+  await app.register(tasteStoreRoutes, { learning, adminGuard, security: OWNER_OR_KEY_SECURITY });
   await app.register(programmeMatchRoutes, { matches: new ProgrammeMatchService(programme, recommendations, recommender) });
   // No source of tastes yet: the notification issue gives its subscribers' as an AudienceSource.
   await app.register(audienceRoutes, { audience: new AudienceService(new NoAudienceSource(), recommender), adminGuard, security: OWNER_OR_KEY_SECURITY });
@@ -276,9 +289,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const page = readWebPage(webRoot);
   // Revalidated on every visit: it names the build's hashed assets, which change with each build.
-  const sendPage = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+  const sendPage = (reply: FastifyReply, html = page) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   if (page !== null) {
     app.get('/', { schema: { hide: true } }, async (_request, reply) => sendPage(reply));
+    // À l'affiche carries its séances as schema.org JSON-LD in the HTML itself.
+    const pages = new ProgrammePageService(programme, cinemaClock);
+    await app.register(programmePageRoutes, { page, sendPage, pages, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
     await app.register(fastifyStatic, {
       root: webRoot,
       prefix: '/',

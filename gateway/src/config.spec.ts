@@ -57,9 +57,24 @@ describe('gateway config', () => {
   });
 
   it("reads the cinema's time zone, Europe/Paris by default, and refuses one Intl does not know", () => {
-    expect(loadGatewayConfig({}).cinema).toEqual({ timeZone: 'Europe/Paris' });
-    expect(loadGatewayConfig({ CINEMA_TIMEZONE: 'America/Cayenne' }).cinema).toEqual({ timeZone: 'America/Cayenne' });
+    expect(loadGatewayConfig({}).cinema.timeZone).toBe('Europe/Paris');
+    expect(loadGatewayConfig({ CINEMA_TIMEZONE: 'America/Cayenne' }).cinema.timeZone).toBe('America/Cayenne');
     expect(() => loadGatewayConfig({ CINEMA_TIMEZONE: 'Europe/Guéret' })).toThrow(/CINEMA_TIMEZONE must be an IANA time zone/);
+  });
+
+  it("reads the cinema's name, Ciné Creuse by default, trimmed; refuses a blank, multi-line or overlong one", () => {
+    expect(loadGatewayConfig({}).cinema.name).toBe('Ciné Creuse');
+    expect(loadGatewayConfig({ CINEMA_NAME: '' }).cinema.name).toBe('Ciné Creuse');
+    expect(loadGatewayConfig({ CINEMA_NAME: '  Le Sénéchal, Guéret ' }).cinema.name).toBe('Le Sénéchal, Guéret');
+    for (const bad of ['   ', 'Le Sénéchal\nGuéret', 'x'.repeat(81)]) {
+      expect(() => loadGatewayConfig({ CINEMA_NAME: bad })).toThrow(/CINEMA_NAME must be the cinema's name on one line, 1 to 80 characters/);
+    }
+  });
+
+  it('learns from visits unless LEARN_FROM_VISITS=false, and refuses anything but true or false', () => {
+    expect(loadGatewayConfig({}).learning).toEqual({ fromVisits: true });
+    expect(loadGatewayConfig({ LEARN_FROM_VISITS: 'false' }).learning).toEqual({ fromVisits: false });
+    expect(() => loadGatewayConfig({ LEARN_FROM_VISITS: 'off' })).toThrow(/LEARN_FROM_VISITS must be true or false, got "off"/);
   });
 
   it('keeps twice the cores of database connections by default (2–10), or what DATABASE_POOL_SIZE says', () => {

@@ -7,6 +7,10 @@ const OFFICIAL_IMDB_SOURCE = 'https://datasets.imdbws.com/';
 /** TMDB's image server: where the gateway fetches a poster the first time it is asked for. */
 const DEFAULT_TMDB_IMAGE_BASE_URL = 'https://image.tmdb.org/t/p';
 
+export const DEFAULT_CINEMA_NAME = 'Ciné Creuse';
+/** Past this a name is no longer a cinema's (it is shown in badges, agendas and search results). */
+const CINEMA_NAME_MAX_LENGTH = 80;
+
 /** An admin key shorter than this is refused at boot: it would be guessable. */
 const ADMIN_KEY_MIN_LENGTH = 16;
 
@@ -51,6 +55,8 @@ export function loadGatewayConfig(source: Env = process.env) {
       TMDB_SOURCE: env.string(),
       // The programme's clock: séance times are local to the cinema, weeks start on its Wednesdays.
       CINEMA_TIMEZONE: env.string({ default: 'Europe/Paris' }),
+      // The cinema's name as customers and search engines read it (schema.org MovieTheater, agendas).
+      CINEMA_NAME: env.string({ default: DEFAULT_CINEMA_NAME }),
       // The owner's login (gateway/src/auth): session cookie lifetime, lock-out after failures,
       // and login attempts per address and minute (on top of RATE_LIMIT_MAX).
       OWNER_SESSION_HOURS: env.int({ default: 12, min: 1, max: 24 * 30 }),
@@ -63,6 +69,8 @@ export function loadGatewayConfig(source: Env = process.env) {
       POSTER_CACHE_MAX_BYTES: env.int({ default: 200 * 1024 * 1024, min: 0, max: 1024 * 1024 * 1024 * 1024 }),
       // A poster is a few tens of kB: past this, the customer gets the placeholder (retried a minute later).
       POSTER_FETCH_TIMEOUT_MS: env.int({ default: 5000, min: 50, max: 60_000 }),
+      // Learning from the customers' visits (counts in the taste store, docs/recommender.md); false: nothing is learned.
+      LEARN_FROM_VISITS: env.bool({ default: true }),
     },
     source,
   );
@@ -96,13 +104,14 @@ export function loadGatewayConfig(source: Env = process.env) {
     logLevel: raw.LOG_LEVEL,
     queue: { prefix: raw.ETL_QUEUE_PREFIX ?? 'bull', attempts: raw.ETL_JOB_ATTEMPTS, backoffMs: raw.ETL_JOB_BACKOFF_MS },
     imports: { imdb: raw.IMDB_SOURCE ?? OFFICIAL_IMDB_SOURCE, tmdb: raw.TMDB_SOURCE },
-    cinema: { timeZone: cinemaTimeZone(raw.CINEMA_TIMEZONE ?? 'Europe/Paris') },
+    cinema: { timeZone: cinemaTimeZone(raw.CINEMA_TIMEZONE ?? 'Europe/Paris'), name: cinemaName(raw.CINEMA_NAME ?? DEFAULT_CINEMA_NAME) },
     owner: {
       sessionHours: raw.OWNER_SESSION_HOURS,
       maxFailedLogins: raw.OWNER_MAX_FAILED_LOGINS,
       lockoutMinutes: raw.OWNER_LOCKOUT_MINUTES,
       loginRateLimit: { max: raw.OWNER_LOGIN_RATE_LIMIT_MAX, windowMs: 60_000 },
     },
+    learning: { fromVisits: raw.LEARN_FROM_VISITS },
     posters: {
       imageBaseUrl: raw.TMDB_IMAGE_BASE_URL ?? DEFAULT_TMDB_IMAGE_BASE_URL,
       cacheDir: `${(raw.DATA_DIR ?? '.data').replace(/\/+$/, '')}/posters`,
@@ -122,4 +131,14 @@ function cinemaTimeZone(zone: string): string {
     throw new ConfigError([`CINEMA_TIMEZONE must be an IANA time zone like Europe/Paris, got "${zone}"`]);
   }
   return zone;
+}
+
+/** A name a person can read: trimmed, not empty, one line, not too long. */
+function cinemaName(name: string): string {
+  const trimmed = name.trim();
+  // eslint-disable-next-line no-control-regex
+  if (trimmed.length === 0 || trimmed.length > CINEMA_NAME_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw new ConfigError([`CINEMA_NAME must be the cinema's name on one line, 1 to ${CINEMA_NAME_MAX_LENGTH} characters`]);
+  }
+  return trimmed;
 }

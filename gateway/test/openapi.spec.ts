@@ -31,6 +31,7 @@ const ROUTES = [
   ['post', '/api/v1/admin/weeks/{weekStart}/publish'],
   ['post', '/api/v1/admin/weeks/{weekStart}/duplicate'],
   ['get', '/api/v1/admin/films/{tconst}/audience'],
+  ['delete', '/api/v1/admin/taste-store'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;
@@ -94,13 +95,17 @@ describe('gateway OpenAPI document', () => {
     const body = recommendations.requestBody?.content['application/json']?.schema as { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> };
     expect(body.required).toEqual(['liked']);
     expect(body.additionalProperties).toBe(false);
-    expect(Object.keys(body.properties).sort()).toEqual(['disliked', 'diversity', 'filters', 'k', 'liked']);
+    expect(Object.keys(body.properties).sort()).toEqual(['disliked', 'diversity', 'filters', 'k', 'liked', 'visitId']);
+    expect(body.properties.visitId).toMatchObject({ type: 'string', pattern: expect.stringContaining('4[0-9a-f]{3}') });
     expect(recommendations.responses['503']).toBeDefined();
     const error = recommendations.responses['400']!.content!['application/json']!.schema as { required: string[] };
     expect(error.required.sort()).toEqual(['error', 'message', 'statusCode']);
 
     const admin = doc.paths['/api/v1/admin/etl-runs']!.post!;
     expect(admin.security).toEqual([{ apiKey: [] }, { ownerSession: [] }]);
+    const wipe = doc.paths['/api/v1/admin/taste-store']!.delete!;
+    expect(wipe.security).toEqual([{ apiKey: [] }, { ownerSession: [] }]);
+    expect(Object.keys(wipe.responses).sort()).toEqual(['200', '401', '403', '429', '500', '503']);
     expect(doc.components?.securitySchemes?.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
     expect(doc.components?.securitySchemes?.ownerSession).toEqual({ type: 'apiKey', in: 'cookie', name: 'cine_owner' });
     const login = doc.paths['/api/v1/auth/login']!.post!;

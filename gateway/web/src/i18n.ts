@@ -15,6 +15,8 @@ const fr = {
   largerText: 'Texte plus grand',
   likedHeading: '1. Les films que vous avez aimés',
   likedHelp: 'Tapez le titre d’un film, même approximatif, puis choisissez-le dans la liste.',
+  learnNotice:
+    'Ce que le cinéma garde : seulement des totaux, comme « 12 visiteurs ont aimé ces deux films », pour mieux conseiller les prochains spectateurs. Ni votre liste, ni votre adresse IP, ni cookie. Un numéro tiré au hasard, oublié quand vous fermez l’onglet, évite de compter deux fois votre visite.',
   searchLabel: 'Un film que vous avez aimé',
   searchPlaceholder: 'Par exemple : Le Parrain',
   dislikedSummary: 'Des films qui ne sont pas pour vous (facultatif)',
@@ -128,6 +130,8 @@ const en: Strings = {
   largerText: 'Larger text',
   likedHeading: '1. Films you liked',
   likedHelp: 'Type a film title, even roughly, then pick it from the list.',
+  learnNotice:
+    'What the cinema keeps: only totals, such as “12 visitors liked these two films”, to advise the next visitors better. Not your list, not your IP address, no cookie. A random number, forgotten when you close the tab, keeps your visit from being counted twice.',
   searchLabel: 'A film you liked',
   searchPlaceholder: 'For example: The Godfather',
   dislikedSummary: 'Films that are not for you (optional)',
