@@ -13,7 +13,8 @@ import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/sample
 import { ADMIN_KEY, type RunningGateway, silentLog, startGateway } from './gateway-harness';
 import { deadline } from '@cine/common/testing';
 
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
+/** Per run, from one seed: `FUZZ_REQUESTS=50000 FUZZ_SEED=… npm run test:integration -- gateway/test/fuzz.spec.ts` goes further. */
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 6_000);
 /**
  * PGlite answers one query at a time in this process: fewer requests keep the run short, and
  * enough of them reach its search with every kind of text (a lone surrogate failed only there).
@@ -200,9 +201,17 @@ function collectGarbage(): void {
 }
 
 /** One stack per backend, the same sample catalogue imported into each. */
+/** The sample catalogue with one embedding version: a copy of the run's template on PostgreSQL, imported and built here on PGlite. */
+async function embeddedWithSamples(): Promise<TestDatabase> {
+  const t = await createEmbeddedTestDatabase();
+  await etlFor(t.handle).importer.run({ imdb: { sources: [IMDB('famous-40')], policy: SAMPLE_POLICY }, tmdb: { sources: [TMDB('tmdb_full.csv')] } });
+  await buildEmbeddings(t.handle, silentLog);
+  return t;
+}
+
 describeWithSamples.each([
-  { backend: 'PostgreSQL', create: () => createTestDatabase(), requests: REQUESTS },
-  { backend: 'embedded PGlite', create: () => createEmbeddedTestDatabase(), requests: EMBEDDED_REQUESTS },
+  { backend: 'PostgreSQL', create: () => createTestDatabase({ from: 'samples-with-embeddings' }), requests: REQUESTS },
+  { backend: 'embedded PGlite', create: embeddedWithSamples, requests: EMBEDDED_REQUESTS },
 ])('gateway fuzz on $backend: random and malformed requests across every route', ({ backend, create, requests: REQUESTS }) => {
   let t: TestDatabase;
   let recommender: RunningRecommender;
@@ -210,9 +219,6 @@ describeWithSamples.each([
 
   beforeAll(async () => {
     t = await create();
-    const etl = etlFor(t.handle);
-    await etl.importer.run({ imdb: { sources: [IMDB('famous-40')], policy: SAMPLE_POLICY }, tmdb: { sources: [TMDB('tmdb_full.csv')] } });
-    await buildEmbeddings(t.handle, silentLog);
     recommender = await startRecommender({ handle: t.handle, log: silentLog, port: 0 });
     // An admin import the fuzz manages to start must fail fast, not download the real dumps.
     // The fuzz looks for wrong answers, not slow ones: the readiness checks and the recommender
