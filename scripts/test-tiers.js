@@ -5,6 +5,7 @@
  *
  *   node scripts/test-tiers.js                      every tier, in one jest run (below)
  *   node scripts/test-tiers.js --serial             every tier, one jest run after the other
+ *   node scripts/test-tiers.js --typecheck          every tier, and `npm run typecheck` beside them (npm test)
  *   node scripts/test-tiers.js integration [ARGS…]  one tier; ARGS go to jest (a spec path, -t …)
  *
  * By default the tiers share one jest run: its workers take the suites slowest first whatever
@@ -19,7 +20,7 @@
  */
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { loadavg, tmpdir } = require('node:os');
+const { loadavg, setPriority, tmpdir } = require('node:os');
 const { dirname, join, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
@@ -28,7 +29,12 @@ const NEED_SAMPLES = new Set(['integration', 'browser', 'infra']);
 const TEMPLATE_VARIABLE = 'CINE_TEST_SAMPLES_TEMPLATE';
 
 const argv = process.argv.slice(2);
-const serial = argv[0] === '--serial' ? Boolean(argv.shift()) : false;
+let serial = false;
+let typecheck = false;
+while (argv[0] === '--serial' || argv[0] === '--typecheck') {
+  if (argv.shift() === '--serial') serial = true;
+  else typecheck = true;
+}
 const chosen = [];
 while (argv.length > 0 && TIERS.includes(argv[0])) chosen.push(argv.shift());
 const tiers = chosen.length > 0 ? chosen : TIERS;
@@ -41,12 +47,14 @@ const load = () =>
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 let current = null;
+let typecheckChild = null;
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     interrupted = true;
     // The child is in our process group and got a Ctrl-C itself; a SIGTERM is passed on.
     if (current && signal === 'SIGTERM') current.kill('SIGTERM');
+    if (typecheckChild && signal === 'SIGTERM') typecheckChild.kill('SIGTERM');
   });
 }
 
@@ -80,10 +88,12 @@ function tierTimes(file) {
   return TIERS.map((tier) => {
     const own = suites.filter((s) => s.tier === tier);
     if (own.length === 0) return null;
-    const start = Math.min(...own.map((s) => s.start));
-    const end = Math.max(...own.map((s) => s.end));
-    const busy = own.reduce((sum, s) => sum + (s.end - s.start), 0);
-    return { tier, suites: own.length, failed: own.filter((s) => s.failed).length, span: end - start, busy };
+    // A suite that failed to run has no times (start 0): it counts, but not in the span.
+    const timed = own.filter((s) => s.start > 0 && s.end >= s.start);
+    const start = Math.min(...timed.map((s) => s.start));
+    const end = Math.max(...timed.map((s) => s.end));
+    const busy = timed.reduce((sum, s) => sum + (s.end - s.start), 0);
+    return { tier, suites: own.length, failed: own.filter((s) => s.failed).length, span: timed.length > 0 ? end - start : 0, busy };
   }).filter(Boolean);
 }
 
@@ -105,7 +115,7 @@ function costliest(timesFile, cpuFile, count) {
   }
   try {
     return JSON.parse(readFileSync(timesFile, 'utf8'))
-      .map((s) => ({ tier: s.tier, path: s.path.slice(ROOT.length + 1), ms: s.end - s.start, cpuMs: cpu.get(s.path) ?? null }))
+      .map((s) => ({ tier: s.tier, path: s.path.slice(ROOT.length + 1), ms: s.start > 0 ? s.end - s.start : 0, cpuMs: cpu.get(s.path) ?? null }))
       .sort((a, b) => (b.cpuMs ?? b.ms) - (a.cpuMs ?? a.ms))
       .slice(0, count);
   } catch {
@@ -116,7 +126,30 @@ function costliest(timesFile, cpuFile, count) {
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 
 /** Every tier in one jest run; prints each tier's span and busy time. */
+/**
+ * `npm run typecheck` beside the tests, at a lower priority (--typecheck, what `npm test` does):
+ * the jest run leaves a core idle while suites wait on processes and PostgreSQL, and tsc fills
+ * it. Its output is held and printed after the tests; resolves with its exit code and time.
+ */
+function startTypecheck() {
+  const started = Date.now();
+  const child = spawn('npm', ['run', '--silent', 'typecheck'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  typecheckChild = child;
+  try {
+    setPriority(child.pid, 10);
+  } catch {
+    // Not allowed here: it runs at the tests' priority.
+  }
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((done) => {
+    child.once('close', (code, signal) => done({ code: code ?? (signal ? 1 : 0), out, ms: Date.now() - started }));
+  });
+}
+
 async function runTogether(env, startedAt) {
+  const checking = typecheck ? startTypecheck() : null;
   const file = join(mkdtempSync(join(tmpdir(), 'cine-tiers-')), 'times.json');
   const loadBefore = load();
   const cpuFile = join(dirname(file), 'cpu.jsonl');
@@ -144,8 +177,15 @@ async function runTogether(env, startedAt) {
       process.stdout.write(`  ${(s.cpuMs === null ? '?' : seconds(s.cpuMs)).padStart(8)}  ${seconds(s.ms).padStart(8)}  ${s.tier.padEnd(12)} ${s.path}\n`);
     }
   }
+  let typesOk = true;
+  if (checking) {
+    const types = await checking;
+    typesOk = types.code === 0;
+    if (!typesOk) process.stdout.write(`\n${types.out}`);
+    process.stdout.write(`typecheck     ${seconds(types.ms).padStart(8)}  ${typesOk ? 'passed' : 'FAILED'} (beside the tests)\n`);
+  }
   process.stdout.write(`total         ${seconds(Date.now() - startedAt).padStart(8)}\n`);
-  process.exit(interrupted ? 130 : code === 0 ? 0 : 1);
+  process.exit(interrupted ? 130 : code === 0 && typesOk ? 0 : 1);
 }
 
 const templateCli = (args) => ['--import', 'tsx', 'services/etl-worker/test/samples-template.cli.ts', ...args];
@@ -155,6 +195,10 @@ async function main() {
   const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() };
   process.stdout.write(`test tiers: ${tiers.join(', ')} (load average ${load()}, TEST_TIME_FACTOR ${process.env.TEST_TIME_FACTOR ?? 'default'})\n`);
   if (!serial && tiers.length > 1) return runTogether(env, startedAt);
+  if (typecheck) {
+    const { code } = await run('npm', ['run', '--silent', 'typecheck'], process.env);
+    if (code !== 0) process.exit(interrupted ? 130 : 1);
+  }
 
   // The samples are imported once for the run, beside the unit tier, when several tiers may read
   // them and no spec path narrows the run (otherwise the first suite that reads them imports them).
