@@ -4,7 +4,7 @@ import { fitsTaste } from '../recommendations/taste-fit';
 import type { AudienceSource } from './audience-source';
 
 export const NO_AUDIENCE_MESSAGE =
-  "Pas encore de données d'audience : le service ne garde pas les films choisis par les visiteurs. Les goûts des abonnés aux alertes serviront ici quand les alertes existeront.";
+  "Pas encore de données d'audience : des visites, le service ne garde que des totaux par film et par paire de films, pas la liste de chaque visiteur. Les goûts des abonnés aux alertes serviront ici quand les alertes existeront.";
 /** Reasons shown, most given first. */
 const TOP_REASONS = 5;
 /** Tastes scored at once: the recommender's cores are shared with the customers. */
