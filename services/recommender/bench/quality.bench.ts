@@ -1,6 +1,6 @@
 /**
  * npm run bench:quality -- --imdb DIR[,DIR…] --tmdb FILE[,FILE…] --movielens DIR [--min-votes N] [--dims D]
- *                          [--weights '{"director":0.5}'] [--coverage-floor 0.33] [--no-ablations] [--report-half even|odd]
+ *                          [--weights '{"director":0.5}'] [--coverage-floor 0.33] [--no-ablations] [--report-half even|odd] [--warm]
  *
  * Builds a catalogue from the given files through the real ETL (in a throwaway database), builds
  * the embeddings with the real build, then replays MovieLens: for each user with two or more
@@ -8,6 +8,10 @@
  * are the basket. Tunes the blend on odd user ids, reports on even ones (`--report-half odd`
  * swaps the halves: a second, independent estimate, not the protocol's figure), against popularity,
  * random and a student-style KNN. Last line: `quality: HR@10 ours/popularity = X.XX`.
+ *
+ * `--warm` then prints the warm-up table (quality/warm.ts: the first N MovieLens users taught
+ * through the taste store's code, the later users evaluated), last line
+ * `quality warm: N=300 HR@10 ours/popularity = X.XX, ours/student KNN = W.WW, ours/EASE = Y.YY, coverage Z%`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +30,7 @@ import { LoadedVersion } from '../src/serving/loaded-version';
 import { CoLikes, EASE_MAX_FILMS, ease, popularity, random, studentKnn } from './quality/baselines';
 import { importCatalogue, openScratch, restrict, restrictBuild } from './quality/catalogue';
 import { readLinks, readRatings } from './quality/movielens.repository';
+import { WARM_NS, warmUp } from './quality/warm';
 import { evaluate, evalUsers, type EvalUser, likedRowsByUser, type Metrics, type Recommender, ratioInterval, tuningExamples } from './quality/protocol';
 
 const K = 10;
@@ -141,6 +146,7 @@ async function main(): Promise<void> {
       ablations: { type: 'boolean', default: true },
       'no-ablations': { type: 'boolean', default: false },
       'report-half': { type: 'string', default: 'even' },
+      warm: { type: 'boolean', default: false },
     },
   });
   const imdb = list(values.imdb);
@@ -283,6 +289,11 @@ async function main(): Promise<void> {
     };
     console.log(`95% bootstrap intervals over the ${reportUsers.length} report users: ours/popularity ${interval(popM!)}, ours/student KNN ${interval(knnM!)}`);
     console.log(`quality: HR@10 ours/popularity = ${(oursM!.hr / Math.max(1e-9, popM!.hr)).toFixed(2)}`);
+    if (values.warm) {
+      const warm = await warmUp({ handle: db.handle, version, ratings, rowOfMovie, params: best.params, k: K, coverageFloor: floor, say });
+      console.log(`\nWarm-up: the first N MovieLens users (by first rating) teach the taste store; the users after the first ${WARM_NS[WARM_NS.length - 1]} are evaluated, k=${K}`);
+      for (const line of warm.lines) console.log(line);
+    }
   } finally {
     await db.drop();
     rmSync(scratch, { recursive: true, force: true });

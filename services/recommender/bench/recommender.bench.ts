@@ -21,12 +21,15 @@ import { createLogger } from '@cine/common';
 import { EmbeddingRepository } from '../src/embedding/embedding.repository';
 import { ENCODER_MAX_FEATURES, type EncoderData, type EncoderRow, FeatureEncoder } from '../src/embedding/encoder';
 import { DEFAULT_GROUP_WEIGHTS } from '../src/embedding/features';
-import { gaussian } from '../src/embedding/svd';
+import { gaussian, uniformRandom } from '../src/embedding/svd';
 import type { ItemMeta } from '../src/embedding/version';
 import { OnnxEncoder } from '../src/onnx/onnx-encoder';
 import { OnnxIndex } from '../src/onnx/onnx-index';
+import { CoLikeModel, DEFAULT_CO_LIKES } from '../src/recommend/co-likes';
 import { blendedScores, topKOf } from '../src/recommend/exact-scan';
+import { rank } from '../src/recommend/ranker';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
+import { LoadedVersion } from '../src/serving/loaded-version';
 import { startRecommender } from '../src/server';
 import { type BuildLag, importForBuild, measureBuildLag } from './build-lag';
 import { samplePath } from '@cine/etl-worker/testing/sample-path';
@@ -116,6 +119,65 @@ async function inProcess(n: number, dims: number, threads: number): Promise<Size
   } finally {
     await index.close();
   }
+}
+
+/**
+ * The collaborative block's cost (issue 17): `rank()` on one loaded synthetic version, the same
+ * requests without the block and with it over a synthetic taste store (`pairs` co-liked pairs
+ * among the 5 000 most-voted films, as a busy cinema's store would be), back to back in one run.
+ */
+async function coLikeCost(n: number, dims: number, pairs: number): Promise<{ without: { p50: number; p99: number }; with: { p50: number; p99: number }; pairs: number; buildMs: number }> {
+  const items = syntheticItems(n);
+  const loaded = await LoadedVersion.load({ id: 1, dims, items, vectors: unitVectors(n, dims, 11), createdAt: new Date(), stats: {} }, DEFAULT_RANKING);
+  try {
+    const draw = uniformRandom(5);
+    const popular = Math.min(n, 5000);
+    const byVotes = Int32Array.from(items.keys()).sort((a, b) => items[b]!.votes - items[a]!.votes).slice(0, popular);
+    const seen = new Map<string, { filmA: string; filmB: string; coLikes: number }>();
+    while (seen.size < pairs) {
+      const a = items[byVotes[Math.floor(draw() * popular)]!]!.tconst;
+      const b = items[byVotes[Math.floor(draw() * popular)]!]!.tconst;
+      if (a === b) continue;
+      const [x, y] = a < b ? [a, b] : [b, a];
+      seen.set(`${x} ${y}`, { filmA: x, filmB: y, coLikes: 1 + Math.floor(draw() * 20) });
+    }
+    const started = performance.now();
+    const model = CoLikeModel.from({ films: [...byVotes].map((r) => ({ tconst: items[r]!.tconst, likes: 30, visits: 30 })), pairs: [...seen.values()] }, loaded.rowOf, n);
+    const buildMs = performance.now() - started;
+    const baskets = Array.from({ length: 64 }, (_, q) => Array.from({ length: 3 }, (_, j) => items[byVotes[(q * 37 + j * 101) % popular]!]!.tconst));
+    const co = { ...DEFAULT_CO_LIKES, gamma: 0.4 };
+    const time = async (withBlock: boolean) => {
+      const samples: number[] = [];
+      for (let i = 0; i < 1020; i++) {
+        const s = performance.now();
+        await rank(loaded, { liked: baskets[i % baskets.length]!, disliked: [], k: K, filters: {}, diversity: 0, ...(withBlock ? { coLikes: { model, params: co } } : {}) }, DEFAULT_RANKING);
+        if (i >= 20) samples.push(performance.now() - s);
+      }
+      return stats(samples);
+    };
+    // Interleaved halves, so a load change during the run weighs on both alike.
+    const a1 = await time(false);
+    const b1 = await time(true);
+    const a2 = await time(false);
+    const b2 = await time(true);
+    const mean = (x: { p50: number; p99: number }, y: { p50: number; p99: number }) => ({ p50: (x.p50 + y.p50) / 2, p99: (x.p99 + y.p99) / 2 });
+    return { without: mean(a1, a2), with: mean(b1, b2), pairs: model.pairs, buildMs };
+  } finally {
+    await loaded.close();
+  }
+}
+
+function syntheticItems(n: number): ItemMeta[] {
+  return Array.from({ length: n }, (_, i) => ({
+    tconst: `tt${String(i + 1).padStart(8, '0')}`,
+    title: `Film ${i + 1}`,
+    year: 1950 + (i % 70),
+    runtime: 80 + (i % 60),
+    genres: [['Drama'], ['Comedy'], ['Crime', 'Drama'], ['Action']][i % 4]!,
+    french: i % 9 === 0,
+    rating: 5 + (i % 50) / 10,
+    votes: 1000 + ((i * 7919) % 100_000),
+  }));
 }
 
 async function httpLoad(n: number, dims: number, seconds: number): Promise<{ p50: number; p99: number; rps: number; errors: number; loadMs: number }> {
@@ -219,6 +281,7 @@ async function main(): Promise<void> {
       'build-imdb': { type: 'string', default: samplePath('imdb', 'head-50k') },
       'build-tmdb': { type: 'string', default: [samplePath('tmdb', 'movies_metadata_small.csv'), samplePath('tmdb', 'tmdb_full.csv')].join(',') },
       'no-build': { type: 'boolean', default: false },
+      'co-like-pairs': { type: 'string', default: '200000' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -248,6 +311,9 @@ async function main(): Promise<void> {
   const http = httpSeconds > 0 ? await httpLoad(sizes[0]!, dims, httpSeconds) : null;
   say(`encoder, ${ENCODER_MAX_FEATURES.toLocaleString('en-US')} tokens × ${dims}…`);
   const enc = await encoderCost(dims);
+  const coPairs = Number(values['co-like-pairs']);
+  say(`collaborative block, ${sizes[0]!.toLocaleString('en-US')} films, ${coPairs.toLocaleString('en-US')} co-liked pairs…`);
+  const colike = coPairs > 0 ? await coLikeCost(sizes[0]!, dims, coPairs) : null;
 
   if (lag) {
     const st = lag.stats;
@@ -264,6 +330,11 @@ async function main(): Promise<void> {
     `\nencoder (titles outside the index), ${enc.tokens.toLocaleString('en-US')} tokens × ${dims} (the vocabulary cap): session ${Math.round(enc.loadMs)} ms, RSS +${enc.rssMb.toFixed(0)} MB; ` +
       `one 30-token title through ONNX p50 ${ms(enc.onnx.p50)} ms, p99 ${ms(enc.onnx.p99)} ms; TypeScript reference p50 ${ms(enc.ts.p50)} ms, p99 ${ms(enc.ts.p99)} ms; largest difference ${enc.maxDiff.toExponential(1)}`,
   );
+  if (colike) {
+    console.log(
+      `\ncollaborative block (taste store), ${sizes[0]!.toLocaleString('en-US')} films, ${colike.pairs.toLocaleString('en-US')} pairs (model built in ${Math.round(colike.buildMs)} ms): rank() of 3 liked films, k=${K}, p50 ${ms(colike.without.p50)} ms → ${ms(colike.with.p50)} ms with the block, p99 ${ms(colike.without.p99)} → ${ms(colike.with.p99)} ms (same run, interleaved)`,
+    );
+  }
   const first = results[0]!;
   console.log(`recommender: ONNX/plain-scan speed ratio at ${first.n.toLocaleString('en-US')} films = ${(first.scan.p50 / first.onnx.p50).toFixed(1)}× (p50 ${ms(first.onnx.p50)} ms vs ${ms(first.scan.p50)} ms)`);
 }
