@@ -9,9 +9,10 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { type RunningRecommender, startRecommender } from '@cine/recommender';
 import { sql } from 'kysely';
-import { DEFAULT_TASTE_LIMITS } from '@cine/db';
+import { DEFAULT_TASTE_LIMITS, TasteStoreRepository } from '@cine/db';
 import { type AuthGateway, startAuthGateway } from './auth-harness';
-import { ADMIN_KEY, silentLog } from './gateway-harness';
+import { ADMIN_KEY, postJson, silentLog } from './gateway-harness';
+import type { RecommendResponse } from '@cine/common';
 
 const GODFATHER = 'tt0068646';
 const URL_PATH = '/api/v1/recommendations';
@@ -29,6 +30,8 @@ const visit = (n: number) => `${(0x10000000 + n).toString(16)}-0000-4000-8000-${
 describeWithSamples('gateway: poisoning the taste store', () => {
   let t: TestDatabase;
   let recommender: RunningRecommender;
+  /** A recommender whose collaborative block weighs heavily (γ 0.8, the top of the harness's grid): where a poisoned store would show. */
+  let judge: RunningRecommender;
   let gw: AuthGateway;
   let obscure: string;
 
@@ -49,10 +52,12 @@ describeWithSamples('gateway: poisoning the taste store', () => {
       ORDER BY num_votes, tconst LIMIT 1`.execute(t.handle.db);
     obscure = rows[0]!.tconst;
     recommender = await startRecommender({ handle: t.handle, log: silentLog, port: 0 });
+    judge = await startRecommender({ handle: t.handle, log: silentLog, port: 0, pollIntervalMs: 0, coLikes: { gamma: 0.8 } });
     gw = await startAuthGateway(t.handle, { RECOMMENDER_URL: recommender.url, RECOMMENDER_TIMEOUT_MS: String(deadline(1500)) });
   }, deadline(180_000));
   afterAll(async () => {
     await gw?.close();
+    await judge?.close();
     await recommender?.close();
     await t?.drop();
   });
@@ -83,6 +88,53 @@ describeWithSamples('gateway: poisoning the taste store', () => {
       const popular = await t.handle.db.selectFrom('taste_film').select('likes').where('tconst', '=', GODFATHER).executeTakeFirstOrThrow();
       expect(popular.likes).toBe(2 * CAP + 4);
       expect((await gw.app.inject({ method: 'DELETE', url: '/api/v1/admin/taste-store', headers: { 'x-api-key': ADMIN_KEY } })).statusCode).toBe(200);
+    },
+    deadline(600_000),
+  );
+
+  it(
+    "the script moves the obscure film in another customer's recommendations exactly as far as the cap's honest visits would",
+    async () => {
+      const store = new TasteStoreRepository(t.handle);
+      /** Another customer, who liked The Godfather: where the obscure film stands in their 50 suggestions (51: absent). */
+      const place = async () => {
+        await judge.coLikes.refresh();
+        const { status, body } = await postJson<RecommendResponse>(`${judge.url}/v1/recommendations`, { liked: [GODFATHER], k: 50 });
+        expect(status).toBe(200);
+        const at = body.items.findIndex((i) => i.tconst === obscure);
+        return { at: at < 0 ? 51 : at + 1, items: body.items };
+      };
+      const pair = [obscure, GODFATHER].sort() as [string, string];
+      const honest = async (visits: number) => {
+        for (let i = 0; i < visits; i++) await store.add({ likes: [GODFATHER, obscure], dislikes: [], pairs: [pair] });
+      };
+
+      await store.wipe();
+      const before = await place();
+      // What the cap allows one address: CAP honest visits that liked both.
+      await honest(CAP);
+      const allowed = await place();
+      // The script: 10,000 baskets, each a new visit, one address.
+      await store.wipe();
+      for (let n = 0; n < BASKETS; n++) {
+        const res = await send(4 * BASKETS + n, '198.51.100.67');
+        if (res.statusCode !== 200) throw new Error(`basket ${n}: HTTP ${res.statusCode}`);
+      }
+      const attacked = await place();
+      expect(attacked.items).toEqual(allowed.items);
+      // Without the caps, the same script would have written 10,000 visits.
+      await store.wipe();
+      await store.add({ likes: [GODFATHER, obscure], dislikes: [], pairs: [pair] });
+      await t.handle.db.updateTable('taste_pair').set({ co_likes: BASKETS }).execute();
+      await t.handle.db.updateTable('taste_film').set({ likes: BASKETS, visits: BASKETS }).execute();
+      const uncapped = await place();
+      // The block's bonus is bounded by γ whatever the counts, so even uncapped a film this obscure
+      // may stay out of a blockbuster lover's 50; the caps are what keep the script at CAP visits.
+      expect(uncapped.at).toBeLessThanOrEqual(attacked.at);
+      expect(attacked.at).toBeLessThanOrEqual(before.at);
+      // eslint-disable-next-line no-console
+      console.log(`poisoning: the obscure film's place for a Godfather lover (of 50): ${before.at} with an empty store, ${attacked.at} after 10,000 scripted baskets (= ${CAP} honest visits), ${uncapped.at} had they all counted`);
+      await store.wipe();
     },
     deadline(600_000),
   );
