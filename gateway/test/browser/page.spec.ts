@@ -151,12 +151,25 @@ describeWithSamples('customer page in a real browser', () => {
     expect(res.request.liked).toEqual([GODFATHER, 'tt0211915']);
     expect(await page.locator('.chips--liked .chip').count()).toBe(2);
     await cards().first().waitFor();
+    // The visit's random id goes with every request of the visit, kept in the tab's session storage
+    // (never a cookie); the page says beside the form, in French, what is kept and why.
+    const visitId = res.request.visitId;
+    expect(visitId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('cine-visit'))).toBe(visitId);
+    expect((await context.cookies()).map((c) => c.name)).toEqual([]);
+    const notice = page.locator('#learn-note');
+    await expect(notice.isVisible()).resolves.toBe(true);
+    expect(await notice.innerText()).toMatch(/seulement des totaux.*Ni votre liste, ni votre adresse IP, ni cookie/s);
+    // Two liked films: the visit was counted, as counts.
+    const counted = await stack.handle.db.selectFrom('taste_pair').selectAll().execute();
+    expect(counted).toEqual([{ film_a: GODFATHER, film_b: 'tt0211915', co_likes: 1 }]);
 
     // "Pas pour moi" on a suggestion: it leaves the list and joins the films not for me.
     const rejected = res.body.items[0]!;
     answer = nextRecommendations();
     await page.getByRole('button', { name: `${rejected.title} n’est pas pour moi` }).click();
     res = await answer;
+    expect(res.request.visitId).toBe(visitId);
     expect(res.request.disliked).toEqual([rejected.tconst]);
     expect(res.body.items.map((i) => i.tconst)).not.toContain(rejected.tconst);
     await page.locator(`.results .card[data-tconst="${rejected.tconst}"]`).waitFor({ state: 'detached' });
