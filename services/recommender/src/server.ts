@@ -74,7 +74,7 @@ export async function startRecommender(opts: RecommenderOptions): Promise<Runnin
     return reply.code(status).send({ statusCode: status, error: status === 500 ? 'Internal Server Error' : err.name, message: status === 500 ? 'internal error' : err.message });
   });
   // The collaborative block: the taste store's counts, read with each poll (docs/recommender.md §8).
-  const coLikes = new CoLikeHolder(new TasteStoreRepository(opts.handle), opts.log.child({ component: 'taste-store' }));
+  const coLikes = new CoLikeHolder(new TasteStoreRepository(opts.handle), opts.log.child({ component: 'taste-store' }), () => holder.version);
   await coLikes.start(opts.pollIntervalMs ?? 30_000);
   const coLikeParams = { ...DEFAULT_CO_LIKES, ...opts.coLikes };
   await app.register(recommendRoutes, {

@@ -5,9 +5,10 @@ import type { LoadedVersion } from './loaded-version';
 
 /**
  * The taste store's counts, in memory, on the rows of the version served: read at start and on
- * every poll (a read of two small tables of counts, cheap enough between builds), and again when
- * a new version is served. Requests read `model(version)`; until a read succeeds the model is
- * empty, which ranks exactly as the content model does.
+ * every poll (a read of two small tables of counts, cheap enough between builds) and built for
+ * the served version then; a request meeting a newer version builds it once. Requests read
+ * `model(version)`; until a read succeeds the model is empty, which ranks exactly as the content
+ * model does.
  */
 export class CoLikeHolder {
   private built: { versionId: number; model: CoLikeModel } | null = null;
@@ -18,6 +19,8 @@ export class CoLikeHolder {
   constructor(
     private readonly store: TasteStoreRepository,
     private readonly log: Logger,
+    /** The version served now: the model is built for it when the counts are read, off the requests' path. */
+    private readonly served: () => LoadedVersion | null = () => null,
   ) {}
 
   async start(pollIntervalMs: number): Promise<void> {
@@ -36,6 +39,9 @@ export class CoLikeHolder {
         .then((counts) => {
           this.counts = counts;
           this.built = null;
+          // Built here rather than by the next request (0.4 s for 200 000 pairs at 100 000 films).
+          const version = this.served();
+          if (version) this.model(version);
         })
         .catch((err: Error) => this.log.warn({ reason: err.message }, 'taste store unreadable; ranking on content alone'))
         .finally(() => {
