@@ -146,9 +146,12 @@ describeWithSamples('gateway: the taste store learns from visits, as counts only
     expect((await wipe()).json()).toEqual({ wiped: { films: 3, pairs: 3 } });
   });
 
-  it('learns nothing when LEARN_FROM_VISITS=false, and the owner can still wipe', async () => {
+  it('learns nothing when LEARN_FROM_VISITS=false, says so in the public status, and the owner can still wipe', async () => {
     const off = await startAuthGateway(t.handle, { RECOMMENDER_URL: recommender.url, LEARN_FROM_VISITS: 'false' });
     try {
+      // The page reads the switch from the public status: no visit id, no notice when off.
+      expect((await off.app.inject({ url: '/api/v1/catalogue/status' })).json()).toMatchObject({ learnsFromVisits: false });
+      expect((await gw.app.inject({ url: '/api/v1/catalogue/status' })).json()).toMatchObject({ learnsFromVisits: true });
       const res = await off.app.inject({ method: 'POST', url: URL_PATH, payload: { liked: [GODFATHER, PULP_FICTION], disliked: [AMELIE], visitId: visit(30) } });
       expect(res.statusCode).toBe(200);
       expect(res.json<RecommendationsResponse>().items.length).toBeGreaterThan(0);

@@ -141,6 +141,11 @@ export interface CatalogueStatus {
   series: number;
   /** True once a catalogue has been imported and recommendations can be served. */
   ready: boolean;
+  /**
+   * True when this install learns from visits (LEARN_FROM_VISITS): the page then sends its visit
+   * id and says what is kept; false, it sends none and says nothing of it.
+   */
+  learnsFromVisits: boolean;
   import: {
     /**
      * `failed`: the last import failed (the catalogue served is unchanged), or its post-import

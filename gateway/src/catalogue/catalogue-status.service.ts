@@ -18,6 +18,8 @@ export class CatalogueStatusService {
     private readonly repository: CatalogueStatusRepository,
     private readonly queue: ImportQueue,
     private readonly tracker: ImportTracker,
+    /** LEARN_FROM_VISITS, for the page: it sends a visit id and shows its notice only then. */
+    private readonly learnsFromVisits = false,
   ) {}
 
   async status(): Promise<CatalogueStatus> {
@@ -41,6 +43,7 @@ export class CatalogueStatusService {
     return {
       ...counts,
       ready: counts.films > 0 && embeddings !== null,
+      learnsFromVisits: this.learnsFromVisits,
       import: { ...rest, finishedAt: rest.finishedAt ?? finishedAt, message: PUBLIC_MESSAGES[situation] },
     };
   }

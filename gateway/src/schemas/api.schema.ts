@@ -197,6 +197,7 @@ export const CatalogueStatusSchema = Type.Object(
     films: Type.Integer(),
     series: Type.Integer(),
     ready: Type.Boolean({ description: 'True once a catalogue has been imported' }),
+    learnsFromVisits: Type.Boolean({ description: 'True when the install learns from visits (LEARN_FROM_VISITS): the page sends its visit id and says what is kept' }),
     import: Type.Object(
       {
         state: StringEnum(['idle', 'queued', 'running', 'failed']),

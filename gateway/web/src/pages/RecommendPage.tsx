@@ -22,7 +22,16 @@ export interface Taste {
 const EXAMPLES: Record<Lang, string[]> = { fr: ['Le Parrain', 'Amélie', 'Les Évadés'], en: ['The Godfather', 'Amélie', 'Pulp Fiction'] };
 
 /** The customer's page: films liked (and not), filters, suggestions, a film's record. */
-export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: boolean; initialFilm: string | null; taste: Taste }) {
+export function RecommendPage(props: {
+  api: Api;
+  lang: Lang;
+  t: Strings;
+  ready: boolean;
+  initialFilm: string | null;
+  taste: Taste;
+  /** The install learns from visits: the page sends its visit id and says what is kept. */
+  learns: boolean;
+}) {
   const { api, lang, t } = props;
   // The visit's taste is the App's: "À l'affiche" ranks the programme with it.
   const { liked, setLiked, disliked, setDisliked } = props.taste;
@@ -35,7 +44,7 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
     disliked.map((c) => c.tconst),
     filters,
     12,
-    visitId(),
+    props.learns ? visitId() : undefined,
   );
 
   const chosen = (h: SearchHit | Recommendation): Chosen => ({ tconst: h.tconst, title: h.title, primaryTitle: h.primaryTitle, year: h.year });
@@ -70,9 +79,11 @@ export function RecommendPage(props: { api: Api; lang: Lang; t: Strings; ready: 
         <SearchBox id="liked" api={api} lang={lang} t={t} label={t.searchLabel} placeholder={t.searchPlaceholder} exclude={excluded} onPick={(h) => addLiked(chosen(h))} prefill={prefill} />
         <Chips items={liked} label={t.likedHeading} empty={t.likedNone} removeLabel={t.chipRemove} onRemove={(id) => setLiked((l) => l.filter((c) => c.tconst !== id))} tone="liked" fallbackFocusId="liked-input" lang={lang} />
 
-        <p class="panel__note" id="learn-note">
-          {t.learnNotice}
-        </p>
+        {props.learns && (
+          <p class="panel__note" id="learn-note">
+            {t.learnNotice}
+          </p>
+        )}
 
         <details class="more" open={disliked.length > 0}>
           <summary class="more__summary">{t.dislikedSummary}</summary>
