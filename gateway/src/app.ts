@@ -225,7 +225,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const catalogueRepository = new CatalogueStatusRepository(handle);
-  const catalogueStatus = new CatalogueStatusService(catalogueRepository, queue, imports);
+  const catalogueStatus = new CatalogueStatusService(catalogueRepository, queue, imports, config.learning.fromVisits);
   const metrics = registerObservability(app, {
     service: 'gateway',
     tag: 'health',

@@ -112,7 +112,7 @@ function App() {
         ) : route === 'kpi' ? (
           <KpiPage api={api} lang={lang} t={t} />
         ) : (
-          <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} taste={taste} />
+          <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} taste={taste} learns={status?.learnsFromVisits === true} />
         )}
       </main>
       <Footer lang={lang} t={t} />
