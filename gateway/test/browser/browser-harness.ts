@@ -83,9 +83,24 @@ export async function ensureWebBuilt(): Promise<void> {
   }
 }
 
-/** One folder per test run for every spec's screenshots, printed so a person can look at them. */
+/** Screenshot folders of earlier runs are removed once this old: a day to look at them. */
+const SCREENSHOTS_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One folder per test run for every spec's screenshots, printed so a person can look at them;
+ * the folders of runs older than a day go, so runs do not fill the temp folder.
+ */
 export function screenshotDir(spec: string): string {
   const run = process.env.CINE_SCREENSHOT_RUN ?? `${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}-${process.ppid}`;
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('cine-screenshots-') || name === `cine-screenshots-${run}`) continue;
+    const old = join(tmpdir(), name);
+    try {
+      if (Date.now() - statSync(old).mtimeMs > SCREENSHOTS_KEPT_MS) rmSync(old, { recursive: true, force: true });
+    } catch {
+      // Another worker removed it first.
+    }
+  }
   const dir = join(tmpdir(), `cine-screenshots-${run}`, spec);
   mkdirSync(dir, { recursive: true });
   // eslint-disable-next-line no-console
