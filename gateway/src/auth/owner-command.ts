@@ -1,4 +1,4 @@
-import { readCommandLine, type UsageOutput } from '../cli/command-line';
+import { processOutput, readCommandLine, type UsageOutput } from '../cli/command-line';
 import { MIN_PASSWORD_LENGTH } from './password-hash';
 
 export const OWNER_USAGE = `Usage: npm run owner -- add <email> [--password-stdin]
@@ -23,14 +23,14 @@ export type OwnerCommand =
 const COMMANDS = ['add', 'reset', 'remove'] as const;
 
 /** Reads the owner CLI's arguments: one command, one address, `--password-stdin` only where a password is set. */
-export function readOwnerCommand(argv: string[], output?: UsageOutput): OwnerCommand {
+export function readOwnerCommand(argv: string[], output: UsageOutput = processOutput): OwnerCommand {
   const line = readCommandLine(argv, { 'password-stdin': { type: 'boolean', default: false } }, OWNER_USAGE, output);
   if (line.kind === 'exit') return line;
   const [command, email, ...extra] = line.positionals;
   const passwordStdin = line.values['password-stdin'] === true;
   const known = COMMANDS.find((c) => c === command);
   if (!known || !email || extra.length > 0 || (known === 'remove' && passwordStdin)) {
-    (output ?? { err: (text: string) => process.stderr.write(text) }).err(`${OWNER_USAGE}\n`);
+    output.err(`${OWNER_USAGE}\n`);
     return { kind: 'exit', code: 2 };
   }
   return { kind: 'run', command: known, email, passwordStdin };

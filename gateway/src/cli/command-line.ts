@@ -18,7 +18,8 @@ export interface UsageOutput {
   err(text: string): void;
 }
 
-const processOutput: UsageOutput = {
+/** Standard output and standard error: where a command line's usage goes unless a test says otherwise. */
+export const processOutput: UsageOutput = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };

@@ -184,16 +184,7 @@ async function httpLoad(n: number, dims: number, seconds: number): Promise<{ p50
   const db = await openScratch();
   const log = createLogger('bench', { level: 'warn', stderr: true });
   try {
-    const items: ItemMeta[] = Array.from({ length: n }, (_, i) => ({
-      tconst: `tt${String(i + 1).padStart(8, '0')}`,
-      title: `Film ${i + 1}`,
-      year: 1950 + (i % 70),
-      runtime: 80 + (i % 60),
-      genres: [['Drama'], ['Comedy'], ['Crime', 'Drama'], ['Action']][i % 4]!,
-      french: i % 9 === 0,
-      rating: 5 + (i % 50) / 10,
-      votes: 1000 + ((i * 7919) % 100_000),
-    }));
+    const items = syntheticItems(n);
     await new EmbeddingRepository(db.handle).insert({ dims, items, vectors: unitVectors(n, dims, 7), importRunId: null, stats: { synthetic: true } });
     const t0 = performance.now();
     const svc = await startRecommender({ handle: db.handle, log, pollIntervalMs: 0 });
