@@ -9,4 +9,5 @@ export * from './contracts/recommender.contract';
 export * from './contracts/api.contract';
 export * from './contracts/programme.contract';
 export * from './contracts/film-index.contract';
+export * from './contracts/notifications.contract';
 export * from './contracts/same-shape';

@@ -3,3 +3,4 @@ export type * from './api.contract';
 export type * from './recommender.contract';
 export type * from './programme.contract';
 export type * from './film-index.contract';
+export type * from './notifications.contract';

@@ -2,6 +2,7 @@ import {
   deterministicJobId,
   type FilterPolicyOverrides,
   type ImportCataloguePayload,
+  type ImportJobName,
   type ImportProgress,
   JOB_QUEUE,
   JobName,
@@ -39,7 +40,7 @@ export interface ImportQueue {
 }
 
 /** One step of a planned import, with the queue that runs it. */
-export type PlannedStep = { [K in JobName]: { name: K; data: JobPayloads[K]; id: string; queue: QueueName } }[JobName];
+export type PlannedStep = { [K in ImportJobName]: { name: K; data: JobPayloads[K]; id: string; queue: QueueName } }[ImportJobName];
 
 /**
  * The steps after the swap may fail without stopping the chain: the KPI refresh still runs when

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import { redactText } from '../security/redact';
-import type { JobName } from './job-catalogue';
+import type { ImportJobName, JobName } from './job-catalogue';
 import { assertHandlers, type Handlers, type ImportQueue, type ImportRequest, type ImportRunView, type JobContext, MAY_FAIL, planImport } from './import-queue';
 
 /**
@@ -15,7 +15,7 @@ export class InProcessImportQueue implements ImportQueue {
   private closed = false;
 
   constructor(
-    private readonly handlers: Handlers<JobName>,
+    private readonly handlers: Handlers<ImportJobName>,
     private readonly log: Logger,
   ) {
     assertHandlers(handlers, Object.keys(handlers) as JobName[]);

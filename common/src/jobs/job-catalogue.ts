@@ -13,6 +13,8 @@ export enum QueueName {
   Etl = 'etl',
   /** The recommender's build worker: one embedding build at a time. */
   Embeddings = 'embeddings',
+  /** The notifier: confirmation emails, matching the programme, alerts, digests, retention. */
+  Notify = 'notify',
 }
 
 /** @deprecated name kept for the ETL's queue: QueueName.Etl. */
@@ -30,6 +32,16 @@ export enum JobName {
   RefreshKpis = 'refresh-kpis',
   /** Last: records how the steps after the swap went (catalogue_state.post_import_status). */
   PostImport = 'post-import',
+  /** A double opt-in email for one pending subscriber (the subscribe route answers at once). */
+  SendConfirmation = 'send-confirmation',
+  /** The owner published or changed séances: every subscriber's taste against the period's films; alerts go out. */
+  MatchProgramme = 'match-programme',
+  /** A séance was cancelled: a notice to those it was announced to, nothing else. */
+  ScreeningCancelled = 'screening-cancelled',
+  /** The week's digest for every subscriber who wants one (the weekly job scheduler, or the owner). */
+  SendDigests = 'send-digests',
+  /** Daily: unconfirmed addresses older than 7 days, inactive subscribers after 3 years, expired tokens. */
+  NotifierRetention = 'notifier-retention',
 }
 
 /** Which queue, so which service, runs each job. */
@@ -38,6 +50,11 @@ export const JOB_QUEUE = {
   [JobName.BuildEmbeddings]: QueueName.Embeddings,
   [JobName.RefreshKpis]: QueueName.Etl,
   [JobName.PostImport]: QueueName.Etl,
+  [JobName.SendConfirmation]: QueueName.Notify,
+  [JobName.MatchProgramme]: QueueName.Notify,
+  [JobName.ScreeningCancelled]: QueueName.Notify,
+  [JobName.SendDigests]: QueueName.Notify,
+  [JobName.NotifierRetention]: QueueName.Notify,
 } as const satisfies { readonly [K in JobName]: QueueName };
 
 /** The jobs a queue's consumer must handle. */
@@ -89,12 +106,50 @@ export interface AfterImportPayload {
   reason: string;
 }
 
+export interface SendConfirmationPayload {
+  subscriberId: string;
+}
+
+export interface MatchProgrammePayload {
+  /** Why: the owner published a week, changed a séance, or the schedule. */
+  reason: 'published' | 'changed' | 'scheduled';
+  /** The period whose séances are matched (ISO dates, cinema time, `to` exclusive). */
+  from: string;
+  to: string;
+}
+
+export interface ScreeningCancelledPayload {
+  screeningId: string;
+}
+
+export interface SendDigestsPayload {
+  /** The ISO date of the week's Wednesday; default the current week. */
+  week?: string;
+  dryRun?: boolean;
+}
+
+export interface NotifierRetentionPayload {
+  /** The time the retention rules are applied at (tests); default now. */
+  now?: string;
+}
+
 export interface JobPayloads {
   [JobName.ImportCatalogue]: ImportCataloguePayload;
   [JobName.BuildEmbeddings]: AfterImportPayload;
   [JobName.RefreshKpis]: AfterImportPayload;
   [JobName.PostImport]: PostImportPayload;
+  [JobName.SendConfirmation]: SendConfirmationPayload;
+  [JobName.MatchProgramme]: MatchProgrammePayload;
+  [JobName.ScreeningCancelled]: ScreeningCancelledPayload;
+  [JobName.SendDigests]: SendDigestsPayload;
+  [JobName.NotifierRetention]: NotifierRetentionPayload;
 }
+
+/** The jobs of an import's chain (the etl and embeddings queues): what the import queues run. */
+export type ImportJobName = JobName.ImportCatalogue | JobName.BuildEmbeddings | JobName.RefreshKpis | JobName.PostImport;
+
+/** The notifier's jobs. */
+export type NotifyJobName = JobName.SendConfirmation | JobName.MatchProgramme | JobName.ScreeningCancelled | JobName.SendDigests | JobName.NotifierRetention;
 
 /** The jobs of one queue, by name. */
 export type JobsOfQueue<Q extends QueueName> = { [K in JobName]: (typeof JOB_QUEUE)[K] extends Q ? K : never }[JobName];

@@ -1,4 +1,4 @@
-import { createLogger, type Handlers, type ImportQueue, InProcessImportQueue, type JobName, type JobWorker, type Logger, openImportQueue, QueueName, startJobWorker } from '@cine/common';
+import { createLogger, type Handlers, type ImportJobName, type ImportQueue, InProcessImportQueue, type JobName, type JobWorker, type Logger, openImportQueue, QueueName, startJobWorker } from '@cine/common';
 import { type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
 import { CachingImportQueue, CatalogueStateRepository, createEtlServices, DownloadCacheRepository, FirstImportService, isBadInput } from '@cine/etl-worker';
 import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker, MetricsServer } from '@cine/gateway';
@@ -47,7 +47,7 @@ export async function startStandaloneStack(config: StandaloneConfig, say: (line:
     // In one process the new embeddings are served at once, not at the next poll.
     afterBuild: () => recommender.holder.refresh(),
   });
-  const handlers: Handlers<JobName> = { ...etlHandlers, ...embeddingHandlers };
+  const handlers: Handlers<ImportJobName> = { ...etlHandlers, ...embeddingHandlers };
 
   let inner: ImportQueue;
   const workers: JobWorker[] = [];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BullmqImportQueue, connectedProducer, QUEUE_CALL_TIMEOUT_MS, createLogger, type Handlers, type JobHandler, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
+import { BullmqImportQueue, connectedProducer, QUEUE_CALL_TIMEOUT_MS, createLogger, type Handlers, type ImportJobName, type JobHandler, JobName, type JobWorker, QueueName, startJobWorker } from '@cine/common';
 import { deadline } from '@cine/common/testing';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -15,7 +15,7 @@ export const silentLog = createLogger('test', { level: 'silent' });
  * Every job's handler for an in-process queue in these tests: the ETL's own, and a stand-in for
  * the recommender's `build-embeddings` (another service: its own tests build real embeddings).
  */
-export function handlersFor(handle: DbHandle, buildEmbeddings: JobHandler<JobName.BuildEmbeddings> = async () => ({ stand_in: true })): Handlers<JobName> {
+export function handlersFor(handle: DbHandle, buildEmbeddings: JobHandler<JobName.BuildEmbeddings> = async () => ({ stand_in: true })): Handlers<ImportJobName> {
   return { ...etlFor(handle).handlers, [JobName.BuildEmbeddings]: buildEmbeddings };
 }
 
