@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FilmIndexTables } from './tables/film-index.tables';
 import type { KpiTables } from './tables/kpi.tables';
+import type { NotificationTables } from './tables/notifications.tables';
 import type { ProgrammeTables } from './tables/programme.tables';
 import type { RecommenderTables } from './tables/recommender.tables';
 import type { TasteStoreTables } from './tables/taste-store.tables';
@@ -161,7 +162,7 @@ export interface ImportFileTable {
 }
 
 /** Each feature's tables live in `tables/*.tables.ts` and join here. */
-export interface Database extends RecommenderTables, KpiTables, ProgrammeTables, FilmIndexTables, TasteStoreTables {
+export interface Database extends RecommenderTables, KpiTables, ProgrammeTables, FilmIndexTables, TasteStoreTables, NotificationTables {
   title: TitleTable;
   title_aka: TitleAkaTable;
   person: PersonTable;

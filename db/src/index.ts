@@ -1,5 +1,6 @@
 export * from './database';
 export * from './tables/programme.tables';
+export * from './tables/notifications.tables';
 export * from './catalogue';
 export * from './db.factory';
 export * from './migrator';

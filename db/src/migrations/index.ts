@@ -9,6 +9,7 @@ import * as m20261208090000 from './20261208090000_programme';
 import * as m20261209090000 from './20261209090000_film_index';
 import * as m20261210090000 from './20261210090000_taste_store';
 import * as m20261211090000 from './20261211090000_film_index_search_text';
+import * as m20261212090000 from './20261212090000_notifications';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261209090000_film_index': m20261209090000,
   '20261210090000_taste_store': m20261210090000,
   '20261211090000_film_index_search_text': m20261211090000,
+  '20261212090000_notifications': m20261212090000,
 };
