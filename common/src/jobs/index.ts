@@ -4,3 +4,7 @@ export * from './bullmq-import-queue';
 export * from './job-worker';
 export * from './in-process-import-queue';
 export * from './notify-queue';
+export * from './notify-schedules';
+export * from './notify-worker';
+export * from './bullmq-notify-queue';
+export * from './in-process-notify-queue';
