@@ -14,6 +14,8 @@ export interface MailIdentity {
   from: string;
   /** `PUBLIC_BASE_URL`, no trailing slash: every link and poster is absolute. */
   publicBaseUrl: string;
+  /** The cinema's IANA time zone, in which séance times are written; Europe/Paris when unset. */
+  timeZone?: string;
 }
 
 /** Links every email but the confirmation carries; each token is scoped and stored hashed. */
