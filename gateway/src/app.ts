@@ -1,7 +1,7 @@
 import { DEFAULT_WEB_ROOT } from './web.paths';
 import { type Logger, REQUEST_ID_HEADER, registerObservability } from '@cine/common';
 import { type DbHandle, KpiRepository, TasteStoreRepository, VisitLedger } from '@cine/db';
-import type { ImportQueue } from '@cine/common';
+import type { ImportQueue, NotifyProducer } from '@cine/common';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -14,7 +14,8 @@ import { adminRoutes } from './admin/admin.routes';
 import { AdminService } from './admin/admin.service';
 import { ImportTracker } from './admin/import-tracker';
 import { audienceRoutes } from './audience/audience.routes';
-import { NoAudienceSource } from './audience/audience-source';
+import { SubscriberAudienceSource } from './audience/audience-source';
+import { SubscriberAudienceRepository } from './audience/subscriber-audience.repository';
 import { AudienceService } from './audience/audience.service';
 import { authRoutes } from './auth/auth.routes';
 import { OwnerAuthService } from './auth/owner-auth.service';
@@ -39,10 +40,17 @@ import { unencodableField } from './http/text-encoding';
 import { strictValidatorCompiler } from './http/validation';
 import { readWebPage } from './http/web-page.repository';
 import { kpiRoutes } from './kpis/kpi.routes';
+import { NotificationService } from './notifications/notification.service';
+import { notificationsAdminRoutes } from './notifications/notifications-admin.routes';
+import { HttpNotifierClient, NoNotifier } from './notifications/notifier.repository';
+import { MANAGE_TOKEN_SCHEME, subscriptionRoutes } from './notifications/subscription.routes';
+import { redactedRequest } from './notifications/token-redaction';
+import { unsubscribeRoutes } from './notifications/unsubscribe.routes';
 import { filmIndexAdminRoutes } from './programme/film-index-admin.routes';
 import { FilmIndexRepository } from './programme/film-index.repository';
 import { FilmIndexService } from './programme/film-index.service';
 import { programmeAdminRoutes } from './programme/programme-admin.routes';
+import { NotifyProgrammeEvents } from './programme/programme-events';
 import { ProgrammeRepository } from './programme/programme.repository';
 import { programmeMatchRoutes } from './programme/programme-match.routes';
 import { programmePageRoutes } from './programme/programme-page.routes';
@@ -83,12 +91,17 @@ export interface GatewayDeps {
   now?: () => Date;
   /** How long each readiness check may take before it counts as failed (default 2 s; tests on a loaded machine scale it). */
   readinessCheckTimeoutMs?: number;
+  /**
+   * The notifier's queue: changes to published weeks become `match-programme` and
+   * `screening-cancelled` jobs. Absent, nothing is enqueued. The caller closes it.
+   */
+  notify?: NotifyProducer;
 }
 
 export { DEFAULT_WEB_ROOT };
 
 /** Paths that are the API's, never the page's: they answer JSON even to a browser (a 404 for /metrics, served on its own port). */
-const API_PATHS = /^\/(api|docs|health|metrics)(\/|$)/;
+const API_PATHS = /^\/(api|docs|health|metrics|u)(\/|$)/;
 
 const NO_PAGE_HTML = `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -111,7 +124,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   // bound below, once the security headers and the rate limit exist.
   let answerRouterError: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void = () => undefined;
   const app = Fastify({
-    loggerInstance: log,
+    // The request log names the path served: an unsubscribe link's token is masked in it.
+    loggerInstance: log.child({}, { serializers: { req: redactedRequest } }),
     ...gatewayServerOptions({ bodyLimitBytes: config.bodyLimitBytes }),
     frameworkErrors: (error, request, reply) => answerRouterError(error, request, reply),
   });
@@ -216,10 +230,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
         { name: 'auth', description: "The owner's session (cookie cine_owner)" },
         { name: 'programme', description: "The cinema's published séances, as JSON and iCalendar" },
         { name: 'programme-admin', description: "The owner's programme editor: rooms, séances, weeks" },
+        { name: 'notifications', description: 'Email alerts and digests: subscribe (double opt-in), manage with the token of any email, one-click unsubscribe' },
+        { name: 'notifications-admin', description: "The owner's figures and digest preview; header X-Api-Key, or the owner session with X-CSRF-Token" },
         { name: 'admin', description: 'Imports and the taste store; header X-Api-Key, or the owner session with X-CSRF-Token' },
         { name: 'health', description: 'Probes (Prometheus metrics are on METRICS_PORT, not here)' },
       ],
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, ownerSession: OWNER_SESSION_SCHEME } },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, ownerSession: OWNER_SESSION_SCHEME, manageToken: MANAGE_TOKEN_SCHEME } },
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
@@ -277,14 +293,21 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const adminGuard = ownerOrKey(ownerAuth, config.adminApiKey);
   await app.register(adminRoutes, { admin: new AdminService(queue, imports, config.imports), guard: adminGuard });
   const cinemaClock = { timeZone: config.cinema.timeZone, cinemaName: config.cinema.name, ...(deps.now ? { now: deps.now } : {}) };
-  const programme = new ProgrammeService(ProgrammeRepository.of(handle), cinemaClock);
+  const programme = new ProgrammeService(ProgrammeRepository.of(handle), { ...cinemaClock, ...(deps.notify ? { events: new NotifyProgrammeEvents(deps.notify, log) } : {}) });
   await app.register(programmeRoutes, { programme });
   await app.register(programmeAdminRoutes, { programme, adminGuard, security: OWNER_OR_KEY_SECURITY });
   await app.register(filmIndexAdminRoutes, { films: new FilmIndexService(new FilmIndexRepository(handle)), adminGuard, security: OWNER_OR_KEY_SECURITY });
   await app.register(tasteStoreRoutes, { learning, adminGuard, security: OWNER_OR_KEY_SECURITY });
   await app.register(programmeMatchRoutes, { matches: new ProgrammeMatchService(programme, recommendations, recommender) });
-  // No source of tastes yet: the notification issue gives its subscribers' as an AudienceSource.
-  await app.register(audienceRoutes, { audience: new AudienceService(new NoAudienceSource(), recommender), adminGuard, security: OWNER_OR_KEY_SECURITY });
+  // The alert subscribers' liked films (the notifier's table, read only) are the tastes counted.
+  const audienceSource = new SubscriberAudienceSource(new SubscriberAudienceRepository(handle.db));
+  await app.register(audienceRoutes, { audience: new AudienceService(audienceSource, recommender), adminGuard, security: OWNER_OR_KEY_SECURITY });
+  // Subscriptions: the gateway resolves titles as the recommendations do, then forwards to the notifier.
+  const notifier = config.notifier.url ? new HttpNotifierClient(config.notifier.url, config.notifier.timeoutMs) : new NoNotifier();
+  const notifications = new NotificationService(notifier, recommendations, config.notifier.url !== undefined);
+  await app.register(subscriptionRoutes, { notifications, subscribeRateLimit: config.notifier.subscribeRateLimit });
+  await app.register(unsubscribeRoutes, { notifications, cinemaName: config.cinema.name });
+  await app.register(notificationsAdminRoutes, { notifications, adminGuard, security: OWNER_OR_KEY_SECURITY });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const page = readWebPage(webRoot);
@@ -292,6 +315,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const sendPage = (reply: FastifyReply, html = page) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   if (page !== null) {
     app.get('/', { schema: { hide: true } }, async (_request, reply) => sendPage(reply));
+    // The subscription's pages read a token from the URL fragment: whatever the browser would
+    // send as a Referer from there, the answer asks it to send none.
+    for (const path of ['/abonnement', '/abonnement/confirmer']) {
+      app.get(path, { schema: { hide: true } }, async (_request, reply) => sendPage(reply.header('referrer-policy', 'no-referrer')));
+    }
     // À l'affiche carries its séances as schema.org JSON-LD in the HTML itself.
     const pages = new ProgrammePageService(programme, cinemaClock);
     await app.register(programmePageRoutes, { page, sendPage, pages, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });

@@ -71,6 +71,14 @@ export function loadGatewayConfig(source: Env = process.env) {
       POSTER_FETCH_TIMEOUT_MS: env.int({ default: 5000, min: 50, max: 60_000 }),
       // Learning from the customers' visits (counts in the taste store, docs/recommender.md); false: nothing is learned.
       LEARN_FROM_VISITS: env.bool({ default: true }),
+      // The notifier's internal API (services/notifier). Unset: the subscription routes answer 503
+      // and the page hides its form; nothing else changes.
+      NOTIFIER_URL: env.url({ protocols: ['http', 'https'] }),
+      // Subscribing writes a row and sends an email: a few seconds at most, else a 503.
+      NOTIFIER_TIMEOUT_MS: env.int({ default: 5000, min: 50, max: 60_000 }),
+      // Subscriptions per address and hour, on top of RATE_LIMIT_MAX: each one sends an email to
+      // an address a stranger may have typed.
+      SUBSCRIBE_RATE_LIMIT_MAX: env.int({ default: 10, min: 1, max: 1_000_000 }),
     },
     source,
   );
@@ -112,6 +120,7 @@ export function loadGatewayConfig(source: Env = process.env) {
       loginRateLimit: { max: raw.OWNER_LOGIN_RATE_LIMIT_MAX, windowMs: 60_000 },
     },
     learning: { fromVisits: raw.LEARN_FROM_VISITS },
+    notifier: { url: raw.NOTIFIER_URL, timeoutMs: raw.NOTIFIER_TIMEOUT_MS, subscribeRateLimit: { max: raw.SUBSCRIBE_RATE_LIMIT_MAX, windowMs: 3_600_000 } },
     posters: {
       imageBaseUrl: raw.TMDB_IMAGE_BASE_URL ?? DEFAULT_TMDB_IMAGE_BASE_URL,
       cacheDir: `${(raw.DATA_DIR ?? '.data').replace(/\/+$/, '')}/posters`,

@@ -2,7 +2,7 @@ import type { RecommendRequest, RecommendResponse } from '@cine/common';
 import type { RecommenderClient } from '../recommendations/recommender.repository';
 import type { AudienceSource, AudienceTastes } from './audience-source';
 import { NoAudienceSource } from './audience-source';
-import { AudienceService, NO_AUDIENCE_MESSAGE, topReasons } from './audience.service';
+import { AudienceService, NO_AUDIENCE_MESSAGE, NO_SUBSCRIBERS_MESSAGE, topReasons } from './audience.service';
 
 /**
  * The audience figures over a fake source of tastes and a fake recommender: which tastes fit
@@ -69,6 +69,13 @@ describe('AudienceService', () => {
     });
     expect(recommender.calls).toHaveLength(5);
     for (const call of recommender.calls) expect(call.candidates).toEqual([FILM]);
+  });
+
+  it('a source with no taste yet (no confirmed subscriber): zeros, the source named, a message saying why, no call', async () => {
+    const recommender = fakeRecommender({});
+    const answer = await new AudienceService(new FakeSource([[], []]), recommender).audience(FILM);
+    expect(answer).toEqual({ tconst: FILM, tastes: 0, fits: 0, reasons: [], source: 'fake-subscribers', message: NO_SUBSCRIBERS_MESSAGE });
+    expect(recommender.calls).toEqual([]);
   });
 
   it('a cold start (nothing of the taste known) fits nothing', async () => {

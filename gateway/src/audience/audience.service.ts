@@ -4,7 +4,10 @@ import { fitsTaste } from '../recommendations/taste-fit';
 import type { AudienceSource } from './audience-source';
 
 export const NO_AUDIENCE_MESSAGE =
-  "Pas encore de données d'audience : des visites, le service ne garde que des totaux par film et par paire de films, pas la liste de chaque visiteur. Les goûts des abonnés aux alertes serviront ici quand les alertes existeront.";
+  "Pas encore de données d'audience : des visites, le service ne garde que des totaux par film et par paire de films, pas la liste de chaque visiteur.";
+/** The subscribers' source with no confirmed subscriber yet: the figures are zeros, and say why. */
+export const NO_SUBSCRIBERS_MESSAGE =
+  "Pas encore d'abonné confirmé aux alertes : l'audience d'un film se compte sur les films aimés des abonnés, dès qu'il y en a.";
 /** Reasons shown, most given first. */
 const TOP_REASONS = 5;
 /** Tastes scored at once: the recommender's cores are shared with the customers. */
@@ -27,6 +30,7 @@ export class AudienceService {
     const tastes = await this.source.tastes();
     if (tastes.kind === 'none') return { tconst, tastes: 0, fits: 0, reasons: [], source: this.source.name, message: NO_AUDIENCE_MESSAGE };
     const lists = tastes.lists.filter((l) => l.length > 0);
+    if (lists.length === 0) return { tconst, tastes: 0, fits: 0, reasons: [], source: this.source.name, message: NO_SUBSCRIBERS_MESSAGE };
     const fitting: ReasonPart[][] = [];
     let next = 0;
     const worker = async () => {

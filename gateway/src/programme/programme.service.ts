@@ -3,6 +3,7 @@ import { badRequest, HttpError, notFound } from '../http/http-errors';
 import type { ScreeningInput, ScreeningPatch } from '../schemas/programme.schema';
 import { addDays, dayOfWeek, daysBetween, fromLocal, isCalendarDate, isoWithOffset, toLocal, weekStartOf, weekStartOfDate } from './cinema-time';
 import { buildCalendar } from './icalendar';
+import { NO_PROGRAMME_EVENTS, type ProgrammeEvents } from './programme-events';
 import { isUniqueViolation, type NewScreening, type ProgrammeRepository, type RoomRow, type ScreeningWithFilmRow } from './programme.repository';
 import { CsvFieldError, parseScreeningCsv } from './screening-csv';
 import { adminView, calendarEvent, customerView } from './screening.views';
@@ -16,6 +17,8 @@ export interface ProgrammeOptions {
   timeZone: string;
   cinemaName: string;
   now?: () => Date;
+  /** Told of changes to published weeks once they are saved (the notifier's jobs); default: nobody. */
+  events?: ProgrammeEvents;
 }
 
 /** A body field that names something the programme cannot accept; the caller says where it was. */
@@ -34,12 +37,14 @@ const unique = <T>(values: T[]) => [...new Set(values)];
 
 export class ProgrammeService {
   private readonly now: () => Date;
+  private readonly events: ProgrammeEvents;
 
   constructor(
     private readonly repository: ProgrammeRepository,
     private readonly opts: ProgrammeOptions,
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.events = opts.events ?? NO_PROGRAMME_EVENTS;
   }
 
   get timeZone(): string {
@@ -72,7 +77,9 @@ export class ProgrammeService {
       const row = await this.resolve(this.repository, input);
       return this.insert(this.repository, row);
     });
-    return this.adminScreening(id);
+    const created = await this.adminScreening(id);
+    await this.changedWeeks([created.weekStart]);
+    return created;
   }
 
   async update(id: string, patch: ScreeningPatch): Promise<AdminScreening> {
@@ -103,17 +110,29 @@ export class ProgrammeService {
         throw error;
       }
     });
-    return this.adminScreening(id);
+    const updated = await this.adminScreening(id);
+    // A séance moved to another week changed both.
+    await this.changedWeeks([current.week_start, updated.weekStart]);
+    return updated;
   }
 
   async cancel(id: string): Promise<AdminScreening> {
-    if (!(await this.repository.screening(id))) throw notFound(`no séance ${id}`);
+    const current = await this.repository.screening(id);
+    if (!current) throw notFound(`no séance ${id}`);
     await this.repository.cancelScreening(id);
+    // Told once, when it stops being scheduled, and only if customers could have seen it.
+    if (current.status === 'scheduled' && (await this.repository.weekPublishedAt(current.week_start)) !== null) await this.events.cancelled(id);
     return this.adminScreening(id);
   }
 
   /** All or nothing: the first bad line stops the import and nothing is saved. */
   async importCsv(text: string): Promise<{ created: number; weeks: string[] }> {
+    const imported = await this.importLines(text);
+    await this.changedWeeks(imported.weeks);
+    return imported;
+  }
+
+  private async importLines(text: string): Promise<{ created: number; weeks: string[] }> {
     let lines;
     try {
       lines = parseScreeningCsv(text, this.opts.timeZone);
@@ -142,6 +161,7 @@ export class ProgrammeService {
     this.wednesday(weekStart, 'weekStart');
     const publishedAt = await this.repository.publishWeek(weekStart, publishedBy);
     const rows = await this.repository.weekScreenings(weekStart);
+    await this.events.published(weekStart);
     return { weekStart, publishedAt: publishedAt.toISOString(), screenings: rows.filter((r) => r.status === 'scheduled').length };
   }
 
@@ -169,6 +189,8 @@ export class ProgrammeService {
       }
       return rows.length;
     });
+    // Copies into a week already published are new séances there.
+    if (created > 0) await this.changedWeeks([to]);
     return { from, to, created };
   }
 
@@ -200,6 +222,13 @@ export class ProgrammeService {
   }
 
   // ---- shared ----
+  /** After a saved change: each published week among these is matched again. */
+  private async changedWeeks(weeks: readonly string[]): Promise<void> {
+    for (const week of new Set(weeks)) {
+      if ((await this.repository.weekPublishedAt(week)) !== null) await this.events.changed(week);
+    }
+  }
+
   private calendar(rows: ScreeningWithFilmRow[]): string {
     return buildCalendar(
       rows.map((r) => calendarEvent(r, this.opts.cinemaName)),
