@@ -91,3 +91,18 @@ export interface MailSender {
   send(mail: OutgoingMail): Promise<SendResult>;
   close(): Promise<void>;
 }
+
+/**
+ * Thrown on a permanent refusal that is not about the address (our login, our sender address, a
+ * policy verdict on the content): the address is kept, and no retry inside the sender would help.
+ * The job may fail and be retried later by its queue, by which time the operator may have fixed it.
+ */
+export class MailRefused extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+  ) {
+    super(message);
+    this.name = 'MailRefused';
+  }
+}
