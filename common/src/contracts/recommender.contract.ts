@@ -6,6 +6,7 @@
  *   POST {RECOMMENDER_URL}/v1/recommendations   RecommendRequest → 200 RecommendResponse
  *                                               400 ErrorBody (bad request, names the field)
  *                                               503 ErrorBody (no usable embedding version yet)
+ *   POST /v1/recommendations/batch              BatchScoreRequest → 200 BatchScoreResponse (400, 503 as above)
  *   GET  /health/live, /health/ready, /metrics   (common/src/http/observability.ts)
  *
  * The caller's `X-Request-Id` is carried through and echoed.
@@ -81,6 +82,70 @@ export interface RecommendResponse {
    */
   fitScore?: number;
   items: RecommendedFilm[];
+}
+
+/** Tastes one batch call takes at most; the notifier sends its subscribers in chunks of this or fewer. */
+export const RECOMMEND_BATCH_TASTES_MAX = 10_000;
+
+/** One customer's taste in a batch: liked and disliked tconsts as `RecommendRequest` takes them. */
+export interface BatchTaste {
+  /** The caller's id for this taste (a subscriber id), echoed in the answer. */
+  id: string;
+  /** Oldest first: the last weighs most. */
+  liked: string[];
+  disliked?: string[];
+}
+
+/**
+ * Many tastes against the same films in one call (the programme's films for every subscriber):
+ * each taste's answer is what `POST /v1/recommendations` with `candidates` gives for it (same
+ * films, order and scores, same fitScore), computed as one product for all tastes.
+ */
+export interface BatchScoreRequest {
+  /** 1..RECOMMEND_BATCH_TASTES_MAX tastes. */
+  tastes: BatchTaste[];
+  /** The films to score (at most RECOMMEND_CANDIDATES_MAX); a taste's own inputs are left out of its answer. */
+  candidates: string[];
+  /** Only the n best films of each taste are returned (default: every film scored). */
+  top?: number;
+  /** Each returned film carries its reason, as the single route gives it (default false: scores only). */
+  reasons?: boolean;
+  /**
+   * Compute each taste's fitScore (default true). It ranks the whole index for every taste, which
+   * costs far more than the candidates' scores: a caller that does not use it (a digest) says false.
+   */
+  fit?: boolean;
+}
+
+export interface BatchScoredFilm {
+  tconst: string;
+  score: number;
+  /** With `reasons: true`. */
+  reason?: { fr: string; en: string };
+  reasons?: ReasonPart[];
+}
+
+export interface BatchTasteScores {
+  id: string;
+  /** Nothing liked was usable: the films by weighted rating, no fitScore. */
+  coldStart: boolean;
+  /** This taste's liked or disliked tconsts the recommender could not use. */
+  unknown: string[];
+  /** This taste's inputs outside the index, embedded by the encoder. */
+  encoded: string[];
+  /** As RecommendResponse.fitScore: the score of the 100th film of the whole index for this taste (with `fit`, something liked). */
+  fitScore?: number;
+  /** Best first. */
+  items: BatchScoredFilm[];
+}
+
+export interface BatchScoreResponse {
+  /** The embedding version that answered. */
+  version: number;
+  /** Candidates the version knows nothing of (no taste's answer holds them). */
+  unknown: string[];
+  /** In request order. */
+  tastes: BatchTasteScores[];
 }
 
 export interface ErrorBody {

@@ -1,0 +1,286 @@
+import type { BatchScoredFilm, BatchScoreResponse, BatchTaste, BatchTasteScores, ReasonPart } from '@cine/common';
+import type { FeatureRepository } from '../embedding/features.repository';
+import { BatchScoreModel } from '../onnx/batch-score-model';
+import type { LoadedVersion } from '../serving/loaded-version';
+import type { VersionHolder } from '../serving/version-holder';
+import { FIT_RANK } from './candidate-ranker';
+import { blendedScore } from './exact-scan';
+import { FactsCache } from './facts-cache';
+import { adaptiveAlpha, profileOf } from './ranker';
+import type { RankingParams } from './ranking';
+import { popularPart, reasonLine, reasonParts, similarPart } from './reasons';
+import type { FilmFacts, ReasonsRepository } from './reasons.repository';
+import { NoVersionError } from './recommend.service';
+
+export interface BatchScoreInput {
+  tastes: BatchTaste[];
+  candidates: string[];
+  top?: number;
+  reasons?: boolean;
+  fit?: boolean;
+}
+
+/** A liked, disliked or candidate title as the version places it: a row of the index, or the encoder's vector. */
+interface Placed {
+  tconst: string;
+  row: number | null;
+  vector: Float32Array;
+}
+
+interface ResolvedTaste {
+  id: string;
+  unknown: string[];
+  encoded: string[];
+  liked: Placed[];
+  /** Resolved liked and disliked tconsts: left out of this taste's answer and of its fit ranking. */
+  inputs: Set<string>;
+  /** The profile rankCandidates builds; null on a cold start (nothing liked usable). */
+  query: Float32Array | null;
+  alpha: number;
+}
+
+/**
+ * The scores of the index's whole ranking held at once while the fit pass runs (the int8
+ * product's int32 output, rows × films): about 32 MB, so 80 tastes per ONNX run at 100 000 films,
+ * 8 at a million.
+ */
+const FIT_RUN_SCORES = 8 * 2 ** 20;
+const FIT_RUN_ROWS_MAX = 256;
+
+/**
+ * `POST /v1/recommendations/batch`: many tastes against the same candidates, each answered as
+ * `RecommendService` answers one taste with `candidates` (candidate-ranker.ts): the same profile
+ * (recency-weighted liked films, disliked pushed away, the encoder for titles outside the index),
+ * the same adaptive prior weight, the same cold start, the same fitScore, the same reasons.
+ *
+ * What is batched: the titles outside the index are encoded once for all tastes; the product of
+ * every taste with every candidate is ONE ONNX run (onnx/batch-score-model.ts); the fit thresholds
+ * go through the version's ONNX index many tastes per run; the reasons' facts are read once.
+ *
+ * Not applied, as in the single route's candidate path: the collaborative block (a re-rank of the
+ * index's own top films, not a score of given ones) and the filters (the programme is the filter).
+ */
+export class BatchScoreService {
+  private readonly facts: FactsCache;
+  private model: Promise<BatchScoreModel> | null = null;
+
+  constructor(
+    private readonly holder: VersionHolder,
+    reasons: ReasonsRepository,
+    private readonly ranking: RankingParams,
+    private readonly features: FeatureRepository,
+  ) {
+    this.facts = new FactsCache(reasons);
+  }
+
+  async score(input: BatchScoreInput): Promise<BatchScoreResponse> {
+    const version = this.holder.version;
+    if (!version) throw new NoVersionError();
+    const withReasons = input.reasons ?? false;
+
+    // Titles outside the index, of every taste and the candidates: one read, one encoder run.
+    const outsideIds = new Set<string>();
+    for (const taste of input.tastes) for (const t of [...taste.liked, ...(taste.disliked ?? [])]) if (!version.rowOf.has(t)) outsideIds.add(t);
+    for (const t of input.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
+    const outside = outsideIds.size > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople([...outsideIds])) : new Map<string, Float32Array>();
+
+    const films: Placed[] = [];
+    const unknownCandidates: string[] = [];
+    for (const t of new Set(input.candidates)) {
+      const placed = place(version, t, outside);
+      if (placed) films.push(placed);
+      else unknownCandidates.push(t);
+    }
+    const tastes = input.tastes.map((taste) => this.resolve(version, taste, outside));
+    const scored = tastes.filter((t) => t.query !== null);
+    const scores = await this.product(version, scored, films);
+    const fits = input.fit === false ? null : await fitScores(version, scored);
+    const rowOf = new Map(scored.map((t, i) => [t, i]));
+
+    const picked = tastes.map((taste) => {
+      const i = rowOf.get(taste);
+      const picks = films
+        .map((film, j) => ({ film, j }))
+        .filter(({ film }) => !taste.inputs.has(film.tconst))
+        .map(({ film, j }) => ({ film, score: i === undefined ? (film.row === null ? 0 : version.weighted[film.row]! / 10) : scores[i * films.length + j]! }))
+        .sort((a, b) => b.score - a.score || (a.film.tconst < b.film.tconst ? -1 : a.film.tconst > b.film.tconst ? 1 : 0));
+      return input.top === undefined ? picks : picks.slice(0, input.top);
+    });
+
+    let facts = new Map<string, FilmFacts>();
+    if (withReasons) {
+      const wanted = new Set<string>();
+      tastes.forEach((taste, t) => {
+        for (const l of taste.liked) wanted.add(l.tconst);
+        for (const p of picked[t]!) wanted.add(p.film.tconst);
+      });
+      facts = await this.facts.facts(version.id, [...wanted]);
+    }
+
+    const answers: BatchTasteScores[] = tastes.map((taste, t) => {
+      const i = rowOf.get(taste);
+      const coldStart = taste.query === null;
+      const likedFacts = withReasons ? taste.liked.map((l) => facts.get(l.tconst)).filter((f): f is FilmFacts => f !== undefined) : [];
+      const items = picked[t]!.map(({ film, score }): BatchScoredFilm => {
+        const item: BatchScoredFilm = { tconst: film.tconst, score: Number(score.toFixed(6)) };
+        if (!withReasons) return item;
+        const parts = reasonsFor(version, film, coldStart, facts, likedFacts, taste.liked);
+        return { ...item, reason: reasonLine(parts), reasons: parts };
+      });
+      const fit = i === undefined || fits === null ? null : fits[i]!;
+      return { id: taste.id, coldStart, unknown: taste.unknown, encoded: taste.encoded, ...(fit === null ? {} : { fitScore: Number(fit.toFixed(6)) }), items };
+    });
+    return { version: version.id, unknown: unknownCandidates, tastes: answers };
+  }
+
+  async close(): Promise<void> {
+    const model = this.model;
+    this.model = null;
+    if (model) await (await model.catch(() => null))?.close();
+  }
+
+  /** One taste as rankCandidates resolves it: inputs in request order, the profile, the prior's weight. */
+  private resolve(version: LoadedVersion, taste: BatchTaste, outside: ReadonlyMap<string, Float32Array>): ResolvedTaste {
+    const unknown: string[] = [];
+    const encoded: string[] = [];
+    const resolveAll = (tconsts: readonly string[]) => {
+      const out: Placed[] = [];
+      for (const t of new Set(tconsts)) {
+        const placed = place(version, t, outside);
+        if (!placed) unknown.push(t);
+        else {
+          if (placed.row === null) encoded.push(t);
+          out.push(placed);
+        }
+      }
+      return out;
+    };
+    const liked = resolveAll(taste.liked);
+    const disliked = resolveAll(taste.disliked ?? []);
+    const inputs = new Set([...liked, ...disliked].map((p) => p.tconst));
+    if (liked.length === 0) return { id: taste.id, unknown, encoded, liked, inputs, query: null, alpha: 0 };
+    const query = profileOf(
+      version,
+      liked.map((l) => l.row ?? l.vector),
+      disliked.map((d) => d.row ?? d.vector),
+      this.ranking.dislike,
+      this.ranking.recency,
+    );
+    const likedRows = liked.flatMap((l) => (l.row === null ? [] : [l.row]));
+    return { id: taste.id, unknown, encoded, liked, inputs, query, alpha: adaptiveAlpha(version, likedRows, this.ranking) };
+  }
+
+  /** Every taste × every film, one ONNX run: tastes × films float32 scores, row-major. */
+  private async product(version: LoadedVersion, tastes: readonly ResolvedTaste[], films: readonly Placed[]): Promise<Float32Array> {
+    if (tastes.length === 0 || films.length === 0) return new Float32Array(0);
+    const dims = version.dims;
+    const query = new Float64Array(tastes.length * dims);
+    const alpha = new Float64Array(tastes.length);
+    tastes.forEach((taste, i) => {
+      query.set(taste.query!, i * dims);
+      alpha[i] = taste.alpha;
+    });
+    // dims × films: column j is film j's vector. A film outside the index gets the catalogue's
+    // mean prior, as in the single route (nothing says it is more or less liked than average).
+    const matrix = new Float64Array(dims * films.length);
+    const prior = new Float64Array(films.length);
+    films.forEach((film, j) => {
+      for (let k = 0; k < dims; k++) matrix[k * films.length + j] = film.vector[k]!;
+      prior[j] = film.row === null ? version.meanPrior : version.prior[film.row]!;
+    });
+    const model = await this.session();
+    return model.scores(query, alpha, matrix, prior);
+  }
+
+  private session(): Promise<BatchScoreModel> {
+    if (!this.model) {
+      this.model = BatchScoreModel.create();
+      // A failed creation is retried by the next request rather than remembered.
+      this.model.catch(() => {
+        this.model = null;
+      });
+    }
+    return this.model;
+  }
+}
+
+function place(version: LoadedVersion, tconst: string, outside: ReadonlyMap<string, Float32Array>): Placed | null {
+  const row = version.rowOf.get(tconst);
+  if (row !== undefined) return { tconst, row, vector: version.vector(row) };
+  const vector = outside.get(tconst);
+  return vector ? { tconst, row: null, vector } : null;
+}
+
+/**
+ * Each taste's fitScore, as rankCandidates computes it: the score of the FIT_RANK-th film of the
+ * whole index once the taste's inputs are left out, through the version's ONNX index (int8
+ * candidates, exact re-ranking and its proof), many tastes per run.
+ *
+ * The index takes one prior weight per run, and alpha is each taste's own (adaptive). A row
+ * divided by its alpha ranks the films exactly as the row itself does (score / alpha, alpha > 0),
+ * so the rows are sent scaled with alpha 1, and the FIT_RANK-th film found is scored again with
+ * the taste's real profile and alpha by the single route's function: the same value, up to the
+ * order of films whose scores tie within float rounding.
+ */
+async function fitScores(version: LoadedVersion, tastes: readonly ResolvedTaste[]): Promise<(number | null)[]> {
+  const out: (number | null)[] = new Array(tastes.length).fill(null);
+  const dims = version.dims;
+  const films = version.items.length;
+  const perRun = Math.max(1, Math.min(FIT_RUN_ROWS_MAX, Math.floor(FIT_RUN_SCORES / Math.max(1, films))));
+  const scaled = tastes.map((_, i) => i).filter((i) => tastes[i]!.alpha > 0);
+  const plain = tastes.map((_, i) => i).filter((i) => !(tastes[i]!.alpha > 0));
+  for (const [group, runAlpha] of [
+    [scaled, 1],
+    [plain, 0],
+  ] as const) {
+    for (let start = 0; start < group.length; start += perRun) {
+      const part = group.slice(start, start + perRun);
+      const query = new Float32Array(part.length * dims);
+      let inputs = 0;
+      part.forEach((t, r) => {
+        const taste = tastes[t]!;
+        const scale = runAlpha === 1 ? 1 / taste.alpha : 1;
+        for (let k = 0; k < dims; k++) query[r * dims + k] = taste.query![k]! * scale;
+        inputs = Math.max(inputs, taste.inputs.size);
+      });
+      // The inputs would take places in the top of the index: ask for that many more.
+      const asked = Math.min(films, FIT_RANK + inputs);
+      const tops = await version.index.topK(query, asked, runAlpha);
+      part.forEach((t, r) => {
+        const taste = tastes[t]!;
+        const others = tops[r]!.filter((n) => !taste.inputs.has(version.items[n.index]!.tconst));
+        if (others.length === 0) return;
+        const at = others[Math.min(FIT_RANK, others.length) - 1]!;
+        out[t] = blendedScore(version.vectors, dims, version.prior, taste.query!, taste.alpha, at.index);
+      });
+    }
+  }
+  return out;
+}
+
+/** The single route's reason for one candidate (recommend.service.ts, scoreCandidates). */
+function reasonsFor(version: LoadedVersion, film: Placed, coldStart: boolean, facts: ReadonlyMap<string, FilmFacts>, likedFacts: FilmFacts[], liked: readonly Placed[]): ReasonPart[] {
+  if (coldStart) return film.row === null ? [] : [popularPart(version.items[film.row]!.rating, version.items[film.row]!.votes)];
+  const rec = facts.get(film.tconst);
+  const parts = rec && likedFacts.length > 0 ? reasonParts(rec, likedFacts) : [];
+  if (parts.length > 0) return parts;
+  const closest = closestOf(film.vector, liked);
+  const closestFacts = closest === null ? undefined : facts.get(closest);
+  return closestFacts ? [similarPart(closestFacts)] : [];
+}
+
+/** The liked title whose vector is closest to the film's (its tconst). */
+function closestOf(v: Float32Array, liked: readonly Placed[]): string | null {
+  let best: string | null = null;
+  let bestSim = -Infinity;
+  for (const l of liked) {
+    const w = l.vector;
+    let dot = 0;
+    for (let k = 0; k < v.length; k++) dot += v[k]! * w[k]!;
+    if (dot > bestSim) {
+      bestSim = dot;
+      best = l.tconst;
+    }
+  }
+  return best;
+}
