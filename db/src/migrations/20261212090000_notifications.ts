@@ -13,7 +13,9 @@ import { type Kysely, sql } from 'kysely';
  * - `subscriber_token`: the links' tokens, by the SHA-256 of the random token; the token itself is
  *   never stored. Scoped, expiring, single-use for `confirm`.
  * - `notification`: the send ledger. Its key is unique per (subscriber, kind, film or week or
- *   séance): a retried or duplicated job finds the key and never sends twice.
+ *   séance): a retried or duplicated job finds the key and never sends twice. `claimed_at` is the
+ *   sender's lease on a pending row: a worker killed mid-send leaves a lease another may take
+ *   over once it is old, a live sender's is respected.
  * - `suppression`: addresses that get no more mail, as a hash only (bounced, unsubscribed, erased).
  * - `notification_stats`: counts only, for Grafana's read-only role; no table with an address is
  *   granted to it (a view reads its tables with its owner's rights).
@@ -82,6 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'suppressed')),
       attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
       created_at timestamptz NOT NULL DEFAULT now(),
+      claimed_at timestamptz,
       sent_at timestamptz,
       CHECK ((status = 'sent') = (sent_at IS NOT NULL))
     )`.execute(db);

@@ -71,6 +71,8 @@ export interface NotificationTable {
   status: ColumnType<LedgerStatus, LedgerStatus | undefined, LedgerStatus>;
   attempts: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
+  /** A sender's lease on a pending row (null: reserved, or released after a temporary failure). */
+  claimed_at: NullableTimestamp;
   sent_at: NullableTimestamp;
 }
 
