@@ -28,7 +28,44 @@ export interface TasteScores {
   films: FilmScore[];
 }
 
+/** What a scoring asks for beyond the scores (the batch endpoint's options). */
+export interface ScoreOptions {
+  /** Only the n best films of each taste (default: every candidate). */
+  top?: number;
+  /**
+   * Each film with its reason (default true). Without, `reason` is empty (`{ fr: '', en: '' }`)
+   * and `reasons` []: scores only, as the benchmark measures them.
+   */
+  reasons?: boolean;
+  /** Each taste's fitScore (default true); it ranks the whole index per taste: a digest says false. */
+  fit?: boolean;
+}
+
 /** Scores many tastes against the programmed films through the recommender's batch endpoint. */
 export interface BatchScorer {
-  score(tastes: readonly SubscriberTaste[], candidates: readonly string[]): Promise<TasteScores[]>;
+  /** One answer per taste, in the order given. */
+  score(tastes: readonly SubscriberTaste[], candidates: readonly string[], options?: ScoreOptions): Promise<TasteScores[]>;
+}
+
+/** A séance of the period as the matching rules read it (the notifier reads the gateway's programme tables). */
+export interface ProgrammedScreening {
+  id: string;
+  /** ISO 8601 instant. */
+  startsAt: string;
+  room: string;
+  version: 'VF' | 'VOST' | 'VO';
+  accessibility: { sme: boolean; ad: boolean };
+  status: 'scheduled' | 'cancelled';
+  /** Absolute links, as the emails show them. */
+  icsUrl: string;
+  bookingUrl: string | null;
+}
+
+/** A film programmed in the period, with its séances. */
+export interface ProgrammedFilm {
+  tconst: string;
+  title: string;
+  year: number | null;
+  posterUrl: string | null;
+  screenings: ProgrammedScreening[];
 }
