@@ -32,6 +32,18 @@ const ROUTES = [
   ['post', '/api/v1/admin/weeks/{weekStart}/duplicate'],
   ['get', '/api/v1/admin/films/{tconst}/audience'],
   ['delete', '/api/v1/admin/taste-store'],
+  ['get', '/api/v1/subscriptions/consent'],
+  ['post', '/api/v1/subscriptions'],
+  ['post', '/api/v1/subscriptions/confirm'],
+  ['get', '/api/v1/subscriptions/me'],
+  ['put', '/api/v1/subscriptions/me'],
+  ['delete', '/api/v1/subscriptions/me'],
+  ['get', '/api/v1/subscriptions/me/export'],
+  ['get', '/u/{token}'],
+  ['post', '/u/{token}'],
+  ['get', '/api/v1/admin/notifications/stats'],
+  ['get', '/api/v1/admin/notifications/preview'],
+  ['post', '/api/v1/admin/notifications/digest'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;
@@ -76,7 +88,9 @@ describe('gateway OpenAPI document', () => {
       expect([path, typeof op.summary]).toEqual([path, 'string']);
       expect(op.tags?.length).toBeGreaterThan(0);
       const success = op.responses['200'] ?? op.responses['201'] ?? op.responses['202'];
-      expect([path, success?.content ? 'has schema' : 'none']).toEqual([path, 'has schema']);
+      // An erasure answers 204: no body to describe.
+      const described = success?.content ? 'has schema' : op.responses['204'] ? 'no content' : 'none';
+      expect([method, path, described]).toEqual([method, path, method === 'delete' && path === '/api/v1/subscriptions/me' ? 'no content' : 'has schema']);
     }
   });
 
@@ -125,6 +139,24 @@ describe('gateway OpenAPI document', () => {
     }
     const screening = doc.paths['/api/v1/admin/screenings']!.post!.requestBody?.content['application/json']?.schema as { required: string[] };
     expect(screening.required.sort()).toEqual(['room', 'startsAt', 'tconst', 'version']);
+  });
+
+  it('describes the notifications: the manage routes behind the Bearer token, the one-click POST as a form, the owner\'s behind the admin security', () => {
+    expect(doc.components?.securitySchemes?.manageToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const [method, path] of ROUTES.filter(([, p]) => p.startsWith('/api/v1/subscriptions/me'))) {
+      expect([method, path, doc.paths[path]![method]!.security]).toEqual([method, path, [{ manageToken: [] }]]);
+      expect([method, path, doc.paths[path]![method]!.tags]).toEqual([method, path, ['notifications']]);
+    }
+    for (const [method, path] of ROUTES.filter(([, p]) => p.startsWith('/api/v1/admin/notifications'))) {
+      expect([method, path, doc.paths[path]![method]!.tags]).toEqual([method, path, ['notifications-admin']]);
+    }
+    const oneClick = doc.paths['/u/{token}']!.post!;
+    expect(Object.keys(oneClick.requestBody?.content ?? {}).sort()).toEqual(['application/x-www-form-urlencoded', 'multipart/form-data']);
+    expect(oneClick.security).toBeUndefined();
+    expect(Object.keys(doc.paths['/u/{token}']!.get!.responses['200']!.content ?? {})).toEqual(['text/html']);
+    const subscribe = doc.paths['/api/v1/subscriptions']!.post!.requestBody?.content['application/json']?.schema as { required: string[]; additionalProperties: boolean };
+    expect([subscribe.required.sort(), subscribe.additionalProperties]).toEqual([['consent', 'email', 'liked', 'preferences'], false]);
+    expect(Object.keys(doc.paths['/api/v1/subscriptions']!.post!.responses).sort()).toEqual(['202', '400', '413', '415', '429', '500', '503']);
   });
 
   it('serves Swagger UI at /docs', async () => {
