@@ -69,9 +69,12 @@ export class InProcessNotifyQueue implements NotifyProducer {
   /** Arms the recurring jobs; each fires at its next occurrence, then is armed again. */
   startSchedules(schedules: NotifySchedules, next: NextOccurrence): void {
     for (const job of notifyScheduledJobs(schedules)) {
+      let last = 0;
       const arm = () => {
         if (this.closed) return;
-        const at = next(job.pattern, job.timezone, this.now());
+        // Never the same occurrence twice, even when the clock says it is not yet past.
+        const at = next(job.pattern, job.timezone, new Date(Math.max(this.now().getTime(), last)));
+        last = at.getTime();
         this.waitUntil(at, () => {
           // A day's run still waiting (a slow digest) is not queued a second time.
           void this.enqueue(job.name, job.data as never, { jobId: `${job.id}-${at.toISOString()}` });

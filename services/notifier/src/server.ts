@@ -173,7 +173,6 @@ export async function startNotifier(opts: NotifierOptions): Promise<RunningNotif
         attempts: config.jobs.attempts,
         backoffMs: config.jobs.backoffMs,
         isBadInput: isBadNotifyInput,
-        now: clock,
       });
       local.startSchedules(config.schedules, nextOccurrence);
       closers.push(() => local.close());
