@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@cine/common';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
 import { type MailIdentity, MailRefused, type MailSender, MailTemporaryFailure, type OutgoingMail, type SendResult, type SuppressionList } from './mail.contract';
-import { createMailTransport, type MailTransport, type MailTransportOptions } from './mail.transport';
+import type { MailTransport, MailTransportOptions } from './mail.transport';
+import { createMailTransport } from './transports';
 import { SendRate } from './send-rate';
 import { classifyFailure } from './smtp-failure';
 

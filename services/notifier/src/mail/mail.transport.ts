@@ -1,8 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import nodemailer from 'nodemailer';
-import type Mail from 'nodemailer/lib/mailer';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
-import { OutboxTransport } from './outbox.transport';
 
 /**
  * Where composed messages go: an SMTP relay (`SMTP_URL`, pooled connections) or, with no relay
@@ -64,17 +61,11 @@ export const DKIM_SIGNED_HEADERS = [
   'Auto-Submitted',
 ].join(':');
 
-export function createMailTransport(options: MailTransportOptions): MailTransport {
-  const dkim = options.dkim ? dkimOptions(options.dkim) : undefined;
-  if (!options.smtpUrl) return new OutboxTransport(options.outboxDir, dkim);
-  return new SmtpTransport(options.smtpUrl, options, dkim);
-}
-
 /**
  * nodemailer's signer answers `false` on a key it cannot use and sends the message unsigned, so a
  * broken key file would only show as mail landing in spam; it is refused here, at boot.
  */
-function dkimOptions(key: DkimKey) {
+export function dkimOptions(key: DkimKey) {
   try {
     const parsed = createPrivateKey(key.privateKey);
     if (parsed.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
@@ -84,37 +75,4 @@ function dkimOptions(key: DkimKey) {
   return { domainName: key.domainName, keySelector: key.keySelector, privateKey: key.privateKey, headerFieldNames: DKIM_SIGNED_HEADERS };
 }
 
-class SmtpTransport implements MailTransport {
-  readonly kind = 'smtp' as const;
-  private readonly transporter: Mail;
-
-  constructor(smtpUrl: string, options: MailTransportOptions, dkim: ReturnType<typeof dkimOptions> | undefined) {
-    const url = new URL(smtpUrl);
-    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`SMTP_URL must use smtp or smtps, got "${url.protocol}"`);
-    const auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined;
-    this.transporter = nodemailer.createTransport({
-      pool: true,
-      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      ...(url.port ? { port: Number(url.port) } : {}),
-      secure: url.protocol === 'smtps:',
-      ...(auth ? { auth } : {}),
-      maxConnections: options.maxConnections ?? 3,
-      // The sender paces itself (one rate for the whole process); the pool must not add its own.
-      maxMessages: 100,
-      connectionTimeout: options.timeouts?.connectionMs ?? 30_000,
-      greetingTimeout: options.timeouts?.greetingMs ?? 30_000,
-      socketTimeout: options.timeouts?.socketMs ?? 60_000,
-      // nodemailer logs nothing unless given a logger; its own lines would carry addresses.
-      logger: false,
-      ...(dkim ? { dkim } : {}),
-    });
-  }
-
-  async deliver(message: SendMailOptions): Promise<void> {
-    await this.transporter.sendMail(message);
-  }
-
-  async close(): Promise<void> {
-    this.transporter.close();
-  }
-}
+export type DkimOptions = ReturnType<typeof dkimOptions>;

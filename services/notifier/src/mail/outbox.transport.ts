@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
-import type { MailTransport } from './mail.transport';
+import type { DkimOptions, MailTransport } from './mail.transport';
 
 /**
  * The trial mode's "relay": each message, built and signed by nodemailer exactly as for SMTP, is
@@ -22,7 +22,7 @@ export class OutboxTransport implements MailTransport {
 
   constructor(
     private readonly dir: string,
-    dkim?: object,
+    dkim?: DkimOptions,
   ) {
     this.transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(dkim ? { dkim } : {}) });
   }
