@@ -9,6 +9,13 @@ import type {
   ScreeningMatchesResponse,
   ScreeningsResponse,
   SearchResponse,
+  ConfirmResponse,
+  ConsentWording,
+  SubscribeAccepted,
+  SubscribeRequest,
+  SubscriptionExport,
+  SubscriptionView,
+  UpdateSubscription,
 } from '@cine/common/contracts';
 
 export type { CatalogueStatus, FilmDetail, KpiData, Recommendation, RecommendationsResponse, SearchHit } from '@cine/common/contracts';
@@ -63,6 +70,37 @@ export class Api {
     return this.send('/api/v1/screenings/matches', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
   }
 
+  // ---- the email subscription (gateway/web/src/subscription) ----
+  /** The consent box's wording; a failure (no notifier on this install) hides the form. */
+  consent(signal?: AbortSignal): Promise<ConsentWording> {
+    return this.get('/api/v1/subscriptions/consent', signal);
+  }
+
+  subscribe(body: SubscribeRequest): Promise<SubscribeAccepted> {
+    return this.send('/api/v1/subscriptions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  confirmSubscription(token: string): Promise<ConfirmResponse> {
+    return this.send('/api/v1/subscriptions/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  }
+
+  /** The manage token goes in a header, never in a URL. */
+  subscription(manageToken: string, signal?: AbortSignal): Promise<SubscriptionView> {
+    return this.send('/api/v1/subscriptions/me', { headers: bearer(manageToken), signal });
+  }
+
+  updateSubscription(manageToken: string, body: UpdateSubscription): Promise<SubscriptionView> {
+    return this.send('/api/v1/subscriptions/me', { method: 'PUT', headers: { ...bearer(manageToken), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  eraseSubscription(manageToken: string): Promise<void> {
+    return this.send('/api/v1/subscriptions/me', { method: 'DELETE', headers: bearer(manageToken) });
+  }
+
+  exportSubscription(manageToken: string): Promise<SubscriptionExport> {
+    return this.send('/api/v1/subscriptions/me/export', { headers: bearer(manageToken) });
+  }
+
   /** A gateway path (an agenda link, the iCalendar feed) as a link on the page or on the cinema's site. */
   url(path: string): string {
     return path.startsWith('/') ? this.base + path : path;
@@ -84,8 +122,14 @@ export class Api {
       const body = (await res.json().catch(() => null)) as ApiError | null;
       throw new ApiFailure(res.status, body?.message ?? res.statusText);
     }
+    // An erasure answers 204, with no body to read.
+    if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
+}
+
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
 }
 
 export function isAbort(err: unknown): boolean {

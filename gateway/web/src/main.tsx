@@ -10,21 +10,31 @@ import { ProgrammePage } from './pages/ProgrammePage';
 import { RecommendPage } from './pages/RecommendPage';
 import type { Chosen } from './components/Chips';
 import { LANGS, SIZES, usePersisted } from './prefs';
+import { ConfirmPage } from './subscription/ConfirmPage';
+import { takeFragmentToken } from './subscription/fragment-token';
+import { ManagePage } from './subscription/ManagePage';
+import { SubscribeForm } from './subscription/SubscribeForm';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/page.css';
 import './styles/showings.css';
 import './styles/programme.css';
+import './styles/subscription.css';
 
 const api = new Api('');
-const ROUTES = { reco: '/', programme: '/programme', kpi: '/chiffres', gestion: '/gestion' } as const;
+const ROUTES = { reco: '/', programme: '/programme', kpi: '/chiffres', gestion: '/gestion', abonnement: '/abonnement', confirmer: '/abonnement/confirmer' } as const;
 type Route = keyof typeof ROUTES;
 
 const routeOf = (path: string): Route => {
   const clean = path.replace(/\/+$/, '');
   return (Object.keys(ROUTES) as Route[]).find((r) => r !== 'reco' && ROUTES[r] === clean) ?? 'reco';
 };
-const TITLES: Partial<Record<Route, string>> = { programme: 'À l’affiche — Ciné Creuse', gestion: 'Gestion du programme — Ciné Creuse' };
+const TITLES: Partial<Record<Route, string>> = {
+  programme: 'À l’affiche — Ciné Creuse',
+  gestion: 'Gestion du programme — Ciné Creuse',
+  abonnement: 'Mon abonnement — Ciné Creuse',
+  confirmer: 'Confirmer mon inscription — Ciné Creuse',
+};
 /** `/film/tt0068646` opens that film's record over the page: the cinema can link to a film. */
 const filmOf = (path: string): string | null => /^\/film\/(tt\d{7,10})\/?$/.exec(path)?.[1] ?? null;
 
@@ -32,6 +42,9 @@ function App() {
   const [lang, setLang] = usePersisted('cine-lang', LANGS, 'fr');
   const [size, setSize] = usePersisted('cine-text-size', SIZES, 'normal');
   const [route, setRoute] = useState<Route>(routeOf(location.pathname));
+  // An email's link: its token, read from the fragment once and cleared from the address bar.
+  const [linkToken] = useState(() => (route === 'abonnement' || route === 'confirmer' ? takeFragmentToken() : null));
+  const [manage, setManage] = useState<{ token: string | null; justConfirmed: boolean }>({ token: route === 'abonnement' ? linkToken : null, justConfirmed: false });
   const status = useCatalogueStatus(api);
   const [liked, setLiked] = useState<Chosen[]>([]);
   const [disliked, setDisliked] = useState<Chosen[]>([]);
@@ -57,6 +70,14 @@ function App() {
     history.pushState(null, '', ROUTES[to]);
     setRoute(to);
     // A new page for a screen reader: start reading from its main content.
+    requestAnimationFrame(() => document.getElementById('main')?.focus());
+  };
+
+  /** After the confirm button: the manage page, its token in memory only. */
+  const confirmed = (token: string) => {
+    setManage({ token, justConfirmed: true });
+    history.pushState(null, '', ROUTES.abonnement);
+    setRoute('abonnement');
     requestAnimationFrame(() => document.getElementById('main')?.focus());
   };
 
@@ -105,14 +126,21 @@ function App() {
       </header>
       <main id="main" class="main" tabIndex={-1}>
         {(route === 'reco' || route === 'kpi') && <CatalogueBanner status={status} t={t} />}
-        {route === 'gestion' ? (
+        {route === 'confirmer' ? (
+          <ConfirmPage api={api} lang={lang} token={linkToken} onConfirmed={confirmed} />
+        ) : route === 'abonnement' ? (
+          <ManagePage key={manage.token ?? ''} api={api} lang={lang} token={manage.token} justConfirmed={manage.justConfirmed} />
+        ) : route === 'gestion' ? (
           <OwnerPage api={api} />
         ) : route === 'programme' ? (
           <ProgrammePage api={api} english={lang === 'en'} liked={liked} disliked={disliked} onChangeTaste={(e) => go(e, 'reco')} />
         ) : route === 'kpi' ? (
           <KpiPage api={api} lang={lang} t={t} />
         ) : (
-          <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} taste={taste} learns={status?.learnsFromVisits === true} />
+          <>
+            <RecommendPage api={api} lang={lang} t={t} ready={status?.ready ?? true} initialFilm={filmOf(location.pathname)} taste={taste} learns={status?.learnsFromVisits === true} />
+            <SubscribeForm id="sub" api={api} lang={lang} liked={liked} disliked={disliked} source="page" />
+          </>
         )}
       </main>
       <Footer lang={lang} t={t} />

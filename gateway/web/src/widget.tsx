@@ -9,8 +9,10 @@ import { SearchBox } from './components/SearchBox';
 import { ErrorState, LoadingState } from './components/States';
 import { type Lang, STRINGS } from './i18n';
 import { useRecommendations } from './recommendations';
+import { SubscribeForm } from './subscription/SubscribeForm';
 import shared from './styles/components.css?inline';
 import showings from './styles/showings.css?inline';
+import subscription from './styles/subscription.css?inline';
 import own from './styles/widget.css?inline';
 
 /**
@@ -24,6 +26,8 @@ import own from './styles/widget.css?inline';
 const TAG = 'cine-creuse-reco';
 
 type View = 'reco' | 'programme';
+/** The widget has no "pas pour moi" list: the subscription form starts with none. */
+const NO_FILMS: Chosen[] = [];
 
 function Widget({ api, lang, site, initialView }: { api: Api; lang: Lang; site: string; initialView: View }) {
   const t = STRINGS[lang];
@@ -83,6 +87,8 @@ function Widget({ api, lang, site, initialView }: { api: Api; lang: Lang; site: 
           <ProgrammeView api={api} liked={liked} disliked={[]} />
         </div>
       )}
+      {/* Shown only where the install has subscriptions (its consent wording answers). */}
+      <SubscribeForm id="ccw-sub" api={api} lang={lang} liked={liked} disliked={NO_FILMS} source="widget" />
       <p class="widget__more">
         <a href={site} target="_blank" rel="noopener">
           {t.widgetMore}
@@ -97,7 +103,7 @@ class CineCreuseReco extends HTMLElement {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
-    style.textContent = `${shared}\n${showings}\n${own}`;
+    style.textContent = `${shared}\n${showings}\n${subscription}\n${own}`;
     root.appendChild(style);
     const mount = document.createElement('div');
     mount.className = 'ccw-root';
