@@ -20,17 +20,17 @@ describe('notifications migration', () => {
   it('keeps one subscriber per address hash, one ledger row per key, and refuses malformed rows', async () => {
     const db = t.handle.db;
     const hash = emailHash('Une@Example.org');
-    const [{ id }] = await db.insertInto('subscriber').values({ email: 'Une@Example.org', email_hash: hash }).returning('id').execute();
+    const { id } = await db.insertInto('subscriber').values({ email: 'Une@Example.org', email_hash: hash }).returning('id').executeTakeFirstOrThrow();
     await expect(db.insertInto('subscriber').values({ email: 'une@example.org', email_hash: emailHash(' une@example.org ') }).execute()).rejects.toThrow(/email_hash/);
     await expect(db.insertInto('subscriber').values({ email: 'x@example.org', email_hash: Buffer.alloc(8) }).execute()).rejects.toThrow(/check/i);
     // Active means confirmed.
-    await expect(db.updateTable('subscriber').set({ status: 'active' }).where('id', '=', id!).execute()).rejects.toThrow(/check/i);
-    await db.insertInto('notification').values({ key: `alert:${id}:tt0068646`, subscriber_id: id!, kind: 'alert', tconst: 'tt0068646' }).execute();
-    await expect(db.insertInto('notification').values({ key: `alert:${id}:tt0068646`, subscriber_id: id!, kind: 'alert', tconst: 'tt0068646' }).execute()).rejects.toThrow(/notification_pkey/);
-    await expect(db.insertInto('notification').values({ key: 'k', subscriber_id: id!, kind: 'sms' as never }).execute()).rejects.toThrow(/check/i);
-    await expect(db.insertInto('subscriber_token').values({ token_hash: Buffer.alloc(32), subscriber_id: id!, scope: 'admin' as never, expires_at: new Date(Date.now() + 1000) }).execute()).rejects.toThrow(/check/i);
+    await expect(db.updateTable('subscriber').set({ status: 'active' }).where('id', '=', id).execute()).rejects.toThrow(/check/i);
+    await db.insertInto('notification').values({ key: `alert:${id}:tt0068646`, subscriber_id: id, kind: 'alert', tconst: 'tt0068646' }).execute();
+    await expect(db.insertInto('notification').values({ key: `alert:${id}:tt0068646`, subscriber_id: id, kind: 'alert', tconst: 'tt0068646' }).execute()).rejects.toThrow(/notification_pkey/);
+    await expect(db.insertInto('notification').values({ key: 'k', subscriber_id: id, kind: 'sms' as never }).execute()).rejects.toThrow(/check/i);
+    await expect(db.insertInto('subscriber_token').values({ token_hash: Buffer.alloc(32), subscriber_id: id, scope: 'admin' as never, expires_at: new Date(Date.now() + 1000) }).execute()).rejects.toThrow(/check/i);
     // Erasing the subscriber takes its rows with it.
-    await db.deleteFrom('subscriber').where('id', '=', id!).execute();
+    await db.deleteFrom('subscriber').where('id', '=', id).execute();
     expect(await db.selectFrom('notification').select('key').execute()).toEqual([]);
   });
 
