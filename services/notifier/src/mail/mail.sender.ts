@@ -102,9 +102,10 @@ export class TransportMailSender implements MailSender {
           // The error's text may quote the message or its address; the class and code are kept.
           throw new Error(`The email could not be handed over (${failure.reason ?? 'unknown error'})`);
         }
-        if (attempt >= this.retry.attempts) {
+        // Stopping (SIGTERM): no more tries here; the job is retried by its queue after the restart.
+        if (attempt >= this.retry.attempts || this.closed) {
           logger.warn(fields, 'email not sent: temporary failures used every attempt');
-          throw new MailTemporaryFailure(`The relay did not take the email after ${attempt} attempts (${failure.code ?? failure.reason ?? 'no answer'})`, failure.code);
+          throw new MailTemporaryFailure(`The relay did not take the email after ${attempt} attempt${attempt > 1 ? 's' : ''} (${failure.code ?? failure.reason ?? 'no answer'})`, failure.code);
         }
         const delayMs = this.backoff(attempt);
         logger.info({ ...fields, delayMs }, 'temporary failure: trying again');

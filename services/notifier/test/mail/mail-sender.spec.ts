@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import type { Logger } from '@cine/common';
+import { until } from '@cine/common/testing';
 import { MailTemporaryFailure } from '../../src/mail/mail.contract';
 import { emailHash, TransportMailSender, type RetryPolicy } from '../../src/mail/mail.sender';
 import type { DkimKey } from '../../src/mail/mail.transport';
@@ -223,5 +224,28 @@ describe('the send rate', () => {
     // A lower bound only: a loaded machine makes the span longer, never shorter.
     const last = Math.max(...smtp.received.map((r) => r.at));
     expect(last - started).toBeGreaterThanOrEqual(3 * 250 - 5);
+  });
+});
+
+describe('closing', () => {
+  it('close() while sends wait their turn: those already handed over arrive, the others fail as temporary at once, none hangs', async () => {
+    // One send every 2 s: the second and third still wait their turn when close() comes.
+    const s = sender({ rate: new SendRate(30, 1) });
+    const sends = [1, 2, 3].map((i) =>
+      s.send(outgoing(alertView(), `z${i}@example.test`, `alert:sub-z${i}:tt0060196`)).then(
+        (r) => r.outcome,
+        (e: unknown) => e,
+      ),
+    );
+    await until('the first email at the relay', () => smtp.received.length === 1);
+    await s.close();
+
+    const outcomes = await Promise.all(sends);
+    expect(outcomes[0]).toBe('sent');
+    const failures = outcomes.filter((o) => o instanceof MailTemporaryFailure);
+    expect(failures.length + outcomes.filter((o) => o === 'sent').length).toBe(3);
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+    expect(log.lines.filter((l) => l.includes('trying again'))).toHaveLength(0);
+    await expect(s.send(outgoing(alertView(), 'late@example.test', 'alert:late'))).rejects.toThrow(/closed/);
   });
 });
