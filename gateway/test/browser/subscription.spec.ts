@@ -1,0 +1,236 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONSENT_WORDING, CONSENT_WORDING_VERSION, createLogger, type InProcessNotifyQueue, type SubscriptionExport } from '@cine/common';
+import { deadline } from '@cine/common/testing';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { describeWithSamples } from '@cine/etl-worker/testing/samples';
+import { type RunningNotifier, startNotifier } from '@cine/notifier';
+import { sql } from 'kysely';
+import { simpleParser } from 'mailparser';
+import type { Browser, Page } from 'playwright-core';
+import { type RunningGateway, startGateway } from '../gateway-harness';
+import { axeScan, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, seedFamous40, WEB_DIST } from './browser-harness';
+
+// Functions given to page.evaluate run in the browser (see page.spec.ts).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const location: any;
+
+const GODFATHER = 'tt0068646';
+const AMELIE = 'tt0211915';
+const silent = createLogger('subscription-browser', { level: 'silent' });
+
+/**
+ * A customer subscribes on the page, confirms from the email's link with the button (opening the
+ * link confirms nothing), changes their films and preferences, pauses, downloads their data and
+ * unsubscribes — in Chromium, against the real gateway and the real notifier (its emails written
+ * to an outbox folder, as in `npm start`), on famous-40. No recommender: the subscription needs
+ * none, and the suggestions' own states are page.spec's.
+ */
+describeWithSamples('the email subscription in a real browser', () => {
+  let t: TestDatabase;
+  let notifier: RunningNotifier;
+  let gw: RunningGateway;
+  let bare: RunningGateway;
+  let browser: Browser;
+  let page: Page;
+  let outbox: string;
+  let shots: string;
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, scale: 'css' });
+  const subscriber = async () =>
+    (await sql<{ status: string; liked: string[]; preferences: Record<string, unknown> }>`SELECT status, liked, preferences FROM subscriber`.execute(t.handle.db)).rows;
+
+  beforeAll(async () => {
+    shots = screenshotDir('subscription');
+    await ensureWebBuilt();
+    t = await createTestDatabase();
+    await seedFamous40(t.handle);
+    outbox = mkdtempSync(join(tmpdir(), 'cine-browser-outbox-'));
+    // The emails' links name PUBLIC_BASE_URL; the test opens their token on the gateway it started.
+    notifier = await startNotifier({
+      handle: t.handle,
+      log: silent,
+      config: {
+        publicBaseUrl: 'https://cinema.example',
+        redisUrl: undefined,
+        jobs: { prefix: 'unused', attempts: 2, backoffMs: 10, lockDurationMs: 30_000, stalledIntervalMs: 30_000 },
+        smtpUrl: undefined,
+        outboxDir: outbox,
+        mailFrom: '"Ciné Creuse" <programme@cinema.example>',
+        cinemaName: 'Ciné Creuse',
+        cinemaAddress: '1 place du Marché, 23000 Guéret',
+        dkim: null,
+        ratePerMinute: 6000,
+        schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' },
+      },
+    });
+    gw = await startGateway({ handle: t.handle, webRoot: WEB_DIST, env: { NOTIFIER_URL: notifier.url, NOTIFIER_TIMEOUT_MS: String(deadline(5000)) } });
+    bare = await startGateway({ handle: t.handle, webRoot: WEB_DIST });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1024, height: 900 }, acceptDownloads: true });
+    await routeTmdb(page, 'offline');
+  }, deadline(180_000));
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+    await bare?.close();
+    await notifier?.close();
+    await t?.drop();
+    if (outbox) rmSync(outbox, { recursive: true, force: true });
+  });
+
+  it('without a notifier on the install, the page shows no subscription form', async () => {
+    const other = await browser.newPage();
+    const consent = other.waitForResponse((r) => r.url().endsWith('/api/v1/subscriptions/consent'));
+    await other.goto(bare.url);
+    expect((await consent).status()).toBe(503);
+    await other.getByRole('combobox', { name: 'Un film que vous avez aimé' }).waitFor();
+    expect(await other.getByRole('heading', { name: 'Recevoir par e-mail les séances qui me plaisent' }).count()).toBe(0);
+    await other.close();
+  });
+
+  it('the form: the films already chosen prefilled, every field labelled, the consent box unticked with the exact wording, what is kept said; errors announced', async () => {
+    await page.goto(gw.url);
+    const search = page.getByRole('combobox', { name: 'Un film que vous avez aimé' });
+    await search.fill('le parrain');
+    await page.locator('#liked-list [role=option]').first().waitFor();
+    await search.press('Enter');
+
+    const form = page.locator('section.sub');
+    await form.getByRole('heading', { name: 'Recevoir par e-mail les séances qui me plaisent' }).waitFor();
+    // The film chosen for the suggestions is in the form's list too.
+    await form.getByRole('list', { name: 'Les films que j’ai aimés' }).getByText(/Parrain/).waitFor();
+
+    const consent = form.getByRole('checkbox', { name: CONSENT_WORDING[CONSENT_WORDING_VERSION]! });
+    expect(await consent.isChecked()).toBe(false);
+    expect(await form.getByLabel('Mon adresse e-mail').getAttribute('type')).toBe('email');
+    expect(await form.getByRole('radio', { name: 'Les deux' }).isChecked()).toBe(true);
+    for (const name of ['VOST : en version originale sous-titrée', 'Audiodescription', 'Seulement les séances de l’après-midi (avant 18 h)']) {
+      expect([name, await form.getByRole('checkbox', { name }).isChecked()]).toEqual([name, false]);
+    }
+    const privacy = await form.locator('.sub-privacy').innerText();
+    expect(privacy).toMatch(/7 jours/);
+    expect(privacy).toMatch(/3 ans/);
+    expect(privacy).toMatch(/télécharger vos données ou tout effacer/);
+    expect(await axeScan(page)).toEqual([]);
+    await shot('01-form');
+
+    // Sent empty: nothing leaves the page; what is missing is read out and takes the focus.
+    let posted = false;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/subscriptions')) posted = true;
+    });
+    await form.getByRole('button', { name: 'M’inscrire' }).click();
+    const alert = form.getByRole('alert');
+    await alert.getByText('Indiquez votre adresse e-mail complète', { exact: false }).waitFor();
+    expect(await alert.innerText()).toContain('Cochez la case « Mon accord »');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
+    expect(await form.getByLabel('Mon adresse e-mail').getAttribute('aria-invalid')).toBe('true');
+    expect(posted).toBe(false);
+    await shot('02-form-errors');
+  });
+
+  it('subscribing answers "Vérifiez votre boîte mail"; one confirmation email goes out', async () => {
+    const form = page.locator('section.sub');
+    await form.getByLabel('Mon adresse e-mail').fill('lucienne.bernard@example.fr');
+    await form.getByRole('checkbox', { name: 'VOST : en version originale sous-titrée' }).check();
+    await form.getByRole('checkbox', { name: CONSENT_WORDING[CONSENT_WORDING_VERSION]! }).check();
+    const sent = page.waitForResponse((r) => r.url().endsWith('/api/v1/subscriptions') && r.request().method() === 'POST');
+    await form.getByRole('button', { name: 'M’inscrire' }).click();
+    const answer = await sent;
+    expect(answer.status()).toBe(202);
+    expect(JSON.parse(answer.request().postData() ?? '{}')).toMatchObject({
+      email: 'lucienne.bernard@example.fr',
+      liked: [GODFATHER],
+      preferences: { alerts: true, digest: true, versions: ['VOST'] },
+      consent: { wordingVersion: CONSENT_WORDING_VERSION, accepted: true },
+      source: 'page',
+    });
+    const done = page.getByRole('heading', { name: 'Vérifiez votre boîte mail' });
+    await done.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Vérifiez votre boîte mail');
+    await shot('03-check-your-mailbox');
+    await (notifier.queue as InProcessNotifyQueue).idle();
+    expect(await subscriber()).toEqual([expect.objectContaining({ status: 'pending', liked: [GODFATHER] })]);
+  });
+
+  let confirmToken = '';
+
+  it('the confirmation link: opening it confirms nothing and clears the token from the address bar; the button confirms and opens the manage page', async () => {
+    const mails = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+    expect(mails).toHaveLength(1);
+    const mail = await simpleParser(readFileSync(join(outbox, mails[0]!)));
+    confirmToken = /https:\/\/cinema\.example\/abonnement\/confirmer#([A-Za-z0-9_-]+)/.exec(mail.text ?? '')![1]!;
+
+    const opened = await page.goto(`${gw.url}/abonnement/confirmer#${confirmToken}`);
+    expect(opened!.headers()['referrer-policy']).toBe('no-referrer');
+    const button = page.getByRole('button', { name: 'Confirmer mon inscription' });
+    await button.waitFor();
+    expect(await page.evaluate(() => location.href)).toBe(`${gw.url}/abonnement/confirmer`);
+    // A mail scanner would stop here: still pending.
+    expect((await subscriber())[0]!.status).toBe('pending');
+    expect(await axeScan(page)).toEqual([]);
+    await shot('04-confirm');
+
+    const confirm = page.waitForResponse((r) => r.url().endsWith('/api/v1/subscriptions/confirm'));
+    await button.click();
+    expect((await confirm).status()).toBe(200);
+    await page.getByText('C’est confirmé !', { exact: false }).waitFor();
+    expect(await page.evaluate(() => location.pathname + location.hash)).toBe('/abonnement');
+    await page.getByText('Adresse : lucienne.bernard@example.fr').waitFor();
+    await page.getByText('Vous recevez les e-mails.').waitFor();
+    expect((await subscriber())[0]!.status).toBe('active');
+    await shot('05-manage');
+  });
+
+  it('manage: add a film and a preference, save; pause and resume; download the data', async () => {
+    const search = page.getByRole('combobox', { name: 'Ajouter un film que j’ai aimé' });
+    await search.fill('le fabuleux destin');
+    await page.locator('#manage-liked-list [role=option]').first().waitFor();
+    await search.press('Enter');
+    await page.getByRole('checkbox', { name: 'Audiodescription' }).check();
+    await page.getByRole('button', { name: 'Enregistrer mes choix' }).click();
+    await page.getByRole('status').filter({ hasText: 'Vos choix sont enregistrés.' }).waitFor();
+    const [saved] = await subscriber();
+    expect(saved!.liked).toEqual([GODFATHER, AMELIE]);
+    expect(saved!.preferences).toMatchObject({ versions: ['VOST'], accessibility: { ad: true } });
+
+    await page.getByRole('button', { name: 'Mettre mes e-mails en pause' }).click();
+    await page.getByText('Vos e-mails sont en pause : vous ne recevez rien pour l’instant.').waitFor();
+    expect((await subscriber())[0]!.preferences.paused).toBe(true);
+    await page.getByRole('button', { name: 'Recevoir à nouveau mes e-mails' }).click();
+    await page.getByText('Vous recevez les e-mails.').waitFor();
+    expect((await subscriber())[0]!.preferences.paused).toBe(false);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Télécharger mes données' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('mes-donnees.json');
+    const data = JSON.parse(readFileSync((await file.path())!, 'utf8')) as SubscriptionExport;
+    expect(data.subscription.email).toBe('lucienne.bernard@example.fr');
+    expect(data.consent[0]).toMatchObject({ action: 'given', wordingVersion: CONSENT_WORDING_VERSION, source: 'page' });
+    expect(await axeScan(page)).toEqual([]);
+    await shot('06-manage-saved');
+  });
+
+  it('unsubscribing asks once more, then erases everything', async () => {
+    await page.getByRole('button', { name: 'Me désabonner et tout effacer' }).click();
+    const question = page.getByText('Êtes-vous sûr ? Cela ne peut pas être annulé.');
+    await question.waitFor();
+    // The focus is on the question, not on the button that erases.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Êtes-vous sûr ? Cela ne peut pas être annulé.');
+    expect(await subscriber()).toHaveLength(1);
+    await shot('07-erase-question');
+    await page.getByRole('button', { name: 'Oui, tout effacer' }).click();
+    await page.getByText('C’est fait : vous êtes désabonné et tout est effacé.', { exact: false }).waitFor();
+    expect(await subscriber()).toEqual([]);
+    await shot('08-erased');
+  });
+
+  it('the confirmation link used again says so, in plain words', async () => {
+    await page.goto(`${gw.url}/abonnement/confirmer#${confirmToken}`);
+    await page.getByRole('button', { name: 'Confirmer mon inscription' }).click();
+    await page.getByRole('alert').getByText('Ce lien a déjà servi ou a expiré.', { exact: false }).waitFor();
+  });
+});
