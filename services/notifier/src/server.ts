@@ -12,7 +12,7 @@ import {
   startNotifyWorker,
 } from '@cine/common';
 import type { DbHandle } from '@cine/db';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { NotifierConfig } from './config';
 import { adminRoutes } from './http/admin.routes';
 import { subscriptionRoutes } from './http/subscription.routes';
@@ -55,7 +55,8 @@ export async function buildNotifierApp(opts: NotifierAppOptions): Promise<Fastif
   const app = Fastify({
     loggerInstance: log,
     ...requestIdServerOptions(),
-    disableRequestLogging: true,
+    // fastify's own request lines carry the URL: ours (onResponse below) carry the route pattern.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   }) as unknown as FastifyInstance;
