@@ -13,18 +13,24 @@ export interface FilmChoice {
  * The films of a subscription with the page's own picker: the forgiving search, then chips. A
  * film moves from one list to the other when picked there, as on the suggestions page.
  */
-export function FilmLists(props: { id: string; api: Api; lang: Lang; s: SubscriptionStrings; value: FilmChoice; onChange: (v: FilmChoice) => void; invalid?: boolean }) {
+export function FilmLists(props: { id: string; api: Api; lang: Lang; s: SubscriptionStrings; value: FilmChoice; onChange: (v: FilmChoice) => void; invalid?: boolean; help?: string }) {
   const { id, api, lang, s, value, onChange } = props;
   const t = STRINGS[lang];
   const exclude = [...value.liked, ...value.disliked].map((c) => c.tconst);
   const chosen = (h: { tconst: string; title: string; primaryTitle: string; year: number | null }): Chosen => ({ tconst: h.tconst, title: h.title, primaryTitle: h.primaryTitle, year: h.year });
   return (
     <>
-      <fieldset class="sub-group" aria-describedby={`${id}-liked-help${props.invalid ? ` ${id}-liked-error` : ''}`} aria-invalid={props.invalid ? true : undefined}>
+      <fieldset
+        class="sub-group"
+        aria-describedby={[props.help ? `${id}-liked-help` : '', props.invalid ? `${id}-liked-error` : ''].filter(Boolean).join(' ') || undefined}
+        aria-invalid={props.invalid ? true : undefined}
+      >
         <legend>{s.likedLegend}</legend>
-        <p id={`${id}-liked-help`} class="sub-help">
-          {s.likedHelp}
-        </p>
+        {props.help && (
+          <p id={`${id}-liked-help`} class="sub-help">
+            {props.help}
+          </p>
+        )}
         <SearchBox
           id={`${id}-liked`}
           api={api}

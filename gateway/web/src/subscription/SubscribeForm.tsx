@@ -162,6 +162,7 @@ export function SubscribeForm(props: { id: string; api: Api; lang: Lang; liked: 
           lang={lang}
           s={s}
           value={films}
+          help={s.likedHelp}
           invalid={errors.liked !== undefined}
           onChange={(v) => {
             setTouched(true);
