@@ -1,0 +1,135 @@
+/**
+ * npm run bench:notify [-- --subscribers 100000 --films 40 --catalogue 100000 --seed 1
+ *                          --fit-sample 1000 --fit-loop-sample 100]
+ *
+ * Matching (issue 16, "bench:notify"): a synthetic catalogue of real size (100 000 films × 64,
+ * in neighbourhoods, IMDb-like votes) stored as an embedding version in a throwaway database and
+ * served by the real recommender, started as its own process as in production; N subscribers
+ * (3–10 liked films drawn by popularity, seeded) × the programme's films (drawn by popularity).
+ * In one run: every subscriber scored against every film through `POST /v1/recommendations/batch`
+ * with the notifier's own HttpBatchScorer (its chunks, its requests in flight), then the same
+ * scores by a plain TypeScript loop (the same taste vectors and dot products, written plainly),
+ * compared value by value. Then the fit thresholds (the alert path: the 100th film of the whole
+ * index for each taste) on samples: through the endpoint, and by a plain full scan; their cost per
+ * taste, extrapolated to N. Targets (issue 16): the batch ≥ 10× the loop, ≤ 2 s for 100k × 40.
+ *
+ * Last line: `notify: matching 100000×40 batch X.XX s vs loop Y.YY s = Z.Z×`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { type MatchingFigures, runMatching, storeCatalogue, syntheticCatalogue } from './matching-bench';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const ROOT = join(__dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** `npm run recommender` on the throwaway database, ready once its version is loaded. */
+async function startRecommenderProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/recommender/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', RECOMMENDER_POLL_MS: '3600000' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the recommender exited with code ${child.exitCode}`);
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
+    if (ready) return { url, child };
+    if (performance.now() - started > 300_000) throw new Error('the recommender was not ready after 5 minutes');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+const s = (ms: number) => (ms / 1000).toFixed(2);
+
+function report(f: MatchingFigures): string[] {
+  const ratio = f.loopMs / f.batchMs;
+  const perBatch = f.fit.batchMs / f.fit.batchTastes;
+  const perLoop = f.fit.loopMs / Math.max(1, f.fit.loopTastes);
+  const n = f.subscribers.toLocaleString('en-US');
+  return [
+    '',
+    `catalogue ${f.catalogue.toLocaleString('en-US')} synthetic films × 64 (one embedding version), ${n} subscribers × ${f.films} programmed films`,
+    '| scores, every subscriber × every film | time | per subscriber |',
+    '|---|---|---|',
+    `| batch endpoint over HTTP (HttpBatchScorer: chunks of 2 000, 2 in flight; scores only) | ${s(f.batchMs)} s | ${((f.batchMs * 1000) / f.subscribers).toFixed(1)} µs |`,
+    `| plain TypeScript loop (same taste vectors and dot products) | ${s(f.loopMs)} s | ${((f.loopMs * 1000) / f.subscribers).toFixed(1)} µs |`,
+    `scores compared: ${f.compared.toLocaleString('en-US')}, largest difference ${f.maxDiff.toExponential(1)} (the endpoint rounds to 6 decimals)`,
+    `targets: batch ≥ 10× the loop: ${ratio >= 10 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×); ≤ 2 s for ${n} × ${f.films}: ${f.batchMs <= 2000 ? 'met' : 'NOT met'} (${s(f.batchMs)} s)`,
+    '',
+    `fit thresholds (alerts: the 100th film of the whole index per taste): endpoint ${f.fit.batchTastes.toLocaleString('en-US')} tastes in ${s(f.fit.batchMs)} s (${perBatch.toFixed(2)} ms each, ` +
+      `${s(perBatch * f.subscribers)} s extrapolated to ${n}); plain full scan ${f.fit.loopTastes} tastes in ${s(f.fit.loopMs)} s (${perLoop.toFixed(2)} ms each, ${s(perLoop * f.subscribers)} s extrapolated); ` +
+      `ratio ${(perLoop / perBatch).toFixed(1)}×; largest difference ${f.fit.maxDiff.toExponential(1)}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      subscribers: { type: 'string', default: '100000' },
+      films: { type: 'string', default: '40' },
+      catalogue: { type: 'string', default: '100000' },
+      seed: { type: 'string', default: '1' },
+      'fit-sample': { type: 'string', default: '1000' },
+      'fit-loop-sample': { type: 'string', default: '100' },
+    },
+  });
+  const int = (name: keyof typeof values, min: number) => {
+    const v = Number(values[name]);
+    if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+    return v;
+  };
+  const subscribers = int('subscribers', 1);
+  const films = int('films', 1);
+  const catalogueSize = int('catalogue', 200);
+  const seed = int('seed', 0);
+  const fitSample = Math.min(subscribers, int('fit-sample', 1));
+  const fitLoopSample = Math.min(fitSample, int('fit-loop-sample', 1));
+  console.log(`bench:notify — load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+  let db: TestDatabase | null = null;
+  let child: ChildProcess | null = null;
+  try {
+    say(`synthetic catalogue of ${catalogueSize.toLocaleString('en-US')} films, stored as an embedding version in a throwaway database…`);
+    db = await createTestDatabase();
+    const catalogue = syntheticCatalogue(catalogueSize, 64, seed);
+    await storeCatalogue(db.handle, catalogue);
+    say('the recommender, as its own process…');
+    const recommender = await startRecommenderProcess(db.url!);
+    child = recommender.child;
+    const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers, films, seed, fitSample, fitLoopSample, say });
+    for (const line of report(figures)) console.log(line);
+    console.log(`notify: matching ${subscribers}×${figures.films} batch ${s(figures.batchMs)} s vs loop ${s(figures.loopMs)} s = ${(figures.loopMs / figures.batchMs).toFixed(1)}×`);
+  } finally {
+    if (child) await stop(child);
+    await db?.drop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:notify failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
