@@ -1,6 +1,6 @@
 /**
  * npm run bench:notify [-- --subscribers 100000 --films 40 --catalogue 100000 --seed 1
- *                          --fit-sample 1000 --fit-loop-sample 100]
+ *                          --fit-sample 1000 --fit-loop-sample 100 --digests 10000]
  *
  * Matching (issue 16, "bench:notify"): a synthetic catalogue of real size (100 000 films × 64,
  * in neighbourhoods, IMDb-like votes) stored as an embedding version in a throwaway database and
@@ -13,15 +13,21 @@
  * index for each taste) on samples: through the endpoint, and by a plain full scan; their cost per
  * taste, extrapolated to N. Targets (issue 16): the batch ≥ 10× the loop, ≤ 2 s for 100k × 40.
  *
+ * Digests (first, so that the matching's arrays do not weigh on the memory figure): 10 000 into a
+ * local smtp-server through the notifier's rules, composition and sender, against a bare
+ * nodemailer pool in the same run (digest-bench.ts). Targets: ratio ≥ 0.5, peak RSS ≤ 500 MB.
+ *
  * Last line: `notify: matching 100000×40 batch X.XX s vs loop Y.YY s = Z.Z×`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { type DigestFigures, runDigests } from './digest-bench';
 import { type MatchingFigures, runMatching, storeCatalogue, syntheticCatalogue } from './matching-bench';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -86,6 +92,21 @@ function report(f: MatchingFigures): string[] {
   ];
 }
 
+function digestReport(d: DigestFigures): string[] {
+  const rate = (ms: number) => (d.digests / (ms / 1000)).toFixed(0);
+  const ratio = d.bareMs / d.notifierMs;
+  return [
+    '',
+    `digests: ${d.digests.toLocaleString('en-US')} into a local smtp-server (3 pooled connections, 3 in flight; one digest ≈ ${(d.digestBytes / 1024).toFixed(0)} kB of text + HTML)`,
+    '| path | time | emails/s |',
+    '|---|---|---|',
+    `| the notifier (digest rules, composition, suppression read in Postgres, sender) | ${s(d.notifierMs)} s | ${rate(d.notifierMs)} |`,
+    `| bare nodemailer pool, one ready-made digest | ${s(d.bareMs)} s | ${rate(d.bareMs)} |`,
+    `accepted by the server: ${d.accepted.notifier} / ${d.accepted.bare}; peak RSS during the notifier's run ${d.peakRssMb.toFixed(0)} MB`,
+    `targets: ratio ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}); peak RSS ≤ 500 MB: ${d.peakRssMb <= 500 ? 'met' : 'NOT met'}`,
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -95,6 +116,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       'fit-sample': { type: 'string', default: '1000' },
       'fit-loop-sample': { type: 'string', default: '100' },
+      digests: { type: 'string', default: '10000' },
     },
   });
   const int = (name: keyof typeof values, min: number) => {
@@ -108,24 +130,30 @@ async function main(): Promise<void> {
   const seed = int('seed', 0);
   const fitSample = Math.min(subscribers, int('fit-sample', 1));
   const fitLoopSample = Math.min(fitSample, int('fit-loop-sample', 1));
+  const digests = int('digests', 0);
   console.log(`bench:notify — load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   let db: TestDatabase | null = null;
   let child: ChildProcess | null = null;
+  const outbox = await mkdtemp(join(tmpdir(), 'cine-bench-notify-'));
   try {
-    say(`synthetic catalogue of ${catalogueSize.toLocaleString('en-US')} films, stored as an embedding version in a throwaway database…`);
     db = await createTestDatabase();
+    const digestFigures = digests > 0 ? await runDigests({ handle: db.handle, digests, outboxDir: outbox, say }) : null;
+    say(`synthetic catalogue of ${catalogueSize.toLocaleString('en-US')} films, stored as an embedding version in a throwaway database…`);
     const catalogue = syntheticCatalogue(catalogueSize, 64, seed);
     await storeCatalogue(db.handle, catalogue);
     say('the recommender, as its own process…');
     const recommender = await startRecommenderProcess(db.url!);
     child = recommender.child;
     const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers, films, seed, fitSample, fitLoopSample, say });
+    if (digestFigures) for (const line of digestReport(digestFigures)) console.log(line);
+    else console.log('\ndigests: skipped (--digests 0)');
     for (const line of report(figures)) console.log(line);
     console.log(`notify: matching ${subscribers}×${figures.films} batch ${s(figures.batchMs)} s vs loop ${s(figures.loopMs)} s = ${(figures.loopMs / figures.batchMs).toFixed(1)}×`);
   } finally {
     if (child) await stop(child);
     await db?.drop();
+    await rm(outbox, { recursive: true, force: true });
   }
 }
 

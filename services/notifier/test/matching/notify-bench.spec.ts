@@ -3,9 +3,13 @@
  * arrays with the test realm (see the file).
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type RunningRecommender, startRecommender } from '@cine/recommender';
+import { runDigests } from '../../bench/digest-bench';
 import { generateTastes, PlainScorer, pickProgramme, runMatching, storeCatalogue, syntheticCatalogue } from '../../bench/matching-bench';
 
 /** bench:notify's matching half at a tiny size, so that it cannot rot; no timing is asserted. */
@@ -49,6 +53,20 @@ describe('bench:notify, matching, at a tiny size', () => {
     expect(figures.fit).toMatchObject({ batchTastes: 40, loopTastes: 40 });
     expect(figures.fit.maxDiff).toBeLessThanOrEqual(1e-6);
     for (const ms of [figures.batchMs, figures.loopMs, figures.fit.batchMs, figures.fit.loopMs]) expect(ms).toBeGreaterThan(0);
+  });
+
+  it("digests go through the notifier's path and the bare pool alike, each accepted by the local SMTP server", async () => {
+    const outbox = await mkdtemp(join(tmpdir(), 'cine-bench-smoke-'));
+    try {
+      const figures = await runDigests({ handle: t.handle, digests: 30, outboxDir: outbox });
+      expect(figures.accepted).toEqual({ notifier: 30, bare: 30 });
+      expect(figures.digestBytes).toBeGreaterThan(1000);
+      expect(figures.peakRssMb).toBeGreaterThan(0);
+      // Through SMTP, not into the outbox folder.
+      expect(await readdir(outbox)).toEqual([]);
+    } finally {
+      await rm(outbox, { recursive: true, force: true });
+    }
   });
 
   it("the plain loop's fit threshold is the 100th best film of the catalogue, liked films left out", () => {
