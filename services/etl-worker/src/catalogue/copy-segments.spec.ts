@@ -1,6 +1,6 @@
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { sql } from 'kysely';
-import { copyInSegments, CopyRefusedError, type SourcedChunk } from './copy-segments';
+import { copyInSegments, copyInSegmentsSplit, CopyRefusedError, type SourcedChunk } from './copy-segments';
 
 const COLUMNS = ['tconst', 'title_type', 'primary_title', 'original_title', 'is_adult'];
 
@@ -153,5 +153,148 @@ describe('copyInSegments with two target tables (title.basics fills title and fi
       { target: 'film_index', rows: ['i2\n'] },
       { target: undefined, rows: ['a4\n'] },
     ]);
+  });
+});
+
+const FILM_INDEX_COLUMNS = ['tconst', 'title_type', 'primary_title', 'original_title', 'start_year', 'runtime_minutes', 'genres', 'average_rating', 'num_votes'];
+
+/**
+ * title.basics as the import reads it: per file, chunks of 5 kept titles and, beside each, 5 film
+ * index rows (every film, a superset), the latter marked `film_index`; a bad row where asked.
+ */
+function basicsProducer(bad?: { target: 'title' | 'film_index'; fileNo: number; row: number }) {
+  const seen: { thrownIn: unknown; whileIn: string | null } = { thrownIn: null, whileIn: null };
+  async function* chunks(): AsyncGenerator<SourcedChunk> {
+    for (const fileNo of [1, 2]) {
+      try {
+        for (let row = 1; row <= 40; row += 5) {
+          const last = row === 36;
+          yield chunk(fileNo, row, 5, false, bad?.target === 'title' && bad.fileNo === fileNo ? bad.row : undefined);
+          let text = '';
+          const lines = new Int32Array(5);
+          for (let i = 0; i < 5; i++) {
+            const r = row + i;
+            lines[i] = 2 * r + 1;
+            const type = bad?.target === 'film_index' && bad.fileNo === fileNo && bad.row === r ? '\\N' : 'movie';
+            text += `tt${fileNo}${String(r).padStart(6, '0')}\t${type}\tFilm ${r}\tFilm ${r}\t1999\t90\t{Drama}\t7.5\t1000\n`;
+          }
+          yield { text, file: `file-${fileNo}.tsv`, lines, endOfFile: last, target: 'film_index' };
+          if (last) yield { text: '', file: `file-${fileNo}.tsv`, lines: new Int32Array(0), endOfFile: true };
+        }
+      } catch (err) {
+        seen.thrownIn = err;
+        seen.whileIn = `file-${fileNo}.tsv`;
+        throw err;
+      }
+    }
+  }
+  return { chunks: chunks(), seen };
+}
+
+describe.each([
+  ['postgres', () => createTestDatabase()],
+  ['pglite', () => createEmbeddedTestDatabase()],
+])('copyInSegmentsSplit on %s: two tables loaded at once', (_backend, create) => {
+  let t: TestDatabase;
+  const statements: Array<{ target: string | undefined; rows: string }> = [];
+  const copy = (rows: AsyncIterable<string>, target: string | undefined) => {
+    const statement = { target, rows: '' };
+    statements.push(statement);
+    async function* tap() {
+      for await (const text of rows) {
+        statement.rows += text;
+        yield text;
+      }
+    }
+    return target === 'film_index'
+      ? t.handle.copyInto('catalogue_b.film_index', FILM_INDEX_COLUMNS, tap())
+      : t.handle.copyInto('catalogue_b.title', COLUMNS, tap());
+  };
+  const count = async (table: 'title' | 'film_index') =>
+    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(`catalogue_b.${table}`)}`.execute(t.handle.db)).rows[0]!.n;
+
+  beforeAll(async () => {
+    t = await create();
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+  beforeEach(async () => {
+    statements.length = 0;
+    await sql`TRUNCATE catalogue_b.title, catalogue_b.film_index CASCADE`.execute(t.handle.db);
+  });
+
+  it('loads every row of both tables, each statement within one table and one file', async () => {
+    await copyInSegmentsSplit(basicsProducer().chunks, 'film_index', copy, 600);
+    expect(await count('title')).toBe(80);
+    expect(await count('film_index')).toBe(80);
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM catalogue_b.film_index WHERE search_text = lower(primary_title)`.execute(t.handle.db)).rows[0]!.n).toBe(80);
+    for (const statement of statements) {
+      const rows = statement.rows.split('\n').filter(Boolean);
+      expect(rows.every((row) => row.includes('\tFilm ') === (statement.target === 'film_index'))).toBe(true);
+      expect(new Set(rows.map((row) => row.slice(2, 3))).size).toBe(1);
+    }
+    expect(statements.filter((s) => s.target === 'film_index').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('names the file and line of a refused film index row', async () => {
+    const { chunks } = basicsProducer({ target: 'film_index', fileNo: 2, row: 12 });
+    const failure = copyInSegmentsSplit(chunks, 'film_index', copy, 600);
+    await expect(failure).rejects.toThrow(/^file-2\.tsv: line 25: null value in column "title_type" of relation "film_index" violates not-null constraint$/);
+    const err = (await failure.catch((e: unknown) => e)) as CopyRefusedError;
+    expect(err).toMatchObject({ file: 'file-2.tsv', line: 25, badInput: true });
+  });
+
+  it('names the file and line of a refused title while the film index loads beside it', async () => {
+    const { chunks, seen } = basicsProducer({ target: 'title', fileNo: 1, row: 33 });
+    const failure = copyInSegmentsSplit(chunks, 'film_index', copy, 600);
+    await expect(failure).rejects.toThrow(/^file-1\.tsv: line 67: null value in column "title_type" of relation "title" violates not-null constraint$/);
+    expect(seen).toMatchObject({ whileIn: 'file-1.tsv' });
+    expect(await count('title')).toBeLessThan(40);
+  });
+});
+
+describe('copyInSegmentsSplit', () => {
+  it("loads the side while the main table's statement is still open: a change of target ends no statement", async () => {
+    const events: string[] = [];
+    let statement = 0;
+    await copyInSegmentsSplit(basicsProducer().chunks, 'film_index', async (rows, target) => {
+      const name = target === 'film_index' ? 'side' : `main ${++statement}`;
+      for await (const _ of rows) {
+        events.push(`${name} row`);
+        // A database's socket write: the other series may run meanwhile.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      events.push(`${name} end`);
+    });
+    // One series ends the first title statement at the first film index chunk, before any of
+    // its rows is loaded; two series load film rows while it is open.
+    expect(events.indexOf('side row')).toBeGreaterThan(-1);
+    expect(events.indexOf('side row')).toBeLessThan(events.indexOf('main 1 end'));
+    expect(events.filter((e) => e === 'main 1 row').length).toBeGreaterThan(1);
+    expect(events.filter((e) => e.endsWith(' row')).length).toBe(32);
+  });
+
+  it('passes a failure of the producer through unchanged and abandons the side', async () => {
+    async function* failing(): AsyncGenerator<SourcedChunk> {
+      yield chunk(1, 1, 5, false);
+      yield { text: 'tt1\tmovie\n', file: 'file-1.tsv', lines: Int32Array.of(1), endOfFile: false, target: 'film_index' };
+      throw new Error('file-1.tsv: truncated gzip stream after line 11');
+    }
+    const ended: Array<[string | undefined, string]> = [];
+    const failure = copyInSegmentsSplit(failing(), 'film_index', async (rows, target) => {
+      try {
+        for await (const _ of rows) {
+          // drained like a database would
+        }
+        ended.push([target, 'completed']);
+      } catch (err) {
+        ended.push([target, (err as Error).message]);
+        throw err;
+      }
+    });
+    await expect(failure).rejects.toThrow(/^file-1\.tsv: truncated gzip stream after line 11$/);
+    expect(ended).toContainEqual(['film_index', 'file-1.tsv: truncated gzip stream after line 11']);
+    expect(ended.filter(([target]) => target === 'film_index').every(([, how]) => how !== 'completed')).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { type Logger, redact } from '@cine/common';
 import type { CatalogueSchema, CatalogueTable } from '@cine/db';
 import type { CatalogueRepository } from '../catalogue/catalogue.repository';
 import { imdbList, imdbText, NULL, num, textArray } from '../catalogue/copy-format';
-import { copyInSegments, CopyRefusedError, type SourcedChunk } from '../catalogue/copy-segments';
+import { copyInSegments, copyInSegmentsSplit, CopyRefusedError, type SourcedChunk } from '../catalogue/copy-segments';
 import { type ImportContext, ImportInterruptedError, rejectShareProblem, throwIfInterrupted } from '../catalogue/import-run';
 import type { LedgerRepository } from '../catalogue/ledger.repository';
 import { MAX_NAME_BYTES } from '../catalogue/text-limits';
@@ -236,9 +236,9 @@ export class ImdbPasses {
     side?: { table: CatalogueTable; columns: string[] },
   ): Promise<void> {
     try {
-      await copyInSegments(chunks, (rows, target) =>
-        side && target === side.table ? this.catalogue.copy(this.schema, side.table, side.columns, rows) : this.catalogue.copy(this.schema, table, columns, rows),
-      );
+      const load = (rows: AsyncIterable<string>, target: string | undefined) =>
+        side && target === side.table ? this.catalogue.copy(this.schema, side.table, side.columns, rows) : this.catalogue.copy(this.schema, table, columns, rows);
+      await (side ? copyInSegmentsSplit(chunks, side.table, load) : copyInSegments(chunks, load));
     } catch (err) {
       throw err instanceof CopyRefusedError && err.badInput ? new ImdbInputError(err.message) : err;
     }
