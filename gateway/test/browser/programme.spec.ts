@@ -344,7 +344,17 @@ describeWithSamples('the programme: the owner’s editor and “À l’affiche�
     expect({ id: focused.id, text: unbreak(focused.text) }).toEqual({ id, text: `Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00` });
     expect(unbreak(await parrain.innerText())).toContain(`${frenchDay(thursday)} 18:00`);
 
-    // Again, by the keyboard this time: Enter on the focused button, then change time and version.
+    // By the keyboard: Enter on the focused button opens it, Escape leaves it unsaved, the focus
+    // back on "Modifier".
+    await owner.keyboard.press('Enter');
+    await form.waitFor();
+    await form.getByLabel('Heure').fill('23:30');
+    await owner.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    expect(unbreak(await owner.evaluate(() => document.activeElement?.textContent ?? ''))).toBe(`Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00`);
+    expect(unbreak(await parrain.innerText())).toContain(`${frenchDay(thursday)} 18:00`);
+
+    // Again, then change time and version.
     await owner.keyboard.press('Enter');
     await form.waitFor();
     await form.getByLabel('Heure').fill('21:00');

@@ -409,8 +409,16 @@ function ScreeningForm(props: { api: Api; owner: OwnerApi; rooms: Room[]; weekSt
     else setFilm(null);
   };
 
+  // Escape leaves the edit form unsaved, as "Revenir à la liste sans enregistrer" does; the film
+  // search's own Escape (closing its suggestions, then clearing the box) comes first.
+  const escape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || !s || busy) return;
+    e.preventDefault();
+    props.onDone?.();
+  };
+
   return (
-    <section class={s ? 'owner-edit' : 'panel'} aria-labelledby={`${p}-heading`}>
+    <section class={s ? 'owner-edit' : 'panel'} aria-labelledby={`${p}-heading`} onKeyDown={s ? escape : undefined}>
       {s ? (
         <h4 id={`${p}-heading`} class="panel__title" tabIndex={-1} ref={headingRef}>
           {heading}
