@@ -10,7 +10,7 @@ import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { deadline } from '@cine/common/testing';
 import { sql } from 'kysely';
 import { addDays, fromLocal, isoWithOffset, toLocal, weekStartOfDate } from '../src/programme/cinema-time';
-import { NO_AUDIENCE_MESSAGE } from '../src/audience/audience.service';
+import { NO_SUBSCRIBERS_MESSAGE } from '../src/audience/audience.service';
 import { ADMIN_KEY, getJson, postJson, type RunningGateway, silentLog, startGateway } from './gateway-harness';
 
 const PARIS = 'Europe/Paris';
@@ -110,13 +110,13 @@ describeWithSamples('programme matches: the week ranked for a taste, through the
     expect(badDate.status).toBe(400);
   });
 
-  it('the audience route: 401 without credentials; with the key, the answer of a product that keeps no tastes', async () => {
+  it('the audience route: 401 without credentials; with the key, the answer with no confirmed subscriber', async () => {
     const path = `${gw.url}/api/v1/admin/films/${JEDI}/audience`;
     expect((await getJson(path)).status).toBe(401);
     const { status, body } = await getJson<FilmAudience>(path, key);
     expect(status).toBe(200);
-    expect(body).toEqual({ tconst: JEDI, tastes: 0, fits: 0, reasons: [], source: 'none', message: NO_AUDIENCE_MESSAGE });
-    expect(body.message).toMatch(/^Pas encore de données d'audience : /);
+    expect(body).toEqual({ tconst: JEDI, tastes: 0, fits: 0, reasons: [], source: 'subscribers', message: NO_SUBSCRIBERS_MESSAGE });
+    expect(body.message).toMatch(/^Pas encore d'abonné confirmé/);
     expect((await getJson(`${gw.url}/api/v1/admin/films/nope/audience`, key)).status).toBe(400);
   });
 
