@@ -28,6 +28,12 @@ export interface NotifierConfig {
   cinemaAddress: string;
   dkim: DkimConfig | null;
   maxPerWeek: number;
+  /**
+   * How long a sender's claim on an email holds before another may take it over: longer than one
+   * email's slowest send with its retries, so a live sender is never doubled; a worker killed
+   * mid-send leaves that one email to the job's retry after it.
+   */
+  claimLeaseMs: number;
   ratePerMinute: number;
   schedules: { digestCron: string; retentionCron: string; timezone: string };
   recommenderUrl: string;
@@ -59,6 +65,7 @@ export function loadNotifierConfig(source: Env = process.env): NotifierConfig {
       DKIM_SELECTOR: env.string(),
       DKIM_PRIVATE_KEY_FILE: env.string(),
       NOTIFY_MAX_PER_WEEK: env.int({ default: 3, min: 1, max: 50 }),
+      NOTIFY_CLAIM_LEASE_MS: env.int({ default: 600_000, min: 1000, max: 86_400_000 }),
       NOTIFY_RATE_PER_MINUTE: env.int({ default: 120, min: 1, max: 100_000 }),
       DIGEST_CRON: env.string({ default: DEFAULT_DIGEST_CRON }),
       CINEMA_TIMEZONE: env.string({ default: 'Europe/Paris' }),
@@ -105,6 +112,7 @@ export function loadNotifierConfig(source: Env = process.env): NotifierConfig {
     cinemaAddress: e.CINEMA_ADDRESS ?? 'Adresse du cinéma à renseigner (CINEMA_ADDRESS)',
     dkim,
     maxPerWeek: e.NOTIFY_MAX_PER_WEEK,
+    claimLeaseMs: e.NOTIFY_CLAIM_LEASE_MS,
     ratePerMinute: e.NOTIFY_RATE_PER_MINUTE,
     schedules: { digestCron, retentionCron: DEFAULT_RETENTION_CRON, timezone },
     recommenderUrl: e.RECOMMENDER_URL!.replace(/\/+$/, ''),

@@ -7,3 +7,5 @@ export { SubscriptionRepository, type SubscriberRow } from './subscription/subsc
 export { LinkService, TOKEN_LIFETIME_MS } from './subscription/links.service';
 export { PROGRAMME_HANDLERS_MISSING, NotWiredError, type ProgrammeHandlers } from './jobs/notify.handlers';
 export { nextOccurrence } from './schedule/next-occurrence';
+export { programmeJobs, programmeHandlers, type ProgrammeWiring, type ProgrammeJobsOptions, type ProgrammeContext } from './jobs/programme.wiring';
+export { ProgrammeJobs, BadNotifyPayload, EmailsLeftForRetry, cancellationKey, type RunCounts } from './jobs/programme.jobs';

@@ -1,6 +1,7 @@
 import { ConfigError, createLogger, exitOnStopSignals } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
 import { loadNotifierConfig } from './config';
+import { programmeJobs } from './jobs/programme.wiring';
 import { startNotifier } from './server';
 
 /** `npm run notifier`: the notifier as its own process (one compose container): HTTP API, sender, notify queue consumer. */
@@ -9,7 +10,12 @@ async function main(): Promise<void> {
   const log = createLogger('notifier', { level: config.logLevel });
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir, applicationName: 'cine-notifier' });
   await migrateToLatest(handle.db);
-  const notifier = await startNotifier({ handle, log, config });
+  const notifier = await startNotifier({
+    handle,
+    log,
+    config,
+    programme: programmeJobs({ recommenderUrl: config.recommenderUrl, maxPerWeek: config.maxPerWeek, claimLeaseMs: config.claimLeaseMs }),
+  });
   log.info({ url: notifier.url, queue: config.redisUrl ? 'redis' : 'in-process', mail: config.smtpUrl ? 'smtp' : 'outbox', dkim: config.dkim !== null }, 'notifier listening');
 
   exitOnStopSignals(

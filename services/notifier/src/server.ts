@@ -15,8 +15,11 @@ import type { DbHandle } from '@cine/db';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { NotifierConfig } from './config';
 import { adminRoutes } from './http/admin.routes';
+import { digestAdminRoutes } from './http/digest-admin.routes';
 import { subscriptionRoutes } from './http/subscription.routes';
 import { isBadNotifyInput, PROGRAMME_HANDLERS_MISSING, type ProgrammeHandlers } from './jobs/notify.handlers';
+import type { ProgrammeJobs } from './jobs/programme.jobs';
+import { programmeHandlers, type ProgrammeWiring } from './jobs/programme.wiring';
 import { composeMail } from './mail/mail.compose';
 import type { MailIdentity, MailSender } from './mail/mail.contract';
 import { createMailSender } from './mail/mail.sender';
@@ -31,6 +34,8 @@ export interface NotifierAppOptions {
   log: Logger;
   /** Readiness of the queue (Redis answers; always ready in-process). */
   queueReady: () => Promise<CheckResult>;
+  /** The owner's digest preview and run; null: those routes answer 503. */
+  programme?: ProgrammeJobs | null;
   clock?: () => Date;
 }
 
@@ -94,6 +99,7 @@ export async function buildNotifierApp(opts: NotifierAppOptions): Promise<Fastif
   const subscriptions = new SubscriptionService(services.subscriptions, services.films, services.links, opts.queue, opts.clock);
   await app.register(subscriptionRoutes, { subscriptions });
   await app.register(adminRoutes, { stats: services.stats });
+  await app.register(digestAdminRoutes, { programme: opts.programme ?? null, queue: opts.queue });
   return app;
 }
 
@@ -104,8 +110,12 @@ export interface NotifierOptions {
     NotifierConfig,
     'publicBaseUrl' | 'redisUrl' | 'jobs' | 'smtpUrl' | 'outboxDir' | 'mailFrom' | 'cinemaName' | 'cinemaAddress' | 'dkim' | 'ratePerMinute' | 'schedules'
   > & { host?: string; port?: number };
-  /** match-programme, screening-cancelled, send-digests; until given, those jobs fail saying they are not wired. */
-  programme?: ProgrammeHandlers;
+  /**
+   * match-programme, screening-cancelled, send-digests: `programmeJobs({ recommenderUrl, maxPerWeek })`
+   * (the jobs and the owner's digest routes), or handlers of a test's own. Until given, those jobs
+   * fail saying they are not wired.
+   */
+  programme?: ProgrammeHandlers | ProgrammeWiring;
   /** Tests: a sender of their own choosing (the real one otherwise, SMTP or the outbox). */
   sender?: MailSender;
   clock?: () => Date;
@@ -144,7 +154,13 @@ export async function startNotifier(opts: NotifierOptions): Promise<RunningNotif
       { identity, ratePerMinute: config.ratePerMinute, smtpUrl: config.smtpUrl ?? null, outboxDir: config.outboxDir, dkim: config.dkim },
       { suppression: services.suppression, logger: log.child({ component: 'mail' }) },
     );
-  const handlers: NotifyHandlers = services.handlers({ identity, compose: composeMail, sender }, opts.programme ?? PROGRAMME_HANDLERS_MISSING);
+  const mail = { identity, compose: composeMail, sender };
+  const programme =
+    typeof opts.programme === 'function'
+      ? opts.programme({ handle: opts.handle, services, mail, log, clock, timeZone: config.schedules.timezone, publicBaseUrl: config.publicBaseUrl })
+      : null;
+  const given = typeof opts.programme === 'function' ? undefined : opts.programme;
+  const handlers: NotifyHandlers = services.handlers(mail, programme ? programmeHandlers(programme) : (given ?? PROGRAMME_HANDLERS_MISSING));
 
   const closers: Array<() => Promise<void>> = [];
   let queue: NotifyProducer;
@@ -187,7 +203,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<RunningNotif
   }
   if (!opts.sender) closers.push(() => sender.close());
 
-  const app = await buildNotifierApp({ services, queue, log, queueReady, clock });
+  const app = await buildNotifierApp({ services, queue, log, queueReady, programme, clock });
   app.addHook('onClose', async () => {
     for (const close of closers) await close();
   });

@@ -1,5 +1,6 @@
 import { JobName, type NotifyHandlers } from '@cine/common';
 import type { RetentionService } from '../retention/retention.service';
+import { BadNotifyPayload } from './programme.jobs';
 import type { SendConfirmationJob } from './send-confirmation.job';
 
 /** The jobs written elsewhere (matching, digests, cancellations), given by whoever composes the notifier. */
@@ -22,7 +23,7 @@ export class NotWiredError extends Error {
   }
 }
 
-export const isBadNotifyInput = (err: unknown): boolean => err instanceof NotWiredError;
+export const isBadNotifyInput = (err: unknown): boolean => err instanceof NotWiredError || err instanceof BadNotifyPayload;
 
 /**
  * Until the matching and digest jobs are wired in: their jobs fail at once, unretried, saying so,
