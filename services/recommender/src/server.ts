@@ -7,6 +7,7 @@ import { batchRoutes } from './http/batch.routes';
 import { recommendRoutes } from './http/recommend.routes';
 import { BatchScoreService } from './recommend/batch-score';
 import { type CoLikeParams, DEFAULT_CO_LIKES } from './recommend/co-likes';
+import { SubscriberLikesRepository } from './recommend/co-likes-subscribers.repository';
 import { DEFAULT_RANKING, type RankingParams } from './recommend/ranking';
 import { ReasonsRepository } from './recommend/reasons.repository';
 import { RecommendService } from './recommend/recommend.service';
@@ -75,8 +76,8 @@ export async function startRecommender(opts: RecommenderOptions): Promise<Runnin
     if (status === 500) request.log.error({ err }, 'recommendation failed');
     return reply.code(status).send({ statusCode: status, error: status === 500 ? 'Internal Server Error' : err.name, message: status === 500 ? 'internal error' : err.message });
   });
-  // The collaborative block: the taste store's counts, read with each poll (docs/recommender.md §8).
-  const coLikes = new CoLikeHolder(new TasteStoreRepository(opts.handle), opts.log.child({ component: 'taste-store' }), () => holder.version);
+  // The collaborative block: the taste store's counts and the confirmed subscribers' liked lists, read with each poll (docs/recommender.md §8).
+  const coLikes = new CoLikeHolder(new TasteStoreRepository(opts.handle), opts.log.child({ component: 'taste-store' }), () => holder.version, new SubscriberLikesRepository(opts.handle));
   await coLikes.start(opts.pollIntervalMs ?? 30_000);
   const coLikeParams = { ...DEFAULT_CO_LIKES, ...opts.coLikes };
   await app.register(recommendRoutes, {

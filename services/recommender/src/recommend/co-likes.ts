@@ -29,6 +29,37 @@ export interface StoreCounts {
   pairs: readonly { filmA: string; filmB: string; coLikes: number }[];
 }
 
+/** A subscriber's films that count, as a visit's do: the last 20 of their list. */
+export const SUBSCRIBER_FILMS = 20;
+
+/**
+ * The store's counts plus the confirmed subscribers' liked lists (the second source): each list
+ * counts as one visit that liked its last `SUBSCRIBER_FILMS` distinct films — each film one like
+ * and one visit of evidence, each pair of them one co-like. Returns new counts; the lists are not
+ * kept. A subscriber who also taught the store as a visitor counts twice, as two visits would.
+ */
+export function withLikedLists(counts: StoreCounts, lists: readonly (readonly string[])[]): StoreCounts {
+  if (lists.length === 0) return counts;
+  const films = new Map(counts.films.map((f) => [f.tconst, { tconst: f.tconst, likes: f.likes, visits: f.visits }]));
+  const pairs = new Map(counts.pairs.map((p) => [`${p.filmA} ${p.filmB}`, { ...p }]));
+  for (const list of lists) {
+    const liked = [...new Set(list)].slice(-SUBSCRIBER_FILMS).sort();
+    for (const [i, a] of liked.entries()) {
+      const f = films.get(a) ?? { tconst: a, likes: 0, visits: 0 };
+      f.likes += 1;
+      f.visits += 1;
+      films.set(a, f);
+      for (const b of liked.slice(i + 1)) {
+        const key = `${a} ${b}`;
+        const p = pairs.get(key) ?? { filmA: a, filmB: b, coLikes: 0 };
+        p.coLikes += 1;
+        pairs.set(key, p);
+      }
+    }
+  }
+  return { films: [...films.values()], pairs: [...pairs.values()] };
+}
+
 /** The store's counts on one version's rows: what a request reads, in memory. */
 export class CoLikeModel {
   private constructor(

@@ -1,10 +1,12 @@
 import type { Logger } from '@cine/common';
 import type { TasteStoreRepository } from '@cine/db';
-import { CoLikeModel } from '../recommend/co-likes';
+import { CoLikeModel, type StoreCounts, withLikedLists } from '../recommend/co-likes';
+import type { SubscriberLikesRepository } from '../recommend/co-likes-subscribers.repository';
 import type { LoadedVersion } from './loaded-version';
 
 /**
- * The taste store's counts, in memory, on the rows of the version served: read at start and on
+ * The taste store's counts (plus, when given, the confirmed subscribers' liked lists turned into
+ * counts: docs/recommender.md §8), in memory, on the rows of the version served: read at start and on
  * every poll (a read of two small tables of counts, cheap enough between builds) and built for
  * the served version then; a request meeting a newer version builds it once. Requests read
  * `model(version)`; until a read succeeds the model is empty, which ranks exactly as the content
@@ -12,7 +14,7 @@ import type { LoadedVersion } from './loaded-version';
  */
 export class CoLikeHolder {
   private built: { versionId: number; model: CoLikeModel } | null = null;
-  private counts: Awaited<ReturnType<TasteStoreRepository['read']>> | null = null;
+  private counts: StoreCounts | null = null;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | null = null;
 
@@ -21,6 +23,8 @@ export class CoLikeHolder {
     private readonly log: Logger,
     /** The version served now: the model is built for it when the counts are read, off the requests' path. */
     private readonly served: () => LoadedVersion | null = () => null,
+    /** The second source; read with the store at every load, so an erased subscriber is gone at the next one. */
+    private readonly subscribers: Pick<SubscriberLikesRepository, 'likedLists'> | null = null,
   ) {}
 
   async start(pollIntervalMs: number): Promise<void> {
@@ -34,10 +38,9 @@ export class CoLikeHolder {
   /** Reads the counts again; the next request builds its model from them. Never fails. */
   refresh(): Promise<void> {
     if (!this.reading) {
-      this.reading = this.store
-        .read()
-        .then((counts) => {
-          this.counts = counts;
+      this.reading = Promise.all([this.store.read(), this.readSubscribers()])
+        .then(([counts, lists]) => {
+          this.counts = withLikedLists(counts, lists);
           this.built = null;
           // Built here rather than by the next request (0.4 s for 200 000 pairs at 100 000 films).
           const version = this.served();
@@ -49,6 +52,20 @@ export class CoLikeHolder {
         });
     }
     return this.reading;
+  }
+
+  /**
+   * The subscribers' lists, or none when they cannot be read: the store alone then (what it holds
+   * does not depend on the notifier). Only the reason is logged, never a list.
+   */
+  private async readSubscribers(): Promise<string[][]> {
+    if (!this.subscribers) return [];
+    try {
+      return await this.subscribers.likedLists();
+    } catch (err) {
+      this.log.warn({ reason: (err as Error).message }, 'subscribers unreadable; the collaborative block learns from the visits alone');
+      return [];
+    }
   }
 
   model(version: LoadedVersion): CoLikeModel {
