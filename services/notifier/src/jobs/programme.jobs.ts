@@ -133,6 +133,10 @@ export class ProgrammeJobs {
       const [sent, alerted] = await Promise.all([deps.recipients.sentSince(ids, weekStart), deps.recipients.alerted(ids, candidates)]);
       for (const [i, taste] of tastes.entries()) {
         const id = taste.subscriberId;
+        if ((sent.get(id) ?? 0) >= deps.maxPerWeek) {
+          counts.capped++;
+          continue;
+        }
         const plan = planAlerts(
           { taste, scores: scores[i]!, films, sentThisWeek: sent.get(id) ?? 0, alreadyAlerted: alerted.get(id) },
           { now, maxPerWeek: deps.maxPerWeek, timeZone: deps.timeZone },
