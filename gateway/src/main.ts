@@ -1,4 +1,4 @@
-import { createLogger, exitOnStopSignals, openImportQueue } from '@cine/common';
+import { createLogger, exitOnStopSignals, openImportQueue, openNotifyQueue } from '@cine/common';
 import { migrateToLatest, openDatabase } from '@cine/db';
 import { NoImportQueue } from './admin/no-import-queue';
 import { buildGateway } from './app';
@@ -18,9 +18,12 @@ async function main(): Promise<void> {
   await migrateToLatest(handle.db);
   // The gateway only produces jobs: the etl-worker and the recommender's build worker run them.
   const queue = config.redisUrl ? openImportQueue(config.redisUrl, config.queue, log) : new NoImportQueue();
+  // The notifier's queue: a published or changed week, a cancelled séance become its jobs. Without
+  // Redis there is no notifier to reach from this process (npm start wires its own in-process).
+  const notify = config.redisUrl ? openNotifyQueue(config.redisUrl, config.queue, log) : undefined;
   const recommender = new HttpRecommenderClient(config.recommender.url, config.recommender.timeoutMs);
   const metrics = new MetricsServer(log);
-  const app = await buildGateway({ config, handle, queue, recommender, log, metrics });
+  const app = await buildGateway({ config, handle, queue, recommender, log, metrics, ...(notify ? { notify } : {}) });
   await app.listen({ port: config.port, host: config.host });
   // On the same address as the public port, but never published by compose (docs/api.md).
   await metrics.listen(config.host, config.metricsPort);
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
       await app.close();
       await metrics.close();
       await queue.close();
+      await notify?.close();
       await handle.close();
     },
     { doing: 'finishing in-flight requests', graceMs: SHUTDOWN_GRACE_MS },

@@ -2,6 +2,7 @@ import { createLogger, type Handlers, type ImportJobName, type ImportQueue, InPr
 import { type DbHandle, migrateToLatest, openDatabase } from '@cine/db';
 import { CachingImportQueue, CatalogueStateRepository, createEtlServices, DownloadCacheRepository, FirstImportService, isBadInput } from '@cine/etl-worker';
 import { buildGateway, DEFAULT_WEB_ROOT, HttpRecommenderClient, ImportTracker, MetricsServer } from '@cine/gateway';
+import { programmeJobs, type RunningNotifier, startNotifier } from '@cine/notifier';
 import { buildEmbeddings, createEmbeddingHandlers, type RunningRecommender, startRecommender } from '@cine/recommender';
 import type { FastifyInstance } from 'fastify';
 import type { StandaloneConfig } from './config';
@@ -16,6 +17,8 @@ export interface StandaloneStack {
   /** With REDIS_URL: the consumers of both queues, in this process. */
   workers: JobWorker[];
   recommender: RunningRecommender;
+  /** On the loopback: the gateway forwards the subscription routes to it and enqueues its jobs. */
+  notifier: RunningNotifier;
   /** Ready, not listening: the boot server's socket hands requests to `gateway.routing`. */
   gateway: FastifyInstance;
   /** The gateway's /metrics on the loopback's METRICS_PORT (listening unless that port was taken). */
@@ -38,6 +41,16 @@ export async function startStandaloneStack(config: StandaloneConfig, say: (line:
     port: 0,
     pollIntervalMs: config.recommender.pollIntervalMs,
   });
+
+  // The notifier after the recommender it asks for scores, on the loopback too; its jobs run in
+  // this process (or on Redis with REDIS_URL), its emails go to SMTP_URL or DATA_DIR/outbox.
+  const notifier = await startNotifier({
+    handle,
+    log: createLogger('notifier', { level: config.notifier.logLevel }),
+    config: { ...config.notifier, host: '127.0.0.1', port: 0 },
+    programme: programmeJobs({ recommenderUrl: recommender.url, maxPerWeek: config.notifier.maxPerWeek, claimLeaseMs: config.notifier.claimLeaseMs }),
+  });
+  if (!config.notifier.smtpUrl) say(`Emails are written to ${config.notifier.outboxDir} as .eml files (no SMTP_URL).`);
 
   // Every job's handler, each from the service that owns it: this is the one place that wires
   // the etl-worker and the recommender together.
@@ -68,9 +81,10 @@ export async function startStandaloneStack(config: StandaloneConfig, say: (line:
   const gatewayLog = createLogger('gateway', { level: config.gateway.logLevel });
   const metrics = new MetricsServer(gatewayLog);
   const gateway = await buildGateway({
-    config: { ...config.gateway, recommender: { ...config.gateway.recommender, url: recommender.url } },
+    config: { ...config.gateway, recommender: { ...config.gateway.recommender, url: recommender.url }, notifier: { ...config.gateway.notifier, url: notifier.url } },
     handle,
     queue,
+    notify: notifier.queue,
     recommender: new HttpRecommenderClient(recommender.url, config.gateway.recommender.timeoutMs),
     log: gatewayLog,
     imports,
@@ -82,7 +96,7 @@ export async function startStandaloneStack(config: StandaloneConfig, say: (line:
   await metrics.listen('127.0.0.1', config.gateway.metricsPort).catch((err: NodeJS.ErrnoException) => {
     say(`Metrics are not served: 127.0.0.1:${config.gateway.metricsPort} is unavailable (${err.code ?? err.message}); choose another port with METRICS_PORT=…`);
   });
-  return { handle, queue, workers, recommender, gateway, metrics, imports };
+  return { handle, queue, workers, recommender, notifier, gateway, metrics, imports };
 }
 
 /**
@@ -107,6 +121,8 @@ export async function stopStandaloneStack(stack: StandaloneStack): Promise<void>
   // steps after it (embeddings, KPI views) get a few seconds to end rather than failing on a
   // closed database.
   await Promise.race([stack.queue.close(), new Promise((resolve) => setTimeout(resolve, 8000).unref())]);
+  // Its running job goes back to its queue (or, in-process, is cut short: the ledger skips what was sent).
+  await stack.notifier.close();
   await stack.recommender.close();
   await stack.handle.close();
 }
