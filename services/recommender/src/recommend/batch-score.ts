@@ -1,4 +1,4 @@
-import type { BatchScoredFilm, BatchScoreResponse, BatchTaste, BatchTasteScores, ReasonPart } from '@cine/common';
+import type { BatchScoredFilm, BatchScoreResponse, BatchScoresBinary, BatchTaste, BatchTasteScores, ReasonPart } from '@cine/common';
 import type { FeatureRepository } from '../embedding/features.repository';
 import { BatchScoreModel } from '../onnx/batch-score-model';
 import type { LoadedVersion } from '../serving/loaded-version';
@@ -6,7 +6,7 @@ import type { VersionHolder } from '../serving/version-holder';
 import { FIT_RANK } from './candidate-ranker';
 import { blendedScore } from './exact-scan';
 import { FactsCache } from './facts-cache';
-import { adaptiveAlpha, profileOf } from './ranker';
+import { adaptiveAlpha } from './ranker';
 import type { RankingParams } from './ranking';
 import { popularPart, reasonLine, reasonParts, similarPart } from './reasons';
 import type { FilmFacts, ReasonsRepository } from './reasons.repository';
@@ -31,9 +31,12 @@ interface ResolvedTaste {
   id: string;
   unknown: string[];
   encoded: string[];
+  /** The liked titles as placed, for the reasons; [] when no reason is asked. */
   liked: Placed[];
-  /** Resolved liked and disliked tconsts: left out of this taste's answer and of its fit ranking. */
-  inputs: Set<string>;
+  /** Resolved liked and disliked tconsts, once each: left out of this taste's answer. */
+  inputs: string[];
+  /** Those of them in the index (their rows): left out of its fit ranking. */
+  inputRows: number[];
   /** The profile rankCandidates builds; null on a cold start (nothing liked usable). */
   query: Float32Array | null;
   alpha: number;
@@ -73,29 +76,10 @@ export class BatchScoreService {
     this.facts = new FactsCache(reasons);
   }
 
+  /** The JSON answer: each taste's films sorted, as objects, with reasons when asked. */
   async score(input: BatchScoreInput): Promise<BatchScoreResponse> {
-    const version = this.holder.version;
-    if (!version) throw new NoVersionError();
     const withReasons = input.reasons ?? false;
-
-    // Titles outside the index, of every taste and the candidates: one read, one encoder run.
-    const outsideIds = new Set<string>();
-    for (const taste of input.tastes) for (const t of [...taste.liked, ...(taste.disliked ?? [])]) if (!version.rowOf.has(t)) outsideIds.add(t);
-    for (const t of input.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
-    const outside = outsideIds.size > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople([...outsideIds])) : new Map<string, Float32Array>();
-
-    const films: Placed[] = [];
-    const unknownCandidates: string[] = [];
-    for (const t of new Set(input.candidates)) {
-      const placed = place(version, t, outside);
-      if (placed) films.push(placed);
-      else unknownCandidates.push(t);
-    }
-    const tastes = input.tastes.map((taste) => this.resolve(version, taste, outside));
-    const scored = tastes.filter((t) => t.query !== null);
-    const scores = await this.product(version, scored, films);
-    const fits = input.fit === false ? null : await fitScores(version, scored);
-    const rowOf = new Map(scored.map((t, i) => [t, i]));
+    const { version, films, unknownCandidates, tastes, scores, rowOf, fits } = await this.compute(input, withReasons);
 
     // Ties are broken by tconst, as the single route does: each film's place in tconst order, once.
     const byTconst = new Int32Array(films.length);
@@ -105,13 +89,14 @@ export class BatchScoreService {
       .forEach(({ j }, place) => {
         byTconst[j] = place;
       });
-    const cold = Float64Array.from(films, (film) => (film.row === null ? 0 : version.weighted[film.row]! / 10));
+    const cold = coldScores(version, films);
     // Indexes and numbers until the answer: 100 000 tastes × 40 films are 4 M objects otherwise.
     const picked = tastes.map((taste) => {
       const i = rowOf.get(taste);
       const score = (j: number) => (i === undefined ? cold[j]! : scores[i * films.length + j]!);
       const order: number[] = [];
-      for (let j = 0; j < films.length; j++) if (taste.inputs.size === 0 || !taste.inputs.has(films[j]!.tconst)) order.push(j);
+      const own = taste.inputs.length === 0 ? null : new Set(taste.inputs);
+      for (let j = 0; j < films.length; j++) if (own === null || !own.has(films[j]!.tconst)) order.push(j);
       order.sort((a, b) => score(b) - score(a) || byTconst[a]! - byTconst[b]!);
       const kept = input.top === undefined ? order : order.slice(0, input.top);
       return kept.map((j) => ({ film: films[j]!, score: score(j) }));
@@ -143,41 +128,130 @@ export class BatchScoreService {
     return { version: version.id, unknown: unknownCandidates, tastes: answers };
   }
 
+  /**
+   * The same scores as numbers (common's BATCH_SCORES_BINARY layout): one float32 row per taste in
+   * the candidates' order, NaN for its own inputs, no sorting, no object per film, no reasons
+   * (`top` and `reasons` are the caller's: it sorts anyway). The notifier's scores-only calls.
+   */
+  async scoreBinary(input: Omit<BatchScoreInput, 'top' | 'reasons'>): Promise<BatchScoresBinary> {
+    const { version, films, unknownCandidates, tastes, scores, rowOf, fits } = await this.compute(input, false);
+    const count = films.length;
+    const column = new Map(films.map((f, j) => [f.tconst, j]));
+    const cold = coldScores(version, films);
+    const coldStart: number[] = [];
+    const unknownOf: Record<string, string[]> = {};
+    const encodedOf: Record<string, string[]> = {};
+    // The product's rows are the tastes with a profile, in order: with no cold taste they are the answer as they are.
+    const out = rowOf.size === tastes.length ? scores : new Float32Array(tastes.length * count);
+    const fitScores = fits === null ? null : new Float64Array(tastes.length).fill(Number.NaN);
+    tastes.forEach((taste, t) => {
+      const i = rowOf.get(taste);
+      if (i === undefined) {
+        coldStart.push(t);
+        for (let j = 0; j < count; j++) out[t * count + j] = cold[j]!;
+      } else {
+        if (out !== scores) out.set(scores.subarray(i * count, (i + 1) * count), t * count);
+        if (fitScores && fits![i] !== null) fitScores[t] = Number(fits![i]!.toFixed(6));
+      }
+      for (const input of taste.inputs) {
+        const j = column.get(input);
+        if (j !== undefined) out[t * count + j] = Number.NaN;
+      }
+      if (taste.unknown.length > 0) unknownOf[t] = taste.unknown;
+      if (taste.encoded.length > 0) encodedOf[t] = taste.encoded;
+    });
+    return {
+      header: {
+        version: version.id,
+        films: films.map((f) => f.tconst),
+        unknown: unknownCandidates,
+        tastes: tastes.length,
+        coldStart,
+        cold: coldStart.length === 0 ? [] : [...cold],
+        unknownOf,
+        encodedOf,
+        fit: fitScores !== null,
+      },
+      scores: out,
+      fitScores,
+    };
+  }
+
+  /** What both answers share: the films placed, the tastes resolved, their product, their fitScore. */
+  private async compute(input: Pick<BatchScoreInput, 'tastes' | 'candidates' | 'fit'>, keepLiked: boolean) {
+    const version = this.holder.version;
+    if (!version) throw new NoVersionError();
+
+    // Titles outside the index, of every taste and the candidates: one read, one encoder run.
+    const outsideIds = new Set<string>();
+    for (const taste of input.tastes) {
+      for (const t of taste.liked) if (!version.rowOf.has(t)) outsideIds.add(t);
+      for (const t of taste.disliked ?? []) if (!version.rowOf.has(t)) outsideIds.add(t);
+    }
+    for (const t of input.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
+    const outside = outsideIds.size > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople([...outsideIds])) : new Map<string, Float32Array>();
+
+    const films: Placed[] = [];
+    const unknownCandidates: string[] = [];
+    for (const t of new Set(input.candidates)) {
+      const placed = place(version, t, outside);
+      if (placed) films.push(placed);
+      else unknownCandidates.push(t);
+    }
+    const mean = new Float32Array(version.dims);
+    const tastes = input.tastes.map((taste) => this.resolve(version, taste, outside, keepLiked, mean));
+    const scored = tastes.filter((t) => t.query !== null);
+    const scores = await this.product(version, scored, films);
+    const fits = input.fit === false ? null : await fitScores(version, scored);
+    const rowOf = new Map(scored.map((t, i) => [t, i]));
+    return { version, films, unknownCandidates, tastes, scores, rowOf, fits };
+  }
+
   async close(): Promise<void> {
     const model = this.model;
     this.model = null;
     if (model) await (await model.catch(() => null))?.close();
   }
 
-  /** One taste as rankCandidates resolves it: inputs in request order, the profile, the prior's weight. */
-  private resolve(version: LoadedVersion, taste: BatchTaste, outside: ReadonlyMap<string, Float32Array>): ResolvedTaste {
+  /**
+   * One taste as rankCandidates resolves it: inputs in request order (each list once each, first
+   * place kept), the profile, the prior's weight. Written for 100 000 calls a batch: index rows as
+   * numbers, a placed object per liked title only when the reasons need it.
+   */
+  private resolve(version: LoadedVersion, taste: BatchTaste, outside: ReadonlyMap<string, Float32Array>, keepLiked: boolean, mean: Float32Array): ResolvedTaste {
     const unknown: string[] = [];
     const encoded: string[] = [];
-    const resolveAll = (tconsts: readonly string[]) => {
-      const out: Placed[] = [];
-      for (const t of new Set(tconsts)) {
-        const placed = place(version, t, outside);
-        if (!placed) unknown.push(t);
-        else {
-          if (placed.row === null) encoded.push(t);
-          out.push(placed);
+    const inputs: string[] = [];
+    const inputRows: number[] = [];
+    const liked: Placed[] = [];
+    const likedRefs: (number | Float32Array)[] = [];
+    const likedRows: number[] = [];
+    const dislikedRefs: (number | Float32Array)[] = [];
+    const take = (list: readonly string[], refs: (number | Float32Array)[], isLiked: boolean) => {
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i]!;
+        if (list.indexOf(t) !== i) continue;
+        const row = version.rowOf.get(t);
+        const vector = row === undefined ? outside.get(t) : undefined;
+        if (row === undefined && vector === undefined) {
+          unknown.push(t);
+          continue;
+        }
+        refs.push(row ?? vector!);
+        if (!inputs.includes(t)) inputs.push(t);
+        if (row !== undefined && !inputRows.includes(row)) inputRows.push(row);
+        if (row === undefined) encoded.push(t);
+        if (isLiked) {
+          if (row !== undefined) likedRows.push(row);
+          if (keepLiked) liked.push(row === undefined ? { tconst: t, row: null, vector: vector! } : { tconst: t, row, vector: version.vector(row) });
         }
       }
-      return out;
     };
-    const liked = resolveAll(taste.liked);
-    const disliked = resolveAll(taste.disliked ?? []);
-    const inputs = new Set([...liked, ...disliked].map((p) => p.tconst));
-    if (liked.length === 0) return { id: taste.id, unknown, encoded, liked, inputs, query: null, alpha: 0 };
-    const query = profileOf(
-      version,
-      liked.map((l) => l.row ?? l.vector),
-      disliked.map((d) => d.row ?? d.vector),
-      this.ranking.dislike,
-      this.ranking.recency,
-    );
-    const likedRows = liked.flatMap((l) => (l.row === null ? [] : [l.row]));
-    return { id: taste.id, unknown, encoded, liked, inputs, query, alpha: adaptiveAlpha(version, likedRows, this.ranking) };
+    take(taste.liked, likedRefs, true);
+    take(taste.disliked ?? [], dislikedRefs, false);
+    if (likedRefs.length === 0) return { id: taste.id, unknown, encoded, liked, inputs, inputRows, query: null, alpha: 0 };
+    const query = batchProfile(version, likedRefs, dislikedRefs, this.ranking.dislike, this.ranking.recency, mean);
+    return { id: taste.id, unknown, encoded, liked, inputs, inputRows, query, alpha: adaptiveAlpha(version, likedRows, this.ranking) };
   }
 
   /** Every taste × every film, one ONNX run: tastes × films float32 scores, row-major. */
@@ -212,6 +286,57 @@ export class BatchScoreService {
     }
     return this.model;
   }
+}
+
+/**
+ * ranker.ts's profileOf, operation for operation (so the float32 profile is the same bit for bit
+ * and the scores equal the single route's), without its per-call closures and copies: the index's
+ * rows read in place, one scratch mean for every taste of the batch.
+ */
+function batchProfile(version: LoadedVersion, liked: readonly (number | Float32Array)[], disliked: readonly (number | Float32Array)[], dislikeWeight: number, recency: number, mean: Float32Array): Float32Array {
+  const dims = version.dims;
+  const q = new Float32Array(dims);
+  addMean(version, liked, 1, recency, mean, q);
+  addMean(version, disliked, -dislikeWeight, 1, mean, q);
+  normaliseBlocks(version.blocks, q, 1);
+  return q;
+}
+
+function addMean(version: LoadedVersion, rows: readonly (number | Float32Array)[], weight: number, decay: number, mean: Float32Array, q: Float32Array): void {
+  if (rows.length === 0) return;
+  const dims = version.dims;
+  mean.fill(0);
+  for (let i = 0; i < rows.length; i++) {
+    const w = decay ** (rows.length - 1 - i);
+    const r = rows[i]!;
+    // A row of the index, or the vector of a title outside it.
+    const v = typeof r === 'number' ? version.vectors : r;
+    const o = typeof r === 'number' ? r * dims : 0;
+    for (let k = 0; k < dims; k++) mean[k]! += w * v[o + k]!;
+  }
+  if (!normaliseBlocks(version.blocks, mean, weight)) return;
+  for (let k = 0; k < dims; k++) q[k]! += mean[k]!;
+}
+
+function normaliseBlocks(blocks: readonly number[], v: Float32Array, scale: number): boolean {
+  let any = false;
+  let start = 0;
+  for (const size of blocks) {
+    let norm = 0;
+    for (let k = start; k < start + size; k++) norm += v[k]! * v[k]!;
+    if (norm > 0) {
+      any = true;
+      const s = scale / Math.sqrt(norm);
+      for (let k = start; k < start + size; k++) v[k]! *= s;
+    }
+    start += size;
+  }
+  return any;
+}
+
+/** Each film's cold-start score (the films by weighted rating), as the single route's cold start gives it. */
+function coldScores(version: LoadedVersion, films: readonly Placed[]): Float64Array {
+  return Float64Array.from(films, (film) => (film.row === null ? 0 : version.weighted[film.row]! / 10));
 }
 
 function place(version: LoadedVersion, tconst: string, outside: ReadonlyMap<string, Float32Array>): Placed | null {
@@ -251,14 +376,14 @@ async function fitScores(version: LoadedVersion, tastes: readonly ResolvedTaste[
         const taste = tastes[t]!;
         const scale = runAlpha === 1 ? 1 / taste.alpha : 1;
         for (let k = 0; k < dims; k++) query[r * dims + k] = taste.query![k]! * scale;
-        inputs = Math.max(inputs, taste.inputs.size);
+        inputs = Math.max(inputs, taste.inputRows.length);
       });
       // The inputs would take places in the top of the index: ask for that many more.
       const asked = Math.min(films, FIT_RANK + inputs);
       const tops = await version.index.topK(query, asked, runAlpha);
       part.forEach((t, r) => {
         const taste = tastes[t]!;
-        const others = tops[r]!.filter((n) => !taste.inputs.has(version.items[n.index]!.tconst));
+        const others = tops[r]!.filter((n) => !taste.inputRows.includes(n.index));
         if (others.length === 0) return;
         const at = others[Math.min(FIT_RANK, others.length) - 1]!;
         out[t] = blendedScore(version.vectors, dims, version.prior, taste.query!, taste.alpha, at.index);
