@@ -1,4 +1,14 @@
-import { type BatchScoreRequest, type BatchScoreResponse, type ErrorBody, RECOMMEND_BATCH_TASTES_MAX, RECOMMEND_CANDIDATES_MAX } from '@cine/common';
+import {
+  BATCH_SCORES_BINARY,
+  type BatchScoreRequest,
+  type BatchScoreResponse,
+  type BatchScoresBinary,
+  decodeBatchScores,
+  type ErrorBody,
+  RECOMMEND_BATCH_TASTES_MAX,
+  RECOMMEND_CANDIDATES_MAX,
+  roundScore,
+} from '@cine/common';
 import type { BatchScorer, FilmScore, ScoreOptions, SubscriberTaste, TasteScores } from './matching.contract';
 
 export interface HttpBatchScorerOptions {
@@ -46,18 +56,85 @@ export class HttpBatchScorer implements BatchScorer {
     const films = [...new Set(candidates)];
     if (tastes.length === 0) return [];
     if (films.length === 0) return tastes.map((t) => ({ subscriberId: t.subscriberId, fitScore: null, films: [] }));
+    // Scores only: the binary answer, sorted and rounded here as the JSON answer is (same FilmScore values).
+    if (options.reasons === false) return tasteScores(tastes, await this.scoreMatrix(tastes, films, { fit: options.fit ?? true }), options.top);
+    return (await this.inChunks(tastes, (chunk) => this.scoreChunk(chunk, films, options))).flat();
+  }
+
+  /**
+   * Every taste × every film as numbers, through the binary answer (common's BATCH_SCORES_BINARY):
+   * what `score` builds its scores-only answers from, and what a caller that only needs numbers
+   * (the benchmark, a count of the audience) can use without one object per pair.
+   */
+  async scoreMatrix(tastes: readonly SubscriberTaste[], candidates: readonly string[], options: { fit?: boolean } = {}): Promise<ScoreMatrix> {
+    const films = [...new Set(candidates)];
+    const parts: string[][] = [];
+    for (let i = 0; i < films.length; i += RECOMMEND_CANDIDATES_MAX) parts.push(films.slice(i, i + RECOMMEND_CANDIDATES_MAX));
+    const fit = options.fit ?? true;
+    if (tastes.length === 0 || parts.length === 0) {
+      return { films: [], scores: new Float32Array(0), coldStart: new Uint8Array(tastes.length), cold: new Float64Array(0), fitScores: fit ? new Float64Array(tastes.length).fill(Number.NaN) : null };
+    }
+    const chunks = await this.inChunks(tastes, async (chunk) => {
+      const answers: BatchScoresBinary[] = [];
+      for (const [p, part] of parts.entries()) {
+        const answer = await this.postBinary({
+          tastes: chunk.map((t) => ({ id: t.subscriberId, liked: t.liked, ...(t.disliked.length > 0 ? { disliked: t.disliked } : {}) })),
+          candidates: part,
+          // The threshold is the taste's, not the films': asked with the first part only.
+          fit: fit && p === 0,
+        });
+        if (answer.header.tastes !== chunk.length) throw new Error('the recommender answered another number of tastes');
+        answers.push(answer);
+      }
+      return answers;
+    });
+    // Each part's columns side by side; every chunk must have been answered by the same version.
+    const first = chunks[0]!;
+    for (const answers of chunks) {
+      answers.forEach((a, p) => {
+        const want = first[p]!.header;
+        if (a.header.version !== want.version || a.header.films.length !== want.films.length || a.header.films.some((t, j) => t !== want.films[j])) {
+          throw new RecommenderUnavailable('the recommender changed its embedding version during the scoring');
+        }
+      });
+    }
+    const columns = first.flatMap((a) => a.header.films);
+    const width = columns.length;
+    const scores = new Float32Array(tastes.length * width);
+    const coldStart = new Uint8Array(tastes.length);
+    const cold = new Float64Array(width);
+    const fitScores = fit ? new Float64Array(tastes.length).fill(Number.NaN) : null;
+    let start = 0;
+    for (const answers of chunks) {
+      let offset = 0;
+      for (const { header, scores: part, fitScores: partFits } of answers) {
+        const count = header.films.length;
+        if (count === width) scores.set(part, start * width);
+        else for (let t = 0; t < header.tastes; t++) scores.set(part.subarray(t * count, (t + 1) * count), (start + t) * width + offset);
+        for (const t of header.coldStart) coldStart[start + t] = 1;
+        for (let j = 0; j < header.cold.length; j++) cold[offset + j] = header.cold[j]!;
+        if (fitScores && partFits) fitScores.set(partFits, start);
+        offset += count;
+      }
+      start += answers[0]!.header.tastes;
+    }
+    return { films: columns, scores, coldStart, cold, fitScores };
+  }
+
+  /** The tastes in chunks of chunkSize, inFlight requests at once; the results in chunk order. */
+  private async inChunks<T>(tastes: readonly SubscriberTaste[], each: (chunk: readonly SubscriberTaste[]) => Promise<T>): Promise<T[]> {
     const chunks: SubscriberTaste[][] = [];
     for (let i = 0; i < tastes.length; i += this.chunkSize) chunks.push(tastes.slice(i, i + this.chunkSize));
-    const answers: TasteScores[][] = new Array(chunks.length);
+    const results: T[] = new Array(chunks.length);
     let next = 0;
     const worker = async () => {
       while (next < chunks.length) {
         const i = next++;
-        answers[i] = await this.scoreChunk(chunks[i]!, films, options);
+        results[i] = await each(chunks[i]!);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.inFlight, chunks.length) }, worker));
-    return answers.flat();
+    return results;
   }
 
   private async scoreChunk(tastes: readonly SubscriberTaste[], films: readonly string[], options: ScoreOptions): Promise<TasteScores[]> {
@@ -91,22 +168,117 @@ export class HttpBatchScorer implements BatchScorer {
     return out;
   }
 
-  private async post(body: BatchScoreRequest): Promise<BatchScoreResponse> {
-    let res: Response;
+  private async postBinary(body: BatchScoreRequest): Promise<BatchScoresBinary> {
+    const res = await this.request(body, BATCH_SCORES_BINARY);
+    if (res.ok) {
+      if (!(res.headers.get('content-type') ?? '').startsWith(BATCH_SCORES_BINARY)) throw new Error('the recommender answered the scores in another format');
+      return decodeBatchScores(new Uint8Array(await res.arrayBuffer()));
+    }
+    return this.refused(res, body);
+  }
+
+  private async request(body: BatchScoreRequest, accept: string): Promise<Response> {
     try {
-      res = await fetch(`${this.opts.baseUrl}/v1/recommendations/batch`, {
+      return await fetch(`${this.opts.baseUrl}/v1/recommendations/batch`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', accept },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       throw new RecommenderUnavailable(`the recommender could not be reached (${(err as Error).name})`);
     }
+  }
+
+  private async post(body: BatchScoreRequest): Promise<BatchScoreResponse> {
+    const res = await this.request(body, 'application/json');
     if (res.ok) return (await res.json()) as BatchScoreResponse;
+    return this.refused(res, body);
+  }
+
+  private async refused(res: Response, body: BatchScoreRequest): Promise<never> {
     const error = (await res.json().catch(() => null)) as ErrorBody | null;
     const message = `the recommender answered ${res.status} to a batch of ${body.tastes.length} tastes: ${error?.message ?? res.statusText}`;
     if (res.status === 503) throw new RecommenderUnavailable(message);
     throw new Error(message);
+  }
+}
+
+/** Every taste × every film as numbers (HttpBatchScorer.scoreMatrix). */
+export interface ScoreMatrix {
+  /** The columns: the films the recommender knows, once each, in the order given. */
+  films: string[];
+  /**
+   * tastes × films, taste-major: float32 as the product gives them (the JSON answer rounds them to
+   * 6 decimals); NaN where the film is one of the taste's own inputs (liked or disliked).
+   */
+  scores: Float32Array;
+  /** 1 for a taste with nothing usable liked: its scores are `cold`. */
+  coldStart: Uint8Array;
+  /** Each film's cold-start score, unrounded (its row in `scores` holds it rounded to float32). */
+  cold: Float64Array;
+  /** Each taste's fitScore when asked, NaN where it has none. */
+  fitScores: Float64Array | null;
+}
+
+/**
+ * The scores-only answer from the numbers: each taste's films sorted as the recommender sorts them
+ * (score descending, then tconst) and rounded as its JSON answer rounds them, so both forms give
+ * the same FilmScore values.
+ */
+function tasteScores(tastes: readonly SubscriberTaste[], matrix: ScoreMatrix, top: number | undefined): TasteScores[] {
+  const { films: columns, scores, coldStart, cold, fitScores } = matrix;
+  const width = columns.length;
+  const coldRounded = cold.map((v) => Number(v.toFixed(6)));
+  // Ties by tconst: each column's place in tconst order.
+  const rank = new Int32Array(width);
+  columns
+    .map((t, j) => ({ t, j }))
+    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
+    .forEach(({ j }, place) => {
+      rank[j] = place;
+    });
+  const row = new Float64Array(width);
+  const order = new Int32Array(width);
+  return tastes.map((taste, t): TasteScores => {
+    const isCold = coldStart[t] === 1;
+    let n = 0;
+    for (let j = 0; j < width; j++) {
+      const v = scores[t * width + j]!;
+      if (Number.isNaN(v)) continue;
+      row[j] = isCold ? cold[j]! : v;
+      order[n++] = j;
+    }
+    sortColumns(order, n, row, rank);
+    const kept = top === undefined ? n : Math.min(n, top);
+    const films: FilmScore[] = new Array(kept);
+    for (let r = 0; r < kept; r++) {
+      const j = order[r]!;
+      films[r] = { tconst: columns[j]!, score: isCold ? coldRounded[j]! : roundScore(row[j]!), reason: NO_REASON, reasons: [] };
+    }
+    const fit = fitScores === null ? Number.NaN : fitScores[t]!;
+    return { subscriberId: taste.subscriberId, fitScore: Number.isNaN(fit) ? null : fit, films };
+  });
+}
+
+/**
+ * order[0..n) sorted by row value descending, then the column's place in tconst order. Insertion
+ * sort: a programme is a few dozen films, and this runs once per taste (100 000 times) where a
+ * comparator-driven sort would allocate and call back.
+ */
+function sortColumns(order: Int32Array, n: number, row: Float64Array, rank: Int32Array): void {
+  for (let i = 1; i < n; i++) {
+    const j = order[i]!;
+    const v = row[j]!;
+    const r = rank[j]!;
+    let k = i - 1;
+    while (k >= 0) {
+      const o = order[k]!;
+      const w = row[o]!;
+      if (w > v || (w === v && rank[o]! < r)) break;
+      order[k + 1] = o;
+      k--;
+    }
+    order[k + 1] = j;
   }
 }
