@@ -235,8 +235,14 @@ export interface MatchingFigures {
   subscribers: number;
   films: number;
   catalogue: number;
-  /** The batch endpoint over HTTP, every subscriber × every film, scores only (ms). */
+  /**
+   * The batch endpoint over HTTP, every subscriber × every film, scores only, to the same result
+   * as the loop: a float32 array tastes × films (HttpBatchScorer.scoreMatrix) (ms).
+   */
   batchMs: number;
+  /** The same through HttpBatchScorer.score: each subscriber's films sorted, one FilmScore object per pair, as the jobs receive them (ms). */
+  objectsMs: number;
+
   /** The plain loop, the same scores (ms). */
   loopMs: number;
   /** Largest |batch − loop| over every score (the endpoint rounds to 6 decimals). */
@@ -266,6 +272,8 @@ export interface MatchingRunOptions {
   fitSample: number;
   /** Tastes the plain loop scans the whole catalogue for. */
   fitLoopSample: number;
+  /** Tastes per request (HttpBatchScorer's default when absent). */
+  chunkSize?: number;
   /** Progress lines (stderr in the bench). */
   say?: (line: string) => void;
 }
@@ -276,24 +284,34 @@ export async function runMatching(opts: MatchingRunOptions): Promise<MatchingFig
   const tastes = generateTastes(opts.catalogue, opts.subscribers, opts.seed);
   const films = pickProgramme(opts.catalogue, opts.films, opts.seed + 1);
   // The notifier's scorer with its defaults: the chunks, and the requests in flight, it sends.
-  const scorer = new HttpBatchScorer({ baseUrl: opts.recommenderUrl });
+  const scorer = new HttpBatchScorer({ baseUrl: opts.recommenderUrl, ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }) });
   const plain = new PlainScorer(opts.catalogue);
   // One small call each first: the recommender's lazy ONNX session, and the loop's JIT.
+  await scorer.scoreMatrix(tastes.slice(0, 10), films, { fit: false });
   await scorer.score(tastes.slice(0, 10), films, { reasons: false, fit: false });
   plain.scores(tastes.slice(0, 10), films);
 
   say(`batch endpoint: ${tastes.length.toLocaleString('en-US')} subscribers × ${films.length} films…`);
   let started = performance.now();
-  const answers = await scorer.score(tastes, films, { reasons: false, fit: false });
+  const matrix = await scorer.scoreMatrix(tastes, films, { fit: false });
   const batchMs = performance.now() - started;
   say('plain loop…');
   started = performance.now();
   const loop = plain.scores(tastes, films);
   const loopMs = performance.now() - started;
+  say('the same through HttpBatchScorer.score: sorted, one FilmScore object per pair…');
+  started = performance.now();
+  const answers = await scorer.score(tastes, films, { reasons: false, fit: false });
+  const objectsMs = performance.now() - started;
 
   let maxDiff = 0;
   let compared = 0;
   const column = new Map(films.map((t, j) => [t, j]));
+  if (matrix.films.join() !== films.join()) throw new Error('the endpoint answered other columns than the programme');
+  for (let x = 0; x < loop.length; x++) {
+    if (Number.isNaN(loop[x]!) !== Number.isNaN(matrix.scores[x]!)) throw new Error(`pair ${x}: the endpoint gave ${matrix.scores[x]}, the loop ${loop[x]}`);
+    if (!Number.isNaN(loop[x]!)) maxDiff = Math.max(maxDiff, Math.abs(matrix.scores[x]! - loop[x]!));
+  }
   answers.forEach((answer, i) => {
     const expected = films.filter((_, j) => !Number.isNaN(loop[i * films.length + j]!)).length;
     if (answer.films.length !== expected) throw new Error(`subscriber ${i}: the endpoint scored ${answer.films.length} films, the loop ${expected}`);
@@ -324,6 +342,7 @@ export async function runMatching(opts: MatchingRunOptions): Promise<MatchingFig
     films: films.length,
     catalogue: opts.catalogue.items.length,
     batchMs,
+    objectsMs,
     loopMs,
     maxDiff,
     compared,

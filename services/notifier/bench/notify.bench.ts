@@ -47,7 +47,9 @@ async function freePort(): Promise<number> {
 /** `npm run recommender` on the throwaway database, ready once its version is loaded. */
 async function startRecommenderProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/recommender/src/main.ts')], {
+  // BENCH_CPU_PROF_DIR: the recommender writes a CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'services/recommender/src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', RECOMMENDER_POLL_MS: '3600000' },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -71,7 +73,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 const s = (ms: number) => (ms / 1000).toFixed(2);
 
-function report(f: MatchingFigures): string[] {
+function report(f: MatchingFigures, chunk: string): string[] {
   const ratio = f.loopMs / f.batchMs;
   const perBatch = f.fit.batchMs / f.fit.batchTastes;
   const perLoop = f.fit.loopMs / Math.max(1, f.fit.loopTastes);
@@ -81,8 +83,9 @@ function report(f: MatchingFigures): string[] {
     `catalogue ${f.catalogue.toLocaleString('en-US')} synthetic films × 64 (one embedding version), ${n} subscribers × ${f.films} programmed films`,
     '| scores, every subscriber × every film | time | per subscriber |',
     '|---|---|---|',
-    `| batch endpoint over HTTP (HttpBatchScorer: chunks of 2 000, 2 in flight; scores only) | ${s(f.batchMs)} s | ${((f.batchMs * 1000) / f.subscribers).toFixed(1)} µs |`,
-    `| plain TypeScript loop (same taste vectors and dot products) | ${s(f.loopMs)} s | ${((f.loopMs * 1000) / f.subscribers).toFixed(1)} µs |`,
+    `| batch endpoint over HTTP, binary answer (HttpBatchScorer.scoreMatrix: chunks of ${chunk}, 2 in flight) → float32 tastes × films | ${s(f.batchMs)} s | ${((f.batchMs * 1000) / f.subscribers).toFixed(1)} µs |`,
+    `| plain TypeScript loop (same taste vectors and dot products) → float32 tastes × films | ${s(f.loopMs)} s | ${((f.loopMs * 1000) / f.subscribers).toFixed(1)} µs |`,
+    `| the batch through HttpBatchScorer.score → each subscriber's films sorted, ${(f.compared / 1e6).toFixed(1)} M FilmScore objects (the jobs' form; the loop builds none) | ${s(f.objectsMs)} s | ${((f.objectsMs * 1000) / f.subscribers).toFixed(1)} µs |`,
     `scores compared: ${f.compared.toLocaleString('en-US')}, largest difference ${f.maxDiff.toExponential(1)} (the endpoint rounds to 6 decimals)`,
     `targets: batch ≥ 10× the loop: ${ratio >= 10 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×); ≤ 2 s for ${n} × ${f.films}: ${f.batchMs <= 2000 ? 'met' : 'NOT met'} (${s(f.batchMs)} s)`,
     '',
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
       'fit-sample': { type: 'string', default: '1000' },
       'fit-loop-sample': { type: 'string', default: '100' },
       digests: { type: 'string', default: '10000' },
+      chunk: { type: 'string' },
     },
   });
   const int = (name: keyof typeof values, min: number) => {
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
   const fitSample = Math.min(subscribers, int('fit-sample', 1));
   const fitLoopSample = Math.min(fitSample, int('fit-loop-sample', 1));
   const digests = int('digests', 0);
+  const chunkSize = values.chunk === undefined ? undefined : int('chunk', 1);
   console.log(`bench:notify — load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   let db: TestDatabase | null = null;
@@ -145,10 +150,10 @@ async function main(): Promise<void> {
     say('the recommender, as its own process…');
     const recommender = await startRecommenderProcess(db.url!);
     child = recommender.child;
-    const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers, films, seed, fitSample, fitLoopSample, say });
+    const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers, films, seed, fitSample, fitLoopSample, say, ...(chunkSize === undefined ? {} : { chunkSize }) });
     if (digestFigures) for (const line of digestReport(digestFigures)) console.log(line);
     else console.log('\ndigests: skipped (--digests 0)');
-    for (const line of report(figures)) console.log(line);
+    for (const line of report(figures, chunkSize === undefined ? 'HttpBatchScorer default' : chunkSize.toLocaleString('en-US'))) console.log(line);
     console.log(`notify: matching ${subscribers}×${figures.films} batch ${s(figures.batchMs)} s vs loop ${s(figures.loopMs)} s = ${(figures.loopMs / figures.batchMs).toFixed(1)}×`);
   } finally {
     if (child) await stop(child);
