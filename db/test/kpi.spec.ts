@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { findKpi, KPI_CATALOGUE } from '../src/kpi/kpi.catalogue';
-import { KPI_REFRESH_ORDER, refreshKpis } from '../src/kpi/kpi-refresh';
+import { KPI_READS, KPI_REFRESH_ORDER, refreshKpis } from '../src/kpi/kpi-refresh';
 import { KpiRepository } from '../src/kpi/kpi.repository';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
 import { decadeOf, expectedKpis } from './kpi-expected';
@@ -57,6 +57,21 @@ describeWithSamples('KPI views on the sample catalogue, against an independent r
     expect(deps.length).toBeGreaterThan(0);
     const order: readonly string[] = KPI_REFRESH_ORDER;
     for (const dep of deps) expect(order.indexOf(dep.reads)).toBeLessThan(order.indexOf(dep.view));
+    // The refresh runs views side by side: what each reads is declared, exactly as PostgreSQL knows it.
+    const declared = Object.entries(KPI_READS).flatMap(([view, reads]) => reads!.map((r) => `${view} <- ${r}`));
+    expect(declared.sort()).toEqual(deps.map((d) => `${d.view} <- ${d.reads}`).sort());
+  });
+
+  it.each([1, 2])('refreshes %i view(s) at a time, each after the views it reads', async (lanes) => {
+    const timings = await refreshKpis(t.handle, createLogger('test', { level: 'silent' }), lanes);
+    expect(timings.map((x) => x.view).sort()).toEqual([...KPI_REFRESH_ORDER].sort());
+    const of = (view: string) => timings.find((x) => x.view === view)!;
+    for (const [view, reads] of Object.entries(KPI_READS)) {
+      for (const read of reads!) expect(of(view).started).toBeGreaterThanOrEqual(of(read).ended);
+    }
+    // Most overlapping at any instant: the lanes, no more (and no fewer: there is always a view ready).
+    const most = Math.max(...timings.map((a) => timings.filter((b) => b.started <= a.started && a.started < b.ended).length));
+    expect(most).toBe(lanes);
   });
 
   it('serve every catalogue column from the view, with the declared type', async () => {
