@@ -103,7 +103,8 @@ function isGone(err: unknown): boolean {
  * - screening-cancelled: a notice to the subscribers an alert or a digest named the séance to.
  *
  * Every email is sent the same way (`deliver`): the ledger key claimed first (false: sent already,
- * or another sender holds it), the weekly cap counted again, the links issued, consent and the
+ * or another sender holds it), the weekly cap (NOTIFY_MAX_PER_WEEK, one of them kept for the
+ * digest of whoever wants one and has not had this week's) counted again, the links issued, consent and the
  * suppression list read just before sending (`sendableAddress`), then the ledger marked. A
  * temporary failure releases the key and the run goes on; the job then fails so its retry sends
  * what is left, and the ledger makes the retry skip the rest.
@@ -130,20 +131,28 @@ export class ProgrammeJobs {
     const run = new RunState(this.maxConsecutiveFailures, deps.log);
     await this.eachPage('alerts', ctx, candidates, { fit: true }, async (tastes, scores) => {
       const ids = tastes.map((t) => t.subscriberId);
-      const [sent, alerted] = await Promise.all([deps.recipients.sentSince(ids, weekStart), deps.recipients.alerted(ids, candidates)]);
+      const [sent, alerted, digestDone] = await Promise.all([
+        deps.recipients.sentSince(ids, weekStart),
+        deps.recipients.alerted(ids, candidates),
+        deps.recipients.digestDone(ids, cinemaWeekOf(now, deps.timeZone)),
+      ]);
       for (const [i, taste] of tastes.entries()) {
         const id = taste.subscriberId;
-        if ((sent.get(id) ?? 0) >= deps.maxPerWeek) {
+        // One of the week's emails is kept for the digest of whoever asked for one: alerts never
+        // take the weekly email they chose away from them.
+        const reserved = taste.preferences.digest && !digestDone.has(id) ? 1 : 0;
+        const used = (sent.get(id) ?? 0) + reserved;
+        if (used >= deps.maxPerWeek) {
           counts.capped++;
           continue;
         }
         const plan = planAlerts(
-          { taste, scores: scores[i]!, films, sentThisWeek: sent.get(id) ?? 0, alreadyAlerted: alerted.get(id) },
+          { taste, scores: scores[i]!, films, sentThisWeek: used, alreadyAlerted: alerted.get(id) },
           { now, maxPerWeek: deps.maxPerWeek, timeZone: deps.timeZone },
         );
         for (const film of plan) {
           this.checkStop(ctx);
-          if (!(await this.underCap(id, weekStart))) {
+          if (!(await this.underCap(id, weekStart, reserved))) {
             counts.capped++;
             break;
           }
@@ -347,8 +356,8 @@ export class ProgrammeJobs {
     }
   }
 
-  private async underCap(subscriberId: string, weekStart: Date): Promise<boolean> {
-    return (await this.deps.ledger.sentSince(subscriberId, weekStart)) < this.deps.maxPerWeek;
+  private async underCap(subscriberId: string, weekStart: Date, reserved = 0): Promise<boolean> {
+    return (await this.deps.ledger.sentSince(subscriberId, weekStart)) + reserved < this.deps.maxPerWeek;
   }
 
   /** The instant the current cinema week began (Wednesday 00:00 in the cinema's zone). */

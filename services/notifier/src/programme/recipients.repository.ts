@@ -79,6 +79,20 @@ export class RecipientsRepository {
     return out;
   }
 
+  /** Which of `ids` got (or settled) their digest of `week`. */
+  async digestDone(ids: readonly string[], week: string): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.handle.db
+      .selectFrom('notification')
+      .select('subscriber_id')
+      .where('subscriber_id', 'in', [...ids])
+      .where('kind', '=', 'digest')
+      .where('week', '=', week)
+      .where('status', '<>', 'pending')
+      .execute();
+    return new Set(rows.map((r) => r.subscriber_id));
+  }
+
   /** The subscribers an alert or a digest naming this séance was sent to. */
   async announcedTo(screeningId: string): Promise<string[]> {
     const rows = await this.handle.db

@@ -120,6 +120,7 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
     await add('vo', [SAMPLE.starWars], { alerts: true, digest: true, versions: ['VO'] });
     await add('full', [SAMPLE.starWars], { alerts: true, digest: true });
     await add('nearly', [SAMPLE.starWars], { alerts: true, digest: false });
+    await add('keeps', [SAMPLE.starWars], { alerts: true, digest: true });
     await add('withdrawn', [SAMPLE.starWars], { alerts: true, digest: true });
     await add('pausing', [SAMPLE.starWars], { alerts: true, digest: true });
     await add('paused', [SAMPLE.starWars], { alerts: true, digest: true, paused: true });
@@ -135,6 +136,7 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
     };
     await sentThisWeek('full', MAX_PER_WEEK);
     await sentThisWeek('nearly', MAX_PER_WEEK - 1);
+    await sentThisWeek('keeps', MAX_PER_WEEK - 2);
     // Last week's do not count.
     await t.handle.db
       .insertInto('notification')
@@ -161,7 +163,7 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
     });
     batchCalls = 0;
     const counts = await jobs.matchProgramme({ reason: 'published', from: WEEK, to: NEXT_WEEK });
-    // 7 subscribers want alerts (not the paused one), 4 a page: 2 batch calls.
+    // 8 subscribers want alerts (not the paused one), 4 a page: 2 batch calls.
     expect(batchCalls).toBe(2);
     expect(counts.films).toBe(4);
 
@@ -198,6 +200,8 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
     expect(received('full')).toHaveLength(0);
     expect(alertsTo('nearly')).toHaveLength(1);
     expect((await ledger(ids.nearly!)).filter((r) => r.status === 'sent')).toHaveLength(MAX_PER_WEEK);
+    // Two emails left, and a digest wanted: one alert, one kept for the digest.
+    expect(alertsTo('keeps')).toHaveLength(1);
 
     // Consent withdrawn between matching and sending: nothing sent, nothing kept.
     expect(received('withdrawn')).toHaveLength(0);
@@ -292,8 +296,8 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
 
     const dry = await notifier.app.inject({ method: 'POST', url: '/v1/admin/digest', payload: { dryRun: true } });
     expect(dry.statusCode).toBe(202);
-    // fan, vo (no séance fits: no digest), full (capped), withdrawn (gone), pausing and paused (paused), digestOnly.
-    expect(dry.json()).toEqual({ week: WEEK, dryRun: true, subscribers: 2 } satisfies DigestRunAccepted);
+    // fan, keeps, digestOnly; not vo (no séance fits: no digest), full (capped), withdrawn (gone), pausing and paused (paused).
+    expect(dry.json()).toEqual({ week: WEEK, dryRun: true, subscribers: 3 } satisfies DigestRunAccepted);
 
     const rowsAfter = await t.handle.db.selectFrom('notification').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const tokensAfter = await t.handle.db.selectFrom('subscriber_token').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -309,6 +313,9 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
     await (notifier.queue as InProcessNotifyQueue).idle();
     expect(digestsTo('fan')).toHaveLength(1);
     expect(digestsTo('digestOnly')).toHaveLength(1);
+    // The email kept for it: the week's last.
+    expect(digestsTo('keeps')).toHaveLength(1);
+    expect((await ledger(ids.keeps!)).filter((r) => r.status === 'sent')).toHaveLength(MAX_PER_WEEK);
     for (const who of ['vost', 'vo', 'full', 'nearly', 'withdrawn', 'pausing', 'paused']) expect({ who, digests: digestsTo(who).length }).toEqual({ who, digests: 0 });
     const row = (await ledger(ids.fan!)).find((r) => r.key === digestKey(ids.fan!, WEEK))!;
     expect(row).toMatchObject({ kind: 'digest', status: 'sent' });
@@ -326,7 +333,7 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
 
     const again = await jobs.sendDigests({});
     expect(again.sent).toBe(0);
-    expect(again.skipped).toBe(2);
+    expect(again.skipped).toBe(3);
     expect(digestsTo('fan')).toHaveLength(1);
   });
 
