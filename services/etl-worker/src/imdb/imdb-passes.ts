@@ -13,7 +13,7 @@ import { MAX_NAME_BYTES } from '../catalogue/text-limits';
 import { isUrl, type SourceRepository } from '../sources/source.repository';
 import { classifyWithContext, type FilterPolicy, inFilmIndex } from './filter-policy';
 import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError, REQUIRED_DATASETS } from './imdb-datasets';
-import { IntMap, IntSet } from './int-set';
+import { DenseIdSet, IntMap, IntSet } from './int-set';
 import { field, idAt, intAt, isNull, M, N, parseId, T, textField, TsvReader, type TsvRowHandler } from './tsv.reader';
 
 const FLUSH_CHARS = 1 << 18;
@@ -162,7 +162,7 @@ export class ImdbPasses {
   /** Rows written to the film index. */
   private filmIndexRows = 0;
   /** Every tconst of title.basics: tells a dangling reference from a filtered-out title. */
-  private readonly allTitles = new IntSet(1 << 16);
+  private readonly allTitles = new DenseIdSet();
   private readonly kept = new IntSet(1 << 14);
   private readonly keptSeries = new IntSet(1 << 10);
   private readonly people = new IntSet(1 << 14);
@@ -278,6 +278,7 @@ export class ImdbPasses {
     const rows = this.scanDataset('title.basics', (scan) => (t, f, line) => {
       const id = idAt(t, f, 0, T, T);
       if (id < 0) return scan.reader.reject(line, 'malformed tconst');
+      if (id > DenseIdSet.MAX_ID) return scan.reader.reject(line, 'tconst beyond tt1000000000');
       const adult = field(t, f, 4);
       const runtime = intAt(t, f, 7);
       const startYear = intAt(t, f, 5);

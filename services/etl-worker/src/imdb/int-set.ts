@@ -140,3 +140,46 @@ export class IntMap extends IntSet {
     for (let c = 0; c < this.width; c++) this.columns[c]![to] = from[c]![j]!;
   }
 }
+
+/**
+ * A set of positive ints as a bitmap, for ids that are dense from 1: every tconst of title.basics
+ * (12.3 M ids below 4·10⁷ at scale 1, 5 MB). The file is sorted by id, so adding walks the bitmap
+ * in order: 12.3 M adds took 40–65 ms against 650–850 ms for IntSet, whose hashed slots are a
+ * cache miss each (measured 7 December 2026). Grows to the largest id seen, one bit per id: an id
+ * of 10⁹ would take 125 MB, so larger ids are refused (IMDb's are 8 digits today).
+ */
+export class DenseIdSet {
+  static readonly MAX_ID = 1_000_000_000;
+  private bits = new Uint32Array(1 << 16);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(id: number): boolean {
+    const word = id >>> 5;
+    return word < this.bits.length && (this.bits[word]! & (1 << (id & 31))) !== 0;
+  }
+
+  /** Adds `id`; returns false when it was already there. */
+  add(id: number): boolean {
+    if (!(id > 0 && id <= DenseIdSet.MAX_ID)) throw new RangeError(`DenseIdSet ids are in 1..${DenseIdSet.MAX_ID}, got ${id}`);
+    const word = id >>> 5;
+    if (word >= this.bits.length) this.grow(word);
+    const bit = 1 << (id & 31);
+    const bits = this.bits;
+    if ((bits[word]! & bit) !== 0) return false;
+    bits[word] = bits[word]! | bit;
+    this.count++;
+    return true;
+  }
+
+  private grow(word: number): void {
+    let length = this.bits.length;
+    while (length <= word) length *= 2;
+    const bits = new Uint32Array(length);
+    bits.set(this.bits);
+    this.bits = bits;
+  }
+}
