@@ -49,9 +49,9 @@ describe('Grafana provisioning', () => {
     }
   });
 
-  it('has the owner’s four dashboards, every panel on the provisioned data source, unique uids and panel ids', () => {
+  it('has the owner’s five dashboards, every panel on the provisioned data source, unique uids and panel ids', () => {
     const dashboards = loadDashboards();
-    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['cine-catalogue', 'cine-money', 'cine-people', 'cine-ratings']);
+    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['cine-catalogue', 'cine-money', 'cine-notifications', 'cine-people', 'cine-ratings']);
     for (const { file, dashboard } of dashboards) {
       const ids = dashboard.panels.map((p) => p.id);
       expect([file, new Set(ids).size]).toEqual([file, ids.length]);
@@ -100,6 +100,11 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
     expect((await reader`SELECT current_user AS u`)[0]!.u).toBe(READER_ROLE);
     await expect(reader`SELECT count(*) FROM public.title`).rejects.toThrow(/permission denied/);
     await expect(reader`SELECT count(*) FROM public.import_run`).rejects.toThrow(/permission denied/);
+    // The notifier's counts, never an address: the view only, none of its tables.
+    expect((await reader`SELECT confirmed FROM public.notification_stats`)[0]!.confirmed).toBe(0);
+    for (const table of ['subscriber', 'consent_record', 'subscriber_token', 'notification', 'suppression']) {
+      await expect(reader.unsafe(`SELECT count(*) FROM public.${table}`)).rejects.toThrow(/permission denied/);
+    }
     await expect(reader`DELETE FROM kpi.top_actors`).rejects.toThrow(/permission denied|cannot change materialized view/);
     await expect(reader`REFRESH MATERIALIZED VIEW kpi.top_actors`).rejects.toThrow(/must be owner/);
   });
