@@ -131,7 +131,8 @@ function stepView(job: Job, raw: string) {
   return { id: job.id ?? '', name: job.name as JobName, state, progress, error: job.failedReason || null, result: value?.result ?? null };
 }
 
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** A Redis call that answers within `ms` or fails as QueueUnavailableError: the API answers 503 rather than hang. */
+export function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new QueueUnavailableError(`no answer from redis within ${ms} ms`)), ms);
@@ -158,8 +159,8 @@ export async function connectedProducer(url: string, timeoutMs = 10_000): Promis
   return connection;
 }
 
-/** The producer as services use it: its own connection, one log line per distinct Redis error. */
-export function openImportQueue(redisUrl: string, options: BullmqQueueOptions, log: Logger): ImportQueue {
+/** A producer's own connection that logs one line per distinct Redis error, not one per retry. */
+export function loggedProducerConnection(redisUrl: string, log: Logger): IORedis {
   const connection = producerConnection(redisUrl);
   let lastError = '';
   connection.on('error', (err: Error) => {
@@ -169,5 +170,10 @@ export function openImportQueue(redisUrl: string, options: BullmqQueueOptions, l
   connection.on('ready', () => {
     lastError = '';
   });
-  return new BullmqImportQueue(connection, options);
+  return connection;
+}
+
+/** The producer as services use it: its own connection, one log line per distinct Redis error. */
+export function openImportQueue(redisUrl: string, options: BullmqQueueOptions, log: Logger): ImportQueue {
+  return new BullmqImportQueue(loggedProducerConnection(redisUrl, log), options);
 }

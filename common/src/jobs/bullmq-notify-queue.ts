@@ -1,7 +1,7 @@
 import { type JobSchedulerJson, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from '../logger';
-import { type BullmqQueueOptions, producerConnection, QUEUE_CALL_TIMEOUT_MS, QueueUnavailableError } from './bullmq-import-queue';
+import { type BullmqQueueOptions, bounded, loggedProducerConnection, QUEUE_CALL_TIMEOUT_MS, QueueUnavailableError } from './bullmq-import-queue';
 import { type JobPayloads, type NotifyJobName, QueueName } from './job-catalogue';
 import type { NotifyProducer } from './notify-queue';
 import { notifyScheduledJobs, type NotifySchedules } from './notify-schedules';
@@ -80,24 +80,7 @@ export class BullmqNotifyQueue implements NotifyProducer {
   }
 }
 
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new QueueUnavailableError(`no answer from redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** The producer as services use it: its own connection, one log line per distinct Redis error. */
 export function openNotifyQueue(redisUrl: string, options: BullmqQueueOptions, log: Logger): BullmqNotifyQueue {
-  const connection = producerConnection(redisUrl);
-  let lastError = '';
-  connection.on('error', (err: Error) => {
-    if (err.message !== lastError) log.warn({ err: err.message }, 'redis connection error; retrying');
-    lastError = err.message;
-  });
-  connection.on('ready', () => {
-    lastError = '';
-  });
-  return new BullmqNotifyQueue(connection, options);
+  return new BullmqNotifyQueue(loggedProducerConnection(redisUrl, log), options);
 }
