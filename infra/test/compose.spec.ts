@@ -67,10 +67,10 @@ function schemaErrors(doc: unknown): string[] {
 }
 
 const NPM_SCRIPTS = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-const OWN_SERVICES = ['migrate', 'etl-worker', 'embedding-builder', 'recommender', 'gateway'] as const;
+const OWN_SERVICES = ['migrate', 'etl-worker', 'embedding-builder', 'recommender', 'notifier', 'gateway'] as const;
 const ONE_SHOT_ENTRIES: Record<string, string> = { 'first-import': 'services/etl-worker/src/first-import/first-import.cli.ts' };
 // The ETL worker serves no HTTP (it only consumes BullMQ jobs): nothing waits on its health.
-const PROBED = ['postgres', 'redis', 'recommender', 'gateway', 'grafana'] as const;
+const PROBED = ['postgres', 'redis', 'recommender', 'notifier', 'gateway', 'grafana'] as const;
 
 describe('docker-compose.yml', () => {
   const raw = readComposeRaw(COMPOSE_FILE);
@@ -88,7 +88,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the whole stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['embedding-builder', 'etl-worker', 'first-import', 'gateway', 'grafana', 'kpi-reader-login', 'migrate', 'postgres', 'recommender', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['embedding-builder', 'etl-worker', 'first-import', 'gateway', 'grafana', 'kpi-reader-login', 'migrate', 'notifier', 'postgres', 'recommender', 'redis']);
   });
 
   it('refuses to start without the secrets, naming the missing one; .env.example has none filled in', () => {
@@ -112,7 +112,7 @@ describe('docker-compose.yml', () => {
         if (condition === 'service_healthy') expect({ target, healthcheck: !!compose.services[target]!.healthcheck }).toEqual({ target, healthcheck: true });
       }
     }
-    for (const name of ['etl-worker', 'first-import', 'recommender', 'gateway', 'kpi-reader-login']) {
+    for (const name of ['etl-worker', 'first-import', 'recommender', 'notifier', 'gateway', 'kpi-reader-login']) {
       expect(compose.services[name]!.depends_on?.migrate?.condition).toBe('service_completed_successfully');
     }
     expect(compose.services.grafana!.depends_on?.['kpi-reader-login']?.condition).toBe('service_completed_successfully');
@@ -138,7 +138,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs each Node service with the command of its npm script, node itself as the process', () => {
-    const scriptOf: Record<string, string> = { migrate: 'migrate', 'etl-worker': 'worker', 'embedding-builder': 'embeddings', recommender: 'recommender', gateway: 'gateway' };
+    const scriptOf: Record<string, string> = { migrate: 'migrate', 'etl-worker': 'worker', 'embedding-builder': 'embeddings', recommender: 'recommender', notifier: 'notifier', gateway: 'gateway' };
     for (const name of OWN_SERVICES) {
       const command = compose.services[name]!.command!;
       // npm run does not pass SIGTERM on to the service, so docker stop would not stop it cleanly.
@@ -177,17 +177,35 @@ describe('docker-compose.yml', () => {
 
   it('keeps state in named volumes', () => {
     const volumes = Object.keys(compose.volumes ?? {});
-    expect(volumes.sort()).toEqual(['grafanadata', 'pgdata', 'posters', 'redisdata']);
+    expect(volumes.sort()).toEqual(['grafanadata', 'outbox', 'pgdata', 'posters', 'redisdata']);
     expect(compose.services.postgres!.volumes).toContain('pgdata:/var/lib/postgresql/data');
     expect(compose.services.redis!.volumes).toContain('redisdata:/data');
     // The gateway's poster cache, DATA_DIR/posters (DATA_DIR defaults to .data in WORKDIR /app).
     expect(serviceEnv(compose.services.gateway!).DATA_DIR).toBeUndefined();
     expect(compose.services.gateway!.volumes).toContain('posters:/app/.data/posters');
+    // The notifier's DATA_DIR/outbox: the emails written as .eml when no SMTP_URL is set.
+    expect(serviceEnv(compose.services.notifier!).DATA_DIR).toBeUndefined();
+    expect(compose.services.notifier!.volumes).toContain('outbox:/app/.data/outbox');
+  });
+
+  it('runs the notifier on its own port, reached by the gateway by service name, waiting for no embeddings', () => {
+    const notifier = compose.services.notifier!;
+    const port = serviceEnv(notifier).NOTIFIER_PORT;
+    expect(port).toMatch(/^\d+$/);
+    expect(notifier.expose?.map(String)).toEqual([port]);
+    expect(notifier.ports).toBeUndefined();
+    expect(serviceEnv(compose.services.gateway!).NOTIFIER_URL).toBe(`http://notifier:${port}`);
+    expect(serviceEnv(notifier).RECOMMENDER_URL).toBe(serviceEnv(compose.services.gateway!).RECOMMENDER_URL);
+    expect(serviceEnv(notifier).REDIS_URL).toBe(serviceEnv(compose.services.gateway!).REDIS_URL);
+    expect(Object.keys(notifier.depends_on ?? {}).sort()).toEqual(['migrate', 'recommender', 'redis']);
+    // Without SMTP_URL in .env the emails stay in the outbox: none leaves by surprise.
+    expect(serviceEnv(notifier).SMTP_URL).toBe('');
   });
 
   it('checks the health of every long-running service; the Node ones probe /health/ready on their own port', () => {
     for (const name of PROBED) expect({ name, healthcheck: !!compose.services[name]!.healthcheck }).toEqual({ name, healthcheck: true });
-    for (const name of ['recommender', 'gateway']) {
+    // The notifier's port is NOTIFIER_PORT: PORT is the gateway's in npm start, which hosts both.
+    for (const [name, variable] of [['recommender', 'PORT'], ['notifier', 'NOTIFIER_PORT'], ['gateway', 'PORT']] as const) {
       const service = compose.services[name]!;
       const test = service.healthcheck!.test as string[];
       expect(test[0]).toBe('CMD');
@@ -195,8 +213,8 @@ describe('docker-compose.yml', () => {
       expect(test.slice(1, 3)).toEqual(['node', '-e']);
       expect(test[3]).toContain('/health/ready');
       // The probe runs inside the container, with the service's own environment.
-      expect(test[3]).toContain(`'http://127.0.0.1:'+process.env.PORT+'/health/ready'`);
-      expect(serviceEnv(service).PORT).toMatch(/^\d+$/);
+      expect(test[3]).toContain(`'http://127.0.0.1:'+process.env.${variable}+'/health/ready'`);
+      expect(serviceEnv(service)[variable]).toMatch(/^\d+$/);
     }
   });
 
@@ -211,7 +229,11 @@ describe('docker-compose.yml', () => {
       expect({ name, stage: stage?.name }).toEqual({ name, stage: build.target });
     }
     // Every service image derives from `runtime`, which copies the one `build` stage.
-    for (const target of ['etl-worker', 'recommender', 'gateway']) expect(stages.find((s) => s.name === target)?.from).toBe('runtime');
+    for (const target of ['etl-worker', 'recommender', 'notifier', 'gateway']) expect(stages.find((s) => s.name === target)?.from).toBe('runtime');
+    // Every workspace's package.json is there before npm ci (the workspaces must all exist).
+    for (const workspace of (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces) {
+      expect({ workspace, copied: dockerfile.includes(`COPY ${workspace}/package.json ${workspace}/`) }).toEqual({ workspace, copied: true });
+    }
     expect(dockerfile).toMatch(/COPY --from=build\b/);
     expect(dockerfile).toMatch(/ENV ONNXRUNTIME_NODE_INSTALL=skip/);
     expect(dockerfile).toMatch(/^USER node$/m);
@@ -289,10 +311,25 @@ describe('docker-compose.dev.yml over docker-compose.yml', () => {
   const dev = readComposeRaw(COMPOSE_DEV_FILE);
   const merged: ComposeFile = loadCompose([COMPOSE_FILE, COMPOSE_DEV_FILE], exampleVars);
 
-  it('follows the compose specification and only overrides services of the base file', () => {
+  it('follows the compose specification and only overrides services of the base file, Mailpit aside', () => {
     expect(schemaErrors(merged)).toEqual([]);
     const base = readComposeRaw(COMPOSE_FILE);
-    for (const name of Object.keys(dev.services)) expect({ name, inBase: name in base.services }).toEqual({ name, inBase: true });
+    const added = Object.keys(dev.services).filter((name) => !(name in base.services));
+    expect(added).toEqual(['mailpit']);
+  });
+
+  it("catches the notifier's emails in Mailpit, pinned, its mailbox on the loopback only", () => {
+    const mailpit = merged.services.mailpit!;
+    expect(mailpit.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    expect(mailpit.ports).toEqual(['127.0.0.1:8025:8025']);
+    const env = serviceEnv(merged.services.notifier!);
+    // Mailpit's SMTP port on the compose network, never published.
+    expect(env.SMTP_URL).toBe('smtp://mailpit:1025');
+    expect(env.MAIL_FROM).toMatch(/<[^@\s]+@[^>\s]+>$/);
+    expect(env.CINEMA_ADDRESS?.length).toBeGreaterThan(0);
+    expect(merged.services.notifier!.depends_on?.mailpit?.condition).toBe('service_started');
+    // The notifier as the base file runs it otherwise: the same loader accepts the dev values.
+    expect(() => SERVICE_CONFIGS.notifier!(env)).not.toThrow();
   });
 
   it('exposes the database and Redis on the loopback only', () => {
@@ -301,9 +338,10 @@ describe('docker-compose.dev.yml over docker-compose.yml', () => {
   });
 
   it('bind-mounts the sources read-only and restarts the services on change', () => {
-    for (const name of ['recommender', 'gateway']) {
+    for (const name of ['recommender', 'notifier', 'gateway']) {
       const service = merged.services[name]!;
-      expect(service.volumes).toContain(`./${name === 'gateway' ? 'gateway' : 'services/recommender'}/src:/app/${name === 'gateway' ? 'gateway' : 'services/recommender'}/src:ro`);
+      const dir = name === 'gateway' ? 'gateway' : `services/${name}`;
+      expect(service.volumes).toContain(`./${dir}/src:/app/${dir}/src:ro`);
       expect(service.command!.slice(0, 2)).toEqual(['node_modules/.bin/tsx', 'watch']);
       // The watched entry is the same file the production script runs.
       expect(NPM_SCRIPTS[name]).toBe(`node --import tsx ${service.command![2]}`);

@@ -37,11 +37,22 @@ export async function freePort(): Promise<number> {
 /** A variable naming a port the service listens on: PORT, METRICS_PORT… */
 const PORT_VARIABLE = /^(?:([A-Z0-9_]+)_)?PORT$/;
 
-/** The key of `NativeTargets.ports` for a service's port variable: `gateway`, `gateway:metrics`. */
+/**
+ * The variable naming a service's own port: PORT, or `<SERVICE>_PORT` for a service `npm start`
+ * hosts beside the gateway (the notifier's NOTIFIER_PORT), where PORT is the gateway's.
+ */
+function mainPortVariable(service: string, env: Record<string, string>): string | undefined {
+  const own = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
+  return env.PORT !== undefined ? 'PORT' : env[own] !== undefined ? own : undefined;
+}
+
+/** The key of `NativeTargets.ports` for a service's port variable: `gateway`, `gateway:metrics`, `notifier` (NOTIFIER_PORT). */
 function portKey(service: string, variable: string): string | null {
   const match = PORT_VARIABLE.exec(variable);
   if (!match) return null;
-  return match[1] ? `${service}:${match[1].toLowerCase().replace(/_/g, '-')}` : service;
+  if (!match[1]) return service;
+  const name = match[1].toLowerCase().replace(/_/g, '-');
+  return name === service ? service : `${service}:${name}`;
 }
 
 /**
@@ -88,13 +99,20 @@ function rewriteUrl(value: string, targets: NativeTargets, servicePorts: Record<
 export function nativeEnv(compose: ComposeFile, name: string, targets: NativeTargets): Record<string, string> {
   const own = serviceEnv(compose.services[name]!);
   // The port each listening service has inside compose, to recognise `http://recommender:8081`.
-  const servicePorts = Object.fromEntries(Object.entries(compose.services).map(([n, s]) => [n, serviceEnv(s).PORT ?? '']));
+  const servicePorts = Object.fromEntries(
+    Object.entries(compose.services).map(([n, s]) => {
+      const env = serviceEnv(s);
+      const variable = mainPortVariable(n, env);
+      return [n, variable ? env[variable]! : ''];
+    }),
+  );
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(own)) out[key] = rewriteUrl(value, targets, servicePorts);
-  if (own.PORT !== undefined) {
+  const main = mainPortVariable(name, own);
+  if (main !== undefined) {
     const port = targets.ports[name];
     if (port === undefined) throw new Error(`no native port chosen for ${name}`);
-    out.PORT = String(port);
+    out[main] = String(port);
   }
   // Its other listening ports (the gateway's metrics): the one chosen, or any free one.
   for (const variable of Object.keys(own)) {

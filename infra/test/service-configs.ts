@@ -1,6 +1,7 @@
 import type { Env } from '@cine/common';
 import { loadEtlConfig, loadFirstImportConfig } from '@cine/etl-worker/config';
 import { loadGatewayConfig } from '@cine/gateway/config';
+import { loadNotifierConfig } from '@cine/notifier/config';
 import { loadBuilderConfig, loadRecommenderConfig } from '@cine/recommender/config';
 
 /**
@@ -14,4 +15,5 @@ export const SERVICE_CONFIGS: Record<string, (env: Env) => unknown> = {
   gateway: loadGatewayConfig,
   'first-import': loadFirstImportConfig,
   'embedding-builder': loadBuilderConfig,
+  notifier: loadNotifierConfig,
 };
