@@ -16,16 +16,13 @@ function chunk(fileNo: number, firstRow: number, count: number, endOfFile: boole
   return { text, file: `file-${fileNo}.tsv`, lines, endOfFile };
 }
 
-/** Two files of 40 rows in chunks of 5 (and an empty end-of-file chunk for the second), noting what the producer is told. */
-function producer(bad?: { fileNo: number; row: number }) {
+/** A producer of two files' chunks that notes what it is told (a refusal thrown in) and in which file. */
+function producerOf(fileChunks: (fileNo: number) => Iterable<SourcedChunk>) {
   const seen: { thrownIn: unknown; whileIn: string | null } = { thrownIn: null, whileIn: null };
   async function* chunks(): AsyncGenerator<SourcedChunk> {
     for (const fileNo of [1, 2]) {
       try {
-        for (let row = 1; row <= 40; row += 5) {
-          yield chunk(fileNo, row, 5, fileNo === 1 && row === 36, bad?.fileNo === fileNo ? bad.row : undefined);
-        }
-        if (fileNo === 2) yield { text: '', file: 'file-2.tsv', lines: new Int32Array(0), endOfFile: true };
+        yield* fileChunks(fileNo);
       } catch (err) {
         seen.thrownIn = err;
         seen.whileIn = `file-${fileNo}.tsv`;
@@ -34,6 +31,16 @@ function producer(bad?: { fileNo: number; row: number }) {
     }
   }
   return { chunks: chunks(), seen };
+}
+
+/** Two files of 40 rows in chunks of 5 (and an empty end-of-file chunk for the second). */
+function producer(bad?: { fileNo: number; row: number }) {
+  return producerOf(function* (fileNo) {
+    for (let row = 1; row <= 40; row += 5) {
+      yield chunk(fileNo, row, 5, fileNo === 1 && row === 36, bad?.fileNo === fileNo ? bad.row : undefined);
+    }
+    if (fileNo === 2) yield { text: '', file: 'file-2.tsv', lines: new Int32Array(0), endOfFile: true };
+  });
 }
 
 describe.each([
@@ -163,32 +170,22 @@ const FILM_INDEX_COLUMNS = ['tconst', 'title_type', 'primary_title', 'original_t
  * index rows (every film, a superset), the latter marked `film_index`; a bad row where asked.
  */
 function basicsProducer(bad?: { target: 'title' | 'film_index'; fileNo: number; row: number }) {
-  const seen: { thrownIn: unknown; whileIn: string | null } = { thrownIn: null, whileIn: null };
-  async function* chunks(): AsyncGenerator<SourcedChunk> {
-    for (const fileNo of [1, 2]) {
-      try {
-        for (let row = 1; row <= 40; row += 5) {
-          const last = row === 36;
-          yield chunk(fileNo, row, 5, false, bad?.target === 'title' && bad.fileNo === fileNo ? bad.row : undefined);
-          let text = '';
-          const lines = new Int32Array(5);
-          for (let i = 0; i < 5; i++) {
-            const r = row + i;
-            lines[i] = 2 * r + 1;
-            const type = bad?.target === 'film_index' && bad.fileNo === fileNo && bad.row === r ? '\\N' : 'movie';
-            text += `tt${fileNo}${String(r).padStart(6, '0')}\t${type}\tFilm ${r}\tFilm ${r}\t1999\t90\t{Drama}\t7.5\t1000\n`;
-          }
-          yield { text, file: `file-${fileNo}.tsv`, lines, endOfFile: last, target: 'film_index' };
-          if (last) yield { text: '', file: `file-${fileNo}.tsv`, lines: new Int32Array(0), endOfFile: true };
-        }
-      } catch (err) {
-        seen.thrownIn = err;
-        seen.whileIn = `file-${fileNo}.tsv`;
-        throw err;
+  return producerOf(function* (fileNo) {
+    for (let row = 1; row <= 40; row += 5) {
+      const last = row === 36;
+      yield chunk(fileNo, row, 5, false, bad?.target === 'title' && bad.fileNo === fileNo ? bad.row : undefined);
+      let text = '';
+      const lines = new Int32Array(5);
+      for (let i = 0; i < 5; i++) {
+        const r = row + i;
+        lines[i] = 2 * r + 1;
+        const type = bad?.target === 'film_index' && bad.fileNo === fileNo && bad.row === r ? '\\N' : 'movie';
+        text += `tt${fileNo}${String(r).padStart(6, '0')}\t${type}\tFilm ${r}\tFilm ${r}\t1999\t90\t{Drama}\t7.5\t1000\n`;
       }
+      yield { text, file: `file-${fileNo}.tsv`, lines, endOfFile: last, target: 'film_index' };
+      if (last) yield { text: '', file: `file-${fileNo}.tsv`, lines: new Int32Array(0), endOfFile: true };
     }
-  }
-  return { chunks: chunks(), seen };
+  });
 }
 
 describe.each([
