@@ -244,3 +244,128 @@ export function decodeBatchScores(body: Uint8Array): BatchScoresBinary {
 export function roundScore(x: number): number {
   return x < 0 ? -Math.round(-x * 1e6) / 1e6 : Math.round(x * 1e6) / 1e6;
 }
+
+/**
+ * The tastes as numbers: `POST /v1/recommendations/batch/scores` takes this body
+ * (`Content-Type: application/octet-stream`) and answers BATCH_SCORES_BINARY. 100 000 tastes of
+ * 3–10 titles written as JSON objects are ~10 MB whose parsing, validation and string hashing
+ * cost the recommender more than the scores; as numbers the titles are looked up directly.
+ *
+ * Layout, little-endian, blocks aligned on 8 bytes from the start of the body:
+ *   uint32 H | H bytes: BatchTastesHeader as UTF-8 JSON | zeros to a multiple of 8
+ *   uint8  counts[2 × tastes]: taste t's liked count at 2t, its disliked count at 2t + 1 (≤ 100 each)
+ *          | zeros to a multiple of 8
+ *   float64 titles[Σ counts]: taste by taste, its liked then its disliked, each a tconstCode
+ */
+export interface BatchTastesHeader {
+  /** 1..RECOMMEND_BATCH_TASTES_MAX. */
+  tastes: number;
+  /** As BatchScoreRequest.candidates. */
+  candidates: string[];
+  /** As BatchScoreRequest.fit (default true). */
+  fit?: boolean;
+}
+
+/** A taste's list holds at most this many titles, as the JSON request's schema says. */
+export const BATCH_TASTE_TITLES_MAX = 100;
+
+const TCONST = /^tt[0-9]{7,10}$/;
+
+/**
+ * `tt` + 7 to 10 digits as one number: the digits' value × 4 + (digit count − 7), so that
+ * tt0068646 and tt00068646 stay apart, and the 7- and 8-digit ids of today fit in a small integer.
+ * null for anything else.
+ */
+export function tconstCode(tconst: string): number | null {
+  if (!TCONST.test(tconst)) return null;
+  let value = 0;
+  for (let i = 2; i < tconst.length; i++) value = value * 10 + (tconst.charCodeAt(i) - 48);
+  return value * 4 + (tconst.length - 9);
+}
+
+/** The tconst a code stands for; null when it is no code. */
+export function tconstOfCode(code: number): string | null {
+  if (!Number.isSafeInteger(code) || code < 0) return null;
+  const digits = 7 + (code % 4);
+  const value = (code - (code % 4)) / 4;
+  if (value >= 10 ** digits) return null;
+  return `tt${String(value).padStart(digits, '0')}`;
+}
+
+/** The tastes' body as HttpBatchScorer writes it; a title that is no tconst throws, naming its place (never its value). */
+export function encodeBatchTastes(tastes: readonly { liked: readonly string[]; disliked?: readonly string[] }[], header: Omit<BatchTastesHeader, 'tastes'>): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify({ ...header, tastes: tastes.length } satisfies BatchTastesHeader));
+  const countsAt = align8(4 + json.length);
+  const titlesAt = align8(countsAt + 2 * tastes.length);
+  let titles = 0;
+  for (const t of tastes) titles += t.liked.length + (t.disliked?.length ?? 0);
+  const body = new Uint8Array(titlesAt + 8 * titles);
+  new DataView(body.buffer).setUint32(0, json.length, true);
+  body.set(json, 4);
+  const codes = new Float64Array(body.buffer, titlesAt, titles);
+  let at = 0;
+  tastes.forEach((taste, t) => {
+    for (const [field, list] of [
+      ['liked', taste.liked],
+      ['disliked', taste.disliked ?? []],
+    ] as const) {
+      if (list.length > BATCH_TASTE_TITLES_MAX) throw new BatchBodyError(`tastes/${t}/${field}: more than ${BATCH_TASTE_TITLES_MAX} titles`);
+      body[countsAt + 2 * t + (field === 'liked' ? 0 : 1)] = list.length;
+      list.forEach((tconst, i) => {
+        const code = tconstCode(tconst);
+        if (code === null) throw new BatchBodyError(`tastes/${t}/${field}/${i}: not an IMDb title id (tt and 7 to 10 digits)`);
+        codes[at++] = code;
+      });
+    }
+  });
+  return body;
+}
+
+/** A tastes' body the recommender refuses: the message names the field (a 400). */
+export class BatchBodyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatchBodyError';
+  }
+}
+
+export interface BatchTastesBinary {
+  header: BatchTastesHeader;
+  /** liked, disliked count per taste. */
+  counts: Uint8Array;
+  /** Every title's tconstCode, taste by taste (unchecked: tconstOfCode says what is no code). */
+  titles: Float64Array;
+}
+
+/** Reads the tastes' body back, checking its shape, naming the field it refuses. */
+export function decodeBatchTastes(body: Uint8Array): BatchTastesBinary {
+  if (body.byteLength < 4) throw new BatchBodyError('body: too short for its header');
+  const size = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0, true);
+  if (4 + size > body.byteLength) throw new BatchBodyError('body: the header runs past the body');
+  let header: BatchTastesHeader;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(4, 4 + size))) as BatchTastesHeader;
+  } catch {
+    throw new BatchBodyError('header: not UTF-8 JSON');
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new BatchBodyError('header: not an object');
+  for (const key of Object.keys(header)) if (key !== 'tastes' && key !== 'candidates' && key !== 'fit') throw new BatchBodyError(`header: unknown field "${key}"`);
+  if (!Number.isInteger(header.tastes) || header.tastes < 1 || header.tastes > RECOMMEND_BATCH_TASTES_MAX) throw new BatchBodyError(`header/tastes: an integer from 1 to ${RECOMMEND_BATCH_TASTES_MAX}`);
+  if (!Array.isArray(header.candidates) || header.candidates.length > RECOMMEND_CANDIDATES_MAX) throw new BatchBodyError(`header/candidates: a list of at most ${RECOMMEND_CANDIDATES_MAX} titles`);
+  header.candidates.forEach((c, i) => {
+    if (typeof c !== 'string' || !TCONST.test(c)) throw new BatchBodyError(`header/candidates/${i}: not an IMDb title id`);
+  });
+  if (header.fit !== undefined && typeof header.fit !== 'boolean') throw new BatchBodyError('header/fit: a boolean');
+  const countsAt = align8(4 + size);
+  const titlesAt = align8(countsAt + 2 * header.tastes);
+  if (titlesAt > body.byteLength) throw new BatchBodyError('body: shorter than its counts');
+  const counts = body.slice(countsAt, countsAt + 2 * header.tastes);
+  let titles = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i]! > BATCH_TASTE_TITLES_MAX) throw new BatchBodyError(`tastes/${i >> 1}/${i % 2 === 0 ? 'liked' : 'disliked'}: more than ${BATCH_TASTE_TITLES_MAX} titles`);
+    titles += counts[i]!;
+  }
+  if (body.byteLength !== titlesAt + 8 * titles) throw new BatchBodyError(`body: ${body.byteLength} bytes where the counts announce ${titlesAt + 8 * titles}`);
+  const codes = (body.byteOffset + titlesAt) % 8 === 0 ? new Float64Array(body.buffer, body.byteOffset + titlesAt, titles) : new Float64Array(body.slice(titlesAt).buffer);
+  return { header, counts, titles: codes };
+}

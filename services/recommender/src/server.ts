@@ -3,7 +3,7 @@ import { type DbHandle, TasteStoreRepository } from '@cine/db';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { EmbeddingRepository } from './embedding/embedding.repository';
 import { FeatureRepository } from './embedding/features.repository';
-import { batchRoutes } from './http/batch.routes';
+import { batchRoutes, batchScoresRoutes } from './http/batch.routes';
 import { recommendRoutes } from './http/recommend.routes';
 import { BatchScoreService } from './recommend/batch-score';
 import { type CoLikeParams, DEFAULT_CO_LIKES } from './recommend/co-likes';
@@ -83,7 +83,9 @@ export async function startRecommender(opts: RecommenderOptions): Promise<Runnin
   await app.register(recommendRoutes, {
     recommendations: new RecommendService(holder, new ReasonsRepository(opts.handle), ranking, new FeatureRepository(opts.handle), { holder: coLikes, params: coLikeParams }),
   });
-  await app.register(batchRoutes, { batch: new BatchScoreService(holder, new ReasonsRepository(opts.handle), ranking, new FeatureRepository(opts.handle)) });
+  const batch = new BatchScoreService(holder, new ReasonsRepository(opts.handle), ranking, new FeatureRepository(opts.handle));
+  await app.register(batchRoutes, { batch });
+  await app.register(batchScoresRoutes, { batch });
   app.addHook('onClose', async () => {
     coLikes.close();
     await holder.close();

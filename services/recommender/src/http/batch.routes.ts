@@ -1,4 +1,4 @@
-import { BATCH_SCORES_BINARY, type BatchScoreResponse, type ErrorBody, encodeBatchScores } from '@cine/common';
+import { BATCH_SCORES_BINARY, BatchBodyError, type BatchScoreResponse, type ErrorBody, encodeBatchScores } from '@cine/common';
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import type { BatchScoreService } from '../recommend/batch-score';
@@ -22,32 +22,57 @@ export const batchRoutes: FastifyPluginAsync<{ batch: BatchScoreService }> = asy
       schema: {
         tags: ['recommendations'],
         summary: 'Many tastes scored against the same films in one product, each as the single route with candidates would answer it',
-        description:
-          'With `Accept: application/octet-stream` (and no `reasons` or `top`): the scores as float32, taste × film, unsorted, ' +
-          'behind a small JSON header (common/src/contracts/recommender.contract.ts, BATCH_SCORES_BINARY): 16 MB for 100 000 tastes × 40 films instead of ~160 MB of JSON objects.',
         body: BatchScoreRequestSchema,
         response: { 200: BatchScoreResponseSchema, 400: ErrorBodySchema, 503: ErrorBodySchema },
       },
     },
-    async (request, reply): Promise<BatchScoreResponse | ErrorBody | Buffer> => {
+    async (request, reply): Promise<BatchScoreResponse | ErrorBody> => {
       try {
-        const accept = request.headers.accept ?? '';
-        if (accept.includes(BATCH_SCORES_BINARY)) {
-          const { body } = request;
-          if (body.reasons === true) {
-            if (!accept.includes('application/json')) return reply.code(406).send({ statusCode: 406, error: 'Not Acceptable', message: 'reasons: the binary answer holds scores only; accept application/json for reasons' });
-          } else if (body.top !== undefined) {
-            return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'top: the binary answer holds every film (the caller sorts); ask the JSON answer for top' });
-          } else {
-            const answer = encodeBatchScores(await batch.scoreBinary(body));
-            return reply.type(BATCH_SCORES_BINARY).send(Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength));
-          }
-        }
         return await batch.score(request.body);
       } catch (err) {
         if (err instanceof NoVersionError) {
           return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: err.message });
         }
+        throw err;
+      }
+    },
+  );
+};
+
+/** 10 000 tastes of 100 liked and 100 disliked titles as numbers are 16 MB; of 3–10, under 1 MB. */
+const SCORES_BODY_LIMIT = 17 * 2 ** 20;
+
+/**
+ * The same scores, numbers in and numbers out (common's encodeBatchTastes and
+ * BATCH_SCORES_BINARY): no reasons, no `top`, no sorting — the caller sorts. The notifier's
+ * scores-only calls: 100 000 tastes × 40 films as JSON objects cost ~95 % of the call in
+ * building, serialising, parsing and collecting them, the product ~5 %.
+ */
+export const batchScoresRoutes: FastifyPluginAsync<{ batch: BatchScoreService }> = async (app, { batch }) => {
+  app.addContentTypeParser(BATCH_SCORES_BINARY, { parseAs: 'buffer', bodyLimit: SCORES_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  app.post<{ Body: Buffer }>(
+    '/v1/recommendations/batch/scores',
+    {
+      bodyLimit: SCORES_BODY_LIMIT,
+      schema: {
+        tags: ['recommendations'],
+        summary: 'The batch route\'s scores as numbers: tastes as title codes in, float32 scores (taste × film, unsorted) out',
+        description:
+          'Body and answer are `application/octet-stream`, laid out in common/src/contracts/recommender.contract.ts (encodeBatchTastes, BATCH_SCORES_BINARY). ' +
+          'The scores and fitScore are those of `POST /v1/recommendations/batch`; a malformed body is a 400 naming the field.',
+        response: { 400: ErrorBodySchema, 415: ErrorBodySchema, 503: ErrorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body)) {
+        return reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: `body: ${BATCH_SCORES_BINARY} expected` } satisfies ErrorBody);
+      }
+      try {
+        const answer = encodeBatchScores(await batch.scoreTastesBinary(request.body));
+        return reply.type(BATCH_SCORES_BINARY).send(Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength));
+      } catch (err) {
+        if (err instanceof BatchBodyError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message } satisfies ErrorBody);
+        if (err instanceof NoVersionError) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: err.message } satisfies ErrorBody);
         throw err;
       }
     },

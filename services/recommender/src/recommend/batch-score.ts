@@ -1,4 +1,4 @@
-import type { BatchScoredFilm, BatchScoreResponse, BatchScoresBinary, BatchTaste, BatchTasteScores, ReasonPart } from '@cine/common';
+import { BatchBodyError, type BatchScoredFilm, type BatchScoreResponse, type BatchScoresBinary, type BatchTaste, type BatchTasteScores, decodeBatchTastes, type ReasonPart, tconstCode, tconstOfCode } from '@cine/common';
 import type { FeatureRepository } from '../embedding/features.repository';
 import { BatchScoreModel } from '../onnx/batch-score-model';
 import type { LoadedVersion } from '../serving/loaded-version';
@@ -33,9 +33,10 @@ interface ResolvedTaste {
   encoded: string[];
   /** The liked titles as placed, for the reasons; [] when no reason is asked. */
   liked: Placed[];
-  /** Resolved liked and disliked tconsts, once each: left out of this taste's answer. */
-  inputs: string[];
-  /** Those of them in the index (their rows): left out of its fit ranking. */
+  /**
+   * The resolved liked and disliked titles of the index, as rows, once each: left out of this
+   * taste's answer and of its fit ranking (those outside the index, `encoded`, out of its answer).
+   */
   inputRows: number[];
   /** The profile rankCandidates builds; null on a cold start (nothing liked usable). */
   query: Float32Array | null;
@@ -66,6 +67,7 @@ const FIT_RUN_ROWS_MAX = 256;
 export class BatchScoreService {
   private readonly facts: FactsCache;
   private model: Promise<BatchScoreModel> | null = null;
+  private readonly codes = new WeakMap<LoadedVersion, Map<number, number>>();
 
   constructor(
     private readonly holder: VersionHolder,
@@ -95,7 +97,7 @@ export class BatchScoreService {
       const i = rowOf.get(taste);
       const score = (j: number) => (i === undefined ? cold[j]! : scores[i * films.length + j]!);
       const order: number[] = [];
-      const own = taste.inputs.length === 0 ? null : new Set(taste.inputs);
+      const own = taste.inputRows.length + taste.encoded.length === 0 ? null : new Set([...taste.inputRows.map((r) => version.items[r]!.tconst), ...taste.encoded]);
       for (let j = 0; j < films.length; j++) if (own === null || !own.has(films[j]!.tconst)) order.push(j);
       order.sort((a, b) => score(b) - score(a) || byTconst[a]! - byTconst[b]!);
       const kept = input.top === undefined ? order : order.slice(0, input.top);
@@ -134,9 +136,16 @@ export class BatchScoreService {
    * (`top` and `reasons` are the caller's: it sorts anyway). The notifier's scores-only calls.
    */
   async scoreBinary(input: Omit<BatchScoreInput, 'top' | 'reasons'>): Promise<BatchScoresBinary> {
-    const { version, films, unknownCandidates, tastes, scores, rowOf, fits } = await this.compute(input, false);
+    return this.binaryAnswer(await this.compute(input, false));
+  }
+
+  private binaryAnswer({ version, films, unknownCandidates, tastes, scores, rowOf, fits }: Computed): BatchScoresBinary {
     const count = films.length;
     const column = new Map(films.map((f, j) => [f.tconst, j]));
+    const columnOfRow = new Map<number, number>();
+    films.forEach((f, j) => {
+      if (f.row !== null) columnOfRow.set(f.row, j);
+    });
     const cold = coldScores(version, films);
     const coldStart: number[] = [];
     const unknownOf: Record<string, string[]> = {};
@@ -153,7 +162,11 @@ export class BatchScoreService {
         if (out !== scores) out.set(scores.subarray(i * count, (i + 1) * count), t * count);
         if (fitScores && fits![i] !== null) fitScores[t] = Number(fits![i]!.toFixed(6));
       }
-      for (const input of taste.inputs) {
+      for (const row of taste.inputRows) {
+        const j = columnOfRow.get(row);
+        if (j !== undefined) out[t * count + j] = Number.NaN;
+      }
+      for (const input of taste.encoded) {
         const j = column.get(input);
         if (j !== undefined) out[t * count + j] = Number.NaN;
       }
@@ -177,11 +190,87 @@ export class BatchScoreService {
     };
   }
 
-  /** What both answers share: the films placed, the tastes resolved, their product, their fitScore. */
-  private async compute(input: Pick<BatchScoreInput, 'tastes' | 'candidates' | 'fit'>, keepLiked: boolean) {
+  /**
+   * `POST /v1/recommendations/batch/scores`: the tastes as numbers (common's encodeBatchTastes),
+   * the scores as numbers. Each title code is looked up in the version's code → row table; the
+   * tconst used from there on is the version's own string (nothing parsed, nothing hashed again).
+   * A malformed body throws BatchBodyError naming the field.
+   */
+  async scoreTastesBinary(body: Uint8Array): Promise<BatchScoresBinary> {
     const version = this.holder.version;
     if (!version) throw new NoVersionError();
+    const { header, counts, titles } = decodeBatchTastes(body);
+    const rows = this.codeRows(version);
+    // Every title's row, -1 outside the index (then its tconst is read from its code).
+    const titleRows = new Int32Array(titles.length);
+    const outsideIds = new Set<string>();
+    for (let at = 0, t = 0; t < header.tastes; t++) {
+      for (const [field, n] of [
+        ['liked', counts[2 * t]!],
+        ['disliked', counts[2 * t + 1]!],
+      ] as const) {
+        for (let i = 0; i < n; i++, at++) {
+          const row = rows.get(titles[at]!);
+          titleRows[at] = row ?? -1;
+          if (row !== undefined) continue;
+          const tconst = tconstOfCode(titles[at]!);
+          if (tconst === null) throw new BatchBodyError(`tastes/${t}/${field}/${i}: not a title code`);
+          outsideIds.add(tconst);
+        }
+      }
+    }
+    for (const t of header.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
+    const outside = await this.outside(version, outsideIds);
+    const mean = new Float32Array(version.dims);
+    const tastes: ResolvedTaste[] = new Array(header.tastes);
+    for (let at = 0, t = 0; t < header.tastes; t++) {
+      const nLiked = counts[2 * t]!;
+      const n = nLiked + counts[2 * t + 1]!;
+      let inIndex = true;
+      for (let i = at; i < at + n; i++) if (titleRows[i]! < 0) inIndex = false;
+      if (inIndex) tastes[t] = this.resolveRows(version, titleRows.subarray(at, at + nLiked), titleRows.subarray(at + nLiked, at + n), mean);
+      else {
+        // A title outside the index: the general path, with tconsts.
+        const tconsts = Array.from(titles.subarray(at, at + n), (code, i) => (titleRows[at + i]! >= 0 ? version.items[titleRows[at + i]!]!.tconst : tconstOfCode(code)!));
+        tastes[t] = this.resolve(version, { id: '', liked: tconsts.slice(0, nLiked), disliked: tconsts.slice(nLiked) }, outside, false, mean);
+      }
+      at += n;
+    }
+    return this.binaryAnswer(await this.finish(version, header.candidates, header.fit, tastes, outside));
+  }
 
+  /**
+   * resolve() for a taste whose titles are all rows of the index (the common case of the binary
+   * request): numbers only, no tconst looked up, nothing outside to encode.
+   */
+  private resolveRows(version: LoadedVersion, likedIn: Int32Array, dislikedIn: Int32Array, mean: Float32Array): ResolvedTaste {
+    const liked = onceEach(likedIn);
+    const disliked = onceEach(dislikedIn);
+    const inputRows = liked.slice();
+    for (const row of disliked) if (!inputRows.includes(row)) inputRows.push(row);
+    if (liked.length === 0) return { id: '', unknown: [], encoded: [], liked: [], inputRows, query: null, alpha: 0 };
+    const query = batchProfile(version, liked, disliked, this.ranking.dislike, this.ranking.recency, mean);
+    return { id: '', unknown: [], encoded: [], liked: [], inputRows, query, alpha: adaptiveAlpha(version, liked, this.ranking) };
+  }
+
+  /** The version's tconstCode → row table, built on its first binary request (~20 ms per 100 000 films). */
+  private codeRows(version: LoadedVersion): Map<number, number> {
+    let rows = this.codes.get(version);
+    if (!rows) {
+      rows = new Map();
+      for (let row = 0; row < version.items.length; row++) {
+        const code = tconstCode(version.items[row]!.tconst);
+        if (code !== null) rows.set(code, row);
+      }
+      this.codes.set(version, rows);
+    }
+    return rows;
+  }
+
+  /** What both answers share: the films placed, the tastes resolved, their product, their fitScore. */
+  private async compute(input: Pick<BatchScoreInput, 'tastes' | 'candidates' | 'fit'>, keepLiked: boolean, at?: LoadedVersion) {
+    const version = at ?? this.holder.version;
+    if (!version) throw new NoVersionError();
     // Titles outside the index, of every taste and the candidates: one read, one encoder run.
     const outsideIds = new Set<string>();
     for (const taste of input.tastes) {
@@ -189,20 +278,27 @@ export class BatchScoreService {
       for (const t of taste.disliked ?? []) if (!version.rowOf.has(t)) outsideIds.add(t);
     }
     for (const t of input.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
-    const outside = outsideIds.size > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople([...outsideIds])) : new Map<string, Float32Array>();
+    const outside = await this.outside(version, outsideIds);
+    const mean = new Float32Array(version.dims);
+    const tastes = input.tastes.map((taste) => this.resolve(version, taste, outside, keepLiked, mean));
+    return this.finish(version, input.candidates, input.fit, tastes, outside);
+  }
 
+  private async outside(version: LoadedVersion, ids: ReadonlySet<string>): Promise<ReadonlyMap<string, Float32Array>> {
+    return ids.size > 0 && version.canEncode ? version.embedOutside(await this.features.titlesWithPeople([...ids])) : new Map<string, Float32Array>();
+  }
+
+  private async finish(version: LoadedVersion, candidates: readonly string[], fit: boolean | undefined, tastes: ResolvedTaste[], outside: ReadonlyMap<string, Float32Array>) {
     const films: Placed[] = [];
     const unknownCandidates: string[] = [];
-    for (const t of new Set(input.candidates)) {
+    for (const t of new Set(candidates)) {
       const placed = place(version, t, outside);
       if (placed) films.push(placed);
       else unknownCandidates.push(t);
     }
-    const mean = new Float32Array(version.dims);
-    const tastes = input.tastes.map((taste) => this.resolve(version, taste, outside, keepLiked, mean));
     const scored = tastes.filter((t) => t.query !== null);
     const scores = await this.product(version, scored, films);
-    const fits = input.fit === false ? null : await fitScores(version, scored);
+    const fits = fit === false ? null : await fitScores(version, scored);
     const rowOf = new Map(scored.map((t, i) => [t, i]));
     return { version, films, unknownCandidates, tastes, scores, rowOf, fits };
   }
@@ -221,7 +317,6 @@ export class BatchScoreService {
   private resolve(version: LoadedVersion, taste: BatchTaste, outside: ReadonlyMap<string, Float32Array>, keepLiked: boolean, mean: Float32Array): ResolvedTaste {
     const unknown: string[] = [];
     const encoded: string[] = [];
-    const inputs: string[] = [];
     const inputRows: number[] = [];
     const liked: Placed[] = [];
     const likedRefs: (number | Float32Array)[] = [];
@@ -238,7 +333,6 @@ export class BatchScoreService {
           continue;
         }
         refs.push(row ?? vector!);
-        if (!inputs.includes(t)) inputs.push(t);
         if (row !== undefined && !inputRows.includes(row)) inputRows.push(row);
         if (row === undefined) encoded.push(t);
         if (isLiked) {
@@ -249,9 +343,9 @@ export class BatchScoreService {
     };
     take(taste.liked, likedRefs, true);
     take(taste.disliked ?? [], dislikedRefs, false);
-    if (likedRefs.length === 0) return { id: taste.id, unknown, encoded, liked, inputs, inputRows, query: null, alpha: 0 };
+    if (likedRefs.length === 0) return { id: taste.id, unknown, encoded, liked, inputRows, query: null, alpha: 0 };
     const query = batchProfile(version, likedRefs, dislikedRefs, this.ranking.dislike, this.ranking.recency, mean);
-    return { id: taste.id, unknown, encoded, liked, inputs, inputRows, query, alpha: adaptiveAlpha(version, likedRows, this.ranking) };
+    return { id: taste.id, unknown, encoded, liked, inputRows, query, alpha: adaptiveAlpha(version, likedRows, this.ranking) };
   }
 
   /** Every taste × every film, one ONNX run: tastes × films float32 scores, row-major. */
@@ -286,6 +380,15 @@ export class BatchScoreService {
     }
     return this.model;
   }
+}
+
+type Computed = Awaited<ReturnType<BatchScoreService['finish']>>;
+
+/** The rows once each, first place kept (as a Set of tconsts iterates them). */
+function onceEach(rows: Int32Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rows.length; i++) if (!out.includes(rows[i]!)) out.push(rows[i]!);
+  return out;
 }
 
 /**
