@@ -1,9 +1,11 @@
 import {
   BATCH_SCORES_BINARY,
+  BatchBodyError,
   type BatchScoreRequest,
   type BatchScoreResponse,
   type BatchScoresBinary,
   decodeBatchScores,
+  encodeBatchTastes,
   type ErrorBody,
   RECOMMEND_BATCH_TASTES_MAX,
   RECOMMEND_CANDIDATES_MAX,
@@ -77,12 +79,8 @@ export class HttpBatchScorer implements BatchScorer {
     const chunks = await this.inChunks(tastes, async (chunk) => {
       const answers: BatchScoresBinary[] = [];
       for (const [p, part] of parts.entries()) {
-        const answer = await this.postBinary({
-          tastes: chunk.map((t) => ({ id: t.subscriberId, liked: t.liked, ...(t.disliked.length > 0 ? { disliked: t.disliked } : {}) })),
-          candidates: part,
-          // The threshold is the taste's, not the films': asked with the first part only.
-          fit: fit && p === 0,
-        });
+        // The threshold is the taste's, not the films': asked with the first part only.
+        const answer = await this.postBinary(chunk, { candidates: part, fit: fit && p === 0 });
         if (answer.header.tastes !== chunk.length) throw new Error('the recommender answered another number of tastes');
         answers.push(answer);
       }
@@ -168,21 +166,29 @@ export class HttpBatchScorer implements BatchScorer {
     return out;
   }
 
-  private async postBinary(body: BatchScoreRequest): Promise<BatchScoresBinary> {
-    const res = await this.request(body, BATCH_SCORES_BINARY);
+  private async postBinary(tastes: readonly SubscriberTaste[], header: { candidates: string[]; fit: boolean }): Promise<BatchScoresBinary> {
+    let body: Uint8Array;
+    try {
+      body = encodeBatchTastes(tastes, header);
+    } catch (err) {
+      // Refused before sending, worded as the recommender would refuse it (the field, never the title).
+      if (err instanceof BatchBodyError) throw new Error(`the batch of ${tastes.length} tastes cannot be sent: ${err.message}`);
+      throw err;
+    }
+    const res = await this.send('/v1/recommendations/batch/scores', body, BATCH_SCORES_BINARY);
     if (res.ok) {
       if (!(res.headers.get('content-type') ?? '').startsWith(BATCH_SCORES_BINARY)) throw new Error('the recommender answered the scores in another format');
       return decodeBatchScores(new Uint8Array(await res.arrayBuffer()));
     }
-    return this.refused(res, body);
+    return this.refused(res, tastes.length);
   }
 
-  private async request(body: BatchScoreRequest, accept: string): Promise<Response> {
+  private async send(path: string, body: string | Uint8Array, type: string): Promise<Response> {
     try {
-      return await fetch(`${this.opts.baseUrl}/v1/recommendations/batch`, {
+      return await fetch(`${this.opts.baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept },
-        body: JSON.stringify(body),
+        headers: { 'content-type': type, accept: type },
+        body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
@@ -191,14 +197,14 @@ export class HttpBatchScorer implements BatchScorer {
   }
 
   private async post(body: BatchScoreRequest): Promise<BatchScoreResponse> {
-    const res = await this.request(body, 'application/json');
+    const res = await this.send('/v1/recommendations/batch', JSON.stringify(body), 'application/json');
     if (res.ok) return (await res.json()) as BatchScoreResponse;
-    return this.refused(res, body);
+    return this.refused(res, body.tastes.length);
   }
 
-  private async refused(res: Response, body: BatchScoreRequest): Promise<never> {
+  private async refused(res: Response, tastes: number): Promise<never> {
     const error = (await res.json().catch(() => null)) as ErrorBody | null;
-    const message = `the recommender answered ${res.status} to a batch of ${body.tastes.length} tastes: ${error?.message ?? res.statusText}`;
+    const message = `the recommender answered ${res.status} to a batch of ${tastes} tastes: ${error?.message ?? res.statusText}`;
     if (res.status === 503) throw new RecommenderUnavailable(message);
     throw new Error(message);
   }
