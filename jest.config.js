@@ -36,6 +36,7 @@ const INFRA = [
   'db/src/embedded-lock.spec.ts',
   'services/etl-worker/test/etl.cli.spec.ts',
   'services/etl-worker/test/etl-worker-processes.spec.ts',
+  'services/notifier/test/digest-kill.spec.ts',
 ];
 
 const SRC = '**/src/**/*.spec.ts';

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deadline, within } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import IORedis from 'ioredis';
@@ -32,7 +35,13 @@ describe('docker-compose.yml, each service run natively with its compose environ
    * import the test waited up to half a minute for its next poll. Here it polls every second; the
    * pick-up by poll is still what the healthcheck after the import waits for.
    */
-  const env = (name: string) => ({ ...nativeEnv(compose, name, targets), ...(name === 'recommender' ? { RECOMMENDER_POLL_MS: '1000' } : {}) });
+  const env = (name: string) => ({
+    ...nativeEnv(compose, name, targets),
+    ...(name === 'recommender' ? { RECOMMENDER_POLL_MS: '1000' } : {}),
+    // The container's /app/.data (its outbox volume), here a folder of the test's: not the clone's .data.
+    ...(name === 'notifier' ? { DATA_DIR: notifierData } : {}),
+  });
+  let notifierData: string;
   const start = (name: string) => {
     const service = compose.services[name]!;
     const proc = NativeProcess.start(name, service.command!, env(name));
@@ -54,10 +63,18 @@ describe('docker-compose.yml, each service run natively with its compose environ
       KPI_DB_PASSWORD: 'unused-natively',
     });
     db = await createTestDatabase({ migrate: false });
+    notifierData = mkdtempSync(join(tmpdir(), 'cine-native-notifier-'));
     targets = {
       databaseUrl: db.url!,
       redisUrl: REDIS_URL,
-      ports: { gateway: await freePort(), 'gateway:metrics': await freePort(), recommender: await freePort(), 'etl-worker': await freePort(), 'embedding-builder': await freePort() },
+      ports: {
+        gateway: await freePort(),
+        'gateway:metrics': await freePort(),
+        recommender: await freePort(),
+        notifier: await freePort(),
+        'etl-worker': await freePort(),
+        'embedding-builder': await freePort(),
+      },
       queuePrefix: `cine-native-${process.pid}-${randomBytes(4).toString('hex')}`,
     };
   });
@@ -65,6 +82,7 @@ describe('docker-compose.yml, each service run natively with its compose environ
   afterAll(async () => {
     await Promise.all([...processes.values()].map((p) => p.stop(5000)));
     await db?.drop();
+    if (notifierData) rmSync(notifierData, { recursive: true, force: true });
     if (targets) {
       const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
       try {
@@ -90,7 +108,10 @@ describe('docker-compose.yml, each service run natively with its compose environ
     const builder = start('embedding-builder');
     const recommender = start('recommender');
     await waitFor('recommender /health/live', async () => (await statusOf(`${recommenderUrl()}/health/live`)) === 200, { timeoutMs: 90_000, process: recommender });
+    const notifier = start('notifier');
     const gateway = start('gateway');
+    // Ready without a catalogue: its database and Redis answer (it needs the recommender only for a job).
+    await waitFor('notifier healthcheck', () => runHealthcheck(compose.services.notifier!, env('notifier')), { timeoutMs: 90_000, process: notifier, intervalMs: 500 });
     await waitFor('gateway /health/live', async () => (await statusOf(`${gatewayUrl()}/health/live`)) === 200, { timeoutMs: 90_000, process: gateway });
     await waitFor('worker ready', async () => worker.output.join('').includes('etl worker ready'), { timeoutMs: 60_000, process: worker });
     expect(await runHealthcheck(compose.services['etl-worker']!, env('etl-worker'))).toBe(true);
@@ -200,8 +221,22 @@ describe('docker-compose.yml, each service run natively with its compose environ
     }
   });
 
+  it('smoke: a subscription through the gateway reaches the notifier, whose worker writes the confirmation to its outbox', async () => {
+    const response = await fetch(`${gatewayUrl()}/api/v1/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'native@example.org', liked: ['tt0068646'], preferences: { alerts: true, digest: true }, consent: { wordingVersion: '2026-12-v1', accepted: true }, source: 'page' }),
+    });
+    expect({ status: response.status, body: response.status === 202 ? null : await response.text() }).toEqual({ status: 202, body: null });
+    // Through Redis: the notifier's own consumer ran send-confirmation (no SMTP_URL in .env: the outbox).
+    await waitFor('confirmation in the outbox', async () => readdirSync(join(notifierData, 'outbox')).some((f) => f.endsWith('.eml')), { timeoutMs: 30_000, process: processes.get('notifier') });
+    const stats = await fetch(`${gatewayUrl()}/api/v1/admin/notifications/stats`, { headers: { 'x-api-key': ADMIN_KEY } });
+    expect(stats.status).toBe(200);
+    expect(await stats.json()).toMatchObject({ subscribers: 1, pending: 1 });
+  });
+
   it('every service stops cleanly on SIGTERM (docker stop), exit code 0', async () => {
-    for (const name of ['gateway', 'recommender', 'etl-worker', 'embedding-builder']) {
+    for (const name of ['gateway', 'notifier', 'recommender', 'etl-worker', 'embedding-builder']) {
       const proc = processes.get(name)!;
       const code = await proc.stop(15_000);
       expect({ name, code, output: code === 0 ? '' : proc.tail() }).toEqual({ name, code: 0, output: '' });
