@@ -1,6 +1,6 @@
 import { JobName, type NotifyHandlers } from '@cine/common';
 import type { RetentionService } from '../retention/retention.service';
-import { BadNotifyPayload } from './programme.jobs';
+import { BadNotifyPayload } from './notify-errors';
 import type { SendConfirmationJob } from './send-confirmation.job';
 
 /** The jobs written elsewhere (matching, digests, cancellations), given by whoever composes the notifier. */

@@ -12,19 +12,14 @@ import type { RecipientsRepository, Wants } from '../programme/recipients.reposi
 import type { LinkService } from '../subscription/links.service';
 import { invalidField, NotifierHttpError } from '../subscription/subscription.errors';
 import type { SubscriptionRepository } from '../subscription/subscription.repository';
+import { BadNotifyPayload } from './notify-errors';
 
 /** The ledger key of the one cancellation notice a subscriber may get for a séance. */
 export function cancellationKey(subscriberId: string, screeningId: string): string {
   return `cancellation:${subscriberId}:${screeningId}`;
 }
 
-/** A payload no retry can fix (a date that is not one): the consumers do not retry it. */
-export class BadNotifyPayload extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BadNotifyPayload';
-  }
-}
+export { BadNotifyPayload };
 
 /**
  * Some emails of the run were not sent for now (the relay refused for now, another sender holds
