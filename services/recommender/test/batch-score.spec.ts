@@ -1,7 +1,17 @@
 /**
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
-import { type BatchScoreRequest, type BatchScoreResponse, type ErrorBody, RECOMMEND_BATCH_TASTES_MAX, type RecommendResponse } from '@cine/common';
+import {
+  BATCH_SCORES_BINARY,
+  type BatchScoreRequest,
+  type BatchScoreResponse,
+  decodeBatchScores,
+  encodeBatchTastes,
+  type ErrorBody,
+  RECOMMEND_BATCH_TASTES_MAX,
+  type RecommendResponse,
+  roundScore,
+} from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { deadline } from '@cine/common/testing';
@@ -127,6 +137,47 @@ describeWithSamples('recommender: many tastes against the same films (POST /v1/r
       for (const item of answer.items) expect(Object.keys(item).sort()).toEqual(['score', 'tconst']);
     });
     expect(full.body.tastes[0]!.fitScore).toEqual(expect.any(Number));
+  });
+
+  it('answers the same scores and fitScore as numbers on /v1/recommendations/batch/scores (own inputs NaN, cold rows, unknown and encoded per taste)', async () => {
+    const json = await batch(svc.url, { tastes, candidates });
+    const res = await fetch(`${svc.url}/v1/recommendations/batch/scores`, { method: 'POST', headers: { 'content-type': BATCH_SCORES_BINARY }, body: encodeBatchTastes(tastes, { candidates }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/octet-stream/);
+    const { header, scores, fitScores } = decodeBatchScores(new Uint8Array(await res.arrayBuffer()));
+    expect([header.version, header.unknown, header.tastes]).toEqual([json.body.version, json.body.unknown, tastes.length]);
+    expect(header.films).toEqual(candidates.filter((c) => !json.body.unknown.includes(c)));
+    const width = header.films.length;
+    for (const [t, want] of json.body.tastes.entries()) {
+      expect([want.id, header.coldStart.includes(t), header.unknownOf[t] ?? [], header.encodedOf[t] ?? []]).toEqual([want.id, want.coldStart, want.unknown, want.encoded]);
+      if (want.fitScore === undefined) expect(fitScores![t]).toBeNaN();
+      else expect([want.id, fitScores![t]]).toEqual([want.id, want.fitScore]);
+      // The films the JSON answer holds, each with the very number it writes; the taste's own inputs NaN.
+      const got = new Map<string, number>();
+      header.films.forEach((film, j) => {
+        const v = scores[t * width + j]!;
+        if (!Number.isNaN(v)) got.set(film, want.coldStart ? Number(header.cold[j]!.toFixed(6)) : roundScore(v));
+      });
+      expect([want.id, got]).toEqual([want.id, new Map(want.items.map((i) => [i.tconst, i.score]))]);
+    }
+    // The encoder's series and the general path: a taste with a title outside the index.
+    expect(header.encodedOf[tastes.findIndex((x) => x.id === 'series')]).toEqual([series]);
+  });
+
+  it('refuses a malformed numbers body naming the field, and JSON on the numbers route', async () => {
+    const post = (body: Uint8Array | string, type = BATCH_SCORES_BINARY) => fetch(`${svc.url}/v1/recommendations/batch/scores`, { method: 'POST', headers: { 'content-type': type }, body });
+    const body = encodeBatchTastes([{ liked: [GODFATHER] }, { liked: [JEDI, STAR_WARS] }], { candidates });
+    // The second taste's second title overwritten with a number that is no title code.
+    new DataView(body.buffer).setFloat64(body.length - 8, 0.5, true);
+    for (const [res, field] of [
+      [await post(body), /tastes\/1\/liked\/1/],
+      [await post(encodeBatchTastes([{ liked: [GODFATHER] }], { candidates: ['le parrain'] as string[] })), /header\/candidates\/0/],
+      [await post(body.subarray(0, body.length - 8)), /body/],
+    ] as const) {
+      expect([res.status, ((await res.json()) as ErrorBody).message]).toEqual([400, expect.stringMatching(field)]);
+    }
+    const asJson = await post(JSON.stringify({ tastes: [{ id: 'a', liked: [GODFATHER] }], candidates }), 'application/json');
+    expect(asJson.status).toBe(415);
   });
 
   it('refuses a malformed batch, naming the field', async () => {

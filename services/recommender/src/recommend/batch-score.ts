@@ -205,19 +205,17 @@ export class BatchScoreService {
     const titleRows = new Int32Array(titles.length);
     const outsideIds = new Set<string>();
     for (let at = 0, t = 0; t < header.tastes; t++) {
-      for (const [field, n] of [
-        ['liked', counts[2 * t]!],
-        ['disliked', counts[2 * t + 1]!],
-      ] as const) {
-        for (let i = 0; i < n; i++, at++) {
-          const row = rows.get(titles[at]!);
-          titleRows[at] = row ?? -1;
-          if (row !== undefined) continue;
-          const tconst = tconstOfCode(titles[at]!);
-          if (tconst === null) throw new BatchBodyError(`tastes/${t}/${field}/${i}: not a title code`);
-          outsideIds.add(tconst);
-        }
+      const nLiked = counts[2 * t]!;
+      const end = at + nLiked + counts[2 * t + 1]!;
+      for (let i = at; i < end; i++) {
+        const row = rows.get(titles[i]!);
+        titleRows[i] = row ?? -1;
+        if (row !== undefined) continue;
+        const tconst = tconstOfCode(titles[i]!);
+        if (tconst === null) throw new BatchBodyError(i - at < nLiked ? `tastes/${t}/liked/${i - at}: not a title code` : `tastes/${t}/disliked/${i - at - nLiked}: not a title code`);
+        outsideIds.add(tconst);
       }
+      at = end;
     }
     for (const t of header.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
     const outside = await this.outside(version, outsideIds);
@@ -228,7 +226,7 @@ export class BatchScoreService {
       const n = nLiked + counts[2 * t + 1]!;
       let inIndex = true;
       for (let i = at; i < at + n; i++) if (titleRows[i]! < 0) inIndex = false;
-      if (inIndex) tastes[t] = this.resolveRows(version, titleRows.subarray(at, at + nLiked), titleRows.subarray(at + nLiked, at + n), mean);
+      if (inIndex) tastes[t] = this.resolveRows(version, onceEach(titleRows, at, at + nLiked), onceEach(titleRows, at + nLiked, at + n), mean);
       else {
         // A title outside the index: the general path, with tconsts.
         const tconsts = Array.from(titles.subarray(at, at + n), (code, i) => (titleRows[at + i]! >= 0 ? version.items[titleRows[at + i]!]!.tconst : tconstOfCode(code)!));
@@ -243,9 +241,7 @@ export class BatchScoreService {
    * resolve() for a taste whose titles are all rows of the index (the common case of the binary
    * request): numbers only, no tconst looked up, nothing outside to encode.
    */
-  private resolveRows(version: LoadedVersion, likedIn: Int32Array, dislikedIn: Int32Array, mean: Float32Array): ResolvedTaste {
-    const liked = onceEach(likedIn);
-    const disliked = onceEach(dislikedIn);
+  private resolveRows(version: LoadedVersion, liked: number[], disliked: number[], mean: Float32Array): ResolvedTaste {
     const inputRows = liked.slice();
     for (const row of disliked) if (!inputRows.includes(row)) inputRows.push(row);
     if (liked.length === 0) return { id: '', unknown: [], encoded: [], liked: [], inputRows, query: null, alpha: 0 };
@@ -385,9 +381,9 @@ export class BatchScoreService {
 type Computed = Awaited<ReturnType<BatchScoreService['finish']>>;
 
 /** The rows once each, first place kept (as a Set of tconsts iterates them). */
-function onceEach(rows: Int32Array): number[] {
+function onceEach(rows: Int32Array, from: number, to: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < rows.length; i++) if (!out.includes(rows[i]!)) out.push(rows[i]!);
+  for (let i = from; i < to; i++) if (!out.includes(rows[i]!)) out.push(rows[i]!);
   return out;
 }
 
