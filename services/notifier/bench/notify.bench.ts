@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers, films, seed, fitSample, fitLoopSample, say, ...(chunkSize === undefined ? {} : { chunkSize }) });
     if (digestFigures) for (const line of digestReport(digestFigures)) console.log(line);
     else console.log('\ndigests: skipped (--digests 0)');
-    for (const line of report(figures, chunkSize === undefined ? 'HttpBatchScorer default' : chunkSize.toLocaleString('en-US'))) console.log(line);
+    for (const line of report(figures, (chunkSize ?? 5000).toLocaleString('en-US'))) console.log(line);
     console.log(`notify: matching ${subscribers}×${figures.films} batch ${s(figures.batchMs)} s vs loop ${s(figures.loopMs)} s = ${(figures.loopMs / figures.batchMs).toFixed(1)}×`);
   } finally {
     if (child) await stop(child);

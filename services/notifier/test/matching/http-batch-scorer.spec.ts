@@ -3,7 +3,7 @@
  * arrays with the test realm (see the file).
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
-import { createLogger, type RecommendResponse } from '@cine/common';
+import { createLogger, type RecommendResponse, roundScore } from '@cine/common';
 import { deadline } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
@@ -88,6 +88,36 @@ describeWithSamples('notifier: HttpBatchScorer against the real recommender', ()
       expect(answer.films.map((f) => [f.tconst, f.score])).toEqual(all[i]!.films.slice(0, 3).map((f) => [f.tconst, f.score]));
       for (const f of answer.films) expect([f.reason, f.reasons]).toEqual([{ fr: '', en: '' }, []]);
     });
+  });
+
+  it('scores only travel as numbers both ways and give the FilmScore values the JSON answer gives; scoreMatrix holds them unrounded, NaN for a taste\'s own films', async () => {
+    const candidates = [JEDI, AMELIE, LION_KING, GODFATHER, ...popular.filter((_, i) => i % 211 === 3)];
+    const scorer = new HttpBatchScorer({ baseUrl: recommender.url, chunkSize: 6 });
+    const json = await scorer.score(tastes, candidates);
+    const numbers = await scorer.score(tastes, candidates, { reasons: false });
+    for (const [i, answer] of numbers.entries()) {
+      expect([answer.subscriberId, answer.fitScore]).toEqual([tastes[i]!.subscriberId, json[i]!.fitScore]);
+      expect(answer.films.map((f) => [f.tconst, f.score])).toEqual(json[i]!.films.map((f) => [f.tconst, f.score]));
+    }
+    const matrix = await scorer.scoreMatrix(tastes, candidates, { fit: false });
+    expect(matrix.films).toEqual(candidates);
+    expect(matrix.fitScores).toBeNull();
+    const width = candidates.length;
+    const b = tastes.findIndex((t) => t.subscriberId === 'b');
+    for (const own of [GODFATHER, AMELIE]) expect(matrix.scores[b * width + candidates.indexOf(own)]).toBeNaN();
+    expect([...matrix.coldStart].flatMap((c, i) => (c === 1 ? [tastes[i]!.subscriberId] : []))).toEqual(['c']);
+    for (const [i, answer] of json.entries()) {
+      const fromMatrix = new Map<string, number>();
+      candidates.forEach((film, j) => {
+        const v = matrix.scores[i * width + j]!;
+        if (!Number.isNaN(v)) fromMatrix.set(film, matrix.coldStart[i] === 1 ? Number(matrix.cold[j]!.toFixed(6)) : roundScore(v));
+      });
+      expect([answer.subscriberId, fromMatrix]).toEqual([answer.subscriberId, new Map(answer.films.map((f) => [f.tconst, f.score]))]);
+    }
+    // A title that is no tconst is refused before sending, by its place, never its value.
+    const bad = scorer.score([{ subscriberId: 'x', liked: [GODFATHER, 'le parrain'], disliked: [], preferences: { alerts: true, digest: true } }], [JEDI], { reasons: false });
+    await expect(bad).rejects.toThrow(/tastes\/0\/liked\/1: not an IMDb title id/);
+    await expect(bad).rejects.not.toThrow(/parrain/);
   });
 
   it('says which field the recommender refused, and that it cannot be reached', async () => {
