@@ -162,6 +162,18 @@ describeWithSamples('notifications through the gateway, against the real notifie
     expect(JSON.stringify(stats)).not.toContain('@');
   });
 
+  it("the owner's digest preview: the admin guard, and the query checked at the door", async () => {
+    // This notifier runs without the matching jobs (no recommender here): a well-formed preview
+    // reaches it and its 503 comes back; the jobs' own spec checks the preview's content.
+    const path = `${gw.url}/api/v1/admin/notifications/preview`;
+    expect((await fetch(`${path}?liked=${GODFATHER}`)).status).toBe(401);
+    expect((await fetch(`${path}?liked=${GODFATHER},${AMELIE}`, { headers: key })).status).toBe(503);
+    expect((await fetch(`${path}?subscriber=6f1d2c3b-0000-4000-8000-000000000000`, { headers: key })).status).toBe(503);
+    // An address is refused (a query string is logged), and so is a title in place of tconsts.
+    expect((await fetch(`${path}?subscriber=marie.dupont@example.fr`, { headers: key })).status).toBe(400);
+    expect((await fetch(`${path}?liked=Le%20Parrain`, { headers: key })).status).toBe(400);
+  });
+
   it('one-click: GET /u/{token} changes nothing; the RFC 8058 POST unsubscribes, twice the same; the manage token then fails', async () => {
     // The unsubscribe link any later email carries, issued by the notifier's own link service.
     const { rows } = await sql<{ id: string }>`SELECT id::text AS id FROM subscriber`.execute(t.handle.db);

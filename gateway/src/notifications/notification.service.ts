@@ -15,7 +15,7 @@ import {
   type UpdateSubscription,
 } from '@cine/common';
 import { badRequest, HttpError } from '../http/http-errors';
-import { NOTIFIER_OFF_MESSAGE, type NotifierClient } from './notifier.repository';
+import { NOTIFIER_OFF_MESSAGE, type NotifierClient, type PreviewTaste } from './notifier.repository';
 
 /** Titles in the customer's words to films: the recommendations' resolver (RecommendationService). */
 export interface TitleResolver {
@@ -90,8 +90,8 @@ export class NotificationService {
     return this.notifier.stats(requestId);
   }
 
-  preview(subscriber: string | undefined, requestId?: string): Promise<DigestPreview> {
-    return this.notifier.preview(subscriber, requestId);
+  preview(taste: PreviewTaste, requestId?: string): Promise<DigestPreview> {
+    return this.notifier.preview(taste, requestId);
   }
 
   runDigest(request: DigestRunRequest, requestId?: string): Promise<DigestRunAccepted> {

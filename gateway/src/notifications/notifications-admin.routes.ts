@@ -38,13 +38,13 @@ export const notificationsAdminRoutes: FastifyPluginAsyncTypebox<NotificationsAd
       schema: {
         tags,
         summary: "This week's digest as it would be sent, for a subscriber or a sample taste",
-        description: 'subscriber is an id, never an address: a query string is written to logs.',
+        description: 'subscriber is an id, never an address: a query string is written to logs. liked: a sample taste (tconsts, comma-separated).',
         security,
         querystring: PreviewQuerySchema,
         response: { 200: DigestPreviewSchema, ...errorResponses(400, 401, 403, 404, 429, 500, 503) },
       },
     },
-    async (request) => notifications.preview(request.query.subscriber, request.id),
+    async (request) => notifications.preview(request.query, request.id),
   );
 
   app.post(

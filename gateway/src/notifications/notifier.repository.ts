@@ -29,6 +29,12 @@ const CLIENT_STATUSES = new Set([400, 401, 403, 404, 409, 410, 413, 422, 429]);
  * place the gateway talks to it. A token rides in a header (`Authorization: Bearer`) or in the
  * path of `/v1/unsubscribe/`, never in a query string.
  */
+/** Whose digest the owner previews: a subscriber (by id), a sample taste (liked tconsts, comma-separated), or neither. */
+export interface PreviewTaste {
+  subscriber?: string;
+  liked?: string;
+}
+
 export interface NotifierClient {
   subscribe(request: SubscribeRequest, requestId?: string): Promise<SubscribeAccepted>;
   confirm(token: string, requestId?: string): Promise<ConfirmResponse>;
@@ -38,7 +44,7 @@ export interface NotifierClient {
   export(manageToken: string, requestId?: string): Promise<SubscriptionExport>;
   unsubscribe(token: string, requestId?: string): Promise<void>;
   stats(requestId?: string): Promise<NotificationStats>;
-  preview(subscriber: string | undefined, requestId?: string): Promise<DigestPreview>;
+  preview(taste: PreviewTaste, requestId?: string): Promise<DigestPreview>;
   runDigest(request: DigestRunRequest, requestId?: string): Promise<DigestRunAccepted>;
 }
 
@@ -99,8 +105,11 @@ export class HttpNotifierClient implements NotifierClient {
     return this.json({ method: 'GET', path: '/v1/admin/stats', requestId });
   }
 
-  preview(subscriber: string | undefined, requestId?: string): Promise<DigestPreview> {
-    const query = subscriber === undefined ? '' : `?subscriber=${encodeURIComponent(subscriber)}`;
+  preview(taste: PreviewTaste, requestId?: string): Promise<DigestPreview> {
+    const params = new URLSearchParams();
+    if (taste.subscriber !== undefined) params.set('subscriber', taste.subscriber);
+    if (taste.liked !== undefined) params.set('liked', taste.liked);
+    const query = params.size === 0 ? '' : `?${params}`;
     return this.json({ method: 'GET', path: `/v1/admin/preview${query}`, requestId });
   }
 

@@ -160,7 +160,12 @@ export const NotificationStatsSchema = Type.Object(
 );
 
 export const PreviewQuerySchema = Type.Object(
-  { subscriber: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: "A subscriber's id (never an address: a query string is logged); without it, a sample taste" })) },
+  {
+    subscriber: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: "A subscriber's id (never an address: a query string is logged)" })),
+    liked: Type.Optional(
+      Type.String({ pattern: '^tt\\d{7,10}(,tt\\d{7,10}){0,49}$', description: 'A sample taste: liked tconsts, comma-separated (without subscriber nor liked: the most-voted films)' }),
+    ),
+  },
   strict,
 );
 
