@@ -245,6 +245,11 @@ export interface MatchingFigures {
 
   /** The plain loop, the same scores (ms). */
   loopMs: number;
+  /**
+   * The loop's tastes alone (each profile and prior weight, no dot product) (ms): work every path
+   * does before a single score, the recommender too (in its own process, by its own code).
+   */
+  profilesMs: number;
   /** Largest |batch − loop| over every score (the endpoint rounds to 6 decimals). */
   maxDiff: number;
   /** Scores compared (tastes × films minus liked films). */
@@ -299,6 +304,11 @@ export async function runMatching(opts: MatchingRunOptions): Promise<MatchingFig
   started = performance.now();
   const loop = plain.scores(tastes, films);
   const loopMs = performance.now() - started;
+  started = performance.now();
+  let profiled = 0;
+  for (const taste of tastes) if (plain.profile(taste)) profiled++;
+  const profilesMs = performance.now() - started;
+  if (profiled === 0 && tastes.length > 0) throw new Error('no taste had a profile');
   say('the same through HttpBatchScorer.score: sorted, one FilmScore object per pair…');
   started = performance.now();
   const answers = await scorer.score(tastes, films, { reasons: false, fit: false });
@@ -344,6 +354,7 @@ export async function runMatching(opts: MatchingRunOptions): Promise<MatchingFig
     batchMs,
     objectsMs,
     loopMs,
+    profilesMs,
     maxDiff,
     compared,
     fit: { batchTastes: fitTastes.length, batchMs: fitBatchMs, loopTastes: loopTastes.length, loopMs: fitLoopMs, maxDiff: fitDiff },
