@@ -28,7 +28,7 @@ describeWithSamples('recommender: the collaborative block learned from the taste
   beforeAll(async () => {
     t = await createTestDatabase({ from: 'samples-with-embeddings' });
     store = new TasteStoreRepository(t.handle);
-    warm = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 0, coLikes: { gamma: 0.4 } });
+    warm = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 0 });
     cold = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 0, coLikes: { gamma: 0 } });
     // A well-known film far from The Godfather in content: the store alone can bring it.
     const { rows } = await sql<{ tconst: string; primary_title: string }>`

@@ -19,9 +19,10 @@ import { BASKET_MAX, evaluate, type EvalUser, LIKED_MIN_RATING, type Metrics, ty
  * users. Tuned on odd ids, reported on even ids and on both pooled.
  */
 export const WARM_NS = [0, 50, 150, 300] as const;
-const GAMMAS = [0, 0.1, 0.2, 0.4, 0.8];
-const BETAS = [0.5, 0.8];
-const KAPPAS = [2, 10];
+const GAMMAS = [0, 0.2, 0.35, 0.5, 0.7];
+const BETAS = [0.5, 0.65];
+const KAPPAS = [2, 5];
+const RANK_SCALES = [5, 10];
 const CO_LIKE_BETAS = [0, 0.5, 0.8, 1];
 const EASE_LAMBDAS = [10, 50, 200];
 
@@ -32,7 +33,7 @@ interface Liked {
 }
 
 /** Users by their first rating (any rating), each with their liked films in the catalogue in rating order. */
-function usersByArrival(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>): { userId: number; liked: number[] }[] {
+export function usersByArrival(ratings: readonly Rating[], rowOfMovie: ReadonlyMap<number, number>): { userId: number; liked: number[] }[] {
   const first = new Map<number, number>();
   const liked = new Map<number, Liked[]>();
   for (const r of ratings) {
@@ -127,17 +128,17 @@ export async function warmUp(opts: {
       started = performance.now();
       let best: { co: CoLikeParams; m: Metrics } | null = null;
       let coverageFloor = opts.coverageFloor;
-      for (const gamma of GAMMAS) for (const beta of BETAS) for (const kappa of KAPPAS) {
-        if (gamma === 0 && (beta !== BETAS[0] || kappa !== KAPPAS[0])) continue;
-        const co = { ...DEFAULT_CO_LIKES, gamma, beta, kappa };
+      for (const gamma of GAMMAS) for (const beta of BETAS) for (const kappa of KAPPAS) for (const rankScale of RANK_SCALES) {
+        if (gamma === 0 && (beta !== BETAS[0] || kappa !== KAPPAS[0] || rankScale !== RANK_SCALES[0])) continue;
+        const co = { ...DEFAULT_CO_LIKES, gamma, beta, kappa, rankScale };
         const m = await evaluate(odd, oursWith(model, co), size, votes, k);
         if (gamma === 0) coverageFloor = Math.min(opts.coverageFloor, m.coverage);
-        say(`  warm N=${n} tune gamma=${gamma} beta=${beta} kappa=${kappa}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(1)}%`);
+        say(`  warm N=${n} tune gamma=${gamma} beta=${beta} kappa=${kappa} r=${rankScale}: HR ${m.hr.toFixed(3)} NDCG ${m.ndcg.toFixed(3)} cov ${(m.coverage * 100).toFixed(1)}%`);
         if (!best || (m.coverage >= coverageFloor && (m.hr > best.m.hr || (m.hr === best.m.hr && m.ndcg > best.m.ndcg)))) best = { co, m };
       }
-      say(`warm N=${n}: tuned gamma=${best!.co.gamma} beta=${best!.co.beta} kappa=${best!.co.kappa} (odd HR@10 ${best!.m.hr.toFixed(3)}, coverage ${(best!.m.coverage * 100).toFixed(0)}%; ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      say(`warm N=${n}: tuned gamma=${best!.co.gamma} beta=${best!.co.beta} kappa=${best!.co.kappa} r=${best!.co.rankScale} (odd HR@10 ${best!.m.hr.toFixed(3)}, coverage ${(best!.m.coverage * 100).toFixed(0)}%; ${((performance.now() - started) / 1000).toFixed(0)} s)`);
       if (n === maxN) tunedAtMax = best!.co;
-      await measure(n, `ours (γ ${best!.co.gamma}, β ${best!.co.beta}, κ ${best!.co.kappa})`, oursWith(model, best!.co));
+      await measure(n, `ours (γ ${best!.co.gamma}, β ${best!.co.beta}, κ ${best!.co.kappa}, r ${best!.co.rankScale})`, oursWith(model, best!.co));
       await measure(n, 'popularity', pop);
       await measure(n, 'student KNN', knn);
 
@@ -193,7 +194,7 @@ export async function warmUp(opts: {
       const result = await rank(loaded, { liked: basket.map((r) => loaded.items[r]!.tconst), disliked: [], k: kk, filters: {}, diversity: 0, coLikes: { model: modelBefore(user.userId), params: tunedAtMax } }, params);
       return result.picks.map((p) => p.row);
     };
-    await measure('all', `ours (every earlier user; γ ${tunedAtMax.gamma}, β ${tunedAtMax.beta}, κ ${tunedAtMax.kappa} from N=${maxN})`, online);
+    await measure('all', `ours (every earlier user; γ ${tunedAtMax.gamma}, β ${tunedAtMax.beta}, κ ${tunedAtMax.kappa}, r ${tunedAtMax.rankScale} from N=${maxN})`, online);
     await measure('all', 'popularity', pop);
     await measure('all', 'student KNN', knn);
   } finally {

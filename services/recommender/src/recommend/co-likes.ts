@@ -6,23 +6,32 @@
  * does and a film nobody named falls back on content.
  *
  *   co(b)    = Σ over basket films a of w_a · likedWith(a, b) / (√(likes_a + 1) · (likes_b + 1)^β)
- *   final(b) = content(b) + γ · visits_b / (visits_b + κ) · co(b) / max over candidates of co
+ *   final(b) = content(b) + γ · visits_b / (visits_b + κ) · Δ · r / (r + i_b)
+ *
+ * where i_b is b's place (0 = first) among the pool's films ordered by co, and Δ the spread of
+ * the pool's content scores (best − worst): the block speaks in the content score's own units,
+ * by rank rather than by magnitude. Why by rank: co divided by its maximum gave the whole weight
+ * to the basket's one strongest neighbour and almost nothing to the next ones; on the warm-up
+ * protocol (docs/recommender.md §9) the rank form gained where the magnitude form did not.
+ * γ ≤ 1 keeps a film's bonus within the pool's own spread whatever the counts.
  *
  * w_a is the basket's recency weight (the profile's). The ONNX search is still one call; the
  * neighbours the store adds are scored for their content exactly, one dot product each.
  */
 export interface CoLikeParams {
-  /** Weight of the collaborative block against the content score (0: content only). */
+  /** Weight of the collaborative block, as a share of the pool's content spread (0: content only). */
   gamma: number;
   /** Popularity damping of the candidate (0: the most co-liked win; 1: divided by its likes). */
   beta: number;
   /** Visits at which a film's collaborative weight reaches half of gamma. */
   kappa: number;
+  /** How slowly the bonus falls with the place among the co-liked films (r: the (r+1)-th gets half the first's). */
+  rankScale: number;
   /** Films the store adds as candidates beyond the content search's, per request. */
   neighbours: number;
 }
 
-export const DEFAULT_CO_LIKES: CoLikeParams = { gamma: 0, beta: 0.5, kappa: 5, neighbours: 50 };
+export const DEFAULT_CO_LIKES: CoLikeParams = { gamma: 0.5, beta: 0.65, kappa: 2, rankScale: 5, neighbours: 50 };
 
 export interface StoreCounts {
   films: readonly { tconst: string; likes: number; visits: number }[];
@@ -159,15 +168,21 @@ export function withCoLikes(
   const pool = new Map(candidates.map((c) => [c.row, c.score]));
   const strongest = [...co].filter(([row]) => keep(row)).sort((x, y) => y[1] - x[1] || x[0] - y[0]);
   for (const [row] of strongest.slice(0, params.neighbours)) if (!pool.has(row)) pool.set(row, contentScore(row));
-  let max = 0;
-  for (const row of pool.keys()) max = Math.max(max, co.get(row) ?? 0);
+  let best = -Infinity;
+  let worst = Infinity;
+  for (const content of pool.values()) {
+    best = Math.max(best, content);
+    worst = Math.min(worst, content);
+  }
+  const spread = best - worst;
+  const byCo = [...pool.keys()].filter((row) => (co.get(row) ?? 0) > 0).sort((x, y) => co.get(y)! - co.get(x)! || x - y);
   const carried = new Map<number, number>();
-  const ranked = [...pool].map(([row, content]) => {
+  byCo.forEach((row, place) => {
     const e = model.evidence(row);
-    const bonus = max > 0 ? (params.gamma * e) / (e + params.kappa) * ((co.get(row) ?? 0) / max) : 0;
+    const bonus = ((params.gamma * e) / (e + params.kappa)) * spread * (params.rankScale / (params.rankScale + place));
     if (bonus > 0) carried.set(row, bonus);
-    return { row, score: content + bonus };
   });
+  const ranked = [...pool].map(([row, content]) => ({ row, score: content + (carried.get(row) ?? 0) }));
   ranked.sort((a, b) => b.score - a.score || a.row - b.row);
   return { ranked, carried };
 }
