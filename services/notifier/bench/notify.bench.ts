@@ -162,7 +162,11 @@ async function main(): Promise<void> {
     const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers, films, seed, fitSample, fitLoopSample, say, ...(chunkSize === undefined ? {} : { chunkSize }) });
     if (digestFigures) for (const line of digestReport(digestFigures)) console.log(line);
     else console.log('\ndigests: skipped (--digests 0)');
+    const end = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
     for (const line of report(figures, (chunkSize ?? 5000).toLocaleString('en-US'))) console.log(line);
+    console.log(`load average at the end ${end} (2 cores shared: figures vary with what else runs)`);
     console.log(`notify: matching ${subscribers}×${figures.films} batch ${s(figures.batchMs)} s vs loop ${s(figures.loopMs)} s = ${(figures.loopMs / figures.batchMs).toFixed(1)}×`);
   } finally {
     if (child) await stop(child);
