@@ -1,6 +1,6 @@
 /**
  * npm run bench:quality -- --imdb DIR[,DIR…] --tmdb FILE[,FILE…] --movielens DIR [--min-votes N] [--dims D]
- *                          [--weights '{"director":0.5}'] [--coverage-floor 0.33] [--no-ablations] [--report-half even|odd] [--warm]
+ *                          [--weights '{"director":0.5}'] [--coverage-floor 0.33] [--no-ablations] [--report-half even|odd] [--warm] [--thin]
  *
  * Builds a catalogue from the given files through the real ETL (in a throwaway database), builds
  * the embeddings with the real build, then replays MovieLens: for each user with two or more
@@ -8,6 +8,9 @@
  * are the basket. Tunes the blend on odd user ids, reports on even ones (`--report-half odd`
  * swaps the halves: a second, independent estimate, not the protocol's figure), against popularity,
  * random and a student-style KNN. Last line: `quality: HR@10 ours/popularity = X.XX`.
+ *
+ * `--thin` (issue 17, point 6) builds, tunes and reports on the same films stripped of cast, writers,
+ * overview, countries and collections (quality/catalogue.ts thinFeatures): the cold model on a thin catalogue.
  *
  * `--warm` then prints the warm-up table (quality/warm.ts: the first N MovieLens users taught
  * through the taste store's code, the later users evaluated), last line
@@ -28,7 +31,7 @@ import { rank } from '../src/recommend/ranker';
 import { DEFAULT_RANKING, type RankingParams } from '../src/recommend/ranking';
 import { LoadedVersion } from '../src/serving/loaded-version';
 import { CoLikes, EASE_MAX_FILMS, ease, popularity, random, studentKnn } from './quality/baselines';
-import { importCatalogue, openScratch, restrict, restrictBuild } from './quality/catalogue';
+import { importCatalogue, openScratch, restrict, restrictBuild, thinFeatures } from './quality/catalogue';
 import { readLinks, readRatings } from './quality/movielens.repository';
 import { WARM_NS, warmUp } from './quality/warm';
 import { evaluate, evalUsers, type EvalUser, likedRowsByUser, type Metrics, type Recommender, ratioInterval, tuningExamples } from './quality/protocol';
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
       'no-ablations': { type: 'boolean', default: false },
       'report-half': { type: 'string', default: 'even' },
       warm: { type: 'boolean', default: false },
+      thin: { type: 'boolean', default: false },
     },
   });
   const imdb = list(values.imdb);
@@ -187,9 +191,19 @@ async function main(): Promise<void> {
         : 'derived votes are raw TMDB vote counts (too few films with both sources to fit a scale)';
     say(scaleNote);
     started = performance.now();
-    const build = await buildEmbeddings(db.handle, log, embedding);
-    say(`embeddings: version ${build.version}, ${build.films} films, d=${build.dims}, ${build.ms} ms`);
-    const stored = await new EmbeddingRepository(db.handle).load(build.version);
+    let stored: EmbeddingVersion;
+    if (values.thin) {
+      // Point 6's ablation: the same films without cast, writers, overview, countries or collections.
+      const features = new FeatureRepository(db.handle);
+      const thin = thinFeatures(await features.films(), await features.people());
+      const e = computeEmbeddings(thin.films, thin.people, embedding);
+      stored = { id: 0, dims: e.dims, items: e.items, vectors: e.vectors, encoder: null, createdAt: new Date(), stats: e.stats };
+      say(`embeddings (thin features: no cast, writers, overview, countries or collections): ${e.items.length} films, d=${e.dims}, ${Math.round(performance.now() - started)} ms`);
+    } else {
+      const build = await buildEmbeddings(db.handle, log, embedding);
+      say(`embeddings: version ${build.version}, ${build.films} films, d=${build.dims}, ${build.ms} ms`);
+      stored = await new EmbeddingRepository(db.handle).load(build.version);
+    }
 
     const linked = new Set(links.values());
     const version = restrict(stored, (t) => linked.has(t));
@@ -248,7 +262,8 @@ async function main(): Promise<void> {
 
     if (values.ablations && !values['no-ablations']) {
       const features = new FeatureRepository(db.handle);
-      const [films, people] = await Promise.all([features.films(), features.people()]);
+      const [allFilms, allPeople] = await Promise.all([features.films(), features.people()]);
+      const { films, people } = values.thin ? thinFeatures(allFilms, allPeople) : { films: allFilms, people: allPeople };
       const variants: [string, EmbeddingOptions][] = [
         ['ablation: no people (director, writer, cast)', { ...embedding, weights: { ...embedding.weights, director: 0, writer: 0, cast: 0 } }],
         ['ablation: people at 0.8/0.5/0.7', { ...embedding, weights: { ...embedding.weights, director: 0.8, writer: 0.5, cast: 0.7 } }],
@@ -271,7 +286,7 @@ async function main(): Promise<void> {
     }
 
     const [oursM, popM, , knnM] = results.map((r) => r[1]);
-    console.log(`\nMovieLens held-out, report half (${reportUsers.length} users with ${reportName} ids), catalogue ${size} films (${derived} derived from TMDB), k=${K}`);
+    console.log(`\nMovieLens held-out, report half (${reportUsers.length} users with ${reportName} ids), catalogue ${size} films (${derived} derived from TMDB)${values.thin ? ', thin features (no cast, writers, overview, countries, collections)' : ''}, k=${K}`);
     console.log(scaleNote);
     console.log(`| ${'method'.padEnd(34)} | HR@10 | NDCG@10 | coverage@10 | mean votes |`);
     console.log(`|${'-'.repeat(36)}|-------|---------|-------------|------------|`);

@@ -5,6 +5,7 @@ import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } fro
 import { createEtlServices } from '@cine/etl-worker';
 import { sql } from 'kysely';
 import type { Embeddings } from '../../src/embedding/compute-embeddings';
+import type { FilmRow, PersonLink } from '../../src/embedding/film-row';
 import type { EmbeddingVersion } from '../../src/embedding/version';
 import { type TmdbFacts, type VoteScale, writeDerivedImdb } from './derive-imdb';
 
@@ -73,4 +74,17 @@ export function restrict(version: EmbeddingVersion, keep: (tconst: string) => bo
  */
 export function restrictBuild(e: Embeddings, keep: (tconst: string) => boolean): EmbeddingVersion {
   return restrict({ id: 0, dims: e.dims, items: e.items, vectors: e.vectors, encoder: null, createdAt: new Date(), stats: e.stats }, keep);
+}
+
+/**
+ * The thin-features ablation (issue 17, point 6): the catalogue's films as a catalogue without
+ * cast, writers, overview, production countries or collections would give them — directors,
+ * genres, year, runtime, rating, votes and language stay. What a cinema whose only source is a
+ * thin export would build from; the harness's `--thin` builds, tunes and reports on it.
+ */
+export function thinFeatures(films: readonly FilmRow[], people: readonly PersonLink[]): { films: FilmRow[]; people: PersonLink[] } {
+  return {
+    films: films.map((f) => ({ ...f, overview: null, countries: [], collection: null })),
+    people: people.filter((p) => p.role === 'director'),
+  };
 }
