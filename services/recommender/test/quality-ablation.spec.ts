@@ -1,9 +1,9 @@
 /**
  * @jest-environment ./services/recommender/test/onnx-environment.js
  */
-import { restrictBuild } from '../bench/quality/catalogue';
+import { restrictBuild, thinFeatures } from '../bench/quality/catalogue';
 import { computeEmbeddings } from '../src/embedding/compute-embeddings';
-import type { FilmRow } from '../src/embedding/film-row';
+import type { FilmRow, PersonLink } from '../src/embedding/film-row';
 import { DEFAULT_RANKING } from '../src/recommend/ranking';
 import { LoadedVersion } from '../src/serving/loaded-version';
 
@@ -42,5 +42,21 @@ describe('quality harness: an ablation build is served with its block layout', (
     } finally {
       await loaded.close();
     }
+  });
+
+  it('--thin strips cast, writers, overview, countries and collections, and keeps the rest', () => {
+    const people: PersonLink[] = [
+      { tconst: films[0]!.tconst, nconst: 'nm0000001', role: 'director', ordering: 1 },
+      { tconst: films[0]!.tconst, nconst: 'nm0000002', role: 'writer', ordering: 2 },
+      { tconst: films[0]!.tconst, nconst: 'nm0000003', role: 'cast', ordering: 3 },
+    ];
+    const withCollection = films.map((f, i) => (i === 0 ? { ...f, collection: 'Une saga' } : f));
+    const thin = thinFeatures(withCollection, people);
+    expect(thin.people).toEqual([people[0]]);
+    expect(thin.films.every((f) => f.overview === null && f.countries.length === 0 && f.collection === null)).toBe(true);
+    const { overview: _o, countries: _c, collection: _k, ...kept } = withCollection[0]!;
+    expect(thin.films[0]).toMatchObject(kept);
+    // The input is left as it was: the full build of the same run reads it after.
+    expect(withCollection[0]!.collection).toBe('Une saga');
   });
 });
