@@ -23,7 +23,7 @@ export interface HttpBatchScorerOptions {
    * see `inFlight`; 100 000 × 40 took 0.68 s in chunks of 2 000, 0.61 s of 5 000 or 10 000).
    */
   chunkSize?: number;
-  /** Requests at once: 2 overlaps one chunk's JSON with the other's product on the recommender. */
+  /** Requests at once: 2 overlaps one chunk's travel and decoding here with the other's profiles and product on the recommender. */
   inFlight?: number;
   /** Per request; a fit pass over a large index takes seconds per thousand tastes. */
   timeoutMs?: number;
@@ -40,7 +40,9 @@ export class RecommenderUnavailable extends Error {
 const NO_REASON = { fr: '', en: '' };
 
 /**
- * BatchScorer over `POST /v1/recommendations/batch`: the subscribers in chunks, every chunk against
+ * BatchScorer over the recommender's batch call — `POST /v1/recommendations/batch` (JSON) when
+ * reasons are asked, `POST /v1/recommendations/batch/scores` (numbers both ways, common's
+ * encodeBatchTastes and BATCH_SCORES_BINARY) for scores only: the subscribers in chunks, every chunk against
  * all the period's films (split in parts of RECOMMEND_CANDIDATES_MAX in the rare week that has
  * more, merged back; the fit threshold is asked once). Errors carry the status and the
  * recommender's message (a field name, never a taste or an address).
