@@ -6,15 +6,18 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { SUBSCRIBER_FILMS } from '../src/recommend/co-likes';
-import { SubscriberLikesRepository } from '../src/recommend/co-likes-subscribers.repository';
+import { LEARNING_CONSENT_VERSIONS, SubscriberLikesRepository } from '../src/recommend/co-likes-subscribers.repository';
 import { CoLikeHolder } from '../src/serving/co-like-holder';
 import type { LoadedVersion } from '../src/serving/loaded-version';
 
 /**
  * The collaborative block's second source (docs/recommender.md §8): the confirmed, unpaused
  * subscribers' liked lists, read from the notifier's `subscriber` table (real PostgreSQL, real
- * migrations) each time the block is loaded. Each subscriber is one visit.
+ * migrations) each time the block is loaded. Each subscriber is one visit. Only a subscriber whose
+ * latest consent wording covers learning counts: none of today's does, so these tests name a
+ * wording version of their own.
  */
+const LEARNING = 'test-learning';
 const films = Array.from({ length: 30 }, (_, i) => `tt${String(1_000_001 + i).padStart(7, '0')}`);
 const [A, B, C, D] = films as [string, string, string, string];
 /** A version is only its rows here: the block reads nothing else of it. */
@@ -27,14 +30,20 @@ describe('recommender: confirmed subscribers teach the collaborative block', () 
   let holder: CoLikeHolder;
   const logged: string[] = [];
 
-  const subscribe = async (email: string, liked: string[], opts: { active?: boolean; paused?: boolean } = {}): Promise<string> => {
+  const subscribe = async (email: string, liked: string[], opts: { active?: boolean; paused?: boolean; wording?: string } = {}): Promise<string> => {
     const id = randomUUID();
     const active = opts.active ?? true;
     await sql`
       INSERT INTO subscriber (id, email, email_hash, status, liked, preferences, confirmed_at)
       VALUES (${id}, ${email}, ${createHash('sha256').update(email).digest()}, ${active ? 'active' : 'pending'}, ${liked}::text[],
               CAST(${JSON.stringify({ alerts: true, digest: true, paused: opts.paused ?? false })} AS text)::jsonb, ${active ? new Date() : null})`.execute(t.handle.db);
+    await consent(id, 'given', opts.wording ?? LEARNING);
     return id;
+  };
+  const consent = async (id: string, action: 'given' | 'withdrawn', wording: string) => {
+    await sql`
+      INSERT INTO consent_record (subscriber_id, action, wording_version, wording_sha256, source)
+      VALUES (${id}, ${action}, ${wording}, ${createHash('sha256').update(wording).digest('hex')}, 'page')`.execute(t.handle.db);
   };
 
   beforeAll(async () => {
@@ -49,7 +58,7 @@ describe('recommender: confirmed subscribers teach the collaborative block', () 
         },
       }),
     });
-    holder = new CoLikeHolder(store, log, () => null, new SubscriberLikesRepository(t.handle));
+    holder = new CoLikeHolder(store, log, () => null, new SubscriberLikesRepository(t.handle, [LEARNING]));
   }, deadline(60_000));
   afterAll(async () => {
     holder?.close();
@@ -92,6 +101,20 @@ describe('recommender: confirmed subscribers teach the collaborative block', () 
     const model = holder.model(version);
     expect(model.empty).toBe(true);
     expect([A, B, C, D].map((f) => model.evidence(row(f)))).toEqual([0, 0, 0, 0]);
+  });
+
+  it("counts nobody whose latest consent does not cover learning: today's wording, or consent withdrawn since", async () => {
+    expect(LEARNING_CONSENT_VERSIONS).toEqual([]);
+    await subscribe('v1@example.fr', [A, B], { wording: '2026-12-v1' });
+    const withdrawn = await subscribe('retrait@example.fr', [C, D]);
+    await sql`UPDATE consent_record SET at = now() - interval '1 day' WHERE subscriber_id = ${withdrawn}`.execute(t.handle.db);
+    await consent(withdrawn, 'withdrawn', LEARNING);
+    await holder.refresh();
+    expect(holder.model(version).empty).toBe(true);
+    // The repository as the recommender builds it: no wording covers learning yet, nothing is read.
+    await subscribe('couvert@example.fr', [A, C]);
+    expect(await new SubscriberLikesRepository(t.handle).likedLists()).toEqual([]);
+    expect(await new SubscriberLikesRepository(t.handle, [LEARNING]).likedLists()).toEqual([[A, C]]);
   });
 
   it('an erased subscriber is gone at the next load', async () => {

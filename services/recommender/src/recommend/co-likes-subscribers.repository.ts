@@ -2,22 +2,39 @@ import type { DbHandle } from '@cine/db';
 import { sql } from 'kysely';
 
 /**
+ * The consent wordings (common's CONSENT_WORDING, by version) whose text lets a subscriber's liked
+ * films teach the suggestions made to others. None yet: '2026-12-v1' says the address and the
+ * films chosen serve only the emails ("ne servent qu'à cela"), so no subscriber's list is read
+ * until a wording that says so is added and named here (or passed to the repository).
+ */
+export const LEARNING_CONSENT_VERSIONS: readonly string[] = [];
+
+/**
  * The collaborative block's second source (issue 17, point 1): the liked films of the notifier's
- * confirmed, unpaused subscribers, read only from `subscriber` (migration
- * 20261212090000_notifications; the notifier owns and writes it). Only `liked` leaves the table —
- * no address, no id — and the lists are never logged: the holder turns them into counts at once
- * and keeps only those. Read at every (re)load of the block, so an erased or paused subscriber is
- * gone from the counts at the next load.
+ * confirmed, unpaused subscribers whose latest consent covers learning, read only from
+ * `subscriber` and `consent_record` (migration 20261212090000_notifications; the notifier owns
+ * and writes them). Only `liked` leaves the tables — no address, no id — and the lists are never
+ * logged: the holder turns them into counts at once and keeps only those. Read at every (re)load
+ * of the block, so an erased or paused subscriber is gone from the counts at the next load.
  */
 export class SubscriberLikesRepository {
-  constructor(private readonly handle: DbHandle) {}
+  constructor(
+    private readonly handle: DbHandle,
+    private readonly consentVersions: readonly string[] = LEARNING_CONSENT_VERSIONS,
+  ) {}
 
   /** One list per subscriber with two or more liked films (as a visit needs two to teach a pair). */
   async likedLists(): Promise<string[][]> {
-    // Raw SQL: the table is the notifier's, kept out of the recommender's typed reads on purpose.
+    if (this.consentVersions.length === 0) return [];
+    // Raw SQL: the tables are the notifier's, kept out of the recommender's typed reads on purpose.
     const { rows } = await sql<{ liked: string[] }>`
-      SELECT liked FROM subscriber
-      WHERE status = 'active' AND coalesce((preferences ->> 'paused')::boolean, false) = false AND cardinality(liked) >= 2`.execute(this.handle.db);
+      SELECT s.liked FROM subscriber s
+      WHERE s.status = 'active' AND coalesce((s.preferences ->> 'paused')::boolean, false) = false AND cardinality(s.liked) >= 2
+        AND EXISTS (
+          SELECT 1 FROM (
+            SELECT c.action, c.wording_version FROM consent_record c WHERE c.subscriber_id = s.id ORDER BY c.at DESC, c.id DESC LIMIT 1
+          ) latest
+          WHERE latest.action = 'given' AND latest.wording_version = ANY(${[...this.consentVersions]}::text[]))`.execute(this.handle.db);
     return rows.map((r) => r.liked);
   }
 }
