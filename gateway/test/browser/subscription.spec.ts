@@ -1,4 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSENT_WORDING, CONSENT_WORDING_VERSION, createLogger, type InProcessNotifyQueue, type SubscriptionExport } from '@cine/common';
@@ -37,6 +39,9 @@ describeWithSamples('the email subscription in a real browser', () => {
   let page: Page;
   let outbox: string;
   let shots: string;
+  /** Another site embedding the widget, on its own origin (allowed by the gateway's CORS_ORIGINS). */
+  let host: Server;
+  let hostUrl = '';
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, scale: 'css' });
   const subscriber = async () =>
     (await sql<{ status: string; liked: string[]; preferences: Record<string, unknown> }>`SELECT status, liked, preferences FROM subscriber`.execute(t.handle.db)).rows;
@@ -47,6 +52,16 @@ describeWithSamples('the email subscription in a real browser', () => {
     t = await createTestDatabase();
     await seedFamous40(t.handle);
     outbox = mkdtempSync(join(tmpdir(), 'cine-browser-outbox-'));
+    // The host exists before the gateway, which reads its CORS allowlist at boot.
+    host = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Cinéma de Guéret</title></head>` +
+          `<body><h1>Cinéma de Guéret</h1><script src="${gw.url}/widget.js" data-api="${gw.url}" defer></script></body></html>`,
+      );
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    hostUrl = `http://localhost:${(host.address() as AddressInfo).port}`;
     // The emails' links name PUBLIC_BASE_URL; the test opens their token on the gateway it started.
     notifier = await startNotifier({
       handle: t.handle,
@@ -65,7 +80,7 @@ describeWithSamples('the email subscription in a real browser', () => {
         schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' },
       },
     });
-    gw = await startGateway({ handle: t.handle, webRoot: WEB_DIST, env: { NOTIFIER_URL: notifier.url, NOTIFIER_TIMEOUT_MS: String(deadline(5000)) } });
+    gw = await startGateway({ handle: t.handle, webRoot: WEB_DIST, env: { NOTIFIER_URL: notifier.url, NOTIFIER_TIMEOUT_MS: String(deadline(5000)), CORS_ORIGINS: hostUrl } });
     bare = await startGateway({ handle: t.handle, webRoot: WEB_DIST });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1024, height: 900 }, acceptDownloads: true });
@@ -76,6 +91,7 @@ describeWithSamples('the email subscription in a real browser', () => {
     await gw?.close();
     await bare?.close();
     await notifier?.close();
+    if (host) await new Promise((resolve) => host.close(resolve));
     await t?.drop();
     if (outbox) rmSync(outbox, { recursive: true, force: true });
   });
@@ -226,6 +242,40 @@ describeWithSamples('the email subscription in a real browser', () => {
     await page.getByText('C’est fait : vous êtes désabonné et tout est effacé.', { exact: false }).waitFor();
     expect(await subscriber()).toEqual([]);
     await shot('08-erased');
+  });
+
+  it('the widget on another site: the same form in its shadow root, the consent box unticked; subscribing through CORS sends one confirmation, its proof saying "widget"', async () => {
+    const other = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await routeTmdb(other, 'offline');
+    await other.goto(hostUrl);
+    expect(new URL(hostUrl).origin).not.toBe(new URL(gw.url).origin);
+    const widget = other.locator('cine-creuse-reco');
+    const search = widget.getByRole('combobox', { name: 'Un film que vous avez aimé' });
+    await search.fill('amelie');
+    await widget.getByRole('option').first().waitFor();
+    await search.press('Enter');
+    const form = widget.locator('section.sub');
+    await form.getByRole('heading', { name: 'Recevoir par e-mail les séances qui me plaisent' }).waitFor();
+    const consent = form.getByRole('checkbox', { name: CONSENT_WORDING[CONSENT_WORDING_VERSION]! });
+    expect(await consent.isChecked()).toBe(false);
+    expect(await axeScan(other)).toEqual([]);
+    await form.getByLabel('Mon adresse e-mail').fill('gaston.lefevre@example.fr');
+    await consent.check();
+    const sent = other.waitForResponse((r) => r.url().endsWith('/api/v1/subscriptions') && r.request().method() === 'POST');
+    await form.getByRole('button', { name: 'M’inscrire' }).click();
+    const answer = await sent;
+    expect(answer.status()).toBe(202);
+    expect(answer.headers()['access-control-allow-origin']).toBe(hostUrl);
+    expect(JSON.parse(answer.request().postData() ?? '{}')).toMatchObject({ email: 'gaston.lefevre@example.fr', liked: [AMELIE], source: 'widget' });
+    await form.getByRole('heading', { name: 'Vérifiez votre boîte mail' }).waitFor();
+    await other.screenshot({ path: join(shots, '07-widget-subscribed.png'), fullPage: true });
+    await (notifier.queue as InProcessNotifyQueue).idle();
+    const proof = await sql<{ source: string }>`
+      SELECT c.source FROM consent_record c JOIN subscriber s ON s.id = c.subscriber_id WHERE s.email = 'gaston.lefevre@example.fr'`.execute(t.handle.db);
+    expect(proof.rows).toEqual([{ source: 'widget' }]);
+    const mails = await Promise.all(readdirSync(outbox).map(async (f) => simpleParser(readFileSync(join(outbox, f)))));
+    expect(mails.filter((m) => JSON.stringify(m.to).includes('gaston.lefevre@example.fr'))).toHaveLength(1);
+    await other.close();
   });
 
   it('the confirmation link used again says so, in plain words', async () => {
