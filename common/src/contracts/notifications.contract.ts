@@ -42,9 +42,29 @@ export const CONSENT_WORDING: Record<string, string> = {
     'et je peux me désabonner ou tout effacer à tout moment depuis chaque e-mail.',
 };
 
+/**
+ * The second, optional consent (CNIL: one purpose, one consent): the liked films may also teach
+ * the suggestions made to others — counted with everyone's, never with the address or the name.
+ * Its own box, unticked, under the first; absent or false means no. Withdrawn from the manage page
+ * as easily. The recommender reads a subscriber's films only under a version named here
+ * (its LEARNING_CONSENT_VERSIONS); a new text means a new version, as for CONSENT_WORDING.
+ */
+export const LEARNING_CONSENT_WORDING_VERSION = '2026-12-learn-v1';
+
+export const LEARNING_CONSENT_WORDING: Record<string, string> = {
+  '2026-12-learn-v1':
+    'Mes films peuvent aussi aider le site à mieux conseiller les autres spectateurs : ' +
+    'ils sont comptés avec ceux des autres, sans mon adresse ni mon nom. Je peux retirer cet accord à tout moment.',
+};
+
+/** What a consent is for: the emails (the subscription itself) or the suggestions made to others. */
+export type ConsentPurpose = 'emails' | 'learning';
+
 export interface ConsentWording {
   version: string;
   text: string;
+  /** The optional second box's wording (LEARNING_CONSENT_WORDING); its version is recorded by the notifier. */
+  learning: { version: string; text: string };
 }
 
 export type NotificationChannel = 'email';
@@ -70,7 +90,8 @@ export interface SubscribeRequest {
   liked: string[];
   disliked?: string[];
   preferences: SubscriptionPreferences;
-  consent: { wordingVersion: string; accepted: true };
+  /** `learning`: the second box (LEARNING_CONSENT_WORDING), ticked; false or absent means no. */
+  consent: { wordingVersion: string; accepted: true; learning?: boolean };
   /** Where the form was: the page or the widget (kept with the proof of consent). */
   source?: 'page' | 'widget';
 }
@@ -105,6 +126,11 @@ export interface SubscriptionView {
   liked: SubscribedFilm[];
   disliked: SubscribedFilm[];
   preferences: SubscriptionPreferences;
+  /**
+   * The learning consent in force (the latest 'learning' record is 'given'). Not a preference:
+   * it is a consent, kept as proof in consent_record, not in the preferences' JSON.
+   */
+  learning: boolean;
   confirmedAt: string | null;
 }
 
@@ -112,13 +138,15 @@ export interface UpdateSubscription {
   liked?: string[];
   disliked?: string[];
   preferences?: SubscriptionPreferences;
+  /** Give (true) or withdraw (false) the learning consent; absent leaves it as it is. */
+  learning?: boolean;
 }
 
 /** Everything kept about one address (`GET /subscriptions/me/export`), as JSON. */
 export interface SubscriptionExport {
   exportedAt: string;
   subscription: SubscriptionView & { createdAt: string; lastActivityAt: string };
-  consent: Array<{ at: string; wordingVersion: string; wordingSha256: string; source: string; action: 'given' | 'withdrawn' }>;
+  consent: Array<{ at: string; wordingVersion: string; wordingSha256: string; source: string; action: 'given' | 'withdrawn'; purpose: ConsentPurpose }>;
   notifications: Array<{ kind: NotificationKind; tconst: string | null; week: string | null; sentAt: string | null; status: string }>;
 }
 

@@ -10,6 +10,7 @@ import * as m20261209090000 from './20261209090000_film_index';
 import * as m20261210090000 from './20261210090000_taste_store';
 import * as m20261211090000 from './20261211090000_film_index_search_text';
 import * as m20261212090000 from './20261212090000_notifications';
+import * as m20261213090000 from './20261213090000_learning_consent';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261210090000_taste_store': m20261210090000,
   '20261211090000_film_index_search_text': m20261211090000,
   '20261212090000_notifications': m20261212090000,
+  '20261213090000_learning_consent': m20261213090000,
 };

@@ -14,6 +14,8 @@ type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 export type SubscriberStatus = 'pending' | 'active';
 export type ConsentAction = 'given' | 'withdrawn';
 export type ConsentSource = 'page' | 'widget' | 'email-link';
+/** What a consent is for (migration 20261213090000_learning_consent): the emails, or teaching the suggestions made to others. */
+export type ConsentPurpose = 'emails' | 'learning';
 export type TokenScope = 'confirm' | 'manage' | 'unsubscribe';
 export type LedgerKind = 'confirmation' | 'alert' | 'digest' | 'cancellation';
 export type LedgerStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
@@ -46,6 +48,8 @@ export interface ConsentRecordTable {
   /** Hex SHA-256 of CONSENT_WORDING[wording_version]. */
   wording_sha256: string;
   source: ConsentSource;
+  /** 'emails' for every row before the learning consent existed. */
+  purpose: ColumnType<ConsentPurpose, ConsentPurpose | undefined, ConsentPurpose>;
   at: Timestamp;
 }
 
