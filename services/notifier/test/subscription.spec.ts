@@ -154,8 +154,8 @@ describe('subscriptions', () => {
     const sha = createHash('sha256').update(CONSENT_WORDING[CONSENT_WORDING_VERSION]!).digest('hex');
     expect(data.subscription).toMatchObject({ email, status: 'paused', lastActivityAt: s.clock.now.toISOString() });
     expect(data.consent).toEqual([
-      { at: expect.any(String), wordingVersion: CONSENT_WORDING_VERSION, wordingSha256: sha, source: 'page', action: 'given' },
-      { at: expect.any(String), wordingVersion: CONSENT_WORDING_VERSION, wordingSha256: sha, source: 'email-link', action: 'given' },
+      { at: expect.any(String), wordingVersion: CONSENT_WORDING_VERSION, wordingSha256: sha, source: 'page', action: 'given', purpose: 'emails' },
+      { at: expect.any(String), wordingVersion: CONSENT_WORDING_VERSION, wordingSha256: sha, source: 'email-link', action: 'given', purpose: 'emails' },
     ]);
     expect(data.notifications).toEqual([{ kind: 'confirmation', tconst: null, week: null, sentAt: expect.any(String), status: 'sent' }]);
     // Everything the tables hold about the subscriber is in the export.

@@ -44,7 +44,10 @@ export const SubscribeRequestSchema = Type.Object(
     liked: FilmIds,
     disliked: Type.Optional(FilmIds),
     preferences: PreferencesSchema,
-    consent: Type.Object({ wordingVersion: Type.String({ maxLength: 40 }), accepted: Type.Literal(true) }, { additionalProperties: false }),
+    consent: Type.Object(
+      { wordingVersion: Type.String({ maxLength: 40 }), accepted: Type.Literal(true), learning: Type.Optional(Type.Boolean()) },
+      { additionalProperties: false },
+    ),
     source: Type.Optional(StringEnum(['page', 'widget'] as const)),
   },
   { additionalProperties: false },
@@ -63,13 +66,14 @@ export const SubscriptionViewSchema = Type.Object({
   liked: Type.Array(FilmSchema),
   disliked: Type.Array(FilmSchema),
   preferences: PreferencesSchema,
+  learning: Type.Boolean(),
   confirmedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const ConfirmResponseSchema = Type.Object({ subscription: SubscriptionViewSchema, manageToken: Type.String() });
 
 export const UpdateSubscriptionSchema = Type.Object(
-  { liked: Type.Optional(FilmIds), disliked: Type.Optional(FilmIds), preferences: Type.Optional(PreferencesSchema) },
+  { liked: Type.Optional(FilmIds), disliked: Type.Optional(FilmIds), preferences: Type.Optional(PreferencesSchema), learning: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
 
@@ -83,6 +87,7 @@ export const SubscriptionExportSchema = Type.Object({
       wordingSha256: Type.String(),
       source: Type.String(),
       action: StringEnum(['given', 'withdrawn'] as const),
+      purpose: StringEnum(['emails', 'learning'] as const),
     }),
   ),
   notifications: Type.Array(

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CONSENT_WORDING } from '@cine/common';
+import { CONSENT_WORDING, type ConsentPurpose, LEARNING_CONSENT_WORDING } from '@cine/common';
 
 /** 256 random bits per token (the issue asks ≥ 128), base64url: safe in a path and a URL fragment. */
 const TOKEN_BYTES = 32;
@@ -22,8 +22,8 @@ export function isWellFormedToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 
-/** The hex SHA-256 of a consent wording version's exact text: what the proof of consent keeps. */
-export function consentSha256(version: string): string | null {
-  const text = CONSENT_WORDING[version];
+/** The hex SHA-256 of a consent wording version's exact text, for its purpose: what the proof of consent keeps. */
+export function consentSha256(version: string, purpose: ConsentPurpose = 'emails'): string | null {
+  const text = (purpose === 'emails' ? CONSENT_WORDING : LEARNING_CONSENT_WORDING)[version];
   return text === undefined ? null : createHash('sha256').update(text, 'utf8').digest('hex');
 }

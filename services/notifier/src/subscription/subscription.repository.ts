@@ -1,5 +1,5 @@
 import type { SubscriptionPreferences } from '@cine/common';
-import { type ConsentAction, type ConsentSource, type Database, type DbHandle, jsonb, type SuppressionReason, type TokenScope } from '@cine/db';
+import { type ConsentAction, type ConsentPurpose, type ConsentSource, type Database, type DbHandle, jsonb, type SuppressionReason, type TokenScope } from '@cine/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 
 export interface SubscriberRow {
@@ -28,6 +28,14 @@ export interface SubscriptionRequest {
   disliked: string[];
   preferences: SubscriptionPreferences;
   consent: ConsentProof;
+  /** The learning consent: its box ticked or not, and the proof of the wording shown (absent: left as it is). */
+  learning?: LearningChoice;
+}
+
+/** The learning consent wanted, with the proof of its wording (recorded only when it changes what is in force). */
+export interface LearningChoice {
+  given: boolean;
+  proof: ConsentProof;
 }
 
 export interface RequestOutcome {
@@ -89,6 +97,8 @@ export class SubscriptionRepository {
           .where('id', '=', row.id)
           .execute();
         await recordConsent(trx, row.id, 'given', input.consent, now);
+        // The pending request's choice stands, as its tastes do: a box ticked before and not now is withdrawn.
+        if (input.learning) await setLearningIn(trx, row.id, input.learning, now);
       }
       const since = new Date(now.getTime() - 24 * 3600_000);
       const recent = await trx
@@ -164,17 +174,34 @@ export class SubscriptionRepository {
     });
   }
 
-  async update(id: string, change: { liked?: string[]; disliked?: string[]; preferences?: SubscriptionPreferences }, now: Date): Promise<void> {
-    await this.handle.db
-      .updateTable('subscriber')
-      .set({
-        ...(change.liked ? { liked: change.liked } : {}),
-        ...(change.disliked ? { disliked: change.disliked } : {}),
-        ...(change.preferences ? { preferences: jsonb(change.preferences) } : {}),
-        last_activity_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
+  /**
+   * The manage page's change. `learning`, when given, is the learning consent wanted now with its
+   * proof: a 'learning' row is recorded only when it differs from the one in force, in the same
+   * transaction as the rest.
+   */
+  async update(
+    id: string,
+    change: { liked?: string[]; disliked?: string[]; preferences?: SubscriptionPreferences; learning?: LearningChoice },
+    now: Date,
+  ): Promise<void> {
+    await this.handle.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('subscriber')
+        .set({
+          ...(change.liked ? { liked: change.liked } : {}),
+          ...(change.disliked ? { disliked: change.disliked } : {}),
+          ...(change.preferences ? { preferences: jsonb(change.preferences) } : {}),
+          last_activity_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
+      if (change.learning) await setLearningIn(trx, id, change.learning, now);
+    });
+  }
+
+  /** Whether the learning consent is in force: the subscriber's latest 'learning' row is 'given'. */
+  async learningGiven(id: string): Promise<boolean> {
+    return (await latestLearning(this.handle.db, id)) === 'given';
   }
 
   /** A click on a link of ours (the manage page opened): the 3-year retention starts again. */
@@ -203,6 +230,7 @@ export class SubscriptionRepository {
         .executeTakeFirst();
       if (!token) return 'unknown';
       if (token.expires_at.getTime() <= now.getTime()) return 'expired';
+      // The emails' consent is withdrawn; the learning one goes with the subscriber, its films with it.
       await recordConsent(trx, token.subscriber_id, 'withdrawn', consent, now);
       return (await eraseIn(trx, token.subscriber_id, 'unsubscribed', now)) ? 'done' : 'unknown';
     });
@@ -211,7 +239,7 @@ export class SubscriptionRepository {
   async consentRecords(id: string) {
     return this.handle.db
       .selectFrom('consent_record')
-      .select(['action', 'wording_version', 'wording_sha256', 'source', 'at'])
+      .select(['action', 'purpose', 'wording_version', 'wording_sha256', 'source', 'at'])
       .where('subscriber_id', '=', id)
       .orderBy('at')
       .orderBy('id')
@@ -249,11 +277,34 @@ export class SubscriptionRepository {
   }
 }
 
-async function recordConsent(db: Db, subscriberId: string, action: ConsentAction, consent: ConsentProof, now: Date): Promise<void> {
+async function recordConsent(db: Db, subscriberId: string, action: ConsentAction, consent: ConsentProof, now: Date, purpose: ConsentPurpose = 'emails'): Promise<void> {
   await db
     .insertInto('consent_record')
-    .values({ subscriber_id: subscriberId, action, wording_version: consent.version, wording_sha256: consent.sha256, source: consent.source, at: now })
+    .values({ subscriber_id: subscriberId, action, purpose, wording_version: consent.version, wording_sha256: consent.sha256, source: consent.source, at: now })
     .execute();
+}
+
+async function latestLearning(db: Db, subscriberId: string): Promise<ConsentAction | null> {
+  const row = await db
+    .selectFrom('consent_record')
+    .select('action')
+    .where('subscriber_id', '=', subscriberId)
+    .where('purpose', '=', 'learning')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.action ?? null;
+}
+
+/**
+ * Records the learning consent given or withdrawn when that changes what is in force (never
+ * given counts as withdrawn): one row per change, none for a save that leaves it as it was.
+ */
+async function setLearningIn(db: Db, subscriberId: string, { given, proof }: LearningChoice, now: Date): Promise<void> {
+  const inForce = (await latestLearning(db, subscriberId)) === 'given';
+  if (inForce === given) return;
+  await recordConsent(db, subscriberId, given ? 'given' : 'withdrawn', proof, now, 'learning');
 }
 
 /** A bounce stays a bounce: an unsubscribe or an erasure of that address does not turn it back into something mail may go to. */

@@ -3,6 +3,7 @@ import {
   type ConfirmResponse,
   CONSENT_WORDING_VERSION,
   JobName,
+  LEARNING_CONSENT_WORDING_VERSION,
   type NotifyProducer,
   type SubscribeAccepted,
   type SubscribeRequest,
@@ -15,7 +16,7 @@ import type { FilmRepository } from '../films/film.repository';
 import type { LinkService } from './links.service';
 import { consentSha256, emailHash, isWellFormedToken, tokenHash } from './secrets';
 import { confirmationGone, invalidField, linkNoLongerValid, unsubscribeLinkTooOld } from './subscription.errors';
-import type { SubscriberRow, SubscriptionRepository } from './subscription.repository';
+import type { ConsentProof, LearningChoice, SubscriberRow, SubscriptionRepository } from './subscription.repository';
 
 /** At most this many confirmation emails per address and 24 hours; more requests are accepted and do nothing. */
 export const CONFIRMATIONS_PER_DAY = 3;
@@ -57,12 +58,15 @@ export class SubscriptionService {
     if (request.consent.accepted !== true) throw invalidField('consent.accepted', 'il faut cocher la case pour s’abonner.');
     const sha256 = consentSha256(request.consent.wordingVersion);
     if (sha256 === null) throw invalidField('consent.wordingVersion', 'ce texte d’accord n’est plus le bon ; rechargez la page.');
+    const source = request.source ?? 'page';
 
     const hash = emailHash(email);
     // A bounced address cannot receive the confirmation: accepted like any other, nothing happens.
     if ((await this.subscriptions.suppressionOf(hash)) === 'bounced') return SUBSCRIBE_ACCEPTED;
     const outcome = await this.subscriptions.request(
-      { email, emailHash: hash, liked, disliked, preferences: request.preferences, consent: { version: request.consent.wordingVersion, sha256, source: request.source ?? 'page' } },
+      { email, emailHash: hash, liked, disliked, preferences: request.preferences, consent: { version: request.consent.wordingVersion, sha256, source },
+        learning: this.learningChoice(request.consent.learning === true, source),
+      },
       { now: this.clock(), maxPerDay: CONFIRMATIONS_PER_DAY, confirmationKey: (id) => `confirmation:${id}:${randomUUID()}` },
     );
     if (outcome.confirmationKey !== null) {
@@ -99,7 +103,9 @@ export class SubscriptionService {
     const both = (disliked ?? subscriber.disliked).findIndex((t) => finalLiked.includes(t));
     if (both >= 0) throw invalidField(`disliked[${both}]`, 'ce film est aussi parmi les films aimés.');
     if (change.preferences) checkPreferences(change.preferences);
-    await this.subscriptions.update(subscriber.id, { liked, disliked, preferences: change.preferences }, this.clock());
+    // Given or withdrawn on the manage page, reached through a link of an email: the proof says so.
+    const learning = change.learning === undefined ? undefined : this.learningChoice(change.learning, 'email-link');
+    await this.subscriptions.update(subscriber.id, { liked, disliked, preferences: change.preferences, learning }, this.clock());
     return this.view((await this.subscriptions.findById(subscriber.id))!);
   }
 
@@ -117,7 +123,14 @@ export class SubscriptionService {
     return {
       exportedAt: this.clock().toISOString(),
       subscription: { ...view, createdAt: fresh.createdAt.toISOString(), lastActivityAt: fresh.lastActivityAt.toISOString() },
-      consent: consent.map((c) => ({ at: c.at.toISOString(), wordingVersion: c.wording_version, wordingSha256: c.wording_sha256, source: c.source, action: c.action })),
+      consent: consent.map((c) => ({
+        at: c.at.toISOString(),
+        wordingVersion: c.wording_version,
+        wordingSha256: c.wording_sha256,
+        source: c.source,
+        action: c.action,
+        purpose: c.purpose,
+      })),
       notifications: notifications.map((n) => ({ kind: n.kind, tconst: n.tconst, week: n.week, sentAt: n.sent_at?.toISOString() ?? null, status: n.status })),
     };
   }
@@ -137,7 +150,11 @@ export class SubscriptionService {
   }
 
   private async view(subscriber: SubscriberRow): Promise<SubscriptionView> {
-    const [liked, disliked] = await Promise.all([this.films.describe(subscriber.liked), this.films.describe(subscriber.disliked)]);
+    const [liked, disliked, learning] = await Promise.all([
+      this.films.describe(subscriber.liked),
+      this.films.describe(subscriber.disliked),
+      this.subscriptions.learningGiven(subscriber.id),
+    ]);
     return {
       email: subscriber.email,
       status: subscriber.status === 'pending' ? 'pending' : subscriber.preferences.paused ? 'paused' : 'active',
@@ -145,13 +162,19 @@ export class SubscriptionService {
       liked,
       disliked,
       preferences: subscriber.preferences,
+      learning,
       confirmedAt: subscriber.confirmedAt?.toISOString() ?? null,
     };
   }
 
   /** The wording in force, as the proof of a confirmation or a withdrawal made from an email's link. */
-  private currentConsent(source: 'email-link') {
+  private currentConsent(source: 'email-link'): ConsentProof {
     return { version: CONSENT_WORDING_VERSION, sha256: consentSha256(CONSENT_WORDING_VERSION)!, source };
+  }
+
+  /** The learning box as ticked or not, with the proof of the one wording in force (the page shows no other). */
+  private learningChoice(given: boolean, source: ConsentProof['source']): LearningChoice {
+    return { given, proof: { version: LEARNING_CONSENT_WORDING_VERSION, sha256: consentSha256(LEARNING_CONSENT_WORDING_VERSION, 'learning')!, source } };
   }
 
   /** Well-formed, known to the catalogue, each once, within the limits. Errors name the position, never the film. */
