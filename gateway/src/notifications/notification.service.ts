@@ -3,6 +3,8 @@ import {
   CONSENT_WORDING_VERSION,
   type ConfirmResponse,
   type ConsentWording,
+  LEARNING_CONSENT_WORDING,
+  LEARNING_CONSENT_WORDING_VERSION,
   type DigestPreview,
   type DigestRunAccepted,
   type DigestRunRequest,
@@ -35,10 +37,14 @@ export class NotificationService {
     private readonly enabled: boolean,
   ) {}
 
-  /** The wording the page shows next to the unticked box, and the version it sends back. */
+  /** The wordings the page shows next to the unticked boxes (the emails', the optional learning one), and the version it sends back. */
   consent(): ConsentWording {
     this.ensureEnabled();
-    return { version: CONSENT_WORDING_VERSION, text: CONSENT_WORDING[CONSENT_WORDING_VERSION]! };
+    return {
+      version: CONSENT_WORDING_VERSION,
+      text: CONSENT_WORDING[CONSENT_WORDING_VERSION]!,
+      learning: { version: LEARNING_CONSENT_WORDING_VERSION, text: LEARNING_CONSENT_WORDING[LEARNING_CONSENT_WORDING_VERSION]! },
+    };
   }
 
   async subscribe(request: SubscribeRequest, requestId?: string): Promise<SubscribeAccepted> {

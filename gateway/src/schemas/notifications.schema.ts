@@ -41,6 +41,13 @@ export const ConsentWordingSchema = Type.Object(
   {
     version: Type.String({ description: 'Sent back with the subscription: the proof kept names it' }),
     text: Type.String({ description: 'The consent box’s exact wording, shown next to it, unticked' }),
+    learning: Type.Object(
+      {
+        version: Type.String({ description: 'The learning wording’s version (recorded by the notifier with its SHA-256)' }),
+        text: Type.String({ description: 'The optional second box’s exact wording (liked films counted for the suggestions made to others), shown under the first, unticked' }),
+      },
+      strict,
+    ),
   },
   strict,
 );
@@ -70,6 +77,7 @@ export const SubscribeRequestSchema = Type.Object(
       {
         wordingVersion: Type.String({ maxLength: 40, description: 'The version of GET /api/v1/subscriptions/consent the customer saw (the current one)' }),
         accepted: Type.Literal(true, { description: 'The box was ticked by the customer' }),
+        learning: Type.Optional(Type.Boolean({ description: 'The optional second box (the learning wording) was ticked; false or absent means no' })),
       },
       strict,
     ),
@@ -94,6 +102,7 @@ const subscriptionViewProperties = {
   liked: Type.Array(SubscribedFilmSchema),
   disliked: Type.Array(SubscribedFilmSchema),
   preferences: PreferencesSchema,
+  learning: Type.Boolean({ description: 'The learning consent is in force (the liked films count for the suggestions made to others)' }),
   confirmedAt: Nullable(Type.String({ description: 'ISO 8601' })),
 };
 export const SubscriptionViewSchema = Type.Object(subscriptionViewProperties, strict);
@@ -108,6 +117,7 @@ export const UpdateSubscriptionSchema = Type.Object(
     liked: Type.Optional(likedList('tconsts or titles (1 to 50); a title that resolves to no film is a 400 naming the entry')),
     disliked: Type.Optional(EntryList('tconsts or titles never suggested')),
     preferences: Type.Optional(PreferencesSchema),
+    learning: Type.Optional(Type.Boolean({ description: 'Give (true) or withdraw (false) the learning consent; absent leaves it' })),
   },
   strict,
 );
@@ -118,7 +128,14 @@ export const SubscriptionExportSchema = Type.Object(
     subscription: Type.Object({ ...subscriptionViewProperties, createdAt: Type.String(), lastActivityAt: Type.String() }, strict),
     consent: Type.Array(
       Type.Object(
-        { at: Type.String(), wordingVersion: Type.String(), wordingSha256: Type.String(), source: Type.String(), action: StringEnum(['given', 'withdrawn'] as const) },
+        {
+          at: Type.String(),
+          wordingVersion: Type.String(),
+          wordingSha256: Type.String(),
+          source: Type.String(),
+          action: StringEnum(['given', 'withdrawn'] as const),
+          purpose: StringEnum(['emails', 'learning'] as const, { description: 'What the consent is for: the emails, or the suggestions made to others' }),
+        },
         strict,
       ),
     ),
