@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@cine/common';
+import { CONSENT_WORDING_VERSION, createLogger, LEARNING_CONSENT_WORDING_VERSION } from '@cine/common';
 import { deadline } from '@cine/common/testing';
 import { TasteStoreRepository } from '@cine/db';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
@@ -14,10 +14,10 @@ import type { LoadedVersion } from '../src/serving/loaded-version';
  * The collaborative block's second source (docs/recommender.md §8): the confirmed, unpaused
  * subscribers' liked lists, read from the notifier's `subscriber` table (real PostgreSQL, real
  * migrations) each time the block is loaded. Each subscriber is one visit. Only a subscriber whose
- * latest consent wording covers learning counts: none of today's does, so these tests name a
- * wording version of their own.
+ * latest 'learning' consent (the optional second box) is given counts; the rows are written as the
+ * notifier writes them (the emails' consent first, the learning one when ticked).
  */
-const LEARNING = 'test-learning';
+const LEARNING = LEARNING_CONSENT_WORDING_VERSION;
 const films = Array.from({ length: 30 }, (_, i) => `tt${String(1_000_001 + i).padStart(7, '0')}`);
 const [A, B, C, D] = films as [string, string, string, string];
 /** A version is only its rows here: the block reads nothing else of it. */
@@ -30,20 +30,24 @@ describe('recommender: confirmed subscribers teach the collaborative block', () 
   let holder: CoLikeHolder;
   const logged: string[] = [];
 
-  const subscribe = async (email: string, liked: string[], opts: { active?: boolean; paused?: boolean; wording?: string } = {}): Promise<string> => {
+  const subscribe = async (email: string, liked: string[], opts: { active?: boolean; paused?: boolean; learning?: string | false } = {}): Promise<string> => {
     const id = randomUUID();
     const active = opts.active ?? true;
     await sql`
       INSERT INTO subscriber (id, email, email_hash, status, liked, preferences, confirmed_at)
       VALUES (${id}, ${email}, ${createHash('sha256').update(email).digest()}, ${active ? 'active' : 'pending'}, ${liked}::text[],
               CAST(${JSON.stringify({ alerts: true, digest: true, paused: opts.paused ?? false })} AS text)::jsonb, ${active ? new Date() : null})`.execute(t.handle.db);
-    await consent(id, 'given', opts.wording ?? LEARNING);
+    await consent(id, 'given', CONSENT_WORDING_VERSION, 'emails');
+    const learning = opts.learning ?? LEARNING;
+    if (learning !== false) await consent(id, 'given', learning, 'learning');
     return id;
   };
-  const consent = async (id: string, action: 'given' | 'withdrawn', wording: string) => {
+  /** A row as the notifier records it; `at` one second after the subscriber's previous one, so the order is sure. */
+  const consent = async (id: string, action: 'given' | 'withdrawn', wording: string, purpose: 'emails' | 'learning', source = 'page') => {
     await sql`
-      INSERT INTO consent_record (subscriber_id, action, wording_version, wording_sha256, source)
-      VALUES (${id}, ${action}, ${wording}, ${createHash('sha256').update(wording).digest('hex')}, 'page')`.execute(t.handle.db);
+      INSERT INTO consent_record (subscriber_id, action, purpose, wording_version, wording_sha256, source, at)
+      VALUES (${id}, ${action}, ${purpose}, ${wording}, ${createHash('sha256').update(wording).digest('hex')}, ${source},
+              coalesce((SELECT max(at) FROM consent_record WHERE subscriber_id = ${id}) + interval '1 second', now()))`.execute(t.handle.db);
   };
 
   beforeAll(async () => {
@@ -58,7 +62,8 @@ describe('recommender: confirmed subscribers teach the collaborative block', () 
         },
       }),
     });
-    holder = new CoLikeHolder(store, log, () => null, new SubscriberLikesRepository(t.handle, [LEARNING]));
+    // The repository as the recommender builds it: its own list of learning wordings.
+    holder = new CoLikeHolder(store, log, () => null, new SubscriberLikesRepository(t.handle));
   }, deadline(60_000));
   afterAll(async () => {
     holder?.close();
@@ -103,18 +108,32 @@ describe('recommender: confirmed subscribers teach the collaborative block', () 
     expect([A, B, C, D].map((f) => model.evidence(row(f)))).toEqual([0, 0, 0, 0]);
   });
 
-  it("counts nobody whose latest consent does not cover learning: today's wording, or consent withdrawn since", async () => {
-    expect(LEARNING_CONSENT_VERSIONS).toEqual([]);
-    await subscribe('v1@example.fr', [A, B], { wording: '2026-12-v1' });
-    const withdrawn = await subscribe('retrait@example.fr', [C, D]);
-    await sql`UPDATE consent_record SET at = now() - interval '1 day' WHERE subscriber_id = ${withdrawn}`.execute(t.handle.db);
-    await consent(withdrawn, 'withdrawn', LEARNING);
+  it('counts the subscriber who ticked the learning box, still after the confirmation records the emails’ consent again', async () => {
+    expect(LEARNING_CONSENT_VERSIONS).toEqual(['2026-12-learn-v1']);
+    const id = await subscribe('apprend@example.fr', [A, B]);
+    // The confirmation (from the email's link) is the latest row, and it is the emails': the learning consent stands.
+    await consent(id, 'given', CONSENT_WORDING_VERSION, 'emails', 'email-link');
     await holder.refresh();
-    expect(holder.model(version).empty).toBe(true);
-    // The repository as the recommender builds it: no wording covers learning yet, nothing is read.
-    await subscribe('couvert@example.fr', [A, C]);
-    expect(await new SubscriberLikesRepository(t.handle).likedLists()).toEqual([]);
-    expect(await new SubscriberLikesRepository(t.handle, [LEARNING]).likedLists()).toEqual([[A, C]]);
+    expect(holder.model(version).likedWith(row(A), row(B))).toBe(1);
+  });
+
+  it('the emails-only consent adds nothing, nor a learning wording not named, nor one withdrawn from the manage page (at the next load)', async () => {
+    await subscribe('courriels.seuls@example.fr', [A, B], { learning: false });
+    await subscribe('ancien.texte@example.fr', [A, C], { learning: 'test-unnamed' });
+    const changesMind = await subscribe('change.avis@example.fr', [C, D]);
+    await holder.refresh();
+    let model = holder.model(version);
+    expect(model.likedWith(row(C), row(D))).toBe(1);
+    expect([model.likedWith(row(A), row(B)), model.likedWith(row(A), row(C))]).toEqual([0, 0]);
+
+    // Unticked on the manage page: the notifier records the withdrawal; the next load no longer counts the list.
+    await consent(changesMind, 'withdrawn', LEARNING, 'learning', 'email-link');
+    await holder.refresh();
+    model = holder.model(version);
+    expect(model.empty).toBe(true);
+    expect([A, B, C, D].map((f) => model.evidence(row(f)))).toEqual([0, 0, 0, 0]);
+    // An empty list of wordings reads no one.
+    expect(await new SubscriberLikesRepository(t.handle, []).likedLists()).toEqual([]);
   });
 
   it('an erased subscriber is gone at the next load', async () => {
