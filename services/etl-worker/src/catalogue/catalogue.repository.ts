@@ -114,8 +114,8 @@ export class CatalogueRepository {
     return rows[0] ?? { credit: 0, crew: 0 };
   }
 
-  async analyze(schema: CatalogueSchema): Promise<void> {
-    for (const table of CATALOGUE_TABLES) await sql.raw(`ANALYZE ${schema}.${table}`).execute(this.handle.db);
+  async analyze(schema: CatalogueSchema, tables: readonly CatalogueTable[] = CATALOGUE_TABLES): Promise<void> {
+    for (const table of tables) await sql.raw(`ANALYZE ${schema}.${table}`).execute(this.handle.db);
   }
 
   async counts(schema?: CatalogueSchema): Promise<TableCounts> {
