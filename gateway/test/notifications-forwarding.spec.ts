@@ -6,6 +6,7 @@ import {
   type ConfirmResponse,
   createLogger,
   type InProcessNotifyQueue,
+  LEARNING_CONSENT_WORDING_VERSION,
   type NotificationStats,
   type SubscriptionExport,
   type SubscriptionView,
@@ -82,7 +83,7 @@ describeWithSamples('notifications through the gateway, against the real notifie
     liked,
     disliked: ['titanic'],
     preferences: { alerts: true, digest: false, versions: ['VOST'] },
-    consent: { wordingVersion: CONSENT_WORDING_VERSION, accepted: true },
+    consent: { wordingVersion: CONSENT_WORDING_VERSION, accepted: true, learning: true },
     source: 'page',
   });
 
@@ -115,6 +116,8 @@ describeWithSamples('notifications through the gateway, against the real notifie
     expect(body.subscription.liked.map((f) => f.tconst).sort()).toEqual(expect.arrayContaining([GODFATHER]));
     expect(body.subscription.disliked.map((f) => f.tconst)).toHaveLength(1);
     expect(body.subscription.preferences).toMatchObject({ alerts: true, digest: false, versions: ['VOST'] });
+    // The optional learning box, ticked, was forwarded and recorded.
+    expect(body.subscription.learning).toBe(true);
     manageToken = body.manageToken;
 
     // The token is single-use: the notifier's 410 (or 404) passes through, in its words.
@@ -140,6 +143,10 @@ describeWithSamples('notifications through the gateway, against the real notifie
     const unchanged = (await (await me(manageToken)).json()) as SubscriptionView;
     expect(unchanged.liked.map((f) => f.tconst)).toEqual([AMELIE, GODFATHER]);
 
+    // The learning consent withdrawn from the manage page.
+    const withdrawn = await me(manageToken, { method: 'PUT', body: JSON.stringify({ learning: false }) });
+    expect([withdrawn.status, ((await withdrawn.json()) as SubscriptionView).learning]).toEqual([200, false]);
+
     const wrong = await me('A'.repeat(43));
     expect(wrong.status).toBe(401);
   });
@@ -149,7 +156,11 @@ describeWithSamples('notifications through the gateway, against the real notifie
     expect(res.status).toBe(200);
     const data = (await res.json()) as SubscriptionExport;
     expect(data.subscription.email).toBe('marie.dupont@example.fr');
-    expect(data.consent).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'given', wordingVersion: CONSENT_WORDING_VERSION, source: 'page' })]));
+    expect(data.consent).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'given', purpose: 'emails', wordingVersion: CONSENT_WORDING_VERSION, source: 'page' })]));
+    expect(data.consent.filter((c) => c.purpose === 'learning').map((c) => [c.action, c.wordingVersion])).toEqual([
+      ['given', LEARNING_CONSENT_WORDING_VERSION],
+      ['withdrawn', LEARNING_CONSENT_WORDING_VERSION],
+    ]);
     expect(data.notifications.map((n) => n.kind)).toContain('confirmation');
   });
 

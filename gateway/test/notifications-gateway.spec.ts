@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONSENT_WORDING, CONSENT_WORDING_VERSION, createLogger, type Env, type FilmAudience, openNotifyQueue, QueueName } from '@cine/common';
+import { CONSENT_WORDING, CONSENT_WORDING_VERSION, createLogger, LEARNING_CONSENT_WORDING, LEARNING_CONSENT_WORDING_VERSION, type Env, type FilmAudience, openNotifyQueue, QueueName } from '@cine/common';
 import { deadline } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
@@ -137,13 +137,18 @@ describeWithSamples('notifications at the gateway, without a notifier', () => {
     it('the consent wording is the gateway’s own answer: the current version and its exact text', async () => {
       const res = await fetch(`${gw.url}/api/v1/subscriptions/consent`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ version: CONSENT_WORDING_VERSION, text: CONSENT_WORDING[CONSENT_WORDING_VERSION] });
+      expect(await res.json()).toEqual({
+        version: CONSENT_WORDING_VERSION,
+        text: CONSENT_WORDING[CONSENT_WORDING_VERSION],
+        learning: { version: LEARNING_CONSENT_WORDING_VERSION, text: LEARNING_CONSENT_WORDING[LEARNING_CONSENT_WORDING_VERSION] },
+      });
     });
 
     it('refuses what breaks the contract before anything is forwarded, naming the field', async () => {
       const cases: Array<[Record<string, unknown>, RegExp]> = [
         [subscription({ consent: { wordingVersion: CONSENT_WORDING_VERSION, accepted: false } }), /body\/consent\/accepted/],
         [subscription({ consent: { wordingVersion: 'old-v0', accepted: true } }), /body\/consent\/wordingVersion : le texte du consentement a changé/],
+        [subscription({ consent: { wordingVersion: CONSENT_WORDING_VERSION, accepted: true, learning: 'oui' } }), /body\/consent\/learning/],
         [subscription({ email: 'pas-une-adresse' }), /body\/email/],
         [subscription({ liked: [] }), /body\/liked/],
         [subscription({ preferences: { alerts: true } }), /body\/preferences\/digest is required/],
