@@ -3,7 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONSENT_WORDING, CONSENT_WORDING_VERSION, createLogger, type InProcessNotifyQueue, type SubscriptionExport } from '@cine/common';
+import {
+  CONSENT_WORDING,
+  CONSENT_WORDING_VERSION,
+  createLogger,
+  type InProcessNotifyQueue,
+  LEARNING_CONSENT_WORDING,
+  LEARNING_CONSENT_WORDING_VERSION,
+  type SubscriptionExport,
+} from '@cine/common';
 import { deadline } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
@@ -21,6 +29,7 @@ declare const location: any;
 
 const GODFATHER = 'tt0068646';
 const AMELIE = 'tt0211915';
+const LEARNING_TEXT = LEARNING_CONSENT_WORDING[LEARNING_CONSENT_WORDING_VERSION]!;
 const silent = createLogger('subscription-browser', { level: 'silent' });
 
 /**
@@ -120,6 +129,11 @@ describeWithSamples('the email subscription in a real browser', () => {
 
     const consent = form.getByRole('checkbox', { name: CONSENT_WORDING[CONSENT_WORDING_VERSION]! });
     expect(await consent.isChecked()).toBe(false);
+    // The optional learning consent: a second box, under the first, unticked, with its exact wording.
+    const learning = form.getByRole('checkbox', { name: LEARNING_TEXT, exact: true });
+    expect(await learning.isChecked()).toBe(false);
+    const boxes = await form.locator('.sub-consent input[type=checkbox]').evaluateAll((inputs: any[]) => inputs.map((i) => i.id));
+    expect(boxes.map((id: string) => id.split('-').at(-1))).toEqual(['consent', 'learning']);
     expect(await form.getByLabel('Mon adresse e-mail').getAttribute('type')).toBe('email');
     expect(await form.getByRole('radio', { name: 'Les deux' }).isChecked()).toBe(true);
     for (const name of ['VOST : en version originale sous-titrée', 'Audiodescription', 'Seulement les séances de l’après-midi (avant 18 h)']) {
@@ -152,6 +166,7 @@ describeWithSamples('the email subscription in a real browser', () => {
     await form.getByLabel('Mon adresse e-mail').fill('lucienne.bernard@example.fr');
     await form.getByRole('checkbox', { name: 'VOST : en version originale sous-titrée' }).check();
     await form.getByRole('checkbox', { name: CONSENT_WORDING[CONSENT_WORDING_VERSION]! }).check();
+    await form.getByRole('checkbox', { name: LEARNING_TEXT, exact: true }).check();
     const sent = page.waitForResponse((r) => r.url().endsWith('/api/v1/subscriptions') && r.request().method() === 'POST');
     await form.getByRole('button', { name: 'M’inscrire' }).click();
     const answer = await sent;
@@ -160,7 +175,7 @@ describeWithSamples('the email subscription in a real browser', () => {
       email: 'lucienne.bernard@example.fr',
       liked: [GODFATHER],
       preferences: { alerts: true, digest: true, versions: ['VOST'] },
-      consent: { wordingVersion: CONSENT_WORDING_VERSION, accepted: true },
+      consent: { wordingVersion: CONSENT_WORDING_VERSION, accepted: true, learning: true },
       source: 'page',
     });
     const done = page.getByRole('heading', { name: 'Vérifiez votre boîte mail' });
@@ -200,17 +215,24 @@ describeWithSamples('the email subscription in a real browser', () => {
     await shot('05-manage');
   });
 
-  it('manage: add a film and a preference, save; pause and resume; download the data', async () => {
+  it('manage: add a film and a preference, untick the learning consent, save; pause and resume; download the data', async () => {
     const search = page.getByRole('combobox', { name: 'Ajouter un film que j’ai aimé' });
     await search.fill('le fabuleux destin');
     await page.locator('#manage-liked-list [role=option]').first().waitFor();
     await search.press('Enter');
     await page.getByRole('checkbox', { name: 'Audiodescription' }).check();
+    // Ticked on the form, shown ticked here with the same words; unticked and saved, it is withdrawn.
+    const learning = page.getByRole('checkbox', { name: LEARNING_TEXT, exact: true });
+    expect(await learning.isChecked()).toBe(true);
+    await learning.uncheck();
     await page.getByRole('button', { name: 'Enregistrer mes choix' }).click();
     await page.getByRole('status').filter({ hasText: 'Vos choix sont enregistrés.' }).waitFor();
     const [saved] = await subscriber();
     expect(saved!.liked).toEqual([GODFATHER, AMELIE]);
     expect(saved!.preferences).toMatchObject({ versions: ['VOST'], accessibility: { ad: true } });
+    const learningRows = await sql<{ action: string }>`SELECT action FROM consent_record WHERE purpose = 'learning' ORDER BY id`.execute(t.handle.db);
+    expect(learningRows.rows.map((r) => r.action)).toEqual(['given', 'withdrawn']);
+    expect(await learning.isChecked()).toBe(false);
 
     await page.getByRole('button', { name: 'Mettre mes e-mails en pause' }).click();
     await page.getByText('Vos e-mails sont en pause : vous ne recevez rien pour l’instant.').waitFor();
@@ -258,6 +280,7 @@ describeWithSamples('the email subscription in a real browser', () => {
     await form.getByRole('heading', { name: 'Recevoir par e-mail les séances qui me plaisent' }).waitFor();
     const consent = form.getByRole('checkbox', { name: CONSENT_WORDING[CONSENT_WORDING_VERSION]! });
     expect(await consent.isChecked()).toBe(false);
+    expect(await form.getByRole('checkbox', { name: LEARNING_TEXT, exact: true }).isChecked()).toBe(false);
     expect(await axeScan(other)).toEqual([]);
     await form.getByLabel('Mon adresse e-mail').fill('gaston.lefevre@example.fr');
     await consent.check();
@@ -266,10 +289,16 @@ describeWithSamples('the email subscription in a real browser', () => {
     const answer = await sent;
     expect(answer.status()).toBe(202);
     expect(answer.headers()['access-control-allow-origin']).toBe(hostUrl);
-    expect(JSON.parse(answer.request().postData() ?? '{}')).toMatchObject({ email: 'gaston.lefevre@example.fr', liked: [AMELIE], source: 'widget' });
+    expect(JSON.parse(answer.request().postData() ?? '{}')).toMatchObject({
+      email: 'gaston.lefevre@example.fr',
+      liked: [AMELIE],
+      consent: { accepted: true, learning: false },
+      source: 'widget',
+    });
     await form.getByRole('heading', { name: 'Vérifiez votre boîte mail' }).waitFor();
     await other.screenshot({ path: join(shots, '07-widget-subscribed.png'), fullPage: true });
     await (notifier.queue as InProcessNotifyQueue).idle();
+    // The learning box left unticked: the emails' proof only.
     const proof = await sql<{ source: string }>`
       SELECT c.source FROM consent_record c JOIN subscriber s ON s.id = c.subscriber_id WHERE s.email = 'gaston.lefevre@example.fr'`.execute(t.handle.db);
     expect(proof.rows).toEqual([{ source: 'widget' }]);

@@ -1,4 +1,4 @@
-import type { SubscribedFilm, SubscriptionPreferences, SubscriptionView } from '@cine/common/contracts';
+import type { ConsentWording, SubscribedFilm, SubscriptionPreferences, SubscriptionView } from '@cine/common/contracts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, ApiFailure, isAbort } from '../api';
 import type { Chosen } from '../components/Chips';
@@ -14,7 +14,8 @@ const chosen = (f: SubscribedFilm): Chosen => ({ tconst: f.tconst, title: f.titl
 
 /**
  * `/abonnement#<token>`: the subscription of any email's manage link, without a password. The
- * liked films and preferences change and are saved; pause and resume; the data downloaded as
+ * liked films, preferences and the optional learning consent (its box, with the gateway's exact
+ * wording) change and are saved; pause and resume; the data downloaded as
  * JSON; unsubscribing erases everything (after a second, explicit yes).
  */
 export function ManagePage(props: { api: Api; lang: Lang; token: string | null; justConfirmed: boolean }) {
@@ -23,6 +24,8 @@ export function ManagePage(props: { api: Api; lang: Lang; token: string | null; 
   const [load, setLoad] = useState<Load>(token ? { kind: 'loading' } : { kind: 'stale' });
   const [films, setFilms] = useState<FilmChoice>({ liked: [], disliked: [] });
   const [preferences, setPreferences] = useState<SubscriptionPreferences>({ alerts: true, digest: true });
+  const [learning, setLearning] = useState(false);
+  const [wording, setWording] = useState<ConsentWording | null>(null);
   const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState(props.justConfirmed ? s.confirmed : '');
   const [asking, setAsking] = useState(false);
@@ -33,6 +36,7 @@ export function ManagePage(props: { api: Api; lang: Lang; token: string | null; 
     setLoad({ kind: 'ready', view });
     setFilms({ liked: view.liked.map(chosen), disliked: view.disliked.map(chosen) });
     setPreferences(view.preferences);
+    setLearning(view.learning);
   };
 
   useEffect(() => {
@@ -44,6 +48,13 @@ export function ManagePage(props: { api: Api; lang: Lang; token: string | null; 
     });
     return () => ctrl.abort();
   }, [token]);
+
+  // The learning box's exact words; while they are not there (or cannot be read) a short sentence stands in.
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api.consent(ctrl.signal).then(setWording, () => {});
+    return () => ctrl.abort();
+  }, []);
 
   useEffect(() => {
     // The question is read first; focus stays off the button that erases.
@@ -71,7 +82,7 @@ export function ManagePage(props: { api: Api; lang: Lang; token: string | null; 
   const save = (e: Event) => {
     e.preventDefault();
     return act(async () => {
-      show(await api.updateSubscription(token!, { liked: films.liked.map((c) => c.tconst), disliked: films.disliked.map((c) => c.tconst), preferences }));
+      show(await api.updateSubscription(token!, { liked: films.liked.map((c) => c.tconst), disliked: films.disliked.map((c) => c.tconst), preferences, learning }));
       return s.saved;
     });
   };
@@ -140,6 +151,13 @@ export function ManagePage(props: { api: Api; lang: Lang; token: string | null; 
           <form onSubmit={save} aria-busy={busy}>
             <FilmLists id="manage" api={api} lang={props.lang} s={s} value={films} onChange={setFilms} />
             <PreferencesFields id="manage" value={preferences} onChange={setPreferences} s={s} />
+            <fieldset class="sub-group sub-consent">
+              <legend>{s.learningLegend}</legend>
+              <label class="sub-check" for="manage-learning">
+                <input id="manage-learning" type="checkbox" checked={learning} onChange={(e) => setLearning((e.currentTarget as HTMLInputElement).checked)} />
+                <span lang={wording ? 'fr' : undefined}>{wording?.learning.text ?? s.learningFallback}</span>
+              </label>
+            </fieldset>
             <p>
               <button type="submit" class="btn btn--primary" disabled={busy || films.liked.length === 0}>
                 {busy ? s.saving : s.save}

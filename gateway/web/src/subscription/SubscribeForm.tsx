@@ -16,7 +16,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * The subscription form, on the page and in the widget. It shows only when the install has
  * subscriptions (the consent wording answers); the box is unticked and its words are the
- * gateway's, sent back by version. The films the customer already chose are there to start with.
+ * gateway's, sent back by version. Under it, a second box, unticked and optional: the films may
+ * also teach the suggestions made to others (a consent of its own, for that purpose only). The films the customer already chose are there to start with.
  * The answer is the same whatever the address: "check your mailbox".
  */
 export function SubscribeForm(props: { id: string; api: Api; lang: Lang; liked: Chosen[]; disliked: Chosen[]; source: 'page' | 'widget' }) {
@@ -28,6 +29,8 @@ export function SubscribeForm(props: { id: string; api: Api; lang: Lang; liked: 
   const [touched, setTouched] = useState(false);
   const [preferences, setPreferences] = useState<SubscriptionPreferences>(DEFAULT_PREFERENCES);
   const [agreed, setAgreed] = useState(false);
+  // The second, optional consent: its own box, unticked, never needed to subscribe.
+  const [learning, setLearning] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'editing' });
@@ -80,7 +83,7 @@ export function SubscribeForm(props: { id: string; api: Api; lang: Lang; liked: 
         liked: films.liked.map((c) => c.tconst),
         disliked: films.disliked.map((c) => c.tconst),
         preferences,
-        consent: { wordingVersion: consent.version, accepted: true },
+        consent: { wordingVersion: consent.version, accepted: true, learning },
         source: props.source,
       });
       setPhase({ kind: 'done' });
@@ -196,6 +199,10 @@ export function SubscribeForm(props: { id: string; api: Api; lang: Lang; liked: 
               {errors.consent}
             </p>
           )}
+          <label class="sub-check" for={`${id}-learning`}>
+            <input id={`${id}-learning`} type="checkbox" checked={learning} onChange={(e) => setLearning((e.currentTarget as HTMLInputElement).checked)} />
+            <span lang="fr">{consent.learning.text}</span>
+          </label>
         </fieldset>
 
         <div class="sub-privacy">
