@@ -1,4 +1,4 @@
-import { classifyTitle, classifyWithContext, DEFAULT_POLICY, inFilmIndex, resolvePolicy } from './filter-policy';
+import { classifyTitle, classifyWithContext, DEFAULT_POLICY, inFilmIndex, resolvePolicy, typesAnyRuleKeeps } from './filter-policy';
 
 describe('filter policy', () => {
   const policy = resolvePolicy();
@@ -60,5 +60,24 @@ describe('filter policy', () => {
       expect(inFilmIndex(policy, { titleType: 'movie', isAdult: true })).toBe(false);
       expect(inFilmIndex(resolvePolicy({ includeAdult: true }), { titleType: 'movie', isAdult: true })).toBe(true);
     });
+  });
+});
+
+describe('typesAnyRuleKeeps', () => {
+  it('holds every type some rule keeps or indexes; any other is dropped as title-type whatever its facts', () => {
+    const policy = resolvePolicy({ includeAdult: true });
+    const relevant = typesAnyRuleKeeps(policy);
+    const allTypes = ['movie', 'tvMovie', 'short', 'tvShort', 'tvEpisode', 'tvSeries', 'tvMiniSeries', 'tvSpecial', 'video', 'videoGame', 'tvPilot'];
+    for (const titleType of allTypes) {
+      for (const isAdult of [false, true]) {
+        for (const programmed of [false, true]) {
+          const facts = { titleType, isAdult, runtime: 100, votes: 1_000_000, startYear: 2026 };
+          const { verdict } = classifyWithContext(policy, facts, true, { programmed, thisYear: 2026 });
+          const kept = verdict === 'movie' || verdict === 'series' || inFilmIndex(policy, facts);
+          if (!relevant.has(titleType)) expect([titleType, verdict, kept]).toEqual([titleType, 'title-type', false]);
+          else if (!isAdult) expect([titleType, kept]).toEqual([titleType, true]);
+        }
+      }
+    }
   });
 });

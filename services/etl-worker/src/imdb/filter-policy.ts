@@ -142,6 +142,15 @@ export interface TitleContext {
   thisYear: number;
 }
 
+/**
+ * The title types some rule may keep or index: classifyWithContext drops every other type as
+ * 'title-type' whatever the title's votes, runtime or programme, so the import drops them before
+ * looking their ratings up.
+ */
+export function typesAnyRuleKeeps(policy: FilterPolicy): Set<string> {
+  return new Set([...policy.movieTypes, ...policy.seriesTypes, ...policy.filmIndexTypes]);
+}
+
 /** A title of the film index: a film type, and not adult unless the policy keeps adult titles. */
 export function inFilmIndex(policy: FilterPolicy, t: Pick<TitleFacts, 'titleType' | 'isAdult'>): boolean {
   return policy.filmIndexTypes.includes(t.titleType) && (!t.isAdult || policy.includeAdult);

@@ -11,7 +11,7 @@ import { type ImportContext, ImportInterruptedError, rejectShareProblem, throwIf
 import type { LedgerRepository } from '../catalogue/ledger.repository';
 import { MAX_NAME_BYTES } from '../catalogue/text-limits';
 import { isUrl, type SourceRepository } from '../sources/source.repository';
-import { classifyWithContext, type FilterPolicy, inFilmIndex } from './filter-policy';
+import { classifyWithContext, type FilterPolicy, inFilmIndex, typesAnyRuleKeeps } from './filter-policy';
 import { datasetFileName, IMDB_DATASETS, type ImdbDataset, ImdbInputError, REQUIRED_DATASETS } from './imdb-datasets';
 import { DenseIdSet, IntMap, IntSet } from './int-set';
 import { field, idAt, intAt, isNull, M, N, parseId, T, textField, TsvReader, type TsvRowHandler } from './tsv.reader';
@@ -290,6 +290,7 @@ export class ImdbPasses {
 
   private async basicsPass(): Promise<void> {
     const { ratings, allTitles, kept, keptSeries, policy, votesKnown, programmed, thisYear } = this;
+    const relevantTypes = typesAnyRuleKeeps(policy);
     const rows = this.scanDataset('title.basics', (scan) => (t, f, line) => {
       const id = idAt(t, f, 0, T, T);
       if (id < 0) return scan.reader.reject(line, 'malformed tconst');
@@ -305,9 +306,12 @@ export class ImdbPasses {
       if (tooLong) return scan.reader.reject(line, tooLong);
       // Sources are read latest first: a tconst already seen came from a later source, which wins.
       if (!allTitles.add(id)) return scan.drop('overridden');
+      const titleType = field(t, f, 1);
+      // Nine rows in ten (episodes, shorts, videos…) are of a type no rule keeps: dropped before
+      // their two lookups in the ratings map (a cache miss each; 2.3 s of CPU at scale 1).
+      if (!relevantTypes.has(titleType)) return scan.drop('title-type');
       const votes = ratings.get(id, 0, 0);
       const rating = ratings.get(id, 1, -1);
-      const titleType = field(t, f, 1);
       const facts = { titleType, isAdult: adult === '1', runtime, votes, startYear };
       if (inFilmIndex(policy, facts)) {
         // Every film, whatever the rules below: the programme may name any of them.
