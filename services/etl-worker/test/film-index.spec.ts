@@ -90,6 +90,22 @@ describe.each([
       expect(indexes.map((i) => i.indexname)).toEqual(['film_index_pkey', 'film_index_search_text_trgm']);
     });
 
+    it('serves title and film index with the very indexes the migrations made: those dropped for the load are built again the same', async () => {
+      const { active_schema } = await t.handle.db.selectFrom('catalogue_state').select('active_schema').executeTakeFirstOrThrow();
+      const untouched = active_schema === 'catalogue_a' ? 'catalogue_b' : 'catalogue_a';
+      const definitions = async (schema: string) =>
+        (
+          await sql<{ def: string }>`
+            SELECT replace(indexdef, ${`${schema}.`}, '') AS def FROM pg_indexes
+            WHERE schemaname = ${schema} AND tablename IN ('title', 'film_index') ORDER BY indexname`.execute(t.handle.db)
+        ).rows.map((r) => r.def);
+      const served = await definitions(active_schema);
+      expect(served.some((d) => d.includes('title_search_text_trgm'))).toBe(true);
+      expect(served.filter((d) => d.includes('title_search_name_'))).toHaveLength(3);
+      // The other schema was never imported into here: it holds what the migrations made.
+      expect(served).toEqual(await definitions(untouched));
+    });
+
     it('keeps a programmed film under the threshold in the catalogue; films under it not programmed, or whose séance was cancelled, stay out but are in the film index', async () => {
       const inTitle = async (tconst: string) => (await t.handle.db.selectFrom('title').select('tconst').where('tconst', '=', tconst).executeTakeFirst()) !== undefined;
       const inIndex = async (tconst: string) => (await t.handle.db.selectFrom('film_index').select('tconst').where('tconst', '=', tconst).executeTakeFirst()) !== undefined;

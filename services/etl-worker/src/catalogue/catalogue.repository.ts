@@ -6,6 +6,15 @@ const IMPORT_LOCK_KEY = 0x43_49_4e_45; // "CINE"
 
 export type TableCounts = Record<CatalogueTable, number>;
 
+/** The title search's indexes, as migration 20261125110000_search creates them. */
+const TITLE_SEARCH_INDEXES = [
+  { name: 'title_search_text_trgm', create: (schema: string) => `CREATE INDEX IF NOT EXISTS title_search_text_trgm ON ${schema}.title USING gin (search_text public.gin_trgm_ops) WITH (fastupdate = off)` },
+  ...[1, 2, 3].map((n) => ({
+    name: `title_search_name_${n}`,
+    create: (schema: string) => `CREATE INDEX IF NOT EXISTS title_search_name_${n} ON ${schema}.title (public.search_strip_article(split_part(search_text, E'\\n', ${n})) text_pattern_ops)`,
+  })),
+];
+
 /**
  * The catalogue's storage: the inactive schema is the staging area of an import, and `swap`
  * makes it the one the public views read, in one transaction.
@@ -51,6 +60,24 @@ export class CatalogueRepository {
    */
   async dropFilmIndexSearch(schema: CatalogueSchema): Promise<void> {
     await sql`DROP INDEX IF EXISTS ${sql.table(`${schema}.film_index_search_text_trgm`)}`.execute(this.handle.db);
+  }
+
+  /**
+   * The title search's indexes (migration 20261125110000_search: a trigram GIN index on
+   * `search_text` and a btree per name line) are dropped before an import loads the staging schema
+   * and built once its titles have their French names: kept up to date row by row, the GIN index
+   * made the title COPY and the French-title UPDATE the slowest part of title.basics. Same names
+   * and definitions as the migration (a test compares them with a schema no import touched).
+   */
+  async dropTitleSearch(schema: CatalogueSchema): Promise<void> {
+    for (const index of TITLE_SEARCH_INDEXES) await sql`DROP INDEX IF EXISTS ${sql.table(`${schema}.${index.name}`)}`.execute(this.handle.db);
+  }
+
+  async buildTitleSearch(schema: CatalogueSchema): Promise<void> {
+    await this.handle.db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);
+      for (const index of TITLE_SEARCH_INDEXES) await sql.raw(index.create(schema)).execute(trx);
+    });
   }
 
   /**

@@ -62,6 +62,7 @@ export class ImdbImportService {
     // A killed run may have left rows here; a retry starts from nothing.
     await this.catalogue.clear(staging);
     await this.catalogue.dropFilmIndexSearch(staging);
+    await this.catalogue.dropTitleSearch(staging);
     const programmed = new IntSet();
     for (const tconst of await this.catalogue.programmedFilms()) programmed.add(Number(tconst.slice(2)));
     const thisYear = new Date().getFullYear();

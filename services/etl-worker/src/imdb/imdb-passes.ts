@@ -233,9 +233,10 @@ export class ImdbPasses {
     };
   }
 
-  /** The French titles, then the statistics of title, title_aka and the film index (whole by then). */
+  /** The French titles, the title search's indexes, then the statistics of title, title_aka and the film index (whole by then). */
   private async finishTitles(): Promise<number> {
     const frenchTitles = await this.catalogue.setFrenchTitles(this.schema);
+    await this.catalogue.buildTitleSearch(this.schema);
     await this.catalogue.analyze(this.schema, ['title', 'title_aka', 'film_index']);
     return frenchTitles;
   }
