@@ -25,7 +25,8 @@ describe.each([
   it('migrates to views over catalogue_a with the search helpers', async () => {
     const { rows } = await sql<{ table_name: string }>`
       SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY table_name`.execute(t.handle.db);
-    expect(rows.map((r) => r.table_name)).toEqual([...CATALOGUE_TABLES].sort());
+    // The catalogue's views, and the notifier's counts-only view (migration 20261212090000_notifications).
+    expect(rows.map((r) => r.table_name)).toEqual([...CATALOGUE_TABLES, 'notification_stats'].sort());
     const state = await t.handle.db.selectFrom('catalogue_state').selectAll().executeTakeFirstOrThrow();
     expect(state.active_schema).toBe('catalogue_a');
     const norm = await sql<{ n: string; s: number }>`SELECT search_norm('Le Fabuleux Destin d''Amélie') AS n, similarity('amelie', 'amélie') AS s`.execute(t.handle.db);

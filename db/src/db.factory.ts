@@ -76,24 +76,32 @@ function openPostgres(url: string, opts: DbOptions): DbHandle {
     backend: 'postgres',
     db,
     async copyInto(table, columns, chunks) {
-      const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
-      const failed = new Promise<never>((_, reject) => writable.once('error', reject));
-      failed.catch(() => {});
+      // A connection of its own for the statement: with the pool busy, postgres.js would otherwise
+      // queue the COPY behind another query on a shared connection, and two loads at once (the
+      // import's title and film index series) broke on it (EPIPE, or a COPY left waiting).
+      const reserved = await sql.reserve();
       try {
-        for await (const chunk of chunks) {
-          if (!writable.write(chunk)) await Promise.race([once(writable, 'drain'), failed]);
+        const writable = await reserved.unsafe(copyStatement(table, columns, 'STDIN')).writable();
+        const failed = new Promise<never>((_, reject) => writable.once('error', reject));
+        failed.catch(() => {});
+        try {
+          for await (const chunk of chunks) {
+            if (!writable.write(chunk)) await Promise.race([once(writable, 'drain'), failed]);
+          }
+        } catch (err) {
+          // The rows' producer failed (bad input): abort the COPY (CopyFail) so the server rolls
+          // it back and the connection leaves COPY mode instead of waiting forever.
+          if (!writable.destroyed) {
+            writable.destroy(err instanceof Error ? err : new Error(String(err)));
+            await once(writable, 'close').catch(() => {});
+          }
+          throw err;
         }
-      } catch (err) {
-        // The rows' producer failed (bad input): abort the COPY (CopyFail) so the server rolls
-        // it back and the pooled connection leaves COPY mode instead of waiting forever.
-        if (!writable.destroyed) {
-          writable.destroy(err instanceof Error ? err : new Error(String(err)));
-          await once(writable, 'close').catch(() => {});
-        }
-        throw err;
+        writable.end();
+        await Promise.race([once(writable, 'finish'), failed]);
+      } finally {
+        reserved.release();
       }
-      writable.end();
-      await Promise.race([once(writable, 'finish'), failed]);
     },
     async tryLock(key) {
       const reserved = await sql.reserve();

@@ -142,11 +142,16 @@ function locate(segment: SourcedChunk[], err: unknown): CopyRefusedError {
 
 /**
  * Load a producer that fills two tables (title.basics fills `title` and `film_index` in one read)
- * as two series of COPY statements running at once, each on its own connection: the chunks
- * marked `sideTarget` go to the second. In one series, a statement ends at every change of target
- * and the reading waits while the database finishes it: at scale 1 (947 k film rows beside 103 k
- * titles) Node sat idle for most of title.basics. The side's chunks wait in memory while the
- * database takes them (at most the side's rows: about 72 MB at scale 1).
+ * as two series of COPY statements, the second beside the first: the chunks marked `sideTarget`
+ * go to it. In one series, a statement ends at every change of target and the reading waits while
+ * the database finishes it: at scale 1 (947 k film rows beside 103 k titles) Node sat idle for
+ * most of title.basics.
+ *
+ * A side statement starts only once its rows are all in memory (a segment's worth, or up to the
+ * end of a file): it never waits for the reading, so it cannot hold a pooled connection the main
+ * series needs — with one connection (the first-import one-shot) the two series take turns, with
+ * more they run at once. The side's chunks wait in memory while the database takes them (at most
+ * the side's rows: about 72 MB at scale 1).
  *
  * A refused row is named by file and line as with copyInSegments, and the producer is told; a
  * failure of either side stops the other.
@@ -157,7 +162,7 @@ export async function copyInSegmentsSplit(
   copy: (rows: AsyncIterable<string>, target: string | undefined) => Promise<void>,
   segmentChars = SEGMENT_CHARS,
 ): Promise<void> {
-  const side = new ChunkChannel();
+  const side = new SegmentQueue(segmentChars);
   let sideFailure: unknown = null;
 
   async function* mainChunks(): AsyncGenerator<SourcedChunk> {
@@ -191,19 +196,18 @@ export async function copyInSegmentsSplit(
     }
   }
 
-  async function* sideChunks(): AsyncGenerator<SourcedChunk> {
+  async function loadSide(): Promise<void> {
     try {
-      yield* side.drain();
+      for (let segment = await side.next(); segment !== null; segment = await side.next()) {
+        await copyInSegments(fromArray(segment), copy, segmentChars);
+      }
     } catch (err) {
       sideFailure ??= err;
       throw err;
     }
   }
 
-  const sideLoad = copyInSegments(sideChunks(), copy, segmentChars).catch((err: unknown) => {
-    sideFailure ??= err;
-    throw err;
-  });
+  const sideLoad = loadSide();
   sideLoad.catch(() => {});
   let mainError: unknown = null;
   try {
@@ -220,42 +224,67 @@ export async function copyInSegmentsSplit(
   if (mainError) throw mainError;
 }
 
-/** Chunks handed from the reading to the side's COPY: never blocks the reading. */
-class ChunkChannel {
-  private readonly queue: SourcedChunk[] = [];
+async function* fromArray(chunks: SourcedChunk[]): AsyncGenerator<SourcedChunk> {
+  yield* chunks;
+}
+
+/**
+ * The side's chunks, handed out a whole segment at a time: the chunks up to `segmentChars` or to
+ * the end of a file, once they are all here. Pushing never blocks the reading.
+ */
+class SegmentQueue {
+  private readonly chunks: SourcedChunk[] = [];
+  private chars = 0;
+  /** Whether a chunk marked endOfFile is queued. */
+  private ends = 0;
   private wake: (() => void) | null = null;
   private ended = false;
   private failure: unknown = null;
 
+  constructor(private readonly segmentChars: number) {}
+
   push(chunk: SourcedChunk): void {
-    this.queue.push(chunk);
-    this.signal();
+    this.chunks.push(chunk);
+    this.chars += chunk.text.length;
+    if (chunk.endOfFile) this.ends++;
+    if (this.ready()) this.signal();
   }
 
-  /** No more chunks; with a failure the side's COPY is abandoned rather than completed. */
+  /** No more chunks; with a failure the side stops rather than loading what is left. */
   end(failure: unknown = null): void {
     this.ended = true;
     this.failure = failure;
     this.signal();
   }
 
-  async *drain(): AsyncGenerator<SourcedChunk> {
-    let head = 0;
+  /** The next segment once it is whole; null when everything was handed out. */
+  async next(): Promise<SourcedChunk[] | null> {
     for (;;) {
       if (this.failure) throw this.failure;
-      if (head < this.queue.length) {
-        const chunk = this.queue[head]!;
-        this.queue[head++] = undefined as never;
-        if (head > 1024) {
-          this.queue.splice(0, head);
-          head = 0;
-        }
-        yield chunk;
-        continue;
-      }
-      if (this.ended) return;
+      if (this.ready() || (this.ended && this.chunks.length > 0)) return this.take();
+      if (this.ended) return null;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
+  }
+
+  private ready(): boolean {
+    return this.ends > 0 || this.chars >= this.segmentChars;
+  }
+
+  private take(): SourcedChunk[] {
+    let n = 0;
+    let chars = 0;
+    while (n < this.chunks.length) {
+      const chunk = this.chunks[n]!;
+      if (n > 0 && chars + chunk.text.length > this.segmentChars) break;
+      n++;
+      chars += chunk.text.length;
+      if (chunk.endOfFile) break;
+    }
+    const taken = this.chunks.splice(0, n);
+    this.chars -= chars;
+    this.ends -= taken.filter((c) => c.endOfFile).length;
+    return taken;
   }
 
   private signal(): void {
