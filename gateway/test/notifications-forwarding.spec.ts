@@ -18,6 +18,7 @@ import { type RunningNotifier, startNotifier } from '@cine/notifier';
 import { sql } from 'kysely';
 import { simpleParser } from 'mailparser';
 import { ADMIN_KEY, type RunningGateway, startGateway } from './gateway-harness';
+import { testNotifierConfig } from '@cine/notifier/testing/test-config';
 
 /**
  * The gateway in front of the real notifier (started by its package name, on the same test
@@ -43,19 +44,7 @@ describeWithSamples('notifications through the gateway, against the real notifie
     notifier = await startNotifier({
       handle: t.handle,
       log: silent,
-      config: {
-        publicBaseUrl: 'https://cinema.example',
-        redisUrl: undefined,
-        jobs: { prefix: 'unused', attempts: 2, backoffMs: 10, lockDurationMs: 30_000, stalledIntervalMs: 30_000 },
-        smtpUrl: undefined,
-        outboxDir: outbox,
-        mailFrom: '"Ciné Creuse" <programme@cinema.example>',
-        cinemaName: 'Ciné Creuse',
-        cinemaAddress: '1 place du Marché, 23000 Guéret',
-        dkim: null,
-        ratePerMinute: 6000,
-        schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' },
-      },
+      config: testNotifierConfig({ outboxDir: outbox }),
     });
     gw = await startGateway({ handle: t.handle, env: { NOTIFIER_URL: notifier.url, NOTIFIER_TIMEOUT_MS: String(deadline(5000)) } });
   }, deadline(120_000));

@@ -21,6 +21,7 @@ import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { type RunningGateway, startGateway } from '../gateway-harness';
 import { axeScan, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, seedFamous40, WEB_DIST } from './browser-harness';
+import { testNotifierConfig } from '@cine/notifier/testing/test-config';
 
 // Functions given to page.evaluate run in the browser (see page.spec.ts).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -75,19 +76,7 @@ describeWithSamples('the email subscription in a real browser', () => {
     notifier = await startNotifier({
       handle: t.handle,
       log: silent,
-      config: {
-        publicBaseUrl: 'https://cinema.example',
-        redisUrl: undefined,
-        jobs: { prefix: 'unused', attempts: 2, backoffMs: 10, lockDurationMs: 30_000, stalledIntervalMs: 30_000 },
-        smtpUrl: undefined,
-        outboxDir: outbox,
-        mailFrom: '"Ciné Creuse" <programme@cinema.example>',
-        cinemaName: 'Ciné Creuse',
-        cinemaAddress: '1 place du Marché, 23000 Guéret',
-        dkim: null,
-        ratePerMinute: 6000,
-        schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' },
-      },
+      config: testNotifierConfig({ outboxDir: outbox }),
     });
     gw = await startGateway({ handle: t.handle, webRoot: WEB_DIST, env: { NOTIFIER_URL: notifier.url, NOTIFIER_TIMEOUT_MS: String(deadline(5000)), CORS_ORIGINS: hostUrl } });
     bare = await startGateway({ handle: t.handle, webRoot: WEB_DIST });

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import type { DbHandle } from '@cine/db';
 import { type RunningNotifier, startNotifier } from '../src/server';
 import { captureLogger, type SmtpHarness, startSmtpServer } from './mail/smtp-harness';
+import { testNotifierConfig } from './test-config';
 
 /** Films the tests name: in `film_index` (every film of the IMDb files) and one in `title` only. */
 export const FILMS = {
@@ -78,19 +79,7 @@ export function notifierSuite(): NotifierSuite {
       handle: suite.t.handle,
       log: logger,
       clock: () => suite.clock.now,
-      config: {
-        publicBaseUrl: 'https://cinema.example',
-        redisUrl: undefined,
-        jobs: { prefix: 'unused', attempts: 2, backoffMs: 10, lockDurationMs: 30_000, stalledIntervalMs: 30_000 },
-        smtpUrl: suite.smtp.url,
-        outboxDir: '/nonexistent-outbox',
-        mailFrom: '"Ciné Creuse" <programme@cinema.example>',
-        cinemaName: 'Ciné Creuse',
-        cinemaAddress: '1 place du Marché, 23000 Guéret',
-        dkim: null,
-        ratePerMinute: 6000,
-        schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' },
-      },
+      config: testNotifierConfig({ smtpUrl: suite.smtp.url }),
     });
     suite.idle = () => (suite.notifier.queue as InProcessNotifyQueue).idle();
   });

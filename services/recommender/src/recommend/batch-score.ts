@@ -11,6 +11,7 @@ import type { RankingParams } from './ranking';
 import { popularPart, reasonLine, reasonParts, similarPart } from './reasons';
 import type { FilmFacts, ReasonsRepository } from './reasons.repository';
 import { NoVersionError } from './recommend.service';
+import { closestOf, normaliseBlocks } from './vector-math';
 
 export interface BatchScoreInput {
   tastes: BatchTaste[];
@@ -423,21 +424,6 @@ function addMean(version: LoadedVersion, rows: readonly (number | Float32Array)[
   for (let k = 0; k < dims; k++) q[k]! += mean[k]!;
 }
 
-function normaliseBlocks(blocks: readonly number[], v: Float32Array, scale: number): boolean {
-  let any = false;
-  let start = 0;
-  for (const size of blocks) {
-    let norm = 0;
-    for (let k = start; k < start + size; k++) norm += v[k]! * v[k]!;
-    if (norm > 0) {
-      any = true;
-      const s = scale / Math.sqrt(norm);
-      for (let k = start; k < start + size; k++) v[k]! *= s;
-    }
-    start += size;
-  }
-  return any;
-}
 
 /** Each film's cold-start score (the films by weighted rating), as the single route's cold start gives it. */
 function coldScores(version: LoadedVersion, films: readonly Placed[]): Float64Array {
@@ -509,18 +495,3 @@ function reasonsFor(version: LoadedVersion, film: Placed, coldStart: boolean, fa
   return closestFacts ? [similarPart(closestFacts)] : [];
 }
 
-/** The liked title whose vector is closest to the film's (its tconst). */
-function closestOf(v: Float32Array, liked: readonly Placed[]): string | null {
-  let best: string | null = null;
-  let bestSim = -Infinity;
-  for (const l of liked) {
-    const w = l.vector;
-    let dot = 0;
-    for (let k = 0; k < v.length; k++) dot += v[k]! * w[k]!;
-    if (dot > bestSim) {
-      bestSim = dot;
-      best = l.tconst;
-    }
-  }
-  return best;
-}

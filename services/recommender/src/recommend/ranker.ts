@@ -5,6 +5,7 @@ import type { LoadedVersion } from '../serving/loaded-version';
 import { type CoLikeModel, type CoLikeParams, withCoLikes } from './co-likes';
 import { blendedScore, blendedScores, topKOf } from './exact-scan';
 import { ADAPTIVE_BOUNDS, type RankingParams } from './ranking';
+import { normaliseBlocks } from './vector-math';
 
 export interface RankRequest {
   liked: string[];
@@ -74,21 +75,6 @@ export function profileOf(
   recency = 1,
 ): Float32Array {
   const q = new Float32Array(version.dims);
-  const normaliseBlocks = (v: Float32Array, scale: number): boolean => {
-    let any = false;
-    let start = 0;
-    for (const size of version.blocks) {
-      let norm = 0;
-      for (let k = start; k < start + size; k++) norm += v[k]! * v[k]!;
-      if (norm > 0) {
-        any = true;
-        const s = scale / Math.sqrt(norm);
-        for (let k = start; k < start + size; k++) v[k]! *= s;
-      }
-      start += size;
-    }
-    return any;
-  };
   const addMean = (rows: readonly (number | Float32Array)[], weight: number, decay: number) => {
     if (rows.length === 0) return;
     const mean = new Float32Array(version.dims);
@@ -98,12 +84,12 @@ export function profileOf(
       const v = typeof r === 'number' ? version.vector(r) : r;
       for (let k = 0; k < mean.length; k++) mean[k]! += w * v[k]!;
     });
-    if (!normaliseBlocks(mean, weight)) return;
+    if (!normaliseBlocks(version.blocks, mean, weight)) return;
     for (let k = 0; k < q.length; k++) q[k]! += mean[k]!;
   };
   addMean(liked, 1, recency);
   addMean(disliked, -dislikeWeight, 1);
-  normaliseBlocks(q, 1);
+  normaliseBlocks(version.blocks, q, 1);
   return q;
 }
 

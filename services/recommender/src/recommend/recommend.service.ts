@@ -9,6 +9,7 @@ import type { RankingParams } from './ranking';
 import { FactsCache } from './facts-cache';
 import { coLikePart, popularPart, reasonLine, reasonParts, similarPart } from './reasons';
 import type { FilmFacts, ReasonsRepository } from './reasons.repository';
+import { closestOf } from './vector-math';
 
 export interface RecommendInput {
   liked: string[];
@@ -150,17 +151,3 @@ function closestLiked(version: NonNullable<VersionHolder['version']>, row: numbe
   return closestOf(version.vector(row), liked);
 }
 
-function closestOf(v: Float32Array, liked: readonly { tconst: string; vector: Float32Array }[]): string | null {
-  let best: string | null = null;
-  let bestSim = -Infinity;
-  for (const l of liked) {
-    const w = l.vector;
-    let dot = 0;
-    for (let k = 0; k < v.length; k++) dot += v[k]! * w[k]!;
-    if (dot > bestSim) {
-      bestSim = dot;
-      best = l.tconst;
-    }
-  }
-  return best;
-}
