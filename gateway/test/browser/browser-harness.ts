@@ -267,6 +267,20 @@ export async function startStack(opts: { corsOrigins?: string[]; from?: 'samples
 /** The page keeps "Genre commun : Drame" and "★ 8,2" together with no-break spaces. */
 export const unbreak = (text: string) => text.replace(/\u00a0/g, ' ');
 
+/**
+ * The focused element's text (no-break spaces as spaces) once it is `expected`, or whatever it is
+ * when the wait ends: the page moves the focus in an effect after the render, which a loaded
+ * machine runs a moment after the element appears.
+ */
+export async function focusedText(page: Page, expected: string): Promise<string> {
+  const text = (): string => {
+    const doc = (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document;
+    return (doc.activeElement?.textContent ?? '').replace(/\u00a0/g, ' ');
+  };
+  await page.waitForFunction(`(${text.toString()})() === ${JSON.stringify(expected)}`, undefined, { timeout: deadline(10_000) }).catch(() => {});
+  return page.evaluate(text);
+}
+
 /** famous-40 and its TMDB rows (overviews, posters): enough films for a widget, embedded in seconds. */
 export async function seedFamous40(handle: DbHandle): Promise<void> {
   const etl = etlFor(handle);

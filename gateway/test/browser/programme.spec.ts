@@ -12,7 +12,7 @@ import { etlFor } from '@cine/etl-worker/testing/etl-harness';
 import { describeWithSamples, IMDB, TMDB } from '@cine/etl-worker/testing/samples';
 import { OwnerAccountService } from '../../src/auth/owner-account.service';
 import { OwnerRepository } from '../../src/auth/owner.repository';
-import { axeScan, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, type Stack, startStack, unbreak } from './browser-harness';
+import { axeScan, ensureWebBuilt, focusedText, launchBrowser, routeTmdb, screenshotDir, type Stack, startStack, unbreak } from './browser-harness';
 
 // Functions given to page.evaluate run in the browser (see page.spec.ts).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -322,7 +322,7 @@ describeWithSamples('the programme: the owner’s editor and “À l’affiche�
     const form = parrain.getByRole('region', { name: `Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00` });
     await form.waitFor();
     // The focus is on the form's heading: a screen reader says which séance is being changed.
-    expect(unbreak(await owner.evaluate(() => document.activeElement?.textContent ?? ''))).toBe(`Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00`);
+    expect(await focusedText(owner, `Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00`)).toBe(`Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00`);
     // Prefilled with the séance as it is.
     expect(await form.getByLabel('Salle', { exact: true }).inputValue()).toBe('Salle 2');
     expect(await form.getByLabel('Date').inputValue()).toBe(thursday);
@@ -351,7 +351,7 @@ describeWithSamples('the programme: the owner’s editor and “À l’affiche�
     await form.getByLabel('Heure').fill('23:30');
     await owner.keyboard.press('Escape');
     await form.waitFor({ state: 'detached' });
-    expect(unbreak(await owner.evaluate(() => document.activeElement?.textContent ?? ''))).toBe(`Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00`);
+    expect(await focusedText(owner, `Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00`)).toBe(`Modifier la séance de Le Parrain du ${frenchDay(thursday)} 18:00`);
     expect(unbreak(await parrain.innerText())).toContain(`${frenchDay(thursday)} 18:00`);
 
     // Again, then change time and version.

@@ -20,7 +20,7 @@ import { sql } from 'kysely';
 import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { type RunningGateway, startGateway } from '../gateway-harness';
-import { axeScan, ensureWebBuilt, launchBrowser, routeTmdb, screenshotDir, seedFamous40, WEB_DIST } from './browser-harness';
+import { axeScan, ensureWebBuilt, focusedText, launchBrowser, routeTmdb, screenshotDir, seedFamous40, WEB_DIST } from './browser-harness';
 import { testNotifierConfig } from '@cine/notifier/testing/test-config';
 
 // Functions given to page.evaluate run in the browser (see page.spec.ts).
@@ -169,7 +169,7 @@ describeWithSamples('the email subscription in a real browser', () => {
     });
     const done = page.getByRole('heading', { name: 'Vérifiez votre boîte mail' });
     await done.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Vérifiez votre boîte mail');
+    expect(await focusedText(page, 'Vérifiez votre boîte mail')).toBe('Vérifiez votre boîte mail');
     await shot('03-check-your-mailbox');
     await (notifier.queue as InProcessNotifyQueue).idle();
     expect(await subscriber()).toEqual([expect.objectContaining({ status: 'pending', liked: [GODFATHER] })]);
@@ -246,7 +246,7 @@ describeWithSamples('the email subscription in a real browser', () => {
     const question = page.getByText('Êtes-vous sûr ? Cela ne peut pas être annulé.');
     await question.waitFor();
     // The focus is on the question, not on the button that erases.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Êtes-vous sûr ? Cela ne peut pas être annulé.');
+    expect(await focusedText(page, 'Êtes-vous sûr ? Cela ne peut pas être annulé.')).toBe('Êtes-vous sûr ? Cela ne peut pas être annulé.');
     expect(await subscriber()).toHaveLength(1);
     await shot('07-erase-question');
     await page.getByRole('button', { name: 'Oui, tout effacer' }).click();
