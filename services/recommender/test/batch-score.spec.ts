@@ -18,7 +18,7 @@ import { deadline } from '@cine/common/testing';
 import { sql } from 'kysely';
 import { type RunningRecommender, startRecommender } from '../src';
 import { BatchScoreModel } from '../src/onnx/batch-score-model';
-import { post, silentLog } from './recommender-harness';
+import { batch, post, silentLog } from './recommender-harness';
 
 const GODFATHER = 'tt0068646';
 const JEDI = 'tt0086190';
@@ -27,11 +27,6 @@ const AMELIE = 'tt0211915';
 const STAR_WARS = 'tt0076759';
 const LION_KING = 'tt0110357';
 const NOWHERE = 'tt0000000009';
-
-async function batch<T = BatchScoreResponse>(url: string, body: BatchScoreRequest | Record<string, unknown>): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${url}/v1/recommendations/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
 
 /** Two answers agree: same films, scores within float rounding, and the same order but among films whose scores tie within it. */
 function expectSameRanking(got: { tconst: string; score: number }[], want: { tconst: string; score: number }[]): void {
@@ -193,25 +188,5 @@ describeWithSamples('recommender: many tastes against the same films (POST /v1/r
       const res = await batch<ErrorBody>(svc.url, body);
       expect([res.status, res.body.message]).toEqual([400, expect.stringMatching(field)]);
     }
-  });
-});
-
-describe('recommender batch without any embedding version', () => {
-  let t: TestDatabase;
-  let svc: RunningRecommender;
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    svc = await startRecommender({ handle: t.handle, log: silentLog, pollIntervalMs: 0 });
-  });
-  afterAll(async () => {
-    await svc?.close();
-    await t?.drop();
-  });
-
-  it('answers 503 with the reason', async () => {
-    const res = await batch<ErrorBody>(svc.url, { tastes: [{ id: 'a', liked: [GODFATHER] }], candidates: [JEDI] });
-    expect(res.status).toBe(503);
-    expect(res.body.message).toMatch(/no embedding version/);
   });
 });

@@ -1,7 +1,7 @@
 import type { ErrorBody } from '@cine/common';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type RunningRecommender, startRecommender } from '../src';
-import { post, ready, silentLog } from './recommender-harness';
+import { batch, post, ready, silentLog } from './recommender-harness';
 
 describe('recommender without any embedding version', () => {
   let t: TestDatabase;
@@ -26,5 +26,11 @@ describe('recommender without any embedding version', () => {
     expect(health.body.checks.db!.ok).toBe(true);
     expect(health.body.checks.embeddings).toMatchObject({ ok: false, detail: 'no embedding version built yet' });
     expect((await fetch(`${svc.url}/health/live`)).status).toBe(200);
+  });
+
+  it('answers the batch route 503 with the reason', async () => {
+    const res = await batch<ErrorBody>(svc.url, { tastes: [{ id: 'a', liked: ['tt0068646'] }], candidates: ['tt0076759'] });
+    expect(res.status).toBe(503);
+    expect(res.body.message).toMatch(/no embedding version/);
   });
 });

@@ -1,4 +1,4 @@
-import { createLogger, type RecommendRequest, type RecommendResponse } from '@cine/common';
+import { type BatchScoreRequest, type BatchScoreResponse, createLogger, type RecommendRequest, type RecommendResponse } from '@cine/common';
 
 export const silentLog = createLogger('recommender-test', { level: 'silent' });
 
@@ -14,6 +14,12 @@ export async function post<T = RecommendResponse>(url: string, body: RecommendRe
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+}
+
+/** POST /v1/recommendations/batch: many tastes against the same films. */
+export async function batch<T = BatchScoreResponse>(url: string, body: BatchScoreRequest | Record<string, unknown>): Promise<Answer<T>> {
+  const res = await fetch(`${url}/v1/recommendations/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
