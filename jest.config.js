@@ -27,7 +27,7 @@ const UNIT_IN_TEST = [
   'services/recommender/test/quality-protocol.spec.ts',
 ];
 
-const BROWSER = ['gateway/test/browser/**/*.spec.ts', 'services/notifier/test/mail/mail-accessibility.spec.ts'];
+const BROWSER = ['gateway/test/browser/**/*.spec.ts', 'services/notifier/test/mail/mail-accessibility.spec.ts', 'analysis/test/deck.spec.ts'];
 
 /** Specs whose subject is a process: the services, their command lines, a lock between processes. */
 const INFRA = [
