@@ -4,6 +4,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { deadline } from '@cine/common/testing';
 import { type DbHandle, openDatabase } from '../db.factory';
 import { migrateToLatest } from '../migrator';
 
@@ -134,14 +135,87 @@ export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promis
     url,
     handle,
     async drop() {
-      await handle.close();
+      await reportIfSlow(`closing the connections to ${name}`, handle.close());
       await dropDatabase(name);
     },
   };
 }
 
-export async function dropDatabase(name: string): Promise<void> {
-  await withAdmin((admin) => admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+/** Test databases: `cine_test_<pid of the process that made it>_<random>`. */
+const TEST_DATABASE_NAME = /^cine_test_(\d+)_[0-9a-f]+$/;
+
+/** How long a suite waits for its database's DROP before leaving it to the run's teardown. */
+const DROP_WAIT_MS = deadline(20_000);
+
+/**
+ * Drops test database `name`. A DROP DATABASE waits, server-wide, for every backend to answer a
+ * barrier, and for an immediate checkpoint: a backend held by its client elsewhere (a COPY FROM
+ * STDIN whose rows are slow to come) or a checkpoint behind heavy writes can make it wait minutes
+ * on a loaded machine, which once failed a suite's afterAll that had passed every test. So the
+ * DROP is cancelled after DROP_WAIT_MS (statement_timeout; PostgreSQL leaves the database whole
+ * or marked invalid, droppable either way) and the run's teardown drops what is left
+ * (`dropLeftoverTestDatabases`).
+ */
+export async function dropDatabase(name: string, opts: { waitMs?: number } = {}): Promise<void> {
+  const waitMs = opts.waitMs ?? DROP_WAIT_MS;
+  await reportIfSlow(
+    `dropping ${name}`,
+    withAdmin(async (admin) => {
+      await admin.unsafe(`SET statement_timeout = ${Math.round(waitMs)}`);
+      try {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '57014' || !TEST_DATABASE_NAME.test(name)) throw err;
+        console.warn(`dropping ${name}: cancelled after ${waitMs / 1000} s; the run's teardown drops it`);
+      }
+    }),
+  );
+}
+
+/**
+ * Test databases no live test can still use: made by this process (a run in band) or by one that
+ * is gone (jest's workers, ended before the global teardown; a killed run). For the end of a run,
+ * after a DROP a suite gave up on.
+ */
+export async function dropLeftoverTestDatabases(): Promise<string[]> {
+  const rows = await withAdmin((admin) => admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE ${'cine\\_test\\_%'}`);
+  const dropped: string[] = [];
+  for (const { datname } of rows) {
+    const pid = Number(TEST_DATABASE_NAME.exec(datname)?.[1]);
+    if (!pid || (pid !== process.pid && processAlive(pid))) continue;
+    await withAdmin((admin) => admin.unsafe(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`));
+    dropped.push(datname);
+  }
+  return dropped;
+}
+
+/** How long a test database's close or drop may take before the server's activity is printed. */
+const SLOW_DROP_MS = 15_000;
+
+/**
+ * `work`, and if it is still running after SLOW_DROP_MS, what every busy backend of the server is
+ * doing (printed once, the work still awaited): a drop that waits names what it waits for. (A
+ * backend blocked on its client — a COPY FROM STDIN with no rows coming — never answers the
+ * barrier every DROP DATABASE waits for, server-wide.) Test databases hold no personal data.
+ */
+async function reportIfSlow<T>(what: string, work: Promise<T>): Promise<T> {
+  const timer = setTimeout(() => {
+    withAdmin(
+      (admin) => admin`
+        SELECT pid, datname, application_name, backend_type, state, wait_event_type, wait_event,
+               round(extract(epoch FROM now() - query_start))::int AS seconds, left(query, 120) AS query
+        FROM pg_stat_activity WHERE state IS DISTINCT FROM 'idle' AND pid <> pg_backend_pid() ORDER BY query_start`,
+    ).then(
+      (rows) => console.warn(`${what}: still waiting after ${SLOW_DROP_MS / 1000} s; the server's busy backends:\n${rows.map((r) => JSON.stringify(r)).join('\n')}`),
+      (err: unknown) => console.warn(`${what}: still waiting after ${SLOW_DROP_MS / 1000} s (activity unreadable: ${String(err)})`),
+    );
+  }, SLOW_DROP_MS);
+  timer.unref();
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A name for a template of `what` owned by the run whose process is `ownerPid`. */
