@@ -242,6 +242,26 @@ describeWithSamples('notifications at the gateway, without a notifier', () => {
       expect(logged.join('\n')).not.toContain(TOKEN.slice(0, 12));
     });
 
+    it('nor an address or a subscriber id in a query string, even one the route refuses', async () => {
+      const before = gw.lines.length;
+      const headers = { 'x-api-key': ADMIN_KEY };
+      const refused = await fetch(`${gw.url}/api/v1/admin/notifications/preview?subscriber=jeanne.martin@example.org`, { headers });
+      expect(refused.status).toBe(400);
+      await fetch(`${gw.url}/api/v1/admin/notifications/preview?subscriber=sub_42&liked=tt0068646`, { headers });
+      await fetch(`${gw.url}/api/v1/films/search?q=jeanne.martin%40example.org&limit=3`);
+      const logged = gw.lines.slice(before);
+      const urls = logged.flatMap((line) => {
+        const url = (JSON.parse(line) as { req?: { url?: string } }).req?.url;
+        return url ? [url] : [];
+      });
+      expect(urls).toEqual([
+        '/api/v1/admin/notifications/preview?subscriber=***',
+        '/api/v1/admin/notifications/preview?subscriber=***&liked=tt0068646',
+        '/api/v1/films/search?q=***&limit=3',
+      ]);
+      expect(logged.join('\n')).not.toMatch(/jeanne|sub_42/);
+    });
+
   });
 
   describe('the subscribe rate limit', () => {
