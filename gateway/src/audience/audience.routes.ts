@@ -20,7 +20,7 @@ export const audienceRoutes: FastifyPluginAsyncTypebox<AudienceRouteOptions> = a
         tags: ['programme-admin'],
         summary: 'How many known tastes a film fits, and the reasons most given',
         description:
-          "Tastes come from a source (the alert subscribers' liked films once they exist); with none yet the answer says so (`source: 'none'`, a message). A taste fits the film by the programme's \"pour vous\" rule.",
+          "Tastes are the alert subscribers' liked films (confirmed, not paused): counts only, never who. With no confirmed subscriber yet the answer says so (zeros, a message). A taste fits the film by the programme's \"pour vous\" rule.",
         security,
         params: AudienceParamsSchema,
         response: { 200: AudienceSchema, ...errorResponses(400, 401, 403, 429, 500, 503) },
