@@ -60,7 +60,7 @@ describe('the in-process notify queue', () => {
     );
     const asked: Array<[string, string]> = [];
     let digests = 0;
-    queue.startSchedules({ digestCron: 'digest', retentionCron: 'retention', timezone: 'Europe/Paris' }, (pattern, timezone, after) => {
+    queue.startSchedules({ digestCron: 'digest', retentionCron: 'retention', catchUpCron: 'catch-up', timezone: 'Europe/Paris' }, (pattern, timezone, after) => {
       asked.push([pattern, timezone]);
       // The digest fires twice, soon; the retention not before a year.
       if (pattern === 'digest' && digests++ < 2) return new Date(after.getTime() + 20);
@@ -70,6 +70,7 @@ describe('the in-process notify queue', () => {
     await queue.idle();
     expect(fired).toEqual([JobName.SendDigests, JobName.SendDigests]);
     expect(asked).toContainEqual(['retention', 'Europe/Paris']);
+    expect(asked).toContainEqual(['catch-up', 'Europe/Paris']);
     await queue.close();
   });
 });

@@ -110,13 +110,20 @@ export interface SendConfirmationPayload {
   subscriberId: string;
 }
 
-export interface MatchProgrammePayload {
-  /** Why: the owner published a week, changed a séance, or the schedule. */
-  reason: 'published' | 'changed' | 'scheduled';
-  /** The period whose séances are matched (ISO dates, cinema time, `to` exclusive). */
-  from: string;
-  to: string;
-}
+/**
+ * Why: the owner published a week or changed a séance (the period concerned), or the schedule's
+ * catch-up (no period: the programme still to come, CATCH_UP_DAYS from today), which sends what
+ * an event lost on the way left unsent — the queue away when the owner published, a job that
+ * failed for good. The ledger makes every run after the first send nothing twice.
+ */
+export type MatchProgrammePayload =
+  | {
+      reason: 'published' | 'changed';
+      /** The period whose séances are matched (ISO dates, cinema time, `to` exclusive). */
+      from: string;
+      to: string;
+    }
+  | { reason: 'scheduled' };
 
 export interface ScreeningCancelledPayload {
   screeningId: string;

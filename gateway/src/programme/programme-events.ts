@@ -22,8 +22,8 @@ export const NO_PROGRAMME_EVENTS: ProgrammeEvents = {
 /**
  * The programme's events as notify jobs (common/src/jobs/notify-queue.ts). The owner's change is
  * saved before this runs, and it stays saved if the queue is away: the failure is logged for the
- * operator (week and séance ids only), the owner's request succeeds, and the weekly matching
- * catches the week up. Sending twice is the notifier's to prevent (a unique key per subscriber,
+ * operator (week and séance ids only), the owner's request succeeds, and the notifier's catch-up
+ * (hourly in the daytime, MATCH_CATCH_UP_CRON) sends the alerts it missed. Sending twice is the notifier's to prevent (a unique key per subscriber,
  * kind and film or week), so a job enqueued twice costs a second matching, never a second email.
  */
 export class NotifyProgrammeEvents implements ProgrammeEvents {
@@ -52,7 +52,7 @@ export class NotifyProgrammeEvents implements ProgrammeEvents {
     try {
       await enqueue();
     } catch (err) {
-      this.log.error({ err, ...about }, 'the notifier was not told of a programme change (the weekly matching will catch it up)');
+      this.log.error({ err, ...about }, 'the notifier was not told of a programme change (its hourly catch-up will send what is due)');
     }
   }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, DEFAULT_DIGEST_CRON, DEFAULT_RETENTION_CRON, type Env, env, LOG_LEVELS, type LogLevel, parseEnv } from '@cine/common';
+import { ConfigError, DEFAULT_CATCH_UP_CRON, DEFAULT_DIGEST_CRON, DEFAULT_RETENTION_CRON, type Env, env, LOG_LEVELS, type LogLevel, parseEnv } from '@cine/common';
 import { nextOccurrence } from './schedule/next-occurrence';
 
 export interface DkimConfig {
@@ -35,7 +35,7 @@ export interface NotifierConfig {
    */
   claimLeaseMs: number;
   ratePerMinute: number;
-  schedules: { digestCron: string; retentionCron: string; timezone: string };
+  schedules: { digestCron: string; retentionCron: string; catchUpCron: string; timezone: string };
   recommenderUrl: string;
   logLevel: LogLevel;
 }
@@ -68,6 +68,7 @@ export function loadNotifierConfig(source: Env = process.env): NotifierConfig {
       NOTIFY_CLAIM_LEASE_MS: env.int({ default: 600_000, min: 1000, max: 86_400_000 }),
       NOTIFY_RATE_PER_MINUTE: env.int({ default: 120, min: 1, max: 100_000 }),
       DIGEST_CRON: env.string({ default: DEFAULT_DIGEST_CRON }),
+      MATCH_CATCH_UP_CRON: env.string({ default: DEFAULT_CATCH_UP_CRON }),
       CINEMA_TIMEZONE: env.string({ default: 'Europe/Paris' }),
       DATA_DIR: env.string({ default: '.data' }),
       RECOMMENDER_URL: env.url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:8081' }),
@@ -80,6 +81,10 @@ export function loadNotifierConfig(source: Env = process.env): NotifierConfig {
   if (!isTimeZone(timezone)) problems.push(`CINEMA_TIMEZONE must be an IANA time zone such as Europe/Paris, got "${timezone}"`);
   const digestCron = e.DIGEST_CRON!;
   if (!isCron(digestCron, isTimeZone(timezone) ? timezone : 'UTC')) problems.push(`DIGEST_CRON must be a cron pattern such as "${DEFAULT_DIGEST_CRON}", got "${digestCron}"`);
+  const catchUpCron = e.MATCH_CATCH_UP_CRON!;
+  if (!isCron(catchUpCron, isTimeZone(timezone) ? timezone : 'UTC')) {
+    problems.push(`MATCH_CATCH_UP_CRON must be a cron pattern such as "${DEFAULT_CATCH_UP_CRON}", got "${catchUpCron}"`);
+  }
   // Real mail leaves the building: who sends it and from where must be said, not defaulted.
   if (e.SMTP_URL && !e.MAIL_FROM) problems.push('MAIL_FROM is required with SMTP_URL (e.g. "Ciné Creuse" <programme@cine-creuse.fr>)');
   if (e.SMTP_URL && !e.CINEMA_ADDRESS) problems.push('CINEMA_ADDRESS is required with SMTP_URL (the postal address every email shows)');
@@ -114,7 +119,7 @@ export function loadNotifierConfig(source: Env = process.env): NotifierConfig {
     maxPerWeek: e.NOTIFY_MAX_PER_WEEK,
     claimLeaseMs: e.NOTIFY_CLAIM_LEASE_MS,
     ratePerMinute: e.NOTIFY_RATE_PER_MINUTE,
-    schedules: { digestCron, retentionCron: DEFAULT_RETENTION_CRON, timezone },
+    schedules: { digestCron, retentionCron: DEFAULT_RETENTION_CRON, catchUpCron, timezone },
     recommenderUrl: e.RECOMMENDER_URL!.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
   };

@@ -30,13 +30,14 @@ describe('notify queue on BullMQ', () => {
     }
   });
 
-  it('upserting the schedules twice leaves one weekly digest and one daily retention, with the latest pattern, in the cinema’s zone', async () => {
-    const schedules = { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' };
+  it('upserting the schedules twice leaves one weekly digest, one daily retention and one catch-up, with the latest pattern, in the cinema’s zone', async () => {
+    const schedules = { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', catchUpCron: '15 8-20 * * *', timezone: 'Europe/Paris' };
     await queue.upsertSchedules(schedules);
     await queue.upsertSchedules({ ...schedules, digestCron: '0 9 * * 3' });
     const held = await queue.schedulers();
     expect(held.map((s) => [s.key, s.name, s.pattern, s.tz]).sort()).toEqual([
       ['notify-daily-retention', JobName.NotifierRetention, '30 3 * * *', 'Europe/Paris'],
+      ['notify-programme-catch-up', JobName.MatchProgramme, '15 8-20 * * *', 'Europe/Paris'],
       ['notify-weekly-digest', JobName.SendDigests, '0 9 * * 3', 'Europe/Paris'],
     ]);
     // The next digest is Wednesday 09:00 in Paris, whatever the server's zone: BullMQ and the in-process timer agree.

@@ -16,6 +16,6 @@ export function testNotifierConfig(mail: { smtpUrl?: string; outboxDir?: string 
     cinemaAddress: '1 place du Marché, 23000 Guéret',
     dkim: null,
     ratePerMinute: 6000,
-    schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' },
+    schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', catchUpCron: '15 8-20 * * *', timezone: 'Europe/Paris' },
   };
 }

@@ -1,7 +1,7 @@
 import type { DigestPreview, DigestRunAccepted, JobContext, Logger, MatchProgrammePayload, ScreeningCancelledPayload, SendDigestsPayload } from '@cine/common';
 import type { MailView, SubscriberLinks } from '../mail/mail.contract';
 import { emailHash } from '../mail/mail.sender';
-import { cinemaWeekOf } from '../matching/cinema-time';
+import { addDays, cinemaWeekOf, localClock } from '../matching/cinema-time';
 import type { BatchScorer, SubscriberTaste, TasteScores } from '../matching/matching.contract';
 import { alertKey, buildDigest, digestKey, planAlerts } from '../matching/matching.rules';
 import type { MailDeps } from '../notifier.services';
@@ -77,6 +77,15 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TCONST = /^tt\d{7,10}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** How far ahead the schedule's catch-up matches: this programme week and the next, whatever the day. */
+export const CATCH_UP_DAYS = 14;
+
+/** The schedule's catch-up period: from today (cinema time) for CATCH_UP_DAYS, `to` exclusive. */
+export function catchUpPeriod(now: Date, timeZone: string): { from: string; to: string } {
+  const today = localClock(now, timeZone).date;
+  return { from: today, to: addDays(today, CATCH_UP_DAYS) };
+}
+
 function isoDate(value: unknown, field: string): string {
   if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
     throw new BadNotifyPayload(`${field} must be a date YYYY-MM-DD`);
@@ -113,10 +122,9 @@ export class ProgrammeJobs {
 
   async matchProgramme(payload: MatchProgrammePayload, ctx?: Pick<JobContext, 'signal'>): Promise<RunCounts & { films: number }> {
     const { deps } = this;
-    const from = isoDate(payload.from, 'from');
-    const to = isoDate(payload.to, 'to');
-    if (to <= from) throw new BadNotifyPayload('to must come after from');
     const now = deps.clock();
+    const { from, to } = payload.reason === 'scheduled' ? catchUpPeriod(now, deps.timeZone) : { from: isoDate(payload.from, 'from'), to: isoDate(payload.to, 'to') };
+    if (to <= from) throw new BadNotifyPayload('to must come after from');
     const period = localPeriod(from, to, deps.timeZone);
     const films = await deps.programme.filmsBetween(period.start, period.end, now);
     const counts = newCounts();

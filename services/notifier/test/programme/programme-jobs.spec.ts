@@ -8,7 +8,7 @@ import { deadline } from '@cine/common/testing';
 import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { type RunningRecommender, startRecommender } from '@cine/recommender';
-import { EmailsLeftForRetry, type ProgrammeJobs } from '../../src/jobs/programme.jobs';
+import { catchUpPeriod, EmailsLeftForRetry, type ProgrammeJobs } from '../../src/jobs/programme.jobs';
 import { programmeJobs } from '../../src/jobs/programme.wiring';
 import { HttpBatchScorer } from '../../src/matching/http-batch-scorer';
 import type { BatchScorer } from '../../src/matching/matching.contract';
@@ -87,7 +87,7 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
         cinemaAddress: '1 place du Marché, 23000 Guéret',
         dkim: null,
         ratePerMinute: 60_000,
-        schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', timezone: 'Europe/Paris' },
+        schedules: { digestCron: '0 10 * * 3', retentionCron: '30 3 * * *', catchUpCron: '15 8-20 * * *', timezone: 'Europe/Paris' },
       },
       programme: (ctx) => {
         jobs = programmeJobs({ scorer, maxPerWeek: MAX_PER_WEEK, pageSize: 4 })(ctx);
@@ -241,6 +241,22 @@ describeWithSamples('notifier: the programme jobs (alerts, digests, cancellation
     // Every alert's Message-ID comes from its key: distinct per email.
     const ids_ = smtp.received.map((m) => m.parsed.messageId);
     expect(new Set(ids_).size).toBe(ids_.length);
+  });
+
+  it("the schedule's catch-up matches the programme still to come from today, and sends what a lost event left unsent, once", async () => {
+    // Today in the cinema's zone, for two weeks: 23:30 UTC on a Tuesday is already Wednesday in Paris.
+    expect(catchUpPeriod(new Date('2026-12-08T23:30:00Z'), 'Europe/Paris')).toEqual({ from: '2026-12-09', to: '2026-12-23' });
+    // A subscriber confirmed while the queue was away: the programme's event never reached the notifier.
+    emails.missed = 'missed@example.org';
+    ids.missed = await fx.subscriber(emails.missed, [SAMPLE.starWars], { alerts: true, digest: false });
+    const caughtUp = await jobs.matchProgramme({ reason: 'scheduled' });
+    // The published week's four films still to come; the draft week's séance is no one's yet.
+    expect(caughtUp.films).toBe(4);
+    expect(caughtUp.sent).toBe(alertsTo('missed').length);
+    expect(alertsTo('missed').length).toBeGreaterThanOrEqual(1);
+    const before = smtp.received.length;
+    expect((await jobs.matchProgramme({ reason: 'scheduled' })).sent).toBe(0);
+    expect(smtp.received.length).toBe(before);
   });
 
   it('a key held by another sender is left to the retry, which sends it once its lease is over', async () => {
