@@ -215,7 +215,7 @@ function WeekEditor(props: { api: Api; session: OwnerSession; onLogout: (expired
           <button type="button" class="btn btn--primary" onClick={() => act(async () => `Semaine publiée (${(await owner.publish(weekStart)).screenings} séances).`)}>
             Publier la semaine
           </button>
-          <button type="button" class="btn" disabled={scheduled === 0} onClick={() => act(async () => `${(await owner.duplicate(weekStart, next)).created} séances copiées sur la semaine du ${frenchDate(next)} (brouillon).`)}>
+          <button type="button" class="btn" disabled={scheduled === 0} onClick={() => act(async () => `${(await owner.duplicate(weekStart, next)).created} séances copiées sur la semaine du ${frenchDate(next)} : visibles dès que cette semaine est publiée (tout de suite si elle l’est déjà).`)}>
             Copier sur la semaine suivante
           </button>
         </p>
@@ -539,7 +539,7 @@ function ImportCsv(props: { owner: OwnerApi; act: Act }) {
     setRefusal(null);
     const outcome = await props.act(async () => {
       const r = await props.owner.importCsv(csv);
-      return `Fichier importé : ${r.created} séances (semaines du ${r.weeks.map(frenchDate).join(', du ')}), en brouillon.`;
+      return `Fichier importé : ${r.created} séances (semaines du ${r.weeks.map(frenchDate).join(', du ')}) : visibles dès que leur semaine est publiée (tout de suite si elle l’est déjà).`;
     }, true);
     if (outcome.ok) form.reset();
     else setRefusal(outcome.problem);
