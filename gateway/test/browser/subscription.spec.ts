@@ -132,6 +132,9 @@ describeWithSamples('the email subscription in a real browser', () => {
     expect(privacy).toMatch(/7 jours/);
     expect(privacy).toMatch(/3 ans/);
     expect(privacy).toMatch(/télécharger vos données ou tout effacer/);
+    // Who is responsible, how to reach them, and the authority to turn to (RGPD art. 13).
+    expect(privacy).toMatch(/responsable de ces données/);
+    expect(privacy).toMatch(/CNIL/);
     expect(await axeScan(page)).toEqual([]);
     await shot('01-form');
 

@@ -37,6 +37,7 @@ const fr = {
     'La preuve de votre accord : la date, le texte accepté et d’où vous l’avez donné.',
     'Sans confirmation de votre part, tout est oublié au bout de 7 jours. Sans aucune activité de votre part pendant 3 ans, tout est effacé.',
     'Chaque e-mail contient un lien pour télécharger vos données ou tout effacer, quand vous voulez, sans mot de passe.',
+    'Le cinéma est responsable de ces données et ne les vend ni ne les cède à personne. Une question, une demande : répondez à l’un de ses e-mails. Vous pouvez aussi vous adresser à la CNIL (cnil.fr).',
   ],
   submit: 'M’inscrire',
   sending: 'Envoi en cours…',
