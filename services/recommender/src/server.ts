@@ -87,7 +87,7 @@ export async function startRecommender(opts: RecommenderOptions): Promise<Runnin
   await app.register(batchRoutes, { batch });
   await app.register(batchScoresRoutes, { batch });
   app.addHook('onClose', async () => {
-    coLikes.close();
+    await coLikes.close();
     await holder.close();
   });
 

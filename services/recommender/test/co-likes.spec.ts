@@ -72,4 +72,18 @@ describeWithSamples('recommender: the collaborative block learned from the taste
     for (const other of after.body.items.filter((i) => i.tconst !== partner.tconst)) expect(other.reasons.map((r) => r.kind)).not.toContain('colike');
     await store.wipe();
   });
+
+  it('a poll that reads the same counts keeps the model built; one more visit builds it again', async () => {
+    await store.wipe();
+    await store.add({ likes: [GODFATHER, partner.tconst], dislikes: [], pairs: [[GODFATHER, partner.tconst].sort() as [string, string]] });
+    await warm.coLikes.refresh();
+    const version = warm.holder.version!;
+    const built = warm.coLikes.model(version);
+    await warm.coLikes.refresh();
+    expect(warm.coLikes.model(version)).toBe(built);
+    await store.add({ likes: [GODFATHER, partner.tconst], dislikes: [], pairs: [[GODFATHER, partner.tconst].sort() as [string, string]] });
+    await warm.coLikes.refresh();
+    expect(warm.coLikes.model(version)).not.toBe(built);
+    await store.wipe();
+  });
 });

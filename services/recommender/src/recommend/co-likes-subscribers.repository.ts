@@ -39,7 +39,8 @@ export class SubscriberLikesRepository {
             SELECT c.action, c.wording_version FROM consent_record c
             WHERE c.subscriber_id = s.id AND c.purpose = 'learning' ORDER BY c.at DESC, c.id DESC LIMIT 1
           ) latest
-          WHERE latest.action = 'given' AND latest.wording_version = ANY(${[...this.consentVersions]}::text[]))`.execute(this.handle.db);
+          WHERE latest.action = 'given' AND latest.wording_version = ANY(${[...this.consentVersions]}::text[]))
+      ORDER BY s.id`.execute(this.handle.db);
     return rows.map((r) => r.liked);
   }
 }

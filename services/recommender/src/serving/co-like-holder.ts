@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '@cine/common';
 import type { TasteStoreRepository } from '@cine/db';
 import { CoLikeModel, type StoreCounts, withLikedLists } from '../recommend/co-likes';
@@ -15,6 +16,8 @@ import type { LoadedVersion } from './loaded-version';
 export class CoLikeHolder {
   private built: { versionId: number; model: CoLikeModel } | null = null;
   private counts: StoreCounts | null = null;
+  /** What the counts read last hash to: a poll that reads the same counts keeps the model built. */
+  private fingerprint: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | null = null;
 
@@ -40,7 +43,12 @@ export class CoLikeHolder {
     if (!this.reading) {
       this.reading = Promise.all([this.store.read(), this.readSubscribers()])
         .then(([counts, lists]) => {
-          this.counts = withLikedLists(counts, lists);
+          const merged = withLikedLists(counts, lists);
+          const fingerprint = fingerprintOf(merged);
+          // Nothing learnt since the last poll (most polls): the model built stays.
+          if (fingerprint === this.fingerprint) return;
+          this.counts = merged;
+          this.fingerprint = fingerprint;
           this.built = null;
           // Built here rather than by the next request (0.4 s for 200 000 pairs at 100 000 films).
           const version = this.served();
@@ -74,8 +82,19 @@ export class CoLikeHolder {
     return this.built.model;
   }
 
-  close(): void {
+  /** Stops polling; resolves once a read in flight has ended (its queries done before the database closes). */
+  async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.reading;
   }
+}
+
+/** A digest of the counts, in their order (the store and the subscribers are read sorted). */
+function fingerprintOf(counts: StoreCounts): string {
+  const hash = createHash('sha1');
+  for (const f of counts.films) hash.update(`${f.tconst} ${f.likes} ${f.visits}\n`);
+  hash.update('|');
+  for (const p of counts.pairs) hash.update(`${p.filmA} ${p.filmB} ${p.coLikes}\n`);
+  return hash.digest('hex');
 }
