@@ -153,6 +153,24 @@ describeWithSamples('the email subscription in a real browser', () => {
     await shot('02-form-errors');
   });
 
+  it('« Vos données personnelles »: linked from the form and the footer, a deep link too; who is responsible, what is kept, how long, the rights, the CNIL', async () => {
+    const other = await browser.newPage();
+    await other.goto(gw.url);
+    const fromForm = other.locator('section.sub').getByRole('link', { name: 'Tout savoir sur vos données personnelles' });
+    expect(new URL((await fromForm.getAttribute('href'))!, gw.url).pathname).toBe('/confidentialite');
+    await other.getByRole('contentinfo').getByRole('link', { name: 'Vos données personnelles' }).click();
+    await other.getByRole('heading', { name: 'Vos données personnelles', level: 2 }).waitFor();
+    expect(new URL(other.url()).pathname).toBe('/confidentialite');
+    expect(await other.title()).toBe('Vos données personnelles — Ciné Creuse');
+    const text = await other.locator('article.privacy').innerText();
+    for (const said of [/responsable des données/, /7 jours/, /3 ans/, /empreinte de votre adresse/, /hébergeur/, /télécharge/, /CNIL/]) expect(text).toMatch(said);
+    expect(await axeScan(other)).toEqual([]);
+    // A deep link (from an email, a search engine) gets the same page.
+    await other.goto(`${gw.url}/confidentialite`);
+    await other.getByRole('heading', { name: 'Vos données personnelles', level: 2 }).waitFor();
+    await other.close();
+  });
+
   it('subscribing answers "Vérifiez votre boîte mail"; one confirmation email goes out', async () => {
     const form = page.locator('section.sub');
     await form.getByLabel('Mon adresse e-mail').fill('lucienne.bernard@example.fr');

@@ -40,6 +40,11 @@ export class ApiFailure extends Error {
 export class Api {
   constructor(private readonly base: string) {}
 
+  /** A page of the service, on the gateway's origin (the widget runs on the cinema's own site). */
+  pageUrl(path: string): string {
+    return `${this.base}${path}`;
+  }
+
   search(q: string, limit: number, signal?: AbortSignal): Promise<SearchResponse> {
     return this.get(`/api/v1/films/search?q=${encodeURIComponent(q)}&limit=${limit}`, signal);
   }

@@ -6,6 +6,7 @@ import { Footer } from './components/Footer';
 import { STRINGS } from './i18n';
 import { KpiPage } from './pages/KpiPage';
 import { OwnerPage } from './pages/OwnerPage';
+import { PrivacyPage } from './pages/PrivacyPage';
 import { ProgrammePage } from './pages/ProgrammePage';
 import { RecommendPage } from './pages/RecommendPage';
 import type { Chosen } from './components/Chips';
@@ -22,7 +23,7 @@ import './styles/programme.css';
 import './styles/subscription.css';
 
 const api = new Api('');
-const ROUTES = { reco: '/', programme: '/programme', kpi: '/chiffres', gestion: '/gestion', abonnement: '/abonnement', confirmer: '/abonnement/confirmer' } as const;
+const ROUTES = { reco: '/', programme: '/programme', kpi: '/chiffres', gestion: '/gestion', abonnement: '/abonnement', confirmer: '/abonnement/confirmer', confidentialite: '/confidentialite' } as const;
 type Route = keyof typeof ROUTES;
 
 const routeOf = (path: string): Route => {
@@ -34,6 +35,7 @@ const TITLES: Partial<Record<Route, string>> = {
   gestion: 'Gestion du programme — Ciné Creuse',
   abonnement: 'Mon abonnement — Ciné Creuse',
   confirmer: 'Confirmer mon inscription — Ciné Creuse',
+  confidentialite: 'Vos données personnelles — Ciné Creuse',
 };
 /** `/film/tt0068646` opens that film's record over the page: the cinema can link to a film. */
 const filmOf = (path: string): string | null => /^\/film\/(tt\d{7,10})\/?$/.exec(path)?.[1] ?? null;
@@ -130,6 +132,8 @@ function App() {
           <ConfirmPage api={api} lang={lang} token={linkToken} onConfirmed={confirmed} />
         ) : route === 'abonnement' ? (
           <ManagePage key={manage.token ?? ''} api={api} lang={lang} token={manage.token} justConfirmed={manage.justConfirmed} />
+        ) : route === 'confidentialite' ? (
+          <PrivacyPage />
         ) : route === 'gestion' ? (
           <OwnerPage api={api} />
         ) : route === 'programme' ? (
@@ -143,7 +147,7 @@ function App() {
           </>
         )}
       </main>
-      <Footer lang={lang} t={t} />
+      <Footer lang={lang} t={t} privacyHref={ROUTES.confidentialite} onPrivacy={(e) => go(e, 'confidentialite')} />
     </>
   );
 }

@@ -212,6 +212,9 @@ export function SubscribeForm(props: { id: string; api: Api; lang: Lang; liked: 
               <li key={line}>{line}</li>
             ))}
           </ul>
+          <p class="sub-privacy__more">
+            <a href={api.pageUrl('/confidentialite')}>{s.privacyMore}</a>
+          </p>
         </div>
 
         <p>

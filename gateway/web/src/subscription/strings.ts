@@ -31,6 +31,7 @@ const fr = {
   learningLegend: 'Aider les autres spectateurs (facultatif)',
   learningFallback: 'Mes films peuvent aussi aider le site à mieux conseiller les autres spectateurs.',
   privacyTitle: 'Ce que le cinéma garde, et pourquoi',
+  privacyMore: 'Tout savoir sur vos données personnelles',
   privacy: [
     'Votre adresse e-mail, vos films et vos choix, pour vous écrire à propos des séances qui vous correspondent, et rien d’autre.',
     'Seulement si vous cochez la seconde case : vos films sont aussi comptés avec ceux des autres pour mieux conseiller chacun, sans votre adresse ni votre nom. Décochez-la quand vous voulez.',
@@ -115,12 +116,14 @@ const en: SubscriptionStrings = {
   learningLegend: 'Helping other viewers (optional)',
   learningFallback: 'My films may also help the site give better suggestions to other viewers.',
   privacyTitle: 'What the cinema keeps, and why',
+  privacyMore: 'All about your personal data (in French)',
   privacy: [
     'Your email address, your films and your choices, to write to you about the showings that suit you, and nothing else.',
     'Only if you tick the second box: your films are also counted with everyone else’s to give better suggestions, without your address or your name. Untick it whenever you like.',
     'The proof of your consent: the date, the text you accepted and where you gave it.',
     'Without your confirmation, everything is forgotten after 7 days. After 3 years without any activity from you, everything is erased.',
     'Every email has a link to download your data or erase it all, whenever you like, with no password.',
+    'The cinema is responsible for this data and neither sells nor passes it on to anyone. A question, a request: reply to one of its emails. You may also turn to the CNIL (cnil.fr), France’s data protection authority.',
   ],
   submit: 'Subscribe',
   sending: 'Sending…',
