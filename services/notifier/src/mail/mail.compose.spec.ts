@@ -83,7 +83,7 @@ describe('composeMail', () => {
     expect(subject).toBe('Confirmez votre abonnement aux séances de Ciné Creuse');
     expect(html.match(/<a href=/g)).toHaveLength(1);
     expect(html).toContain(`<a href="${url}" style="display:inline-block;`);
-    expect(text).toContain(`Confirmer mon abonnement :\n${url}`);
+    expect(text).toContain(`Confirmer mon inscription :\n${url}`);
     for (const part of [text, html]) {
       expect(part).toContain('Tant que vous n’avez pas confirmé, nous ne vous enverrons rien d’autre.');
       expect(part).toContain('oubliée dans 7 jours');

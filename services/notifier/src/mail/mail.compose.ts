@@ -29,7 +29,7 @@ export function documentFor(view: MailView, identity: MailIdentity): MailDocumen
           { type: 'paragraph', text: 'Bonjour,' },
           { type: 'paragraph', text: `Quelqu’un, sans doute vous, a demandé à recevoir par e-mail les séances de ${cinema} qui correspondent à ses goûts.` },
           { type: 'paragraph', text: 'Pour confirmer, ouvrez le lien ci-dessous, puis appuyez sur le bouton de confirmation de la page qui s’ouvre.' },
-          { type: 'button', link: { label: 'Confirmer mon abonnement', url: view.confirmUrl } },
+          { type: 'button', link: { label: 'Confirmer mon inscription', url: view.confirmUrl } },
           { type: 'paragraph', text: 'Tant que vous n’avez pas confirmé, nous ne vous enverrons rien d’autre.', strong: true },
           { type: 'paragraph', text: 'Sans confirmation, votre demande sera oubliée dans 7 jours : votre adresse sera effacée.' },
           { type: 'paragraph', text: 'Si vous n’avez rien demandé, ne faites rien : vous ne recevrez plus rien de notre part.' },

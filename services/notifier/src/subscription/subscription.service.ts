@@ -27,7 +27,7 @@ export const SUBSCRIBE_ACCEPTED: SubscribeAccepted = {
   status: 'pending',
   message:
     'Merci. Si cette adresse peut recevoir nos e-mails, un message de confirmation vient de lui être envoyé. ' +
-    'Ouvrez-le et appuyez sur « Je confirme » : sans cela, nous ne vous enverrons rien.',
+    'Ouvrez-le et appuyez sur « Confirmer mon inscription » : sans cela, nous ne vous enverrons rien.',
 };
 
 const TCONST = /^tt[0-9]{7,10}$/;
