@@ -6,12 +6,12 @@ import type { VersionHolder } from '../serving/version-holder';
 import { FIT_RANK } from './candidate-ranker';
 import { blendedScore } from './exact-scan';
 import { FactsCache } from './facts-cache';
-import { adaptiveAlpha } from './ranker';
+import { CodeRows, OutsideVectors, type Placed, ResolvedTastes } from './batch-tastes';
 import type { RankingParams } from './ranking';
 import { popularPart, reasonLine, reasonParts, similarPart } from './reasons';
 import type { FilmFacts, ReasonsRepository } from './reasons.repository';
 import { NoVersionError } from './recommend.service';
-import { closestOf, normaliseBlocks } from './vector-math';
+import { closestOf } from './vector-math';
 
 export interface BatchScoreInput {
   tastes: BatchTaste[];
@@ -19,29 +19,6 @@ export interface BatchScoreInput {
   top?: number;
   reasons?: boolean;
   fit?: boolean;
-}
-
-/** A liked, disliked or candidate title as the version places it: a row of the index, or the encoder's vector. */
-interface Placed {
-  tconst: string;
-  row: number | null;
-  vector: Float32Array;
-}
-
-interface ResolvedTaste {
-  id: string;
-  readonly unknown: readonly string[];
-  readonly encoded: readonly string[];
-  /** The liked titles as placed, for the reasons; [] when no reason is asked. */
-  readonly liked: readonly Placed[];
-  /**
-   * The resolved liked and disliked titles of the index, as rows, once each: left out of this
-   * taste's answer and of its fit ranking (those outside the index, `encoded`, out of its answer).
-   */
-  inputRows: number[];
-  /** The profile rankCandidates builds; null on a cold start (nothing liked usable). */
-  query: Float32Array | null;
-  alpha: number;
 }
 
 /**
@@ -64,8 +41,12 @@ const FIT_RUN_ROWS_MAX = 256;
  *
  * `POST /v1/recommendations/batch/scores` (scoreTastesBinary) computes the same with numbers both
  * ways: 100 000 tastes × 40 films as JSON objects were ~95 % of the call (building, serialising,
- * parsing, collecting them), the product ~5 %; as numbers the call is the tastes' profiles, built
- * in JavaScript as the single route builds them (~3 µs a taste), and the product (~0.2 µs).
+ * parsing, collecting them), the product ~5 %. As numbers, the tastes are resolved as numbers too
+ * (batch-tastes.ts: no object per taste), and the call is about 70 % the profiles (a weighted sum
+ * of ~6 rows of 64 floats a taste, in float32 steps as the single route's), 10 % the title
+ * look-ups, 15 % the product, 5 % the answer. The profiles stay in JavaScript: built inside the
+ * ONNX graph (Gather of the padded liked rows, a batched MatMul with their weights) they took as
+ * long — the Gather alone ~250 ns a row — and would no longer be the single route's to the bit.
  *
  * Not applied, as in the single route's candidate path: the collaborative block (a re-rank of the
  * index's own top films, not a score of given ones) and the filters (the programme is the filter).
@@ -73,7 +54,7 @@ const FIT_RUN_ROWS_MAX = 256;
 export class BatchScoreService {
   private readonly facts: FactsCache;
   private model: Promise<BatchScoreModel> | null = null;
-  private readonly codes = new WeakMap<LoadedVersion, Map<number, number>>();
+  private readonly codes = new WeakMap<LoadedVersion, CodeRows>();
 
   constructor(
     private readonly holder: VersionHolder,
@@ -87,7 +68,21 @@ export class BatchScoreService {
   /** The JSON answer: each taste's films sorted, as objects, with reasons when asked. */
   async score(input: BatchScoreInput): Promise<BatchScoreResponse> {
     const withReasons = input.reasons ?? false;
-    const { version, films, unknownCandidates, tastes, scores, rowOf, fits } = await this.compute(input, withReasons);
+    const version = this.holder.version;
+    if (!version) throw new NoVersionError();
+    // Titles outside the index, of every taste and the candidates: one read, one encoder run.
+    const outsideIds = new Set<string>();
+    let titles = 0;
+    for (const taste of input.tastes) {
+      for (const t of taste.liked) if (!version.rowOf.has(t)) outsideIds.add(t);
+      for (const t of taste.disliked ?? []) if (!version.rowOf.has(t)) outsideIds.add(t);
+      titles += taste.liked.length + (taste.disliked?.length ?? 0);
+    }
+    for (const t of input.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
+    const outside = await this.outside(version, outsideIds);
+    const tastes = new ResolvedTastes(version, input.tastes.length, titles, this.ranking, outside);
+    for (const taste of input.tastes) tastes.addTitles(taste.liked, taste.disliked ?? [], withReasons);
+    const { films, unknownCandidates, scores, productRow, fits } = await this.finish(version, input.candidates, input.fit, tastes, outside);
 
     // Ties are broken by tconst, as the single route does: each film's place in tconst order, once.
     const byTconst = new Int32Array(films.length);
@@ -99,11 +94,13 @@ export class BatchScoreService {
       });
     const cold = coldScores(version, films);
     // Indexes and numbers until the answer: 100 000 tastes × 40 films are 4 M objects otherwise.
-    const picked = tastes.map((taste) => {
-      const i = rowOf.get(taste);
-      const score = (j: number) => (i === undefined ? cold[j]! : scores[i * films.length + j]!);
+    const picked = input.tastes.map((_, t) => {
+      const i = productRow[t]!;
+      const score = (j: number) => (i < 0 ? cold[j]! : scores[i * films.length + j]!);
       const order: number[] = [];
-      const own = taste.inputRows.length + taste.encoded.length === 0 ? null : new Set([...taste.inputRows.map((r) => version.items[r]!.tconst), ...taste.encoded]);
+      const inputs = tastes.inputsOf(t);
+      const encoded = tastes.encodedOf(t);
+      const own = inputs.length + encoded.length === 0 ? null : new Set([...Array.from(inputs, (r) => version.items[r]!.tconst), ...encoded]);
       for (let j = 0; j < films.length; j++) if (own === null || !own.has(films[j]!.tconst)) order.push(j);
       order.sort((a, b) => score(b) - score(a) || byTconst[a]! - byTconst[b]!);
       const kept = input.top === undefined ? order : order.slice(0, input.top);
@@ -113,90 +110,36 @@ export class BatchScoreService {
     let facts = new Map<string, FilmFacts>();
     if (withReasons) {
       const wanted = new Set<string>();
-      tastes.forEach((taste, t) => {
-        for (const l of taste.liked) wanted.add(l.tconst);
+      input.tastes.forEach((_, t) => {
+        for (const l of tastes.likedOf(t)) wanted.add(l.tconst);
         for (const p of picked[t]!) wanted.add(p.film.tconst);
       });
       facts = await this.facts.facts(version.id, [...wanted]);
     }
 
-    const answers: BatchTasteScores[] = tastes.map((taste, t) => {
-      const i = rowOf.get(taste);
-      const coldStart = taste.query === null;
-      const likedFacts = withReasons ? taste.liked.map((l) => facts.get(l.tconst)).filter((f): f is FilmFacts => f !== undefined) : [];
+    const answers: BatchTasteScores[] = input.tastes.map((taste, t) => {
+      const coldStart = tastes.profiled[t] === 0;
+      const liked = tastes.likedOf(t);
+      const likedFacts = withReasons ? liked.map((l) => facts.get(l.tconst)).filter((f): f is FilmFacts => f !== undefined) : [];
       const items = picked[t]!.map(({ film, score }): BatchScoredFilm => {
         const item: BatchScoredFilm = { tconst: film.tconst, score: Number(score.toFixed(6)) };
         if (!withReasons) return item;
-        const parts = reasonsFor(version, film, coldStart, facts, likedFacts, taste.liked);
+        const parts = reasonsFor(version, film, coldStart, facts, likedFacts, liked);
         return { ...item, reason: reasonLine(parts), reasons: parts };
       });
-      const fit = i === undefined || fits === null ? null : fits[i]!;
-      return { id: taste.id, coldStart, unknown: [...taste.unknown], encoded: [...taste.encoded], ...(fit === null ? {} : { fitScore: Number(fit.toFixed(6)) }), items };
+      const fit = fits === null ? Number.NaN : fits[t]!;
+      return { id: taste.id, coldStart, unknown: [...tastes.unknownOf(t)], encoded: [...tastes.encodedOf(t)], ...(Number.isNaN(fit) ? {} : { fitScore: Number(fit.toFixed(6)) }), items };
     });
     return { version: version.id, unknown: unknownCandidates, tastes: answers };
   }
 
   /**
-   * The scores as numbers (common's BATCH_SCORES_BINARY layout): one float32 row per taste in the
-   * candidates' order, NaN for its own inputs, no sorting, no object per film, no reasons (the
-   * caller sorts anyway). The notifier's scores-only calls (scoreTastesBinary).
-   */
-  private binaryAnswer({ version, films, unknownCandidates, tastes, scores, rowOf, fits }: Computed): BatchScoresBinary {
-    const count = films.length;
-    const column = new Map(films.map((f, j) => [f.tconst, j]));
-    const columnOfRow = new Map<number, number>();
-    films.forEach((f, j) => {
-      if (f.row !== null) columnOfRow.set(f.row, j);
-    });
-    const cold = coldScores(version, films);
-    const coldStart: number[] = [];
-    const unknownOf: Record<string, string[]> = {};
-    const encodedOf: Record<string, string[]> = {};
-    // The product's rows are the tastes with a profile, in order: with no cold taste they are the answer as they are.
-    const out = rowOf.size === tastes.length ? scores : new Float32Array(tastes.length * count);
-    const fitScores = fits === null ? null : new Float64Array(tastes.length).fill(Number.NaN);
-    tastes.forEach((taste, t) => {
-      const i = rowOf.get(taste);
-      if (i === undefined) {
-        coldStart.push(t);
-        for (let j = 0; j < count; j++) out[t * count + j] = cold[j]!;
-      } else {
-        if (out !== scores) out.set(scores.subarray(i * count, (i + 1) * count), t * count);
-        if (fitScores && fits![i] !== null) fitScores[t] = Number(fits![i]!.toFixed(6));
-      }
-      for (const row of taste.inputRows) {
-        const j = columnOfRow.get(row);
-        if (j !== undefined) out[t * count + j] = Number.NaN;
-      }
-      for (const input of taste.encoded) {
-        const j = column.get(input);
-        if (j !== undefined) out[t * count + j] = Number.NaN;
-      }
-      if (taste.unknown.length > 0) unknownOf[t] = [...taste.unknown];
-      if (taste.encoded.length > 0) encodedOf[t] = [...taste.encoded];
-    });
-    return {
-      header: {
-        version: version.id,
-        films: films.map((f) => f.tconst),
-        unknown: unknownCandidates,
-        tastes: tastes.length,
-        coldStart,
-        cold: coldStart.length === 0 ? [] : [...cold],
-        unknownOf,
-        encodedOf,
-        fit: fitScores !== null,
-      },
-      scores: out,
-      fitScores,
-    };
-  }
-
-  /**
    * `POST /v1/recommendations/batch/scores`: the tastes as numbers (common's encodeBatchTastes),
-   * the scores as numbers. Each title code is looked up in the version's code → row table; the
-   * tconst used from there on is the version's own string (nothing parsed, nothing hashed again).
-   * A malformed body throws BatchBodyError naming the field.
+   * the scores as numbers (common's BATCH_SCORES_BINARY layout): one float32 row per taste in the
+   * candidates' order, NaN for its own inputs, no sorting, no object per film, no reasons (the
+   * caller sorts anyway). Each title code is looked up in the version's code → row table; a taste
+   * whose titles are all rows of the index is resolved from numbers alone. A malformed body
+   * throws BatchBodyError naming the field.
    */
   async scoreTastesBinary(body: Uint8Array): Promise<BatchScoresBinary> {
     const version = this.holder.version;
@@ -211,8 +154,8 @@ export class BatchScoreService {
       const end = at + nLiked + counts[2 * t + 1]!;
       for (let i = at; i < end; i++) {
         const row = rows.get(titles[i]!);
-        titleRows[i] = row ?? -1;
-        if (row !== undefined) continue;
+        titleRows[i] = row;
+        if (row >= 0) continue;
         const tconst = tconstOfCode(titles[i]!);
         if (tconst === null) throw new BatchBodyError(i - at < nLiked ? `tastes/${t}/liked/${i - at}: not a title code` : `tastes/${t}/disliked/${i - at - nLiked}: not a title code`);
         outsideIds.add(tconst);
@@ -221,75 +164,40 @@ export class BatchScoreService {
     }
     for (const t of header.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
     const outside = await this.outside(version, outsideIds);
-    const mean = new Float32Array(version.dims);
-    const tastes: ResolvedTaste[] = new Array(header.tastes);
-    // Every profile a view on one block: a typed array of its own per taste is a buffer allocated
-    // outside the heap and finalised by the collector, 100 000 times a run.
-    const queries = new Float32Array(header.tastes * version.dims);
+    const tastes = new ResolvedTastes(version, header.tastes, titles.length, this.ranking, outside);
     for (let at = 0, t = 0; t < header.tastes; t++) {
       const nLiked = counts[2 * t]!;
       const n = nLiked + counts[2 * t + 1]!;
       let inIndex = true;
       for (let i = at; i < at + n; i++) if (titleRows[i]! < 0) inIndex = false;
-      if (inIndex) tastes[t] = this.resolveRows(version, onceEach(titleRows, at, at + nLiked), onceEach(titleRows, at + nLiked, at + n), mean, queries.subarray(t * version.dims, (t + 1) * version.dims));
+      if (inIndex) tastes.addRows(titleRows, at, nLiked, n - nLiked);
       else {
         // A title outside the index: the general path, with tconsts.
         const tconsts = Array.from(titles.subarray(at, at + n), (code, i) => (titleRows[at + i]! >= 0 ? version.items[titleRows[at + i]!]!.tconst : tconstOfCode(code)!));
-        tastes[t] = this.resolve(version, { id: '', liked: tconsts.slice(0, nLiked), disliked: tconsts.slice(nLiked) }, outside, false, mean);
+        tastes.addTitles(tconsts.slice(0, nLiked), tconsts.slice(nLiked), false);
       }
       at += n;
     }
-    return this.binaryAnswer(await this.finish(version, header.candidates, header.fit, tastes, outside));
-  }
-
-  /**
-   * resolve() for a taste whose titles are all rows of the index (the common case of the binary
-   * request): numbers only, no tconst looked up, nothing outside to encode.
-   */
-  private resolveRows(version: LoadedVersion, liked: number[], disliked: number[], mean: Float32Array, query: Float32Array): ResolvedTaste {
-    const inputRows = liked.slice();
-    for (const row of disliked) if (!inputRows.includes(row)) inputRows.push(row);
-    if (liked.length === 0) return { id: '', unknown: NONE, encoded: NONE, liked: NO_PLACED, inputRows, query: null, alpha: 0 };
-    batchProfile(version, liked, disliked, this.ranking.dislike, this.ranking.recency, mean, query);
-    return { id: '', unknown: NONE, encoded: NONE, liked: NO_PLACED, inputRows, query, alpha: adaptiveAlpha(version, liked, this.ranking) };
+    return binaryAnswer(version, tastes, await this.finish(version, header.candidates, header.fit, tastes, outside));
   }
 
   /** The version's tconstCode → row table, built on its first binary request (~20 ms per 100 000 films). */
-  private codeRows(version: LoadedVersion): Map<number, number> {
+  private codeRows(version: LoadedVersion): CodeRows {
     let rows = this.codes.get(version);
     if (!rows) {
-      rows = new Map();
-      for (let row = 0; row < version.items.length; row++) {
-        const code = tconstCode(version.items[row]!.tconst);
-        if (code !== null) rows.set(code, row);
-      }
+      rows = new CodeRows(version.items.map((item) => tconstCode(item.tconst)));
       this.codes.set(version, rows);
     }
     return rows;
   }
 
-  /** What both answers share: the films placed, the tastes resolved, their product, their fitScore. */
-  private async compute(input: Pick<BatchScoreInput, 'tastes' | 'candidates' | 'fit'>, keepLiked: boolean) {
-    const version = this.holder.version;
-    if (!version) throw new NoVersionError();
-    // Titles outside the index, of every taste and the candidates: one read, one encoder run.
-    const outsideIds = new Set<string>();
-    for (const taste of input.tastes) {
-      for (const t of taste.liked) if (!version.rowOf.has(t)) outsideIds.add(t);
-      for (const t of taste.disliked ?? []) if (!version.rowOf.has(t)) outsideIds.add(t);
-    }
-    for (const t of input.candidates) if (!version.rowOf.has(t)) outsideIds.add(t);
-    const outside = await this.outside(version, outsideIds);
-    const mean = new Float32Array(version.dims);
-    const tastes = input.tastes.map((taste) => this.resolve(version, taste, outside, keepLiked, mean));
-    return this.finish(version, input.candidates, input.fit, tastes, outside);
+  private async outside(version: LoadedVersion, ids: ReadonlySet<string>): Promise<OutsideVectors> {
+    const vectors = ids.size > 0 && version.canEncode ? await version.embedOutside(await this.features.titlesWithPeople([...ids])) : new Map<string, Float32Array>();
+    return new OutsideVectors(version.dims, vectors);
   }
 
-  private async outside(version: LoadedVersion, ids: ReadonlySet<string>): Promise<ReadonlyMap<string, Float32Array>> {
-    return ids.size > 0 && version.canEncode ? version.embedOutside(await this.features.titlesWithPeople([...ids])) : new Map<string, Float32Array>();
-  }
-
-  private async finish(version: LoadedVersion, candidates: readonly string[], fit: boolean | undefined, tastes: ResolvedTaste[], outside: ReadonlyMap<string, Float32Array>) {
+  /** What both answers share: the films placed, the product of the tastes with a profile, their fitScore. */
+  private async finish(version: LoadedVersion, candidates: readonly string[], fit: boolean | undefined, tastes: ResolvedTastes, outside: OutsideVectors): Promise<Computed> {
     const films: Placed[] = [];
     const unknownCandidates: string[] = [];
     for (const t of new Set(candidates)) {
@@ -297,11 +205,13 @@ export class BatchScoreService {
       if (placed) films.push(placed);
       else unknownCandidates.push(t);
     }
-    const scored = tastes.filter((t) => t.query !== null);
-    const scores = await this.product(version, scored, films);
-    const fits = fit === false ? null : await fitScores(version, scored);
-    const rowOf = new Map(scored.map((t, i) => [t, i]));
-    return { version, films, unknownCandidates, tastes, scores, rowOf, fits };
+    // The product's rows: the tastes with a profile, in order; -1 for a cold start.
+    const productRow = new Int32Array(tastes.size).fill(-1);
+    let scored = 0;
+    for (let t = 0; t < tastes.size; t++) if (tastes.profiled[t] === 1) productRow[t] = scored++;
+    const scores = await this.product(version, tastes, productRow, scored, films);
+    const fits = fit === false ? null : await fitScores(version, tastes);
+    return { films, unknownCandidates, scores, productRow, scored, fits };
   }
 
   async close(): Promise<void> {
@@ -310,55 +220,26 @@ export class BatchScoreService {
     if (model) await (await model.catch(() => null))?.close();
   }
 
-  /**
-   * One taste as rankCandidates resolves it: inputs in request order (each list once each, first
-   * place kept), the profile, the prior's weight. Written for 100 000 calls a batch: index rows as
-   * numbers, a placed object per liked title only when the reasons need it.
-   */
-  private resolve(version: LoadedVersion, taste: BatchTaste, outside: ReadonlyMap<string, Float32Array>, keepLiked: boolean, mean: Float32Array): ResolvedTaste {
-    const unknown: string[] = [];
-    const encoded: string[] = [];
-    const inputRows: number[] = [];
-    const liked: Placed[] = [];
-    const likedRefs: (number | Float32Array)[] = [];
-    const likedRows: number[] = [];
-    const dislikedRefs: (number | Float32Array)[] = [];
-    const take = (list: readonly string[], refs: (number | Float32Array)[], isLiked: boolean) => {
-      for (let i = 0; i < list.length; i++) {
-        const t = list[i]!;
-        if (list.indexOf(t) !== i) continue;
-        const row = version.rowOf.get(t);
-        const vector = row === undefined ? outside.get(t) : undefined;
-        if (row === undefined && vector === undefined) {
-          unknown.push(t);
-          continue;
-        }
-        refs.push(row ?? vector!);
-        if (row !== undefined && !inputRows.includes(row)) inputRows.push(row);
-        if (row === undefined) encoded.push(t);
-        if (isLiked) {
-          if (row !== undefined) likedRows.push(row);
-          if (keepLiked) liked.push(row === undefined ? { tconst: t, row: null, vector: vector! } : { tconst: t, row, vector: version.vector(row) });
-        }
-      }
-    };
-    take(taste.liked, likedRefs, true);
-    take(taste.disliked ?? [], dislikedRefs, false);
-    if (likedRefs.length === 0) return { id: taste.id, unknown, encoded, liked, inputRows, query: null, alpha: 0 };
-    const query = batchProfile(version, likedRefs, dislikedRefs, this.ranking.dislike, this.ranking.recency, mean, new Float32Array(version.dims));
-    return { id: taste.id, unknown, encoded, liked, inputRows, query, alpha: adaptiveAlpha(version, likedRows, this.ranking) };
-  }
-
-  /** Every taste × every film, one ONNX run: tastes × films float32 scores, row-major. */
-  private async product(version: LoadedVersion, tastes: readonly ResolvedTaste[], films: readonly Placed[]): Promise<Float32Array> {
-    if (tastes.length === 0 || films.length === 0) return new Float32Array(0);
+  /** Every taste with a profile × every film, one ONNX run: float32 scores, row-major. */
+  private async product(version: LoadedVersion, tastes: ResolvedTastes, productRow: Int32Array, scored: number, films: readonly Placed[]): Promise<Float32Array> {
+    if (scored === 0 || films.length === 0) return new Float32Array(0);
     const dims = version.dims;
-    const query = new Float64Array(tastes.length * dims);
-    const alpha = new Float64Array(tastes.length);
-    tastes.forEach((taste, i) => {
-      query.set(taste.query!, i * dims);
-      alpha[i] = taste.alpha;
-    });
+    // The profiles, as doubles, of the tastes that have one.
+    let query: Float64Array;
+    let alpha: Float64Array;
+    if (scored === tastes.size) {
+      query = new Float64Array(tastes.profiles);
+      alpha = tastes.alpha;
+    } else {
+      query = new Float64Array(scored * dims);
+      alpha = new Float64Array(scored);
+      for (let t = 0; t < tastes.size; t++) {
+        const i = productRow[t]!;
+        if (i < 0) continue;
+        query.set(tastes.profiles.subarray(t * dims, (t + 1) * dims), i * dims);
+        alpha[i] = tastes.alpha[t]!;
+      }
+    }
     // dims × films: column j is film j's vector. A film outside the index gets the catalogue's
     // mean prior, as in the single route (nothing says it is more or less liked than average).
     const matrix = new Float64Array(dims * films.length);
@@ -383,64 +264,92 @@ export class BatchScoreService {
   }
 }
 
-/** A taste resolved from rows has nothing unknown, encoded or kept for reasons: one frozen empty list for all. */
-const NONE: readonly string[] = Object.freeze([]);
-const NO_PLACED: readonly Placed[] = Object.freeze([]);
-
-type Computed = Awaited<ReturnType<BatchScoreService['finish']>>;
-
-/** The rows once each, first place kept (as a Set of tconsts iterates them). */
-function onceEach(rows: Int32Array, from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i < to; i++) if (!out.includes(rows[i]!)) out.push(rows[i]!);
-  return out;
+interface Computed {
+  films: Placed[];
+  unknownCandidates: string[];
+  /** scored × films. */
+  scores: Float32Array;
+  /** Each taste's row in `scores`, -1 for a cold start. */
+  productRow: Int32Array;
+  scored: number;
+  /** Each taste's fitScore when asked, NaN where it has none. */
+  fits: Float64Array | null;
 }
 
 /**
- * ranker.ts's profileOf, operation for operation (so the float32 profile is the same bit for bit
- * and the scores equal the single route's), without its per-call closures and copies: the index's
- * rows read in place, one scratch mean for every taste of the batch.
+ * The scores as numbers (common's BATCH_SCORES_BINARY layout): the product's rows as they are
+ * when no taste is a cold start, NaN written over each taste's own inputs.
  */
-function batchProfile(version: LoadedVersion, liked: readonly (number | Float32Array)[], disliked: readonly (number | Float32Array)[], dislikeWeight: number, recency: number, mean: Float32Array, q: Float32Array): Float32Array {
-  addMean(version, liked, 1, recency, mean, q);
-  addMean(version, disliked, -dislikeWeight, 1, mean, q);
-  normaliseBlocks(version.blocks, q, 1);
-  return q;
-}
-
-function addMean(version: LoadedVersion, rows: readonly (number | Float32Array)[], weight: number, decay: number, mean: Float32Array, q: Float32Array): void {
-  if (rows.length === 0) return;
-  const dims = version.dims;
-  mean.fill(0);
-  for (let i = 0; i < rows.length; i++) {
-    const w = decay ** (rows.length - 1 - i);
-    const r = rows[i]!;
-    // A row of the index, or the vector of a title outside it.
-    const v = typeof r === 'number' ? version.vectors : r;
-    const o = typeof r === 'number' ? r * dims : 0;
-    for (let k = 0; k < dims; k++) mean[k]! += w * v[o + k]!;
+function binaryAnswer(version: LoadedVersion, tastes: ResolvedTastes, { films, unknownCandidates, scores, productRow, scored, fits }: Computed): BatchScoresBinary {
+  const count = films.length;
+  const column = new Map(films.map((f, j) => [f.tconst, j]));
+  // Each row of the index → its column, -1 for a film not programmed.
+  const columnOfRow = new Int32Array(version.items.length).fill(-1);
+  films.forEach((f, j) => {
+    if (f.row !== null) columnOfRow[f.row] = j;
+  });
+  const cold = coldScores(version, films);
+  const coldStart: number[] = [];
+  const unknownOf: Record<string, string[]> = {};
+  const encodedOf: Record<string, string[]> = {};
+  const out = scored === tastes.size ? scores : new Float32Array(tastes.size * count);
+  const fitScores = fits === null ? null : new Float64Array(tastes.size).fill(Number.NaN);
+  for (let t = 0; t < tastes.size; t++) {
+    const i = productRow[t]!;
+    if (i < 0) {
+      coldStart.push(t);
+      for (let j = 0; j < count; j++) out[t * count + j] = cold[j]!;
+    } else {
+      if (out !== scores) out.set(scores.subarray(i * count, (i + 1) * count), t * count);
+      if (fitScores && !Number.isNaN(fits![t]!)) fitScores[t] = Number(fits![t]!.toFixed(6));
+    }
+    const inputs = tastes.inputsOf(t);
+    for (let x = 0; x < inputs.length; x++) {
+      const j = columnOfRow[inputs[x]!]!;
+      if (j >= 0) out[t * count + j] = Number.NaN;
+    }
+    const encoded = tastes.encodedOf(t);
+    for (const input of encoded) {
+      const j = column.get(input);
+      if (j !== undefined) out[t * count + j] = Number.NaN;
+    }
+    const unknown = tastes.unknownOf(t);
+    if (unknown.length > 0) unknownOf[t] = [...unknown];
+    if (encoded.length > 0) encodedOf[t] = [...encoded];
   }
-  if (!normaliseBlocks(version.blocks, mean, weight)) return;
-  for (let k = 0; k < dims; k++) q[k]! += mean[k]!;
+  return {
+    header: {
+      version: version.id,
+      films: films.map((f) => f.tconst),
+      unknown: unknownCandidates,
+      tastes: tastes.size,
+      coldStart,
+      cold: coldStart.length === 0 ? [] : [...cold],
+      unknownOf,
+      encodedOf,
+      fit: fitScores !== null,
+    },
+    scores: out,
+    fitScores,
+  };
 }
-
 
 /** Each film's cold-start score (the films by weighted rating), as the single route's cold start gives it. */
 function coldScores(version: LoadedVersion, films: readonly Placed[]): Float64Array {
   return Float64Array.from(films, (film) => (film.row === null ? 0 : version.weighted[film.row]! / 10));
 }
 
-function place(version: LoadedVersion, tconst: string, outside: ReadonlyMap<string, Float32Array>): Placed | null {
+function place(version: LoadedVersion, tconst: string, outside: OutsideVectors): Placed | null {
   const row = version.rowOf.get(tconst);
   if (row !== undefined) return { tconst, row, vector: version.vector(row) };
-  const vector = outside.get(tconst);
+  const vector = outside.vector(tconst);
   return vector ? { tconst, row: null, vector } : null;
 }
 
 /**
- * Each taste's fitScore, as rankCandidates computes it: the score of the FIT_RANK-th film of the
- * whole index once the taste's inputs are left out, through the version's ONNX index (int8
- * candidates, exact re-ranking and its proof), many tastes per run.
+ * Each taste's fitScore (NaN where it has none), as rankCandidates computes it: the score of the
+ * FIT_RANK-th film of the whole index once the taste's inputs are left out, through the version's
+ * ONNX index (int8 candidates, exact re-ranking and its proof), many tastes per run.
  *
  * The index takes one prior weight per run, and alpha is each taste's own (adaptive). A row
  * divided by its alpha ranks the films exactly as the row itself does (score / alpha, alpha > 0),
@@ -448,13 +357,14 @@ function place(version: LoadedVersion, tconst: string, outside: ReadonlyMap<stri
  * the taste's real profile and alpha by the single route's function: the same value, up to the
  * order of films whose scores tie within float rounding.
  */
-async function fitScores(version: LoadedVersion, tastes: readonly ResolvedTaste[]): Promise<(number | null)[]> {
-  const out: (number | null)[] = new Array(tastes.length).fill(null);
+async function fitScores(version: LoadedVersion, tastes: ResolvedTastes): Promise<Float64Array> {
+  const out = new Float64Array(tastes.size).fill(Number.NaN);
   const dims = version.dims;
   const films = version.items.length;
   const perRun = Math.max(1, Math.min(FIT_RUN_ROWS_MAX, Math.floor(FIT_RUN_SCORES / Math.max(1, films))));
-  const scaled = tastes.map((_, i) => i).filter((i) => tastes[i]!.alpha > 0);
-  const plain = tastes.map((_, i) => i).filter((i) => !(tastes[i]!.alpha > 0));
+  const withProfile = Array.from({ length: tastes.size }, (_, t) => t).filter((t) => tastes.profiled[t] === 1);
+  const scaled = withProfile.filter((t) => tastes.alpha[t]! > 0);
+  const plain = withProfile.filter((t) => !(tastes.alpha[t]! > 0));
   for (const [group, runAlpha] of [
     [scaled, 1],
     [plain, 0],
@@ -464,20 +374,19 @@ async function fitScores(version: LoadedVersion, tastes: readonly ResolvedTaste[
       const query = new Float32Array(part.length * dims);
       let inputs = 0;
       part.forEach((t, r) => {
-        const taste = tastes[t]!;
-        const scale = runAlpha === 1 ? 1 / taste.alpha : 1;
-        for (let k = 0; k < dims; k++) query[r * dims + k] = taste.query![k]! * scale;
-        inputs = Math.max(inputs, taste.inputRows.length);
+        const scale = runAlpha === 1 ? 1 / tastes.alpha[t]! : 1;
+        for (let k = 0; k < dims; k++) query[r * dims + k] = tastes.profiles[t * dims + k]! * scale;
+        inputs = Math.max(inputs, tastes.inputsOf(t).length);
       });
       // The inputs would take places in the top of the index: ask for that many more.
       const asked = Math.min(films, FIT_RANK + inputs);
       const tops = await version.index.topK(query, asked, runAlpha);
       part.forEach((t, r) => {
-        const taste = tastes[t]!;
-        const others = tops[r]!.filter((n) => !taste.inputRows.includes(n.index));
+        const own = tastes.inputsOf(t);
+        const others = tops[r]!.filter((n) => !own.includes(n.index));
         if (others.length === 0) return;
         const at = others[Math.min(FIT_RANK, others.length) - 1]!;
-        out[t] = blendedScore(version.vectors, dims, version.prior, taste.query!, taste.alpha, at.index);
+        out[t] = blendedScore(version.vectors, dims, version.prior, tastes.profiles.subarray(t * dims, (t + 1) * dims), tastes.alpha[t]!, at.index);
       });
     }
   }
