@@ -152,6 +152,21 @@ export interface SubscriptionExport {
 
 export type NotificationKind = 'confirmation' | 'alert' | 'digest' | 'cancellation';
 
+/**
+ * How a subscriber left: the one-click unsubscribe (an email's link, the page behind it, or the
+ * mail program's button), « Me désabonner et tout effacer », never confirmed within 7 days, erased
+ * after 3 years without activity, or their address refused for good by its server. One way each:
+ * a subscriber whose address bounced left then, and is not counted again when erased later.
+ */
+export type DepartureWay = 'unsubscribe' | 'erase' | 'expired' | 'inactive' | 'bounced';
+
+export type NotificationDepartures = { total: number } & { [W in DepartureWay]: number };
+
+/**
+ * The owner's figures, counts only. Subscribers, confirmed, paused, pending and bounced are read
+ * now; the emails sent and the departures are running totals that survive the erasure of whom they
+ * counted (the notifier's `notification_tally`).
+ */
 export interface NotificationStats {
   subscribers: number;
   confirmed: number;
@@ -160,8 +175,12 @@ export interface NotificationStats {
   alertsSent: number;
   digestsSent: number;
   cancellationsSent: number;
+  /** Addresses on the suppression list because their server refused them for good. */
   bounced: number;
+  /** The same as `departures.unsubscribe` (kept for the clients that read it). */
   unsubscribed: number;
+  confirmationsSent: number;
+  departures: NotificationDepartures;
 }
 
 /** One film of a digest or an alert, as the emails and the preview show it. */

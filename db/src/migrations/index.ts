@@ -11,6 +11,7 @@ import * as m20261210090000 from './20261210090000_taste_store';
 import * as m20261211090000 from './20261211090000_film_index_search_text';
 import * as m20261212090000 from './20261212090000_notifications';
 import * as m20261213090000 from './20261213090000_learning_consent';
+import * as m20261214090000 from './20261214090000_notification_tally';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261211090000_film_index_search_text': m20261211090000,
   '20261212090000_notifications': m20261212090000,
   '20261213090000_learning_consent': m20261213090000,
+  '20261214090000_notification_tally': m20261214090000,
 };

@@ -1,10 +1,11 @@
-import type { SubscriptionPreferences } from '@cine/common';
+import type { DepartureWay, SubscriptionPreferences } from '@cine/common';
 import type { ColumnType, Generated } from 'kysely';
 
 /**
  * The notifier's tables (migration `20261212090000_notifications`), owned by the notifier; the
  * gateway reads `subscriber` (confirmed subscribers' liked films, for a film's audience) and
- * Grafana reads `notification_stats` only.
+ * Grafana reads `notification_stats` and `notification_tally` (migration
+ * `20261214090000_notification_tally`) only.
  */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -86,6 +87,19 @@ export interface SuppressionTable {
   at: Timestamp;
 }
 
+/** A tally row: emails of a kind sent, or departures by way ('departure'). */
+export type TallyKind = LedgerKind | 'departure';
+export type TallyOutcome = 'sent' | DepartureWay;
+
+/** Running totals per day: days and counts only, never whom they counted. */
+export interface NotificationTallyTable {
+  /** `YYYY-MM-DD`, the event's UTC date. */
+  day: string;
+  kind: TallyKind;
+  outcome: TallyOutcome;
+  n: number;
+}
+
 /** Counts only (the row Grafana's read-only role may select). */
 export interface NotificationStatsView {
   subscribers: ColumnType<number, never, never>;
@@ -97,6 +111,13 @@ export interface NotificationStatsView {
   cancellations_sent: ColumnType<number, never, never>;
   bounced: ColumnType<number, never, never>;
   unsubscribed: ColumnType<number, never, never>;
+  confirmations_sent: ColumnType<number, never, never>;
+  departures: ColumnType<number, never, never>;
+  departures_unsubscribe: ColumnType<number, never, never>;
+  departures_erase: ColumnType<number, never, never>;
+  departures_expired: ColumnType<number, never, never>;
+  departures_inactive: ColumnType<number, never, never>;
+  departures_bounced: ColumnType<number, never, never>;
 }
 
 export interface NotificationTables {
@@ -105,5 +126,6 @@ export interface NotificationTables {
   subscriber_token: SubscriberTokenTable;
   notification: NotificationTable;
   suppression: SuppressionTable;
+  notification_tally: NotificationTallyTable;
   notification_stats: NotificationStatsView;
 }

@@ -161,6 +161,7 @@ export const UnsubscribedSchema = Type.Object({ status: Type.Literal('unsubscrib
 
 // ---- the owner's ----
 const count = Type.Integer({ minimum: 0 });
+const countOf = (description: string) => Type.Integer({ minimum: 0, description });
 export const NotificationStatsSchema = Type.Object(
   {
     subscribers: count,
@@ -170,10 +171,25 @@ export const NotificationStatsSchema = Type.Object(
     alertsSent: count,
     digestsSent: count,
     cancellationsSent: count,
-    bounced: count,
-    unsubscribed: count,
+    bounced: countOf('Addresses refused for good by their server (the suppression list)'),
+    unsubscribed: countOf('One-click unsubscribes, ever: the same as departures.unsubscribe'),
+    confirmationsSent: count,
+    departures: Type.Object(
+      {
+        total: count,
+        unsubscribe: countOf('One-click unsubscribe (an email’s link, its page, the mail program’s button)'),
+        erase: countOf('« Me désabonner et tout effacer » on the manage page'),
+        expired: countOf('Never confirmed: deleted after 7 days'),
+        inactive: countOf('Erased after 3 years without activity'),
+        bounced: countOf('Their address refused for good by its server (counted once: not again when erased later)'),
+      },
+      { ...strict, description: 'Subscribers who left, ever, by way: running totals that survive the erasure of whom they counted' },
+    ),
   },
-  { ...strict, description: 'Counts only: no address' },
+  {
+    ...strict,
+    description: 'Counts only: no address. Emails sent and departures are running totals (an erasure does not lower them); the rest is read now',
+  },
 );
 
 export const PreviewQuerySchema = Type.Object(

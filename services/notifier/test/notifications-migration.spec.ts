@@ -37,7 +37,24 @@ describe('notifications migration', () => {
   it('grants the dashboards role the counts view and no table holding an address or a hash', async () => {
     expect((await reader`SELECT current_user AS u`)[0]!.u).toBe('cine_kpi_reader');
     const [stats] = await reader`SELECT * FROM notification_stats`;
-    expect(Object.keys(stats!).sort()).toEqual(['alerts_sent', 'bounced', 'cancellations_sent', 'confirmed', 'digests_sent', 'paused', 'pending', 'subscribers', 'unsubscribed']);
+    expect(Object.keys(stats!).sort()).toEqual([
+      'alerts_sent',
+      'bounced',
+      'cancellations_sent',
+      'confirmations_sent',
+      'confirmed',
+      'departures',
+      'departures_bounced',
+      'departures_erase',
+      'departures_expired',
+      'departures_inactive',
+      'departures_unsubscribe',
+      'digests_sent',
+      'paused',
+      'pending',
+      'subscribers',
+      'unsubscribed',
+    ]);
     for (const table of ['subscriber', 'consent_record', 'subscriber_token', 'notification', 'suppression']) {
       await expect(reader.unsafe(`SELECT count(*) FROM ${table}`)).rejects.toThrow(/permission denied/);
     }

@@ -6,7 +6,7 @@ import { NotificationStatsSchema } from './subscription.schema';
 export const adminRoutes: FastifyPluginAsync<{ stats: StatsRepository }> = async (app, { stats }) => {
   app.get(
     '/v1/admin/stats',
-    { schema: { tags: ['admin'], summary: 'Subscribers, confirmed, paused, pending, emails sent by kind, bounced, unsubscribed', response: { 200: NotificationStatsSchema } } },
+    { schema: { tags: ['admin'], summary: 'Subscribers, confirmed, paused, pending, bounced; emails sent by kind and departures by way (running totals)', response: { 200: NotificationStatsSchema } } },
     async () => stats.read(),
   );
 };

@@ -111,6 +111,15 @@ export const NotificationStatsSchema = Type.Object({
   cancellationsSent: Type.Integer(),
   bounced: Type.Integer(),
   unsubscribed: Type.Integer(),
+  confirmationsSent: Type.Integer(),
+  departures: Type.Object({
+    total: Type.Integer(),
+    unsubscribe: Type.Integer(),
+    erase: Type.Integer(),
+    expired: Type.Integer(),
+    inactive: Type.Integer(),
+    bounced: Type.Integer(),
+  }),
 });
 
 export const UnsubscribedSchema = Type.Object({ status: Type.Literal('unsubscribed'), message: Type.String() });

@@ -1,5 +1,6 @@
 import type { DbHandle, LedgerKind } from '@cine/db';
 import { sql } from 'kysely';
+import { addToCount, tallyDay } from './tally.repository';
 
 export interface LedgerEntry {
   subscriberId: string;
@@ -60,8 +61,20 @@ export class NotificationLedgerRepository {
     return rows.length === 1;
   }
 
+  /**
+   * One statement: the row turns sent and its kind's count of the day goes up together, once (a
+   * row already sent is left as it is). The count outlives the row, which an erasure deletes.
+   */
   async markSent(key: string, at: Date = new Date()): Promise<void> {
-    await this.handle.db.updateTable('notification').set({ status: 'sent', sent_at: at, claimed_at: null }).where('key', '=', key).execute();
+    await this.handle.db
+      .with('sent', (db) =>
+        db.updateTable('notification').set({ status: 'sent', sent_at: at, claimed_at: null }).where('key', '=', key).where('status', '<>', 'sent').returning('kind'),
+      )
+      .insertInto('notification_tally')
+      .columns(['day', 'kind', 'outcome', 'n'])
+      .expression((eb) => eb.selectFrom('sent').select([sql<string>`${tallyDay(at)}::date`.as('day'), 'sent.kind', sql.lit('sent').as('outcome'), sql.lit(1).as('n')]))
+      .onConflict(addToCount)
+      .execute();
   }
 
   /** A permanent refusal (5xx): never tried again. */

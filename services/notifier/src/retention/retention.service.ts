@@ -18,7 +18,7 @@ export class RetentionService {
     const inactiveBefore = new Date(now);
     inactiveBefore.setUTCFullYear(inactiveBefore.getUTCFullYear() - INACTIVE_RETENTION_YEARS);
     const counts = {
-      pendingDeleted: await this.retention.deletePendingBefore(pendingBefore),
+      pendingDeleted: await this.retention.deletePendingBefore(pendingBefore, now),
       inactiveErased: await this.retention.eraseInactiveBefore(inactiveBefore, now),
       tokensPurged: await this.retention.purgeTokensExpiredBefore(now),
     };

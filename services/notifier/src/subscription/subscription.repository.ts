@@ -1,6 +1,7 @@
 import type { SubscriptionPreferences } from '@cine/common';
 import { type ConsentAction, type ConsentPurpose, type ConsentSource, type Database, type DbHandle, jsonb, type SuppressionReason, type TokenScope } from '@cine/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { tallyDeparturesIn } from '../notification/tally.repository';
 
 export interface SubscriberRow {
   id: string;
@@ -62,8 +63,18 @@ export class SubscriptionRepository {
     return row?.reason ?? null;
   }
 
+  /**
+   * Puts the address on the suppression list. A first bounce of a subscriber's address is their
+   * departure (`bounced`), counted in the same transaction; a bounce already known, or of an
+   * address nobody is subscribed with, is not.
+   */
   async suppress(emailHash: Buffer, reason: SuppressionReason, now: Date = new Date()): Promise<void> {
-    await suppressIn(this.handle.db, emailHash, reason, now);
+    await this.handle.db.transaction().execute(async (trx) => {
+      const written = await suppressIn(trx, emailHash, reason, now);
+      if (reason !== 'bounced' || !written) return;
+      const subscriber = await trx.selectFrom('subscriber').select('id').where('email_hash', '=', emailHash).executeTakeFirst();
+      if (subscriber) await tallyDeparturesIn(trx, now, 'bounced');
+    });
   }
 
   /**
@@ -209,7 +220,7 @@ export class SubscriptionRepository {
     await this.handle.db.updateTable('subscriber').set({ last_activity_at: now }).where('id', '=', id).execute();
   }
 
-  /** Everything about the subscriber goes (consent, tokens, ledger by cascade); the address's hash stays, suppressed. */
+  /** Everything about the subscriber goes (consent, tokens, ledger by cascade); the address's hash stays, suppressed; the departure is counted (`erase`, `unsubscribe`). */
   async erase(id: string, reason: 'erased' | 'unsubscribed', now: Date): Promise<boolean> {
     return this.handle.db.transaction().execute((trx) => eraseIn(trx, id, reason, now));
   }
@@ -307,19 +318,26 @@ async function setLearningIn(db: Db, subscriberId: string, { given, proof }: Lea
   await recordConsent(db, subscriberId, given ? 'given' : 'withdrawn', proof, now, 'learning');
 }
 
-/** A bounce stays a bounce: an unsubscribe or an erasure of that address does not turn it back into something mail may go to. */
-export async function suppressIn(db: Db, emailHash: Buffer, reason: SuppressionReason, now: Date): Promise<void> {
-  await db
+/**
+ * A bounce stays a bounce: an unsubscribe or an erasure of that address does not turn it back into
+ * something mail may go to. False when the address had bounced already (nothing written): its
+ * subscriber, if any, left then.
+ */
+export async function suppressIn(db: Db, emailHash: Buffer, reason: SuppressionReason, now: Date): Promise<boolean> {
+  const written = await db
     .insertInto('suppression')
     .values({ email_hash: emailHash, reason, at: now })
     .onConflict((oc) => oc.column('email_hash').doUpdateSet({ reason, at: now }).where('suppression.reason', '<>', 'bounced'))
+    .returning('reason')
     .execute();
+  return written.length === 1;
 }
 
+/** The subscriber goes, their hash stays suppressed, and their departure is counted by its way (unless their address had bounced: counted then). */
 async function eraseIn(trx: Transaction<Database>, id: string, reason: 'erased' | 'unsubscribed', now: Date): Promise<boolean> {
   const gone = await trx.deleteFrom('subscriber').where('id', '=', id).returning('email_hash').executeTakeFirst();
   if (!gone) return false;
-  await suppressIn(trx, Buffer.from(gone.email_hash), reason, now);
+  if (await suppressIn(trx, Buffer.from(gone.email_hash), reason, now)) await tallyDeparturesIn(trx, now, reason === 'erased' ? 'erase' : 'unsubscribe');
   return true;
 }
 
