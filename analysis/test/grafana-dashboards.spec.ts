@@ -84,6 +84,16 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
   beforeAll(async () => {
     t = await createTestDatabase({ from: 'samples' });
     await refreshKpis(t.handle);
+    // The notifier's totals, as it writes them (a day, an email kind or a way of leaving, a count): the weekly panels have rows to draw.
+    const today = new Date().toISOString().slice(0, 10);
+    await t.handle.db
+      .insertInto('notification_tally')
+      .values([
+        { day: today, kind: 'digest', outcome: 'sent', n: 12 },
+        { day: today, kind: 'alert', outcome: 'sent', n: 3 },
+        { day: today, kind: 'departure', outcome: 'erase', n: 1 },
+      ])
+      .execute();
     // One connection, so the role set here holds for every query of the test.
     reader = postgres(t.url!, { max: 1, onnotice: () => {} });
     await reader.unsafe(`SET ROLE ${READER_ROLE}`);
@@ -100,8 +110,9 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
     expect((await reader`SELECT current_user AS u`)[0]!.u).toBe(READER_ROLE);
     await expect(reader`SELECT count(*) FROM public.title`).rejects.toThrow(/permission denied/);
     await expect(reader`SELECT count(*) FROM public.import_run`).rejects.toThrow(/permission denied/);
-    // The notifier's counts, never an address: the view only, none of its tables.
+    // The notifier's counts, never an address: the view and the daily totals, none of the tables holding an address or a hash.
     expect((await reader`SELECT confirmed FROM public.notification_stats`)[0]!.confirmed).toBe(0);
+    expect((await reader`SELECT sum(n)::int AS n FROM public.notification_tally WHERE outcome = 'sent'`)[0]!.n).toBe(15);
     for (const table of ['subscriber', 'consent_record', 'subscriber_token', 'notification', 'suppression']) {
       await expect(reader.unsafe(`SELECT count(*) FROM public.${table}`)).rejects.toThrow(/permission denied/);
     }
