@@ -111,7 +111,7 @@ async function main(): Promise<number> {
 
     reader = postgres(database.url, { max: 1, onnotice: () => {} });
     await reader.unsafe(`SET ROLE ${READER_ROLE}`);
-    const queries = await expandedPanelQueries(async (q) => (await reader!.unsafe(q)).map((r) => String(Object.values(r)[0])));
+    const queries = await expandedPanelQueries((q) => reader!.unsafe(q));
 
     say(`catalogue: scale ${args.scale}, min votes ${args.minVotes}: ${Number(counts.titles).toLocaleString('en')} titles, ${Number(credits.n).toLocaleString('en')} credits, ${Number(tmdb.n).toLocaleString('en')} TMDB records (synthetic)`);
     say(`KPI refresh (post-import hook): ${(refreshMs / 1000).toFixed(2)} s; slowest views: ${[...refresh].sort((a, b) => b.ms - a.ms).slice(0, 3).map((r) => `${r.view} ${r.ms} ms`).join(', ')}`);

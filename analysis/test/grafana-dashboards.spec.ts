@@ -8,7 +8,8 @@ import { expectedKpis } from '@cine/db/fixtures/kpi-expected';
 import { readFixtureCatalogue } from '@cine/db/fixtures/kpi-fixtures.reader';
 import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
-import { DASHBOARD_DIR, expandedPanelQueries, expandSql, loadDashboards } from '../src/grafana/dashboard-queries';
+import { customOptions, DASHBOARD_DIR, expandedPanelQueries, expandSql, loadDashboards, queryOptions, variableOptions } from '../src/grafana/dashboard-queries';
+import { genreFr } from '../src/report/french';
 import { deadline } from '@cine/common/testing';
 
 const PROVISIONING = resolve(DASHBOARD_DIR, '..', 'provisioning');
@@ -74,6 +75,30 @@ describe('Grafana provisioning', () => {
     expect(() => expandSql('SELECT $nope', vars, range)).toThrow('unknown variable $nope');
     expect(() => expandSql('SELECT $__interval', vars, range)).toThrow('not supported');
   });
+
+  it('reads a selector’s choices the way Grafana does: the text shown, the value sent', () => {
+    expect(customOptions('Pays de production : country,plain, a\\, b : ab')).toEqual([
+      { text: 'Pays de production', value: 'country' },
+      { text: 'plain', value: 'plain' },
+      { text: 'a, b', value: 'ab' },
+    ]);
+    expect(queryOptions([{ __value: 'Drama', __text: 'Drame' }])).toEqual([{ text: 'Drame', value: 'Drama' }]);
+    expect(queryOptions([{ genre: 'Drama', films: 3 }])).toEqual([{ text: 'Drama', value: 'Drama' }]);
+  });
+
+  it('shows every custom selector in French, as saved in the file and as its query says', () => {
+    const custom = loadDashboards().flatMap(({ file, dashboard }) => dashboard.templating.list.filter((v) => v.type === 'custom').map((v) => ({ file, v })));
+    expect(custom.map(({ v }) => v.name).sort()).toEqual(['category', 'dimension']);
+    for (const { file, v } of custom) {
+      const where = `${file} › $${v.name}`;
+      const options = customOptions(v.query);
+      // Each choice a French text over the code the SQL needs; Grafana's own « All » is not offered.
+      for (const o of options) expect([where, o.text === o.value, /^[A-ZÀ-Ý]/.test(o.text)]).toEqual([where, false, true]);
+      expect([where, v.includeAll ?? false]).toEqual([where, false]);
+      expect([where, (v.options ?? []).map(({ text, value }) => ({ text, value }))]).toEqual([where, options]);
+      expect([where, v.current?.text]).toEqual([where, options.find((o) => o.value === v.current?.value)?.text]);
+    }
+  });
 });
 
 describeWithSamples('every dashboard panel, run as the read-only role on the sample catalogue', () => {
@@ -121,7 +146,7 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
   });
 
   it('returns rows and every column each panel needs', async () => {
-    const queries = await expandedPanelQueries(async (q) => (await reader.unsafe(q)).map((r) => String(Object.values(r)[0])));
+    const queries = await expandedPanelQueries((q) => reader.unsafe(q));
     expect(queries.length).toBeGreaterThanOrEqual(16);
     for (const q of queries) {
       const where = `${q.file} › ${q.panel}`;
@@ -139,5 +164,15 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
         expect([where, xField !== undefined, values.length > 0]).toEqual([where, true, true]);
       }
     }
+  });
+
+  it('offers the genres in French and sends IMDb’s names', async () => {
+    const money = loadDashboards().find((d) => d.dashboard.uid === 'cine-money')!.dashboard;
+    const genre = money.templating.list.find((v) => v.name === 'genre')!;
+    const options = await variableOptions(money, genre, (q) => reader.unsafe(q));
+    expect(options.length).toBeGreaterThan(3);
+    // The report's own French names (analysis/src/report/french.ts), read independently of the dashboard.
+    for (const o of options) expect(o).toEqual({ value: o.value, text: genreFr(o.value) });
+    expect(options.some((o) => o.text !== o.value)).toBe(true);
   });
 });

@@ -28,14 +28,16 @@ interface GrafanaPanel {
   transformations?: Array<{ id: string; options?: { renameByName?: Record<string, string> } }>;
 }
 
-interface GrafanaVariable {
+export interface GrafanaVariable {
   name: string;
+  label?: string;
   type: string;
   query: string;
   multi?: boolean;
   includeAll?: boolean;
   allValue?: string | null;
-  current?: { value?: string | string[] };
+  current?: { text?: string | string[]; value?: string | string[] };
+  options?: Array<{ text: string; value: string; selected?: boolean }>;
 }
 
 export interface GrafanaDashboard {
@@ -61,8 +63,14 @@ export interface PanelQuery {
   needs: string[];
 }
 
-/** Runs a variable's query (as Grafana would, through the data source) and returns its first column. */
-export type VariableQueryRunner = (sql: string) => Promise<string[]>;
+/** Runs a variable's query (as Grafana would, through the data source) and returns its rows. */
+export type VariableQueryRunner = (sql: string) => Promise<ReadonlyArray<Record<string, unknown>>>;
+
+/** A selector's choice: what the owner reads, and what the SQL gets. */
+export interface VariableOption {
+  text: string;
+  value: string;
+}
 
 export function loadDashboards(dir = DASHBOARD_DIR): Array<{ file: string; dashboard: GrafanaDashboard }> {
   return readdirSync(dir)
@@ -136,14 +144,44 @@ export function resolveTime(expr: string, now = new Date()): Date {
 const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
 
 /**
+ * A custom variable's choices as Grafana reads its query: comma-separated (`\,` is a comma), each
+ * either `text : value` (the text shown, the value sent) or one word that is both.
+ */
+export function customOptions(query: string): VariableOption[] {
+  return (query.match(/(?:\\,|[^,])+/g) ?? []).map((item) => {
+    const text = item.replace(/\\,/g, ',');
+    const pair = /^\s*(.+)\s:\s(.+)$/.exec(text);
+    return pair ? { text: pair[1]!.trim(), value: pair[2]!.trim() } : { text: text.trim(), value: text.trim() };
+  });
+}
+
+/**
+ * A query variable's choices from its rows: the `__text` (shown) and `__value` (sent) columns when
+ * the query names them, as Grafana's SQL data sources read them; otherwise the first column is both.
+ */
+export function queryOptions(rows: ReadonlyArray<Record<string, unknown>>): VariableOption[] {
+  return rows.map((row) => {
+    if ('__value' in row && '__text' in row) return { text: String(row.__text), value: String(row.__value) };
+    const only = String(Object.values(row)[0]);
+    return { text: only, value: only };
+  });
+}
+
+/** A variable's choices; a query variable's query is run through `run`. */
+export async function variableOptions(dashboard: GrafanaDashboard, v: GrafanaVariable, run: VariableQueryRunner): Promise<VariableOption[]> {
+  if (v.type === 'custom') return customOptions(v.query);
+  if (v.type === 'query') return queryOptions(await run(v.query));
+  throw new Error(`${dashboard.uid}: variable $${v.name} of type ${v.type} is not supported here`);
+}
+
+/**
  * Each variable's value as Grafana interpolates it into SQL: a multi-value or "All" variable
  * becomes a comma-separated list of quoted values; a single value is inserted as it is.
  */
 export async function variableValues(dashboard: GrafanaDashboard, run: VariableQueryRunner): Promise<Map<string, string>> {
   const values = new Map<string, string>();
   for (const v of dashboard.templating.list) {
-    const options = v.type === 'custom' ? v.query.split(',').map((s) => s.trim()) : v.type === 'query' ? await run(v.query) : null;
-    if (options === null) throw new Error(`${dashboard.uid}: variable $${v.name} of type ${v.type} is not supported here`);
+    const options = (await variableOptions(dashboard, v, run)).map((o) => o.value);
     const current = v.current?.value ?? (v.includeAll ? '$__all' : options[0]);
     const selected = ([] as string[]).concat(current ?? []);
     const chosen = selected.includes('$__all') ? (v.allValue ? null : options) : selected;
