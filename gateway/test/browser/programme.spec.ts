@@ -431,4 +431,29 @@ describeWithSamples('the programme: the owner’s editor and “À l’affiche�
     expect(saved.map((r) => [paris(r.starts_at), r.version])).toEqual([[`${tuesday} 20:30`, 'VF']]);
     await expectAxeClean(owner);
   });
+
+  it('« Qui sera prévenu ? »: film by film, how many alert subscribers it fits — none yet, then counted over those who subscribed', async () => {
+    const panel = owner.locator('section').filter({ has: owner.getByRole('heading', { name: 'Qui sera prévenu ?' }) });
+    await panel.waitFor();
+    const film = panel.locator('.owner-audience__film').filter({ hasText: 'Les Évadés' });
+    await film.getByRole('button', { name: /^Compter/ }).click();
+    await film.getByText(/^Pas encore d.abonné confirmé aux alertes/).waitFor();
+
+    // Two confirmed subscribers (as the notifier writes them), and one still pending, who does not count.
+    for (const [email, status] of [['a@example.org', 'active'], ['b@example.org', 'active'], ['c@example.org', 'pending']] as const) {
+      await sql`INSERT INTO subscriber (email, email_hash, status, liked, confirmed_at)
+        VALUES (${email}, sha256(convert_to(${email}, 'UTF8')), ${status}, ARRAY['tt0068646', 'tt0110912'], ${status === 'active' ? sql`now()` : null})`.execute(stack.handle.db);
+    }
+    await owner.reload();
+    await owner.getByRole('button', { name: 'Semaine suivante →' }).click();
+    const again = owner.locator('.owner-audience__film').filter({ hasText: 'Les Évadés' });
+    await again.getByRole('button', { name: /^Compter/ }).click();
+    const answer = again.locator('.owner-audience__answer');
+    await answer.filter({ hasText: /sur 2/ }).waitFor();
+    // Counts only: never an address.
+    expect(await answer.innerText()).toMatch(/^[0-2] abonnés? sur 2( — .+)?$/);
+    expect(await owner.locator('main').innerText()).not.toContain('@example.org');
+    await expectAxeClean(owner);
+    await sql`DELETE FROM subscriber`.execute(stack.handle.db);
+  });
 });

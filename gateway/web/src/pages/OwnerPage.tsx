@@ -3,11 +3,11 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { type FilmSearchSource, SearchBox } from '../components/SearchBox';
-import { STRINGS } from '../i18n';
+import { genreName, STRINGS } from '../i18n';
 import { addDays, frenchDate, frenchDayTime, localDate, localTime, offsetAt, weekStartOf } from '../programme/cinema-dates';
 import { HttpFailure } from '../programme/http';
 import { ACCESS, LABEL_CODES, LABELS, VERSIONS } from '../programme/labels';
-import { type AdminScreening, type AdminWeek, type FilmIndexHit, login, logout, me, OwnerApi, type OwnerSession, type Room, type ScreeningInput } from '../programme/owner-api';
+import { type AdminScreening, type AdminWeek, type FilmAudience, type FilmIndexHit, login, logout, me, OwnerApi, type OwnerSession, type Room, type ScreeningInput } from '../programme/owner-api';
 import { type FrenchProblem, frenchProblem } from '../programme/problems';
 
 /** What went wrong, in plain French; a refusal names the field (the API's English is translated, see problems.ts). */
@@ -243,6 +243,7 @@ function WeekEditor(props: { api: Api; session: OwnerSession; onLogout: (expired
         </div>
       </section>
 
+      {week && <WeekAudience key={weekStart} week={week} owner={owner} />}
       <ScreeningForm api={props.api} owner={owner} rooms={rooms} weekStart={weekStart} act={act} />
       <ImportCsv owner={owner} act={act} />
       <Rooms rooms={rooms} owner={owner} act={act} />
@@ -298,6 +299,66 @@ function WeekList(props: {
         );
       })}
     </ul>
+  );
+}
+
+/** One reason of an audience, in the owner's words: « Genre : Drame », « Années 1990 », a name. */
+function audienceReason(r: FilmAudience['reasons'][number]): string {
+  if (r.kind === 'genres') return `Genre : ${genreName(r.value, 'fr')}`;
+  if (r.kind === 'decade') return `Années ${r.value}`;
+  return r.value;
+}
+
+/**
+ * « Qui sera prévenu ? »: for each film of the week, how many of the alert subscribers' tastes it
+ * fits (the rule that sends an alert), and the reasons most given — counts only, never who. Asked
+ * film by film: each answer scores every subscriber once.
+ */
+function WeekAudience(props: { week: AdminWeek; owner: OwnerApi }) {
+  const films = [...new Map(props.week.items.filter((s) => s.status === 'scheduled').map((s) => [s.tconst, s.title ?? s.tconst])).entries()];
+  const [answers, setAnswers] = useState<Record<string, FilmAudience | 'loading' | 'failed'>>({});
+  if (films.length === 0) return null;
+  const ask = async (tconst: string) => {
+    setAnswers((a) => ({ ...a, [tconst]: 'loading' }));
+    try {
+      const answer = await props.owner.audience(tconst);
+      setAnswers((a) => ({ ...a, [tconst]: answer }));
+    } catch {
+      setAnswers((a) => ({ ...a, [tconst]: 'failed' }));
+    }
+  };
+  return (
+    <section class="panel" aria-labelledby="audience-heading">
+      <h3 id="audience-heading" class="panel__title">
+        Qui sera prévenu ?
+      </h3>
+      <p class="panel__help">Pour chaque film, à combien d’abonnés aux alertes il correspond : une estimation de qui sera prévenu quand la semaine sera publiée (chacun reçoit au plus quelques alertes par semaine, pour les films qui lui vont le mieux et des séances qui respectent ses préférences). Seulement des nombres, jamais qui.</p>
+      <ul class="owner-audience">
+        {films.map(([tconst, title]) => {
+          const answer = answers[tconst];
+          return (
+            <li key={tconst} class="owner-audience__film">
+              <span class="owner-audience__title">{title}</span>{' '}
+              {answer === undefined && (
+                <button type="button" class="btn btn--quiet" onClick={() => void ask(tconst)}>
+                  Compter<span class="sr-only"> les abonnés pour {title}</span>
+                </button>
+              )}
+              <span role="status" class="owner-audience__answer">
+                {answer === 'loading'
+                  ? 'Calcul en cours…'
+                  : answer === 'failed'
+                    ? 'Le calcul n’a pas abouti ; réessayez dans un moment.'
+                    : answer === undefined
+                      ? ''
+                      : answer.message ??
+                        `${answer.fits} abonné${answer.fits > 1 ? 's' : ''} sur ${answer.tastes}${answer.reasons.length > 0 ? ` — ${answer.reasons.slice(0, 3).map((r) => `${audienceReason(r)} (${r.count})`).join(', ')}` : ''}`}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

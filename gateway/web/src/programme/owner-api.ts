@@ -1,6 +1,6 @@
-import type { AdminScreening, AdminWeek, FilmIndexHit, FilmIndexSearchResponse, ScreeningDetails } from '@cine/common/contracts';
+import type { AdminScreening, AdminWeek, FilmAudience, FilmIndexHit, FilmIndexSearchResponse, ScreeningDetails } from '@cine/common/contracts';
 
-export type { AdminScreening, AdminWeek, FilmIndexHit };
+export type { AdminScreening, AdminWeek, FilmAudience, FilmIndexHit };
 import { requestJson } from './http';
 
 export interface OwnerSession {
@@ -34,6 +34,8 @@ export class OwnerApi {
   /** Any film of the IMDb files, the catalogue's or not (the admin film index search). */
   searchFilms = (q: string, limit: number, signal?: AbortSignal) =>
     requestJson<FilmIndexSearchResponse>(`/api/v1/admin/films/search?q=${encodeURIComponent(q)}&limit=${limit}`, signal ? { signal } : {});
+  /** How many alert subscribers' tastes a film fits (counts only): who would be told. */
+  audience = (tconst: string) => requestJson<FilmAudience>(`/api/v1/admin/films/${encodeURIComponent(tconst)}/audience`);
   cancel = (id: string) => this.write('DELETE', `/api/v1/admin/screenings/${encodeURIComponent(id)}`);
   publish = (weekStart: string) => this.write<{ publishedAt: string; screenings: number }>('POST', `/api/v1/admin/weeks/${weekStart}/publish`);
   duplicate = (weekStart: string, to: string) => this.write<{ created: number }>('POST', `/api/v1/admin/weeks/${weekStart}/duplicate`, { to });
