@@ -1,5 +1,4 @@
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, STATUS_CODES } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { STATUS_CODES } from 'node:http';
 import {
   BATCH_SCORES_BINARY,
   BatchBodyError,
@@ -14,6 +13,9 @@ import {
   roundScore,
 } from '@cine/common';
 import type { BatchScorer, FilmScore, ScoreOptions, SubscriberTaste, TasteScores } from './matching.contract';
+import { type RecommenderAnswer, RecommenderHttp, RecommenderUnavailable } from './recommender-http';
+
+export { RecommenderUnavailable };
 
 export interface HttpBatchScorerOptions {
   /** RECOMMENDER_URL, no trailing slash. */
@@ -31,14 +33,6 @@ export interface HttpBatchScorerOptions {
   timeoutMs?: number;
 }
 
-/** The recommender answered 503 (no embedding version yet) or could not be reached: the job retries later. */
-export class RecommenderUnavailable extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RecommenderUnavailable';
-  }
-}
-
 const NO_REASON = { fr: '', en: '' };
 
 /**
@@ -53,15 +47,14 @@ export class HttpBatchScorer implements BatchScorer {
   private readonly chunkSize: number;
   private readonly scoresChunkSize: number;
   private readonly inFlight: number;
-  private readonly timeoutMs: number;
-  private readonly agent: HttpAgent;
+  private readonly http: RecommenderHttp;
 
   constructor(private readonly opts: HttpBatchScorerOptions) {
     this.chunkSize = Math.max(1, Math.min(RECOMMEND_BATCH_TASTES_MAX, opts.chunkSize ?? 2000));
     this.scoresChunkSize = Math.max(1, Math.min(RECOMMEND_BATCH_TASTES_MAX, opts.chunkSize ?? 5000));
     this.inFlight = Math.max(1, opts.inFlight ?? 2);
-    this.timeoutMs = opts.timeoutMs ?? 300_000;
-    this.agent = opts.baseUrl.startsWith('https:') ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    // Per request in flight, a buffer per part of the films.
+    this.http = new RecommenderHttp(opts.baseUrl, opts.timeoutMs ?? 300_000, 2 * this.inFlight);
   }
 
   async score(tastes: readonly SubscriberTaste[], candidates: readonly string[], options: ScoreOptions = {}): Promise<TasteScores[]> {
@@ -86,51 +79,31 @@ export class HttpBatchScorer implements BatchScorer {
     if (tastes.length === 0 || parts.length === 0) {
       return { films: [], scores: new Float32Array(0), coldStart: new Uint8Array(tastes.length), cold: new Float64Array(0), fitScores: fit ? new Float64Array(tastes.length).fill(Number.NaN) : null };
     }
-    const chunks = await this.inChunks(tastes, this.scoresChunkSize, async (chunk) => {
-      const answers: BatchScoresBinary[] = [];
-      for (const [p, part] of parts.entries()) {
-        // The threshold is the taste's, not the films': asked with the first part only.
-        const answer = await this.postBinary(chunk, { candidates: part, fit: fit && p === 0 });
-        if (answer.header.tastes !== chunk.length) throw new Error('the recommender answered another number of tastes');
-        answers.push(answer);
-      }
-      return answers;
-    });
-    // Each part's columns side by side; every chunk must have been answered by the same version.
-    const first = chunks[0]!;
-    for (const answers of chunks) {
-      answers.forEach((a, p) => {
-        const want = first[p]!.header;
-        if (a.header.version !== want.version || a.header.films.length !== want.films.length || a.header.films.some((t, j) => t !== want.films[j])) {
-          throw new RecommenderUnavailable('the recommender changed its embedding version during the scoring');
+    // Each chunk's answers copied into the matrix as they arrive, their buffers read into again.
+    let matrix: MatrixAssembly | null = null;
+    try {
+      await this.inChunks(tastes, this.scoresChunkSize, async (chunk, start) => {
+        const answers: BatchScoresBinary[] = [];
+        const bodies: Uint8Array[] = [];
+        for (const [p, part] of parts.entries()) {
+          // The threshold is the taste's, not the films': asked with the first part only.
+          const { answer, body } = await this.postBinary(chunk, { candidates: part, fit: fit && p === 0 });
+          if (answer.header.tastes !== chunk.length) throw new Error('the recommender answered another number of tastes');
+          answers.push(answer);
+          bodies.push(body);
         }
+        matrix ??= new MatrixAssembly(tastes.length, answers, fit);
+        matrix.place(start, answers);
+        for (const body of bodies) this.http.reuse(body);
       });
+    } finally {
+      this.http.release();
     }
-    const columns = first.flatMap((a) => a.header.films);
-    const width = columns.length;
-    const scores = new Float32Array(tastes.length * width);
-    const coldStart = new Uint8Array(tastes.length);
-    const cold = new Float64Array(width);
-    const fitScores = fit ? new Float64Array(tastes.length).fill(Number.NaN) : null;
-    let start = 0;
-    for (const answers of chunks) {
-      let offset = 0;
-      for (const { header, scores: part, fitScores: partFits } of answers) {
-        const count = header.films.length;
-        if (count === width) scores.set(part, start * width);
-        else for (let t = 0; t < header.tastes; t++) scores.set(part.subarray(t * count, (t + 1) * count), (start + t) * width + offset);
-        for (const t of header.coldStart) coldStart[start + t] = 1;
-        for (let j = 0; j < header.cold.length; j++) cold[offset + j] = header.cold[j]!;
-        if (fitScores && partFits) fitScores.set(partFits, start);
-        offset += count;
-      }
-      start += answers[0]!.header.tastes;
-    }
-    return { films: columns, scores, coldStart, cold, fitScores };
+    return (matrix as MatrixAssembly | null)!.result();
   }
 
   /** The tastes in chunks of `size`, inFlight requests at once; the results in chunk order. */
-  private async inChunks<T>(tastes: readonly SubscriberTaste[], size: number, each: (chunk: readonly SubscriberTaste[]) => Promise<T>): Promise<T[]> {
+  private async inChunks<T>(tastes: readonly SubscriberTaste[], size: number, each: (chunk: readonly SubscriberTaste[], start: number) => Promise<T>): Promise<T[]> {
     const chunks: SubscriberTaste[][] = [];
     for (let i = 0; i < tastes.length; i += size) chunks.push(tastes.slice(i, i + size));
     const results: T[] = new Array(chunks.length);
@@ -138,7 +111,7 @@ export class HttpBatchScorer implements BatchScorer {
     const worker = async () => {
       while (next < chunks.length) {
         const i = next++;
-        results[i] = await each(chunks[i]!);
+        results[i] = await each(chunks[i]!, i * size);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.inFlight, chunks.length) }, worker));
@@ -176,7 +149,8 @@ export class HttpBatchScorer implements BatchScorer {
     return out;
   }
 
-  private async postBinary(tastes: readonly SubscriberTaste[], header: { candidates: string[]; fit: boolean }): Promise<BatchScoresBinary> {
+  /** The decoded answer, its arrays views on `body`. */
+  private async postBinary(tastes: readonly SubscriberTaste[], header: { candidates: string[]; fit: boolean }): Promise<{ answer: BatchScoresBinary; body: Uint8Array }> {
     let body: Uint8Array;
     try {
       body = encodeBatchTastes(tastes, header);
@@ -185,46 +159,21 @@ export class HttpBatchScorer implements BatchScorer {
       if (err instanceof BatchBodyError) throw new Error(`the batch of ${tastes.length} tastes cannot be sent: ${err.message}`);
       throw err;
     }
-    const res = await this.send('/v1/recommendations/batch/scores', body, BATCH_SCORES_BINARY);
+    const res = await this.http.post('/v1/recommendations/batch/scores', body, BATCH_SCORES_BINARY);
     if (res.status === 200) {
       if (!res.type.startsWith(BATCH_SCORES_BINARY)) throw new Error('the recommender answered the scores in another format');
-      return decodeBatchScores(res.body);
+      return { answer: decodeBatchScores(res.body), body: res.body };
     }
     return this.refused(res, tastes.length);
   }
 
-  /**
-   * One POST through node:http and a keep-alive agent, the answer read into one buffer of its
-   * announced length. fetch (undici) took twice as long to carry the scores' 16 MB over loopback
-   * (web streams, a copy per chunk), and the agent's idle sockets do not hold the process open.
-   */
-  private send(path: string, body: string | Uint8Array, type: string): Promise<Answer> {
-    const url = new URL(path, this.opts.baseUrl);
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<Answer>((resolve, reject) => {
-      const unreachable = (err: Error) => {
-        clearTimeout(timer);
-        reject(new RecommenderUnavailable(`the recommender could not be reached (${err.name})`));
-      };
-      const req = request(url, { method: 'POST', agent: this.agent, headers: { 'content-type': type, accept: type, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        readAll(res).then((answer) => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: answer });
-        }, unreachable);
-      });
-      const timer = setTimeout(() => req.destroy(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' })), this.timeoutMs);
-      req.on('error', unreachable);
-      req.end(body);
-    });
-  }
-
   private async post(body: BatchScoreRequest): Promise<BatchScoreResponse> {
-    const res = await this.send('/v1/recommendations/batch', JSON.stringify(body), 'application/json');
+    const res = await this.http.post('/v1/recommendations/batch', JSON.stringify(body), 'application/json');
     if (res.status === 200) return JSON.parse(Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength).toString('utf8')) as BatchScoreResponse;
     return this.refused(res, body.tastes.length);
   }
 
-  private refused(res: Answer, tastes: number): never {
+  private refused(res: RecommenderAnswer, tastes: number): never {
     let error: ErrorBody | null = null;
     try {
       error = JSON.parse(Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength).toString('utf8')) as ErrorBody;
@@ -237,33 +186,53 @@ export class HttpBatchScorer implements BatchScorer {
   }
 }
 
-interface Answer {
-  status: number;
-  type: string;
-  body: Uint8Array;
-}
-
 /**
- * The body in one buffer of its own (8-byte aligned, so that the scores are read in place), of
- * the announced length when there is one.
+ * The matrix built from the chunks' answers as they arrive: sized by the first chunk's (each part
+ * of the films, its columns side by side); every later chunk must have been answered by the same
+ * version with the same columns.
  */
-function readAll(res: IncomingMessage): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const announced = Number(res.headers['content-length']);
-    let body = new Uint8Array(Number.isSafeInteger(announced) && announced >= 0 ? announced : 64 * 1024);
-    let at = 0;
-    res.on('data', (chunk: Buffer) => {
-      if (at + chunk.byteLength > body.byteLength) {
-        const grown = new Uint8Array(Math.max(2 * body.byteLength, at + chunk.byteLength));
-        grown.set(body.subarray(0, at));
-        body = grown;
+class MatrixAssembly {
+  private readonly columns: string[];
+  private readonly scores: Float32Array;
+  private readonly coldStart: Uint8Array;
+  private readonly cold: Float64Array;
+  private readonly fitScores: Float64Array | null;
+  /** The first chunk's headers, one per part: what every chunk must match. */
+  private readonly first: BatchScoresBinary['header'][];
+
+  constructor(tastes: number, first: readonly BatchScoresBinary[], fit: boolean) {
+    this.first = first.map((a) => a.header);
+    this.columns = first.flatMap((a) => a.header.films);
+    this.scores = new Float32Array(tastes * this.columns.length);
+    this.coldStart = new Uint8Array(tastes);
+    this.cold = new Float64Array(this.columns.length);
+    this.fitScores = fit ? new Float64Array(tastes).fill(Number.NaN) : null;
+  }
+
+  /** One chunk's answers, one per part of the films, its first taste at `start`. */
+  place(start: number, answers: readonly BatchScoresBinary[]): void {
+    answers.forEach((a, p) => {
+      const want = this.first[p]!;
+      if (a.header.version !== want.version || a.header.films.length !== want.films.length || a.header.films.some((t, j) => t !== want.films[j])) {
+        throw new RecommenderUnavailable('the recommender changed its embedding version during the scoring');
       }
-      body.set(chunk, at);
-      at += chunk.byteLength;
     });
-    res.on('end', () => resolve(at === body.byteLength ? body : body.slice(0, at)));
-    res.on('error', reject);
-  });
+    const width = this.columns.length;
+    let offset = 0;
+    for (const { header, scores: part, fitScores: partFits } of answers) {
+      const count = header.films.length;
+      if (count === width) this.scores.set(part, start * width);
+      else for (let t = 0; t < header.tastes; t++) this.scores.set(part.subarray(t * count, (t + 1) * count), (start + t) * width + offset);
+      for (const t of header.coldStart) this.coldStart[start + t] = 1;
+      for (let j = 0; j < header.cold.length; j++) this.cold[offset + j] = header.cold[j]!;
+      if (this.fitScores && partFits) this.fitScores.set(partFits, start);
+      offset += count;
+    }
+  }
+
+  result(): ScoreMatrix {
+    return { films: this.columns, scores: this.scores, coldStart: this.coldStart, cold: this.cold, fitScores: this.fitScores };
+  }
 }
 
 /** Every taste × every film as numbers (HttpBatchScorer.scoreMatrix). */
