@@ -242,6 +242,14 @@ export interface MatchingFigures {
   batchMs: number;
   /** The same through HttpBatchScorer.score: each subscriber's films sorted, one FilmScore object per pair, as the jobs receive them (ms). */
   objectsMs: number;
+  /**
+   * The same scoreMatrix against a recommender that computes nothing (null-recommender.ts): the
+   * tastes encoded and carried, zeros of the same size carried back and assembled (ms); null
+   * without `floorUrl`.
+   */
+  floorMs: number | null;
+  /** CPU time during the batch, each side (ms); the recommender's null when it cannot be read. */
+  cpu: { notifierMs: number; recommenderMs: number | null; loopMs: number };
 
   /** The plain loop, the same scores (ms). */
   loopMs: number;
@@ -279,8 +287,18 @@ export interface MatchingRunOptions {
   fitLoopSample: number;
   /** Tastes per request (HttpBatchScorer's default when absent). */
   chunkSize?: number;
+  /** A recommender that computes nothing (null-recommender.ts), for the floor; none by default. */
+  floorUrl?: string;
+  /** The recommender process's CPU time so far (ms), null when it cannot be read. */
+  recommenderCpuMs?: () => number | null;
   /** Progress lines (stderr in the bench). */
   say?: (line: string) => void;
+}
+
+/** This process's CPU time so far (ms). */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** The batch first, then the loop, in one run; then the fit thresholds on samples. */
@@ -289,21 +307,42 @@ export async function runMatching(opts: MatchingRunOptions): Promise<MatchingFig
   const tastes = generateTastes(opts.catalogue, opts.subscribers, opts.seed);
   const films = pickProgramme(opts.catalogue, opts.films, opts.seed + 1);
   // The notifier's scorer with its defaults: the chunks, and the requests in flight, it sends.
-  const scorer = new HttpBatchScorer({ baseUrl: opts.recommenderUrl, ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }) });
+  const chunking = opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize };
+  const scorer = new HttpBatchScorer({ baseUrl: opts.recommenderUrl, ...chunking });
+  const floor = opts.floorUrl === undefined ? null : new HttpBatchScorer({ baseUrl: opts.floorUrl, ...chunking });
+  const recommenderCpu = opts.recommenderCpuMs ?? (() => null);
   const plain = new PlainScorer(opts.catalogue);
   // One small call each first: the recommender's lazy ONNX session, and the loop's JIT.
   await scorer.scoreMatrix(tastes.slice(0, 10), films, { fit: false });
   await scorer.score(tastes.slice(0, 10), films, { reasons: false, fit: false });
+  await floor?.scoreMatrix(tastes.slice(0, 10), films, { fit: false });
   plain.scores(tastes.slice(0, 10), films);
 
   say(`batch endpoint: ${tastes.length.toLocaleString('en-US')} subscribers × ${films.length} films…`);
+  const notifierCpu = ownCpuMs();
+  const recommenderCpuBefore = recommenderCpu();
   let started = performance.now();
   const matrix = await scorer.scoreMatrix(tastes, films, { fit: false });
   const batchMs = performance.now() - started;
+  const recommenderCpuAfter = recommenderCpu();
+  const cpu = {
+    notifierMs: ownCpuMs() - notifierCpu,
+    recommenderMs: recommenderCpuBefore === null || recommenderCpuAfter === null ? null : recommenderCpuAfter - recommenderCpuBefore,
+    loopMs: 0,
+  };
+  let floorMs: number | null = null;
+  if (floor) {
+    say('the same against a recommender that computes nothing…');
+    started = performance.now();
+    await floor.scoreMatrix(tastes, films, { fit: false });
+    floorMs = performance.now() - started;
+  }
   say('plain loop…');
+  const loopCpu = ownCpuMs();
   started = performance.now();
   const loop = plain.scores(tastes, films);
   const loopMs = performance.now() - started;
+  cpu.loopMs = ownCpuMs() - loopCpu;
   started = performance.now();
   let profiled = 0;
   for (const taste of tastes) if (plain.profile(taste)) profiled++;
@@ -353,6 +392,8 @@ export async function runMatching(opts: MatchingRunOptions): Promise<MatchingFig
     catalogue: opts.catalogue.items.length,
     batchMs,
     objectsMs,
+    floorMs,
+    cpu,
     loopMs,
     profilesMs,
     maxDiff,

@@ -11,9 +11,11 @@
  * In one run: every subscriber scored against every film through the recommender's batch call
  * (`POST /v1/recommendations/batch/scores`, numbers both ways) with the notifier's own
  * HttpBatchScorer (scoreMatrix: its chunks, its requests in flight) to a float32 tastes × films
- * array, then the same array by a plain TypeScript loop (the same taste vectors and dot products,
- * written plainly), compared value by value; the loop's profiles alone, timed apart (the bound of
- * the ratio: the recommender computes them too); then HttpBatchScorer.score's sorted FilmScore
+ * array; the same call against a stand-in that computes nothing (null-recommender.ts, its own
+ * process: what carrying the bytes costs, the path's floor); the CPU each side spent (the
+ * recommender's read in /proc); then the same array by a plain TypeScript loop (the same taste
+ * vectors and dot products, written plainly), compared value by value; the loop's profiles alone,
+ * timed apart (the recommender computes them too); then HttpBatchScorer.score's sorted FilmScore
  * objects, the form the jobs receive, timed apart. Then the fit thresholds (the alert path: the
  * 100th film of the whole index for each taste) on samples: through the endpoint, and by a plain
  * full scan; their cost per taste, extrapolated to N. Targets (issue 16): the batch ≥ 10× the
@@ -28,6 +30,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +74,30 @@ async function startRecommenderProcess(databaseUrl: string): Promise<{ url: stri
   }
 }
 
+/** null-recommender.ts as its own process (the matching's floor): its URL once it prints it. */
+async function startNullRecommenderProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'null-recommender.main.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let printed = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the null recommender exited with code ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      if (printed.includes('\n')) resolve(printed.trim());
+    });
+  });
+  return { url, child };
+}
+
+/** A child's CPU time so far (ms): utime + stime from /proc, in ticks of 10 ms; null where there is no /proc. */
+function cpuOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
@@ -81,6 +108,8 @@ const s = (ms: number) => (ms / 1000).toFixed(2);
 
 function report(f: MatchingFigures, chunk: string): string[] {
   const ratio = f.loopMs / f.batchMs;
+  const floor = f.floorMs;
+  const { notifierMs, recommenderMs, loopMs: loopCpuMs } = f.cpu;
   const perBatch = f.fit.batchMs / f.fit.batchTastes;
   const perLoop = f.fit.loopMs / Math.max(1, f.fit.loopTastes);
   const n = f.subscribers.toLocaleString('en-US');
@@ -91,11 +120,16 @@ function report(f: MatchingFigures, chunk: string): string[] {
     '| scores, every subscriber × every film | time | per subscriber |',
     '|---|---|---|',
     `| batch endpoint over HTTP, numbers both ways (HttpBatchScorer.scoreMatrix: chunks of ${chunk}, 2 in flight) → float32 tastes × films | ${s(f.batchMs)} s | ${us(f.batchMs)} |`,
+    ...(floor === null
+      ? []
+      : [`| the same against a recommender that computes nothing (bench/null-recommender.ts, its own process): the tastes encoded and carried, zeros of the same size carried back and assembled — this path's floor | ${s(floor)} s | ${us(floor)} |`]),
     `| plain TypeScript loop (same taste vectors and dot products) → float32 tastes × films | ${s(f.loopMs)} s | ${us(f.loopMs)} |`,
     `| the loop's tastes alone (profile and prior weight, no dot product; the recommender computes them too) | ${s(f.profilesMs)} s | ${us(f.profilesMs)} |`,
     `| the batch through HttpBatchScorer.score → each subscriber's films sorted, ${(f.compared / 1e6).toFixed(1)} M FilmScore objects (the jobs' form; the loop builds none) | ${s(f.objectsMs)} s | ${us(f.objectsMs)} |`,
     `scores compared: ${f.compared.toLocaleString('en-US')}, largest difference ${f.maxDiff.toExponential(1)} (the JSON form rounds to 6 decimals)`,
-    `targets: batch ≥ 10× the loop: ${ratio >= 10 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×: 10× would be ${s(f.loopMs / 10)} s, ${us(f.loopMs / 10)} a subscriber to send its titles, build its profile in the recommender and bring back its ${f.films} scores); ≤ 2 s for ${n} × ${f.films}: ${f.batchMs <= 2000 ? 'met' : 'NOT met'} (${s(f.batchMs)} s)`,
+    `CPU during the batch: notifier ${s(notifierMs)} s + recommender ${recommenderMs === null ? 'n/a (no /proc)' : `${s(recommenderMs)} s = ${s(notifierMs + recommenderMs)} s`}; the loop ${s(loopCpuMs)} s (two processes can use both cores, the loop one)`,
+    `targets: batch ≥ 10× the loop: ${ratio >= 10 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×: 10× would be ${s(f.loopMs / 10)} s, ${us(f.loopMs / 10)} a subscriber to send its titles, build its profile in the recommender and bring back its ${f.films} scores` +
+      `${floor === null ? '' : `; carrying the bytes alone, the floor above, is ${s(floor)} s, the loop ${(f.loopMs / floor).toFixed(1)}× that`}); ≤ 2 s for ${n} × ${f.films}: ${f.batchMs <= 2000 ? 'met' : 'NOT met'} (${s(f.batchMs)} s)`,
     '',
     `alert path, fit thresholds (the 100th film of the whole index per taste): endpoint ${f.fit.batchTastes.toLocaleString('en-US')} tastes in ${s(f.fit.batchMs)} s (${perBatch.toFixed(2)} ms each, ` +
       `${s(perBatch * f.subscribers)} s extrapolated to ${n}); plain full scan ${f.fit.loopTastes} tastes in ${s(f.fit.loopMs)} s (${perLoop.toFixed(2)} ms each, ${s(perLoop * f.subscribers)} s extrapolated); ` +
@@ -149,6 +183,7 @@ async function main(): Promise<void> {
 
   let db: TestDatabase | null = null;
   let child: ChildProcess | null = null;
+  let floorChild: ChildProcess | null = null;
   const outbox = await mkdtemp(join(tmpdir(), 'cine-bench-notify-'));
   try {
     db = await createTestDatabase();
@@ -159,7 +194,21 @@ async function main(): Promise<void> {
     say('the recommender, as its own process…');
     const recommender = await startRecommenderProcess(db.url!);
     child = recommender.child;
-    const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers, films, seed, fitSample, fitLoopSample, say, ...(chunkSize === undefined ? {} : { chunkSize }) });
+    const nullRecommender = await startNullRecommenderProcess();
+    floorChild = nullRecommender.child;
+    const figures = await runMatching({
+      recommenderUrl: recommender.url,
+      floorUrl: nullRecommender.url,
+      recommenderCpuMs: () => cpuOf(recommender.child.pid),
+      catalogue,
+      subscribers,
+      films,
+      seed,
+      fitSample,
+      fitLoopSample,
+      say,
+      ...(chunkSize === undefined ? {} : { chunkSize }),
+    });
     if (digestFigures) for (const line of digestReport(digestFigures)) console.log(line);
     else console.log('\ndigests: skipped (--digests 0)');
     const end = loadavg()
@@ -169,6 +218,7 @@ async function main(): Promise<void> {
     console.log(`load average at the end ${end} (2 cores shared: figures vary with what else runs)`);
     console.log(`notify: matching ${subscribers}×${figures.films} batch ${s(figures.batchMs)} s vs loop ${s(figures.loopMs)} s = ${(figures.loopMs / figures.batchMs).toFixed(1)}×`);
   } finally {
+    if (floorChild) await stop(floorChild);
     if (child) await stop(child);
     await db?.drop();
     await rm(outbox, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
 import { type RunningRecommender, startRecommender } from '@cine/recommender';
 import { runDigests } from '../../bench/digest-bench';
 import { generateTastes, PlainScorer, pickProgramme, runMatching, storeCatalogue, syntheticCatalogue } from '../../bench/matching-bench';
+import { startNullRecommender } from '../../bench/null-recommender';
 
 /** bench:notify's matching half at a tiny size, so that it cannot rot; no timing is asserted. */
 describe('bench:notify, matching, at a tiny size', () => {
@@ -40,9 +41,14 @@ describe('bench:notify, matching, at a tiny size', () => {
     expect(new Set(pickProgramme(catalogue, 12, 4)).size).toBe(12);
   });
 
-  it('the batch endpoint and the plain loop give the same scores and fit thresholds', async () => {
-    const figures = await runMatching({ recommenderUrl: recommender.url, catalogue, subscribers: 300, films: 12, seed: 5, fitSample: 40, fitLoopSample: 40 });
+  it('the batch endpoint and the plain loop give the same scores and fit thresholds; the floor goes through a recommender that computes nothing', async () => {
+    const floor = await startNullRecommender();
+    const figures = await runMatching({ recommenderUrl: recommender.url, floorUrl: floor.url, catalogue, subscribers: 300, films: 12, seed: 5, fitSample: 40, fitLoopSample: 40, chunkSize: 70 });
+    await new Promise((resolve) => floor.server.close(resolve));
     expect(figures).toMatchObject({ subscribers: 300, films: 12, catalogue: 2000 });
+    expect(figures.floorMs).toBeGreaterThan(0);
+    expect(figures.cpu.notifierMs).toBeGreaterThan(0);
+    expect(figures.cpu.recommenderMs).toBeNull();
     // Every pair but a subscriber's liked films among the programme.
     const tastes = generateTastes(catalogue, 300, 5);
     const programme = new Set(pickProgramme(catalogue, 12, 6));
