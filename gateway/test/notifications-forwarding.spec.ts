@@ -203,4 +203,28 @@ describeWithSamples('notifications through the gateway, against the real notifie
     expect(erased.status).toBe(204);
     expect((await me(confirmed.manageToken)).status).toBe(401);
   });
+
+  it('the owner erases a subscriber who asked the cinema: by address, behind the admin guard; an unknown address erases nothing', async () => {
+    await post('/api/v1/subscriptions', subscription('Lucie.Bernard@example.fr', [GODFATHER]));
+    await idle();
+    const link = /abonnement\/confirmer#([A-Za-z0-9_-]+)/.exec((await emails()).at(-1)!.text ?? '');
+    const confirmed = (await (await post('/api/v1/subscriptions/confirm', { token: link![1]! })).json()) as ConfirmResponse;
+    const path = '/api/v1/admin/subscribers/erase';
+    expect((await post(path, { email: 'lucie.bernard@example.fr' })).status).toBe(401);
+    expect((await post(path, { email: 'pas une adresse' }, key)).status).toBe(400);
+    // Typed as the customer wrote it: case and spaces do not matter.
+    const stats = async () => (await (await fetch(`${gw.url}/api/v1/admin/notifications/stats`, { headers: key })).json()) as NotificationStats;
+    const before = await stats();
+    const done = await post(path, { email: '  lucie.bernard@EXAMPLE.fr ' }, key);
+    expect([done.status, await done.json()]).toEqual([200, { erased: true }]);
+    // Counted as an erasure asked for, through the gateway's schema (the running totals survive it).
+    const after = await stats();
+    expect(after.departures.erase - before.departures.erase).toBe(1);
+    expect(after.departures.total - before.departures.total).toBe(1);
+    expect((await me(confirmed.manageToken)).status).toBe(401);
+    const { rows } = await sql<{ reason: string }>`SELECT reason FROM suppression WHERE email_hash = sha256(convert_to('lucie.bernard@example.fr', 'UTF8'))`.execute(t.handle.db);
+    expect(rows.map((r) => r.reason)).toEqual(['erased']);
+    const again = await post(path, { email: 'lucie.bernard@example.fr' }, key);
+    expect(await again.json()).toEqual({ erased: false });
+  });
 });

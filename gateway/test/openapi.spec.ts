@@ -28,6 +28,7 @@ const ROUTES = [
   ['patch', '/api/v1/admin/screenings/{id}'],
   ['delete', '/api/v1/admin/screenings/{id}'],
   ['post', '/api/v1/admin/screenings/import'],
+  ['post', '/api/v1/admin/subscribers/erase'],
   ['post', '/api/v1/admin/weeks/{weekStart}/publish'],
   ['post', '/api/v1/admin/weeks/{weekStart}/duplicate'],
   ['get', '/api/v1/admin/films/{tconst}/audience'],

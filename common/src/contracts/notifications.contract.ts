@@ -214,3 +214,17 @@ export interface DigestRunAccepted {
   /** Subscribers a digest would go to (dry run) or was queued for. */
   subscribers: number;
 }
+
+/**
+ * `POST /api/v1/admin/subscribers/erase`: a customer asks the cinema (by letter, at the desk) to be
+ * erased. The owner types the address; it is never logged nor stored, only its hash kept on the
+ * suppression list, as when the customer erases from the manage page.
+ */
+export interface OwnerEraseRequest {
+  email: string;
+}
+
+export interface OwnerEraseResult {
+  /** False: no subscriber had that address (never subscribed, or already gone): nothing to erase. */
+  erased: boolean;
+}

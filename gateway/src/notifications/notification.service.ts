@@ -9,6 +9,7 @@ import {
   type DigestRunAccepted,
   type DigestRunRequest,
   type NotificationStats,
+  type OwnerEraseResult,
   type ResolvedEntry,
   type SubscribeAccepted,
   type SubscribeRequest,
@@ -102,6 +103,11 @@ export class NotificationService {
 
   runDigest(request: DigestRunRequest, requestId?: string): Promise<DigestRunAccepted> {
     return this.notifier.runDigest(request, requestId);
+  }
+
+  /** A customer's erasure asked of the cinema: the notifier checks the address and erases by its hash. */
+  eraseByAddress(email: string, requestId?: string): Promise<OwnerEraseResult> {
+    return this.notifier.eraseByAddress(email, requestId);
   }
 
   /** Before the catalogue is asked anything: without a notifier there is nothing to resolve for. */

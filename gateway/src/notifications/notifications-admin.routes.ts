@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AdminGuard } from '../auth/owner-guard';
 import { errorResponses } from '../schemas/api.schema';
-import { DigestPreviewSchema, DigestRunAcceptedSchema, DigestRunRequestSchema, NotificationStatsSchema, PreviewQuerySchema } from '../schemas/notifications.schema';
+import { DigestPreviewSchema, DigestRunAcceptedSchema, DigestRunRequestSchema, NotificationStatsSchema, OwnerEraseRequestSchema, OwnerEraseResultSchema, PreviewQuerySchema } from '../schemas/notifications.schema';
 import type { NotificationService } from './notification.service';
 
 export interface NotificationsAdminOptions {
@@ -60,5 +60,21 @@ export const notificationsAdminRoutes: FastifyPluginAsyncTypebox<NotificationsAd
       },
     },
     async (request, reply) => reply.code(202).send(await notifications.runDigest(request.body, request.id)),
+  );
+
+  app.post(
+    '/api/v1/admin/subscribers/erase',
+    {
+      schema: {
+        tags,
+        summary: 'Erase a subscriber at their request to the cinema (a letter, at the desk)',
+        description:
+          'The same erasure as the manage page\'s: the subscriber and everything attached go, the address hash stays on the suppression list. The address travels in the body, never in a URL, and is never logged.',
+        security,
+        body: OwnerEraseRequestSchema,
+        response: { 200: OwnerEraseResultSchema, ...errorResponses(400, 401, 403, 413, 415, 429, 500, 503) },
+      },
+    },
+    async (request) => notifications.eraseByAddress(request.body.email, request.id),
   );
 };

@@ -5,6 +5,7 @@ import {
   type DigestRunRequest,
   type ErrorBody,
   type NotificationStats,
+  type OwnerEraseResult,
   REQUEST_ID_HEADER,
   type SubscribeAccepted,
   type SubscribeRequest,
@@ -46,6 +47,7 @@ export interface NotifierClient {
   stats(requestId?: string): Promise<NotificationStats>;
   preview(taste: PreviewTaste, requestId?: string): Promise<DigestPreview>;
   runDigest(request: DigestRunRequest, requestId?: string): Promise<DigestRunAccepted>;
+  eraseByAddress(email: string, requestId?: string): Promise<OwnerEraseResult>;
 }
 
 interface Call {
@@ -117,6 +119,10 @@ export class HttpNotifierClient implements NotifierClient {
     return this.json({ method: 'POST', path: '/v1/admin/digest', body: request, requestId });
   }
 
+  eraseByAddress(email: string, requestId?: string): Promise<OwnerEraseResult> {
+    return this.json({ method: 'POST', path: '/v1/admin/subscribers/erase', body: { email }, requestId });
+  }
+
   private async json<T>(call: Call): Promise<T> {
     const text = await this.send(call);
     try {
@@ -170,6 +176,7 @@ export class NoNotifier implements NotifierClient {
   stats = async () => this.off();
   preview = async () => this.off();
   runDigest = async () => this.off();
+  eraseByAddress = async () => this.off();
 }
 
 function messageOf(text: string): string | undefined {

@@ -244,6 +244,15 @@ export const DigestRunRequestSchema = Type.Object({ dryRun: Type.Optional(Type.B
 
 export const DigestRunAcceptedSchema = Type.Object({ week: Type.String(), dryRun: Type.Boolean(), subscribers: count }, strict);
 
+export const OwnerEraseRequestSchema = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 300, description: 'The address the customer asked the cinema to erase, as typed (the notifier trims it and checks it); never logged nor kept (only its hash, on the suppression list)' }) },
+  strict,
+);
+export const OwnerEraseResultSchema = Type.Object(
+  { erased: Type.Boolean({ description: 'False: no subscriber has that address (never subscribed, or already gone); nothing was erased' }) },
+  strict,
+);
+
 /** Compile-time proof that the schemas and the contract describe the same shapes, both ways. */
 assertSame<Same<Static<typeof ConsentWordingSchema>, ConsentWording>>();
 assertSame<Same<Static<typeof SubscribeRequestSchema>, SubscribeRequest>>();

@@ -19,6 +19,8 @@ import { type RunningNotifier, startNotifier } from '@cine/notifier';
 import { sql } from 'kysely';
 import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
+import { OwnerAccountService } from '../../src/auth/owner-account.service';
+import { OwnerRepository } from '../../src/auth/owner.repository';
 import { type RunningGateway, startGateway } from '../gateway-harness';
 import { axeScan, ensureWebBuilt, focusedText, launchBrowser, routeTmdb, screenshotDir, seedFamous40, WEB_DIST } from './browser-harness';
 import { testNotifierConfig } from '@cine/notifier/testing/test-config';
@@ -321,5 +323,31 @@ describeWithSamples('the email subscription in a real browser', () => {
     await page.goto(`${gw.url}/abonnement/confirmer#${confirmToken}`);
     await page.getByRole('button', { name: 'Confirmer mon inscription' }).click();
     await page.getByRole('alert').getByText('Ce lien a déjà servi ou a expiré.', { exact: false }).waitFor();
+  });
+
+  it('a customer asks the cinema to be erased: the owner types the address in /gestion, confirms, and the subscriber is gone, its hash kept', async () => {
+    await new OwnerAccountService(new OwnerRepository(t.handle)).add('gerant@cinema-creuse.fr', 'une phrase de passe du gérant');
+    const desk = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await desk.goto(`${gw.url}/gestion`);
+    await desk.getByLabel('Adresse e-mail').fill('gerant@cinema-creuse.fr');
+    await desk.getByLabel('Mot de passe').fill('une phrase de passe du gérant');
+    await desk.getByRole('button', { name: 'Se connecter' }).click();
+    const erase = desk.locator('section').filter({ has: desk.getByRole('heading', { name: 'Un client demande à être effacé' }) });
+    const note = desk.locator('.owner-note');
+    // Gaston subscribed through the widget (above) and asks by letter: his address as he wrote it.
+    await erase.getByLabel('Son adresse e-mail').fill('Gaston.Lefevre@example.fr');
+    desk.once('dialog', (d) => void d.accept());
+    await erase.getByRole('button', { name: 'Effacer cet abonné' }).click();
+    await note.filter({ hasText: 'C’est fait : cet abonné est effacé, il ne recevra plus rien.' }).waitFor();
+    expect((await sql`SELECT 1 FROM subscriber WHERE lower(email) = 'gaston.lefevre@example.fr'`.execute(t.handle.db)).rows).toEqual([]);
+    const kept = await sql<{ reason: string }>`SELECT reason FROM suppression WHERE email_hash = sha256(convert_to('gaston.lefevre@example.fr', 'UTF8'))`.execute(t.handle.db);
+    expect(kept.rows).toEqual([{ reason: 'erased' }]);
+    // Asked again: nobody has that address now, and the page says so.
+    await erase.getByLabel('Son adresse e-mail').fill('gaston.lefevre@example.fr');
+    desk.once('dialog', (d) => void d.accept());
+    await erase.getByRole('button', { name: 'Effacer cet abonné' }).click();
+    await note.filter({ hasText: /^Aucun abonné n’a cette adresse/ }).waitFor();
+    expect(await axeScan(desk)).toEqual([]);
+    await desk.close();
   });
 });

@@ -98,7 +98,7 @@ export async function buildNotifierApp(opts: NotifierAppOptions): Promise<Fastif
   });
   const subscriptions = new SubscriptionService(services.subscriptions, services.films, services.links, opts.queue, opts.clock);
   await app.register(subscriptionRoutes, { subscriptions });
-  await app.register(adminRoutes, { stats: services.stats });
+  await app.register(adminRoutes, { stats: services.stats, subscriptions });
   await app.register(digestAdminRoutes, { programme: opts.programme ?? null, queue: opts.queue });
   return app;
 }

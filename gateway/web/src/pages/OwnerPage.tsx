@@ -247,6 +247,7 @@ function WeekEditor(props: { api: Api; session: OwnerSession; onLogout: (expired
       <ScreeningForm api={props.api} owner={owner} rooms={rooms} weekStart={weekStart} act={act} />
       <ImportCsv owner={owner} act={act} />
       <Rooms rooms={rooms} owner={owner} act={act} />
+      <EraseRequest owner={owner} act={act} />
     </>
   );
 }
@@ -676,6 +677,53 @@ function Rooms(props: { rooms: Room[]; owner: OwnerApi; act: Act }) {
         )}
         <button type="submit" class="btn">
           Ajouter la salle
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * A customer asks the cinema, by letter or at the desk, to be erased: the owner types the address,
+ * confirms, and the same erasure as the manage page's is done. The address is sent once, in the
+ * body, and kept nowhere (only its hash, so that nothing is ever sent to it again).
+ */
+function EraseRequest(props: { owner: OwnerApi; act: Act }) {
+  const [refusal, setRefusal] = useState<FrenchProblem | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const email = String(new FormData(form).get('email') ?? '').trim();
+    if (!email || !confirm(`Effacer l’abonné ${email} et tout ce que le service garde sur lui ? On ne peut pas revenir en arrière.`)) return;
+    setRefusal(null);
+    const outcome = await props.act(async () => {
+      const { erased } = await props.owner.eraseSubscriber(email);
+      return erased ? 'C’est fait : cet abonné est effacé, il ne recevra plus rien.' : 'Aucun abonné n’a cette adresse (jamais inscrit, ou déjà parti) : il n’y avait rien à effacer.';
+    }, true);
+    if (outcome.ok) form.reset();
+    else setRefusal(outcome.problem);
+  };
+  return (
+    <section class="panel" aria-labelledby="erase-heading">
+      <h3 id="erase-heading" class="panel__title">
+        Un client demande à être effacé
+      </h3>
+      <p class="panel__help">
+        Chaque client peut tout effacer lui-même par le lien de ses e-mails. S’il vous le demande par courrier ou au guichet, tapez son adresse ici : l’abonné et tout ce
+        qui le concerne sont effacés, comme s’il l’avait fait lui-même.
+      </p>
+      <form class="form form--grid" onSubmit={submit}>
+        <div class="field">
+          <label class="field__label" for="f-erase-email">Son adresse e-mail</label>
+          <input id="f-erase-email" class="field__input" type="email" name="email" required maxLength={254} autocomplete="off" aria-invalid={refusal ? true : undefined} aria-describedby={refusal ? 'f-erase-error' : undefined} />
+        </div>
+        {refusal && (
+          <p id="f-erase-error" class="form__error form__error--wide" role="alert">
+            Effacement refusé. {refusal.text}
+          </p>
+        )}
+        <button type="submit" class="btn">
+          Effacer cet abonné
         </button>
       </form>
     </section>

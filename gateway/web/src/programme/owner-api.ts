@@ -39,6 +39,8 @@ export class OwnerApi {
   cancel = (id: string) => this.write('DELETE', `/api/v1/admin/screenings/${encodeURIComponent(id)}`);
   publish = (weekStart: string) => this.write<{ publishedAt: string; screenings: number }>('POST', `/api/v1/admin/weeks/${weekStart}/publish`);
   duplicate = (weekStart: string, to: string) => this.write<{ created: number }>('POST', `/api/v1/admin/weeks/${weekStart}/duplicate`, { to });
+  /** A customer's erasure asked of the cinema: the address in the body only. */
+  eraseSubscriber = (email: string) => this.write<{ erased: boolean }>('POST', '/api/v1/admin/subscribers/erase', { email });
   importCsv = (csv: string) => this.write<{ created: number; weeks: string[] }>('POST', '/api/v1/admin/screenings/import', csv, 'text/csv; charset=utf-8');
 
   private write<T = unknown>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> {

@@ -124,6 +124,9 @@ export const NotificationStatsSchema = Type.Object({
 
 export const UnsubscribedSchema = Type.Object({ status: Type.Literal('unsubscribed'), message: Type.String() });
 
+export const OwnerEraseRequestSchema = Type.Object({ email: Type.String({ maxLength: 300 }) }, { additionalProperties: false });
+export const OwnerEraseResultSchema = Type.Object({ erased: Type.Boolean() });
+
 export const ErrorBodySchema = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
 
 export const TokenParamsSchema = Type.Object({ token: Type.String({ maxLength: 200 }) });

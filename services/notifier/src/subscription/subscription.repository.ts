@@ -220,6 +220,12 @@ export class SubscriptionRepository {
     await this.handle.db.updateTable('subscriber').set({ last_activity_at: now }).where('id', '=', id).execute();
   }
 
+  /** The subscriber with this address hash, pending or confirmed; null when none. */
+  async idByEmailHash(emailHash: Buffer): Promise<string | null> {
+    const row = await this.handle.db.selectFrom('subscriber').select('id').where('email_hash', '=', emailHash).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
   /** Everything about the subscriber goes (consent, tokens, ledger by cascade); the address's hash stays, suppressed; the departure is counted (`erase`, `unsubscribe`). */
   async erase(id: string, reason: 'erased' | 'unsubscribed', now: Date): Promise<boolean> {
     return this.handle.db.transaction().execute((trx) => eraseIn(trx, id, reason, now));

@@ -115,6 +115,17 @@ export class SubscriptionService {
     await this.subscriptions.erase(subscriber.id, 'erased', this.clock());
   }
 
+  /**
+   * The same erasure, asked of the owner by the customer (a letter, at the desk): by the address,
+   * found by its hash. False when no subscriber has it: nothing was erased, nothing is recorded.
+   */
+  async eraseByAddress(address: string): Promise<boolean> {
+    const email = address.trim();
+    if (email.length > 254 || !EMAIL.test(email)) throw invalidField('email', 'cette adresse e-mail n’est pas valable.');
+    const id = await this.subscriptions.idByEmailHash(emailHash(email));
+    return id === null ? false : this.subscriptions.erase(id, 'erased', this.clock());
+  }
+
   async export(manageToken: string): Promise<SubscriptionExport> {
     const subscriber = await this.byManageToken(manageToken);
     await this.subscriptions.touch(subscriber.id, this.clock());
