@@ -9,7 +9,7 @@ import { readFixtureCatalogue } from '@cine/db/fixtures/kpi-fixtures.reader';
 import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { customOptions, DASHBOARD_DIR, expandedPanelQueries, expandSql, loadDashboards, queryOptions, variableOptions } from '../src/grafana/dashboard-queries';
-import { genreFr } from '../src/report/french';
+import { GENRE_NAMES, genreFr } from '../src/report/french';
 import { deadline } from '@cine/common/testing';
 
 const PROVISIONING = resolve(DASHBOARD_DIR, '..', 'provisioning');
@@ -174,5 +174,22 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
     // The report's own French names (analysis/src/report/french.ts), read independently of the dashboard.
     for (const o of options) expect(o).toEqual({ value: o.value, text: genreFr(o.value) });
     expect(options.some((o) => o.text !== o.value)).toBe(true);
+  });
+
+  it('names every genre in the charts as the report does (kpi.genre_fr, run as the read-only role); an unknown name stays as it is', async () => {
+    const pairs = Object.entries(GENRE_NAMES);
+    const rows = await reader.unsafe<{ imdb: string; fr: string }[]>(
+      `SELECT imdb, kpi.genre_fr(imdb) AS fr FROM unnest($1::text[]) AS imdb`,
+      [[...pairs.map(([imdb]) => imdb), 'Not-A-Genre']],
+    );
+    expect(rows.map((r) => [r.imdb, r.fr])).toEqual([...pairs, ['Not-A-Genre', 'Not-A-Genre']]);
+    // The catalogue dashboard's genre chart, its own SQL: French names, none of IMDb's that the report translates.
+    const catalogue = loadDashboards().find((d) => d.dashboard.uid === 'cine-catalogue')!.dashboard;
+    const sqlOf = catalogue.panels.flatMap((p) => p.targets ?? []).map((t) => t.rawSql ?? '').find((q) => q.includes('kpi.catalogue_by_genre'))!;
+    const shown = (await reader.unsafe<{ genre: string }[]>(sqlOf)).map((r) => r.genre);
+    expect(shown.length).toBeGreaterThan(3);
+    const translated = Object.keys(GENRE_NAMES).filter((k) => GENRE_NAMES[k] !== k);
+    expect(shown.filter((g) => translated.includes(g))).toEqual([]);
+    expect(shown).toContain('Drame');
   });
 });

@@ -34,6 +34,9 @@ const GENRES: Record<string, string> = {
 
 export const genreFr = (g: string): string => GENRES[g] ?? g;
 
+/** IMDb's genre names and the French ones the report writes (the dashboards' `kpi.genre_fr` must agree). */
+export const GENRE_NAMES: Readonly<Record<string, string>> = GENRES;
+
 const COUNTRIES: Record<string, string> = {
   FR: 'France', US: 'États-Unis', GB: 'Royaume-Uni', DE: 'Allemagne', IT: 'Italie', JP: 'Japon', ES: 'Espagne', IN: 'Inde',
   CA: 'Canada', BE: 'Belgique', CH: 'Suisse', NZ: 'Nouvelle-Zélande', AU: 'Australie', MX: 'Mexique', SE: 'Suède', DK: 'Danemark',

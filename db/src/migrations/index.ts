@@ -12,6 +12,7 @@ import * as m20261211090000 from './20261211090000_film_index_search_text';
 import * as m20261212090000 from './20261212090000_notifications';
 import * as m20261213090000 from './20261213090000_learning_consent';
 import * as m20261214090000 from './20261214090000_notification_tally';
+import * as m20261215090000 from './20261215090000_genre_names';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '20261212090000_notifications': m20261212090000,
   '20261213090000_learning_consent': m20261213090000,
   '20261214090000_notification_tally': m20261214090000,
+  '20261215090000_genre_names': m20261215090000,
 };
