@@ -243,6 +243,8 @@ describe('docker-compose.yml', () => {
     const grafana = compose.services.grafana!;
     const env = serviceEnv(grafana);
     expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    // The owner reads French: Grafana's own interface too.
+    expect(env.GF_USERS_DEFAULT_LANGUAGE).toBe('fr-FR');
     expect(env.GF_SECURITY_ADMIN_PASSWORD).toBe(exampleVars.GRAFANA_ADMIN_PASSWORD);
     const mounts = grafana.volumes ?? [];
     expect(mounts).toContain('./infra/grafana/provisioning:/etc/grafana/provisioning:ro');
