@@ -204,8 +204,13 @@ describeWithSamples('the presentation deck on the sample catalogue', () => {
     expect(await state()).toEqual({ current: '5', shown: 1, hash: '#5', counter: `5 / ${total}` });
     // The 16:9 slide is scaled to the window.
     await page.setViewportSize({ width: 640, height: 600 });
-    const box = await page.evaluate(() => document.querySelector('.slide.current').getBoundingClientRect().toJSON());
-    expect([Math.round(box.width), Math.round(box.height)]).toEqual([640, 360]);
+    // The page refits on its resize event, which a loaded machine delivers a moment later.
+    const size = () => {
+      const box = document.querySelector('.slide.current').getBoundingClientRect();
+      return `${Math.round(box.width)}x${Math.round(box.height)}`;
+    };
+    await page.waitForFunction(`(${size.toString()})() === '640x360'`, undefined, { timeout: deadline(10_000) }).catch(() => {});
+    expect(await page.evaluate(size)).toBe('640x360');
   });
 
   it('refuses an unknown placeholder or chart, naming it, its slide and its line', () => {
