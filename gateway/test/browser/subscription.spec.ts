@@ -163,6 +163,8 @@ describeWithSamples('the email subscription in a real browser', () => {
     await other.getByRole('contentinfo').getByRole('link', { name: 'Vos données personnelles' }).click();
     await other.getByRole('heading', { name: 'Vos données personnelles', level: 2 }).waitFor();
     expect(new URL(other.url()).pathname).toBe('/confidentialite');
+    // The title follows in an effect after the render: a loaded machine runs it a moment later.
+    await other.waitForFunction(() => document.title === 'Vos données personnelles — Ciné Creuse', undefined, { timeout: deadline(10_000) }).catch(() => {});
     expect(await other.title()).toBe('Vos données personnelles — Ciné Creuse');
     const text = await other.locator('article.privacy').innerText();
     for (const said of [/responsable des données/, /7 jours/, /3 ans/, /empreinte de votre adresse/, /hébergeur/, /télécharge/, /CNIL/]) expect(text).toMatch(said);
