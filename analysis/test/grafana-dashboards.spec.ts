@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { createTestDatabase, readOnlySession, type TestDatabase } from '@cine/db/testing';
 import { refreshKpis } from '@cine/db';
 import postgres from 'postgres';
 import { parse as parseYaml } from 'yaml';
@@ -119,9 +119,7 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
         { day: today, kind: 'departure', outcome: 'erase', n: 1 },
       ])
       .execute();
-    // One connection, so the role set here holds for every query of the test.
-    reader = postgres(t.url!, { max: 1, onnotice: () => {} });
-    await reader.unsafe(`SET ROLE ${READER_ROLE}`);
+    reader = await readOnlySession(t.url!);
     const expected = expectedKpis(readFixtureCatalogue(SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES));
     // The samples credit no actor in a series: the independent reading says this KPI is empty.
     emptyKpis = new Set((expected.segments.get('both') ?? 0) === 0 ? ['kpi.actors_in_both'] : []);

@@ -218,6 +218,25 @@ async function reportIfSlow<T>(what: string, work: Promise<T>): Promise<T> {
   }
 }
 
+/** Grafana's SELECT-only role (made by the KPI migration). */
+export const KPI_READER_ROLE = 'cine_kpi_reader';
+
+/**
+ * A session on `url` as Grafana's read-only role, on one connection so that the role holds for
+ * every query (`end()` it after the tests). The database must be migrated: the role is the KPI
+ * migration's.
+ */
+export async function readOnlySession(url: string): Promise<postgres.Sql> {
+  const session = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await session.unsafe(`SET ROLE ${KPI_READER_ROLE}`);
+  } catch (err) {
+    await session.end();
+    throw err;
+  }
+  return session;
+}
+
 /** A name for a template of `what` owned by the run whose process is `ownerPid`. */
 export function templateName(what: string, ownerPid = process.pid): string {
   const name = `cine_tpl_${what}_${ownerPid}_${randomBytes(4).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { createLogger, type NotificationStats } from '@cine/common';
-import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { createEmbeddedTestDatabase, createTestDatabase, readOnlySession, type TestDatabase } from '@cine/db/testing';
 import postgres from 'postgres';
 import { NotificationLedgerRepository } from '../src/notification/notification-ledger.repository';
 import { StatsRepository } from '../src/notification/stats.repository';
@@ -149,9 +149,7 @@ describe('the notification figures as Grafana’s read-only role reads them', ()
   let reader: postgres.Sql;
   beforeAll(async () => {
     t = await createTestDatabase();
-    // One connection, so the role set here holds for every query of the test.
-    reader = postgres(t.url!, { max: 1, onnotice: () => {} });
-    await reader.unsafe('SET ROLE cine_kpi_reader');
+    reader = await readOnlySession(t.url!);
   });
   afterAll(async () => {
     await reader?.end();

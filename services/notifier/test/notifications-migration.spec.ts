@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@cine/db/testing';
+import { createTestDatabase, readOnlySession, type TestDatabase } from '@cine/db/testing';
 import postgres from 'postgres';
 import { emailHash } from '../src/subscription/secrets';
 
@@ -8,9 +8,7 @@ describe('notifications migration', () => {
   let reader: postgres.Sql;
   beforeAll(async () => {
     t = await createTestDatabase();
-    // One connection, so the role set here holds for every query of the test.
-    reader = postgres(t.url!, { max: 1, onnotice: () => {} });
-    await reader.unsafe('SET ROLE cine_kpi_reader');
+    reader = await readOnlySession(t.url!);
   });
   afterAll(async () => {
     await reader?.end();
