@@ -590,21 +590,33 @@ function ScreeningForm(props: { api: Api; owner: OwnerApi; rooms: Room[]; weekSt
   );
 }
 
-function ImportCsv(props: { owner: OwnerApi; act: Act }) {
+/**
+ * A panel's own form: its refusal is said under it (not in the page's note), and the form is
+ * emptied once the action succeeded.
+ */
+function usePanelForm(act: Act): { refusal: FrenchProblem | null; send: (form: HTMLFormElement, run: () => Promise<string>) => Promise<void> } {
   const [refusal, setRefusal] = useState<FrenchProblem | null>(null);
+  const send = async (form: HTMLFormElement, run: () => Promise<string>) => {
+    setRefusal(null);
+    const outcome = await act(run, true);
+    if (outcome.ok) form.reset();
+    else setRefusal(outcome.problem);
+  };
+  return { refusal, send };
+}
+
+function ImportCsv(props: { owner: OwnerApi; act: Act }) {
+  const { refusal, send } = usePanelForm(props.act);
   const submit = async (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const file = (form.elements.namedItem('csv') as HTMLInputElement).files?.[0];
     if (!file) return;
     const csv = await file.text();
-    setRefusal(null);
-    const outcome = await props.act(async () => {
+    await send(form, async () => {
       const r = await props.owner.importCsv(csv);
       return `Fichier importé : ${r.created} séances (semaines du ${r.weeks.map(frenchDate).join(', du ')}) : visibles dès que leur semaine est publiée (tout de suite si elle l’est déjà).`;
-    }, true);
-    if (outcome.ok) form.reset();
-    else setRefusal(outcome.problem);
+    });
   };
   return (
     <section class="panel" aria-labelledby="import-heading">
@@ -631,16 +643,13 @@ function ImportCsv(props: { owner: OwnerApi; act: Act }) {
 }
 
 function Rooms(props: { rooms: Room[]; owner: OwnerApi; act: Act }) {
-  const [refusal, setRefusal] = useState<FrenchProblem | null>(null);
+  const { refusal, send } = usePanelForm(props.act);
   const submit = async (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
     const name = String(f.get('name')).trim();
-    setRefusal(null);
-    const outcome = await props.act(async () => (await props.owner.addRoom({ name, seats: Number(f.get('seats')), wheelchair: f.get('wheelchair') !== null }), `Salle « ${name} » ajoutée.`), true);
-    if (outcome.ok) form.reset();
-    else setRefusal(outcome.problem);
+    await send(form, async () => (await props.owner.addRoom({ name, seats: Number(f.get('seats')), wheelchair: f.get('wheelchair') !== null }), `Salle « ${name} » ajoutée.`));
   };
   return (
     <section class="panel" aria-labelledby="rooms-heading">
@@ -689,19 +698,16 @@ function Rooms(props: { rooms: Room[]; owner: OwnerApi; act: Act }) {
  * body, and kept nowhere (only its hash, so that nothing is ever sent to it again).
  */
 function EraseRequest(props: { owner: OwnerApi; act: Act }) {
-  const [refusal, setRefusal] = useState<FrenchProblem | null>(null);
+  const { refusal, send } = usePanelForm(props.act);
   const submit = async (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const email = String(new FormData(form).get('email') ?? '').trim();
     if (!email || !confirm(`Effacer l’abonné ${email} et tout ce que le service garde sur lui ? On ne peut pas revenir en arrière.`)) return;
-    setRefusal(null);
-    const outcome = await props.act(async () => {
+    await send(form, async () => {
       const { erased } = await props.owner.eraseSubscriber(email);
       return erased ? 'C’est fait : cet abonné est effacé, il ne recevra plus rien.' : 'Aucun abonné n’a cette adresse (jamais inscrit, ou déjà parti) : il n’y avait rien à effacer.';
-    }, true);
-    if (outcome.ok) form.reset();
-    else setRefusal(outcome.problem);
+    });
   };
   return (
     <section class="panel" aria-labelledby="erase-heading">
