@@ -4,7 +4,8 @@
 import { gaussian } from '../embedding/svd';
 import { exactTopK } from '../recommend/exact-scan';
 import { candidatesFor, OnnxIndex } from './onnx-index';
-import { QUERY_ZERO_POINT, quantiseItems, quantiseQuery } from './topk-model';
+import * as ort from 'onnxruntime-node';
+import { buildTopKModel, ITEM_CODE_MAX, QUERY_ZERO_POINT, quantiseItems, quantiseQuery } from './topk-model';
 
 function unitVectors(n: number, dims: number, seed: number): Float32Array {
   const normal = gaussian(seed);
@@ -141,5 +142,45 @@ describe('ONNX index where int8 cannot tell the best films apart', () => {
     expect(top).toEqual(exact);
     // The proof failed on the first candidates, so the search was widened.
     expect(index.stats.widened).toBeGreaterThan(widenedBefore);
+  });
+});
+
+describe('the integer product is exact on every CPU kernel, at the largest codes', () => {
+  // Films whose every component is its dimension's largest |value| (codes ±ITEM_CODE_MAX), a
+  // query along the first (uint8 codes 255 everywhere): the sums onnxruntime's uint8 × int8 kernel
+  // forms two products at a time. With 8-bit item codes, an AVX2 CPU without VNNI saturated them
+  // in int16 (24 289 for 1 048 385): the approximate ranking was wrong beyond the proof's bound.
+  const films = 64;
+  const vectors = new Float32Array(films * DIMS);
+  const normal = gaussian(31);
+  for (let i = 0; i < films; i++) {
+    const sign = i === 0 ? 1 : i === 1 ? -1 : 0;
+    for (let k = 0; k < DIMS; k++) vectors[i * DIMS + k] = sign !== 0 ? sign / Math.sqrt(DIMS) : normal() / (8 * Math.sqrt(DIMS));
+  }
+  const prior = Float32Array.from({ length: films }, (_, i) => (i === 0 ? 1 : i / (2 * films)));
+
+  it('codes stay within 7 bits and ONNX’s integer scores are the codes’ dot products', async () => {
+    const items = quantiseItems(DIMS, vectors, prior);
+    expect(Math.max(...Array.from(items.codes, Math.abs))).toBe(ITEM_CODE_MAX);
+    const query = new Uint8Array(DIMS + 1);
+    // alpha · the prior's scale equals each dimension's query part: every code at the peak.
+    quantiseQuery(items, vectors.subarray(0, DIMS), 1 / DIMS, query);
+    expect(Math.min(...query)).toBe(255);
+    const session = await ort.InferenceSession.create(buildTopKModel(items));
+    try {
+      const out = await session.run({ query: new ort.Tensor('uint8', query, [1, DIMS + 1]), candidates: new ort.Tensor('int64', BigInt64Array.from([BigInt(films)]), [1]) });
+      const approx = out.approx!.data as Int32Array;
+      const indices = out.indices!.data as BigInt64Array;
+      for (let j = 0; j < films; j++) {
+        const i = Number(indices[j]!);
+        let dot = 0;
+        for (let k = 0; k <= DIMS; k++) dot += (query[k]! - QUERY_ZERO_POINT) * items.codes[k * films + i]!;
+        expect(approx[j]).toBe(dot);
+      }
+      expect(Number(indices[0]!)).toBe(0);
+      expect(Number(indices[films - 1]!)).toBe(1);
+    } finally {
+      await session.release();
+    }
   });
 });

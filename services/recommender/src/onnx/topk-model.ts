@@ -10,7 +10,12 @@ import { bytesOf, valueInfo } from './onnx-graph';
  * At 100 000 films × 64 floats the float product read 25.6 MB per query and was bound by memory
  * bandwidth (1.08 ms p50); int8 codes read a quarter of that. The codes are the items stored
  * pre-transposed with one symmetric scale per dimension, plus one extra row: the prior, with its
- * own scale. The query side (done in TypeScript, see `quantiseQuery`) multiplies each component by
+ * own scale. The items' codes use 7 bits (−63…63, `ITEM_CODE_MAX`): on x86 CPUs without VNNI
+ * (AVX2 only, e.g. AMD Zen 3) onnxruntime's uint8 × int8 kernel adds each pair of products in a
+ * saturating int16 (vpmaddubsw), so 255 · 127 · 2 overflows and the integer scores come out wrong
+ * — measured on such a machine: MatMulInteger of 255s by 127s over 65 terms gave 24 289 for
+ * 1 048 385. With |code| ≤ 63 a pair is at most 255 · 63 · 2 = 32 130, exact on every kernel (the
+ * same "reduce range" onnxruntime's own quantiser offers for this). The query side (done in TypeScript, see `quantiseQuery`) multiplies each component by
  * its dimension's scale and appends `alpha · prior scale`, so one integer product gives the whole
  * blended score up to one positive factor per query row, which TopK ignores: no float pass over
  * the N scores, no Cast, no Mul, no Add. uint8 × int8 is the pair onnxruntime's CPU provider runs
@@ -32,9 +37,12 @@ export interface QuantisedItems {
   maxResidualNorm: number;
 }
 
+/** Largest |code| of an item: 7 bits, so that no kernel's int16 pair sum saturates (see above). */
+export const ITEM_CODE_MAX = 63;
+
 /**
- * Symmetric int8 codes per dimension: scale = largest |value| of the dimension / 127, so no value
- * is clipped and each rounding error is at most scale / 2. `rows` picks the films coded (column i
+ * Symmetric 7-bit codes per dimension: scale = largest |value| of the dimension / ITEM_CODE_MAX,
+ * so no value is clipped and each rounding error is at most scale / 2. `rows` picks the films coded (column i
  * is film rows[i]); all films by default.
  */
 export function quantiseItems(dims: number, vectors: Float32Array, prior: Float32Array, rows?: Int32Array): QuantisedItems {
@@ -52,12 +60,12 @@ export function quantiseItems(dims: number, vectors: Float32Array, prior: Float3
     const p = Math.abs(prior[film[i]!]!);
     if (p > scales[dims]!) scales[dims] = p;
   }
-  for (let k = 0; k < width; k++) scales[k] = scales[k]! > 0 ? scales[k]! / 127 : 1;
+  for (let k = 0; k < width; k++) scales[k] = scales[k]! > 0 ? scales[k]! / ITEM_CODE_MAX : 1;
   const codes = new Int8Array(width * films);
   const code2 = new Float64Array(films);
   const residual2 = new Float64Array(films);
   // Films in blocks, dimension by dimension inside a block: the transposed writes stay
-  // sequential and the block's rows stay in cache. |value| ≤ 127 · scale, so no clipping.
+  // sequential and the block's rows stay in cache. |value| ≤ ITEM_CODE_MAX · scale, so no clipping.
   const BLOCK = 256;
   const offsets = new Int32Array(BLOCK);
   for (let start = 0; start < films; start += BLOCK) {
