@@ -1,41 +1,11 @@
+import { GENRE_NAMES_FR } from '@cine/common/genres';
+
 /** Words and numbers as a French reader expects them. */
 
-const GENRES: Record<string, string> = {
-  Action: 'Action',
-  Adult: 'Adulte',
-  Adventure: 'Aventure',
-  Animation: 'Animation',
-  Biography: 'Biographie',
-  Comedy: 'Comédie',
-  Crime: 'Policier',
-  Documentary: 'Documentaire',
-  Drama: 'Drame',
-  Family: 'Famille',
-  Fantasy: 'Fantastique',
-  'Film-Noir': 'Film noir',
-  'Game-Show': 'Jeu télévisé',
-  History: 'Histoire',
-  Horror: 'Horreur',
-  Music: 'Musique',
-  Musical: 'Comédie musicale',
-  Mystery: 'Mystère',
-  News: 'Actualités',
-  'Reality-TV': 'Téléréalité',
-  Romance: 'Romance',
-  'Sci-Fi': 'Science-fiction',
-  Short: 'Court métrage',
-  Sport: 'Sport',
-  'Talk-Show': 'Talk-show',
-  Thriller: 'Thriller',
-  War: 'Guerre',
-  Western: 'Western',
-  unknown: 'Sans genre',
-};
+/** IMDb's genre names and the French ones the report writes (the dashboards' `kpi.genre_fr` must agree): common's one list, with the report's word for a title without genre. */
+export const GENRE_NAMES: Readonly<Record<string, string>> = { ...GENRE_NAMES_FR, unknown: 'Sans genre' };
 
-export const genreFr = (g: string): string => GENRES[g] ?? g;
-
-/** IMDb's genre names and the French ones the report writes (the dashboards' `kpi.genre_fr` must agree). */
-export const GENRE_NAMES: Readonly<Record<string, string>> = GENRES;
+export const genreFr = (g: string): string => GENRE_NAMES[g] ?? g;
 
 const COUNTRIES: Record<string, string> = {
   FR: 'France', US: 'États-Unis', GB: 'Royaume-Uni', DE: 'Allemagne', IT: 'Italie', JP: 'Japon', ES: 'Espagne', IN: 'Inde',

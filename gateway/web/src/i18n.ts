@@ -1,3 +1,5 @@
+import { genreNameFr } from '@cine/common/genres';
+
 /** Every word the page and the widget show, French first. */
 export type Lang = 'fr' | 'en';
 
@@ -232,27 +234,12 @@ const en: Strings = {
 
 export const STRINGS: Record<Lang, Strings> = { fr, en };
 
-/** IMDb genre names, as the API filters them, with what a French reader calls them. */
-export const GENRES: { id: string; fr: string; en: string }[] = [
-  { id: 'Comedy', fr: 'Comédie', en: 'Comedy' },
-  { id: 'Drama', fr: 'Drame', en: 'Drama' },
-  { id: 'Romance', fr: 'Romance', en: 'Romance' },
-  { id: 'Thriller', fr: 'Suspense', en: 'Thriller' },
-  { id: 'Crime', fr: 'Policier', en: 'Crime' },
-  { id: 'Adventure', fr: 'Aventure', en: 'Adventure' },
-  { id: 'Action', fr: 'Action', en: 'Action' },
-  { id: 'Family', fr: 'Famille', en: 'Family' },
-  { id: 'Animation', fr: 'Animation', en: 'Animation' },
-  { id: 'History', fr: 'Histoire', en: 'History' },
-  { id: 'War', fr: 'Guerre', en: 'War' },
-  { id: 'Western', fr: 'Western', en: 'Western' },
-  { id: 'Musical', fr: 'Comédie musicale', en: 'Musical' },
-  { id: 'Mystery', fr: 'Mystère', en: 'Mystery' },
-  { id: 'Sci-Fi', fr: 'Science-fiction', en: 'Sci-Fi' },
-  { id: 'Fantasy', fr: 'Fantastique', en: 'Fantasy' },
-  { id: 'Horror', fr: 'Épouvante', en: 'Horror' },
-  { id: 'Documentary', fr: 'Documentaire', en: 'Documentary' },
-];
+/**
+ * IMDb genre names, as the API filters them, with what a French reader calls them: the French
+ * names are common's one list (the reasons, the report and Grafana say the same).
+ */
+const GENRE_IDS = ['Comedy', 'Drama', 'Romance', 'Thriller', 'Crime', 'Adventure', 'Action', 'Family', 'Animation', 'History', 'War', 'Western', 'Musical', 'Mystery', 'Sci-Fi', 'Fantasy', 'Horror', 'Documentary'];
+export const GENRES: { id: string; fr: string; en: string }[] = GENRE_IDS.map((id) => ({ id, fr: genreNameFr(id), en: id }));
 
 /** French readers get the French title when known; English readers IMDb's primary title. */
 export function titleIn(film: { title: string; primaryTitle: string }, lang: Lang): string {

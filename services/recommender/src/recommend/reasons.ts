@@ -1,18 +1,11 @@
 import type { ReasonPart } from '@cine/common';
+import { GENRE_NAMES_FR as GENRE_FR } from '@cine/common/genres';
 import type { FilmFacts } from './reasons.repository';
 
 /**
  * Reasons compare a recommended film with the liked ones, fact by fact, strongest first; each
  * part names the liked films it comes from. The readable line shows the first three.
  */
-const GENRE_FR: Record<string, string> = {
-  Action: 'Action', Adventure: 'Aventure', Animation: 'Animation', Biography: 'Biographie', Comedy: 'Comédie',
-  Crime: 'Policier', Documentary: 'Documentaire', Drama: 'Drame', Family: 'Famille', Fantasy: 'Fantastique',
-  'Film-Noir': 'Film noir', History: 'Histoire', Horror: 'Horreur', Music: 'Musique', Musical: 'Comédie musicale',
-  Mystery: 'Mystère', Romance: 'Romance', 'Sci-Fi': 'Science-fiction', Sport: 'Sport', Thriller: 'Thriller',
-  War: 'Guerre', Western: 'Western', News: 'Actualités', 'Reality-TV': 'Téléréalité', 'Talk-Show': 'Talk-show',
-  'Game-Show': 'Jeu télévisé', Adult: 'Adulte', Short: 'Court métrage',
-};
 const LANGUAGE: Record<string, [string, string]> = {
   fr: ['français', 'French'], it: ['italien', 'Italian'], es: ['espagnol', 'Spanish'], de: ['allemand', 'German'],
   ja: ['japonais', 'Japanese'], ko: ['coréen', 'Korean'], zh: ['chinois', 'Chinese'], sv: ['suédois', 'Swedish'],
