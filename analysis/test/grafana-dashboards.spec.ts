@@ -9,7 +9,7 @@ import { readFixtureCatalogue } from '@cine/db/fixtures/kpi-fixtures.reader';
 import { SAMPLE_IMDB_FOLDERS, SAMPLE_TMDB_FILES } from '@cine/etl-worker/testing/sample-catalogue';
 import { describeWithSamples } from '@cine/etl-worker/testing/samples';
 import { customOptions, DASHBOARD_DIR, expandedPanelQueries, expandSql, loadDashboards, queryOptions, variableOptions } from '../src/grafana/dashboard-queries';
-import { GENRE_NAMES, genreFr } from '../src/report/french';
+import { DIMENSIONS, GENRE_NAMES, genreFr, valueFr } from '../src/report/french';
 import { deadline } from '@cine/common/testing';
 
 const PROVISIONING = resolve(DASHBOARD_DIR, '..', 'provisioning');
@@ -189,5 +189,32 @@ describeWithSamples('every dashboard panel, run as the read-only role on the sam
     const translated = Object.keys(GENRE_NAMES).filter((k) => GENRE_NAMES[k] !== k);
     expect(shown.filter((g) => translated.includes(g))).toEqual([]);
     expect(shown).toContain('Drame');
+  });
+
+  it('names every lift and hint value as the report does (kpi.value_fr, kpi.dimension_fr, run as the read-only role), not by its code', async () => {
+    const held = await reader.unsafe<{ dimension: string; value: string }[]>(
+      `SELECT dimension, value FROM kpi.best_rated_lift UNION SELECT dimension, value FROM kpi.programming_hints`,
+    );
+    for (const dimension of Object.keys(DIMENSIONS)) expect([dimension, held.some((h) => h.dimension === dimension)]).toEqual([dimension, true]);
+    // Values the samples may not hold: either side of the decades the report shortens, a code no list knows.
+    const extra = [
+      ['decade', '1920'], ['decade', '1990'], ['decade', '2010'], ['runtime_band', '150_plus'], ['country', 'SU'], ['country', 'ZZ'],
+      ['language', 'cn'], ['language', 'zz'], ['genre', 'Horror'], ['other', 'x'],
+    ].map(([dimension, value]) => ({ dimension: dimension!, value: value! }));
+    const pairs = [...held, ...extra];
+    const rows = await reader.unsafe<{ fr: string }[]>(
+      `SELECT kpi.value_fr(d, v) AS fr FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(d, v, n) ORDER BY n`,
+      [pairs.map((p) => p.dimension), pairs.map((p) => p.value)],
+    );
+    expect(rows.map((r, i) => [pairs[i]!.dimension, pairs[i]!.value, r.fr])).toEqual(pairs.map((p) => [p.dimension, p.value, valueFr(p.dimension, p.value)]));
+    const names = await reader.unsafe<{ d: string; fr: string }[]>(`SELECT d, kpi.dimension_fr(d) AS fr FROM unnest($1::text[]) AS d`, [[...Object.keys(DIMENSIONS), 'other']]);
+    expect(names.map((r) => [r.d, r.fr])).toEqual([...Object.entries(DIMENSIONS), ['other', 'other']]);
+    // The lift chart's own SQL, for the countries: names, not ISO codes.
+    const ratings = loadDashboards().find((d) => d.dashboard.uid === 'cine-ratings')!.dashboard;
+    const liftSql = ratings.panels.flatMap((p) => p.targets ?? []).map((t) => t.rawSql ?? '').find((q) => q.includes('kpi.best_rated_lift'))!;
+    const countries = (await reader.unsafe<{ value: string }[]>(liftSql.replace('$dimension', 'country'))).map((r) => r.value);
+    expect(countries.length).toBeGreaterThan(0);
+    expect(countries.filter((c) => /^[A-Z]{2}$/.test(c) && valueFr('country', c) !== c)).toEqual([]);
+    expect(countries.some((c) => c === 'France' || c === 'États-Unis')).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import * as m20261212090000 from './20261212090000_notifications';
 import * as m20261213090000 from './20261213090000_learning_consent';
 import * as m20261214090000 from './20261214090000_notification_tally';
 import * as m20261215090000 from './20261215090000_genre_names';
+import * as m20261216090000 from './20261216090000_kpi_value_names';
 
 /**
  * Every migration, by name. A static list (rather than a folder scan) works the same under
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261213090000_learning_consent': m20261213090000,
   '20261214090000_notification_tally': m20261214090000,
   '20261215090000_genre_names': m20261215090000,
+  '20261216090000_kpi_value_names': m20261216090000,
 };
