@@ -569,12 +569,7 @@ function ScreeningForm(props: { api: Api; owner: OwnerApi; rooms: Room[]; weekSt
           <label class="field__label" for={`${p}-bookingUrl`}>Lien de réservation (facultatif, https://…)</label>
           <input id={`${p}-bookingUrl`} class="field__input" type="url" name="bookingUrl" pattern="https://.+" defaultValue={s?.bookingUrl ?? ''} {...invalid('bookingUrl')} />
         </div>
-        {refusal && (
-          <p id={`${p}-error`} class="form__error form__error--wide" role="alert">
-            {s ? 'Modification refusée. ' : 'Séance refusée. '}
-            {refusal.text}
-          </p>
-        )}
+        <FormRefusal id={`${p}-error`} lead={s ? 'Modification refusée.' : 'Séance refusée.'} refusal={refusal} wide />
         <p class="form__actions">
           <button type="submit" class="btn btn--primary" disabled={!film || props.rooms.length === 0 || busy}>
             {s ? 'Enregistrer les modifications' : 'Ajouter la séance'}
@@ -587,6 +582,16 @@ function ScreeningForm(props: { api: Api; owner: OwnerApi; rooms: Room[]; weekSt
         </p>
       </form>
     </section>
+  );
+}
+
+/** A form's refusal under it, announced (role alert), named by the fields' aria-describedby; nothing when there is none. */
+function FormRefusal(props: { id: string; lead: string; refusal: FrenchProblem | null; wide?: boolean }) {
+  if (!props.refusal) return null;
+  return (
+    <p id={props.id} class={props.wide ? 'form__error form__error--wide' : 'form__error'} role="alert">
+      {props.lead} {props.refusal.text}
+    </p>
   );
 }
 
@@ -629,11 +634,7 @@ function ImportCsv(props: { owner: OwnerApi; act: Act }) {
           <label class="field__label" for="f-csv">Fichier CSV</label>
           <input id="f-csv" class="field__input" type="file" name="csv" accept=".csv,text/csv" required aria-describedby={refusal ? 'f-csv-error' : undefined} aria-invalid={refusal ? true : undefined} />
         </div>
-        {refusal && (
-          <p id="f-csv-error" class="form__error" role="alert">
-            Fichier refusé. {refusal.text}
-          </p>
-        )}
+        <FormRefusal id="f-csv-error" lead="Fichier refusé." refusal={refusal} />
         <button type="submit" class="btn btn--primary">
           Importer le fichier
         </button>
@@ -679,11 +680,7 @@ function Rooms(props: { rooms: Room[]; owner: OwnerApi; act: Act }) {
         <label class="check">
           <input type="checkbox" name="wheelchair" /> Accessible en fauteuil
         </label>
-        {refusal && (
-          <p id="f-room-error" class="form__error form__error--wide" role="alert">
-            Salle refusée. {refusal.text}
-          </p>
-        )}
+        <FormRefusal id="f-room-error" lead="Salle refusée." refusal={refusal} wide />
         <button type="submit" class="btn">
           Ajouter la salle
         </button>
@@ -723,11 +720,7 @@ function EraseRequest(props: { owner: OwnerApi; act: Act }) {
           <label class="field__label" for="f-erase-email">Son adresse e-mail</label>
           <input id="f-erase-email" class="field__input" type="email" name="email" required maxLength={254} autocomplete="off" aria-invalid={refusal ? true : undefined} aria-describedby={refusal ? 'f-erase-error' : undefined} />
         </div>
-        {refusal && (
-          <p id="f-erase-error" class="form__error form__error--wide" role="alert">
-            Effacement refusé. {refusal.text}
-          </p>
-        )}
+        <FormRefusal id="f-erase-error" lead="Effacement refusé." refusal={refusal} wide />
         <button type="submit" class="btn">
           Effacer cet abonné
         </button>
