@@ -5,7 +5,7 @@ import { CoLikeModel, type CoLikeParams, DEFAULT_CO_LIKES, type StoreCounts } fr
 import { rank } from '../../src/recommend/ranker';
 import type { RankingParams } from '../../src/recommend/ranking';
 import { LoadedVersion } from '../../src/serving/loaded-version';
-import { CoLikes, EASE_MAX_FILMS, easeWeights, popularity, studentKnn } from './baselines';
+import { CoLikes, EASE_MAX_FILMS, ease, easeWeights, popularity, studentKnn } from './baselines';
 import type { Rating } from './movielens.repository';
 import { BASKET_MAX, evaluate, type EvalUser, LIKED_MIN_RATING, type Metrics, type Recommender, ratioInterval } from './protocol';
 
@@ -25,6 +25,8 @@ const KAPPAS = [2, 5];
 const RANK_SCALES = [5, 10];
 const CO_LIKE_BETAS = [0, 0.5, 0.8, 1];
 const EASE_LAMBDAS = [10, 50, 200];
+/** The history reference's λ: fitted on whole histories, it has far more rows than the store's lists. */
+const HISTORY_LAMBDAS = [50, 200, 500, 1000, 2000];
 
 interface Liked {
   row: number;
@@ -58,7 +60,8 @@ export function usersByArrival(ratings: readonly Rating[], rowOfMovie: ReadonlyM
 }
 
 export interface WarmRow {
-  n: number | 'all';
+  /** Users in the store; 'all' = every earlier user; 'history' = the reference that sees every other user's whole history. */
+  n: number | 'all' | 'history';
   method: string;
   even: Metrics;
   odd: Metrics;
@@ -92,7 +95,7 @@ export async function warmUp(opts: {
   const loaded = await LoadedVersion.load(version, params);
   const rows: WarmRow[] = [];
   const lines: string[] = [];
-  const measure = async (n: number | 'all', method: string, recommend: Recommender) => {
+  const measure = async (n: WarmRow['n'], method: string, recommend: Recommender) => {
     const [e, o] = [await evaluate(even, recommend, size, votes, k), await evaluate(odd, recommend, size, votes, k)];
     const pooled = await evaluate([...even, ...odd], recommend, size, votes, k);
     rows.push({ n, method, even: e, odd: o, pooled });
@@ -197,6 +200,20 @@ export async function warmUp(opts: {
     await measure('all', `ours (every earlier user; γ ${tunedAtMax.gamma}, β ${tunedAtMax.beta}, κ ${tunedAtMax.kappa}, r ${tunedAtMax.rankScale} from N=${maxN})`, online);
     await measure('all', 'popularity', pop);
     await measure('all', 'student KNN', knn);
+
+    // What the folder's collaborative data can say at most, as a reference: EASE fitted on every
+    // other user's whole liked history (all their likes, not the last 20; the evaluated users in
+    // two folds by id, each ranked by a model fitted without its fold), the history the product
+    // will not have for years.
+    if (size <= EASE_MAX_FILMS) {
+      const whole = new Map(arrivals.map((u) => [u.userId, u.liked] as const));
+      const isEvaluated = new Set(evaluated.map((u) => u.userId));
+      const started = performance.now();
+      const history = (lambda: number) => ease(whole, size, lambda, (id) => isEvaluated.has(id));
+      const lambda = await pickOnOdd(HISTORY_LAMBDAS, history, odd, size, votes, k);
+      await measure('history', `reference: EASE on every other user's whole history (λ ${lambda})`, history(lambda));
+      say(`warm: the history reference tuned and measured in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
   } finally {
     await loaded.close();
     await store.wipe();
@@ -218,6 +235,14 @@ export async function warmUp(opts: {
     lines.push(
       `N=${n}, pooled: ours/popularity ${(o.pooled.hr / Math.max(1e-9, p.pooled.hr)).toFixed(2)} (95% ${interval(p.pooled)}), ours/student KNN ${(o.pooled.hr / Math.max(1e-9, s.pooled.hr)).toFixed(2)} (${interval(s.pooled)})` +
         (e ? `, ours/EASE ${(o.pooled.hr / Math.max(1e-9, e.pooled.hr)).toFixed(2)} (${interval(e.pooled)}), coverage ours ${(o.pooled.coverage * 100).toFixed(1)}% EASE ${(e.pooled.coverage * 100).toFixed(1)}%` : ''),
+    );
+  }
+  const reference = rows.find((r) => r.n === 'history');
+  const knnAtMax = rows.find((r) => r.n === maxN && r.method.startsWith('student KNN'));
+  if (reference && knnAtMax) {
+    lines.push(
+      `the history reference, pooled: HR@10 ${reference.pooled.hr.toFixed(3)} at coverage ${(reference.pooled.coverage * 100).toFixed(1)}%, ` +
+        `${(reference.pooled.hr / Math.max(1e-9, knnAtMax.pooled.hr)).toFixed(2)}× the student KNN (1.6× would be ${(1.6 * knnAtMax.pooled.hr).toFixed(3)})`,
     );
   }
   const at = (prefix: string) => rows.find((r) => r.n === maxN && r.method.startsWith(prefix))!;
