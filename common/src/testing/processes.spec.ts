@@ -26,9 +26,12 @@ function alive(pid: number): boolean {
 }
 
 /** Starts the stand-in worker; resolves once its child and grandchild run, with their pids. */
-async function worker(how: 'exit' | 'crash' | 'wait') {
-  // JEST_WORKER_ID, as jest sets it in its workers (inherited here, made sure of for a run in band).
-  const proc = spawn(process.execPath, ['--import', 'tsx', HOLDER, how], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '', JEST_WORKER_ID: '1' } });
+async function worker(how: 'exit' | 'crash' | 'wait' | 'end', opts: { ipc?: boolean } = {}) {
+  // JEST_WORKER_ID, as jest sets it in its workers (inherited here, made sure of for a run in band);
+  // with `ipc`, the channel jest's child-process workers talk over.
+  const stdio = opts.ipc ? (['ignore', 'pipe', 'ignore', 'ipc'] as const) : (['ignore', 'pipe', 'ignore'] as const);
+  const proc = spawn(process.execPath, ['--import', 'tsx', HOLDER, how], { stdio: [...stdio], env: { ...process.env, NODE_OPTIONS: '', JEST_WORKER_ID: '1' } });
+  started.push(proc);
   const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -36,7 +39,14 @@ async function worker(how: 'exit' | 'crash' | 'wait') {
   return { proc, exited, child, grandchild };
 }
 
+/** The stand-ins started, killed after each test whatever it found (one that never ends would hold this run). */
+const started: ReturnType<typeof spawn>[] = [];
+
 describe('processes a test spawns', () => {
+  afterEach(() => {
+    for (const proc of started.splice(0)) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  });
+
   it.each(['exit', 'crash'] as const)('are killed, grandchildren too, when the worker process ends (%s)', async (how) => {
     const { exited, child, grandchild } = await worker(how);
     await exited;
@@ -50,6 +60,25 @@ describe('processes a test spawns', () => {
     const [code, by] = await exited;
     expect({ code, by }).toEqual({ code: null, by: signal });
     await until('the group to be gone', () => !alive(child) && !alive(grandchild), { timeoutMs: 5000 });
+  });
+
+  it('are killed, and the worker ends, when the runner is gone (its IPC channel closes)', async () => {
+    const { proc, exited, child, grandchild } = await worker('wait', { ipc: true });
+    expect(alive(grandchild)).toBe(true);
+    proc.disconnect();
+    const [code] = await exited;
+    expect(code).toBe(1);
+    await until('the group to be gone', () => !alive(child) && !alive(grandchild), { timeoutMs: 5000 });
+  });
+
+  it('leave a worker that jest ends free to end by itself: nothing of theirs holds its IPC channel', async () => {
+    const { proc, exited, child, grandchild } = await worker('end', { ipc: true });
+    proc.send('end');
+    // Jest force-kills a worker that has not ended 500 ms after it was told to; a held channel
+    // keeps it alive for good, so this waits (scaled) for an end that would never come.
+    await until('the worker to end by itself', () => proc.exitCode !== null || proc.signalCode !== null, { timeoutMs: 10_000 });
+    expect(await exited).toEqual([0, null]);
+    expect(alive(child) || alive(grandchild)).toBe(false);
   });
 
   it('a command past its deadline is killed with everything it started, and says so', async () => {

@@ -22,6 +22,8 @@ interface Registry {
  * process is the one that exits, and the one evaluated in the host context.
  */
 const hostProcess = runInThisContext('process') as NodeJS.Process;
+/** The host's timers, which a test's fake timers never replace. */
+const hostTimers = runInThisContext('({ setInterval, clearInterval })') as { setInterval: typeof setInterval; clearInterval: typeof clearInterval };
 const KEY = Symbol.for('cine.testing.process-groups');
 
 function registry(): Registry {
@@ -45,12 +47,18 @@ function registry(): Registry {
       hostProcess.kill(hostProcess.pid, signal);
     });
   }
-  // A jest worker whose parent is gone (killed, crashed) has nobody left to report to.
+  // A jest worker whose parent is gone (killed, crashed) has nobody left to report to. Watched
+  // with an unref'd timer, not a 'disconnect' listener: Node keeps the IPC channel referenced while
+  // the process has one, so a worker jest told to end (it removes its 'message' listener and waits
+  // for the process to drain) would live on and be force-killed after jest's grace period.
   if (hostProcess.connected) {
-    hostProcess.once('disconnect', () => {
+    const watch = hostTimers.setInterval(() => {
+      if (hostProcess.connected) return;
+      hostTimers.clearInterval(watch);
       killAll();
       hostProcess.exit(1);
-    });
+    }, 250);
+    watch.unref();
   }
   return created;
 }
