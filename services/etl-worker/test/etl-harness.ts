@@ -93,7 +93,9 @@ export async function openTestQueues(opts: { name: string; attempts: number; bac
         await cleanup.obliterate({ force: true });
         await cleanup.close();
       }
-      connection.disconnect();
+      // `queue.close()` has disconnected `connection` (the queue owns it): a second disconnect
+      // would arm ioredis's 2 s stream-destroy timer on a stream already closed, and keep the
+      // jest worker alive past its end.
       const left = await keys();
       if (left.length > 0) {
         const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });

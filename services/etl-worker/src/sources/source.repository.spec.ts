@@ -9,7 +9,8 @@ async function slowServer(pieces: string[], gapMs: (index: number) => number): P
     res.setHeader('content-length', Buffer.byteLength(pieces.join('')));
     res.flushHeaders();
     for (const [i, piece] of pieces.entries()) {
-      await sleep(gapMs(i));
+      // Unref'd: a gap still running when the suite closes the server must not hold the process.
+      await sleep(gapMs(i), undefined, { ref: false });
       if (res.destroyed) return;
       res.write(piece);
     }
