@@ -137,8 +137,7 @@ async function main(): Promise<number> {
         await new Promise((r) => setTimeout(r, 500));
       }
     } finally {
-      await queue.close();
-      connection.disconnect();
+      await queue.close(); // and its connection: the queue owns it
     }
   }
 
