@@ -57,6 +57,8 @@ function composeSchemaValidator() {
   ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
   ajv.addFormat('ports', /^((\d{1,3}\.){3}\d{1,3}:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp))?$/);
   ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
+  // An IPv4 or IPv6 network in CIDR notation (`ipam.config.subnet`).
+  ajv.addFormat('subnet_ip_address', /^((\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)\/\d{1,3}$/);
   return ajv.compile(cleaned);
 }
 
