@@ -1,5 +1,5 @@
 import type { ReasonPart } from '@cine/common';
-import { GENRE_NAMES_FR as GENRE_FR } from '@cine/common/genres';
+import { genreNameFr } from '@cine/common/genres';
 import type { FilmFacts } from './reasons.repository';
 
 /**
@@ -101,7 +101,7 @@ function line(part: ReasonPart): { fr: string; en: string } {
         ? { fr: `Acteur en commun : ${v[0]}`, en: `Shared actor: ${v[0]}` }
         : { fr: `${n} acteurs en commun : ${list(v)}`, en: `${n} actors in common: ${list(v)}` };
     case 'genres': {
-      const fr = v.map((g) => GENRE_FR[g] ?? g);
+      const fr = v.map(genreNameFr);
       return n === 1 ? { fr: `Genre commun : ${fr[0]}`, en: `Shared genre: ${v[0]}` } : { fr: `Genres communs : ${list(fr)}`, en: `Shared genres: ${list(v)}` };
     }
     case 'decade':
