@@ -8,13 +8,13 @@ import { killSpawned, spawnInGroup } from './processes';
  * on the message `end` its spawned groups are gone (the test environment's teardown) and it
  * removes its 'message' listener, then it must end by itself.
  */
+const how = process.argv[2];
 const onMessage = (message: unknown) => {
   if (message !== 'end') return;
   killSpawned();
   process.removeListener('message', onMessage);
 };
-if (process.argv[2] === 'end') process.on('message', onMessage);
-const how = process.argv[2];
+if (how === 'end') process.on('message', onMessage);
 const child = spawnInGroup('sh', ['-c', 'sleep 300 & echo "$$ $!"; wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
 child.stdout!.once('data', (chunk: Buffer) => {
   process.stdout.write(`pids ${chunk.toString('utf8').trim()}\n`);

@@ -15,8 +15,9 @@ import { bytesOf, valueInfo } from './onnx-graph';
  * saturating int16 (vpmaddubsw), so 255 · 127 · 2 overflows and the integer scores come out wrong
  * — measured on such a machine: MatMulInteger of 255s by 127s over 65 terms gave 24 289 for
  * 1 048 385. With |code| ≤ 63 a pair is at most 255 · 63 · 2 = 32 130, exact on every kernel (the
- * same "reduce range" onnxruntime's own quantiser offers for this). The query side (done in TypeScript, see `quantiseQuery`) multiplies each component by
- * its dimension's scale and appends `alpha · prior scale`, so one integer product gives the whole
+ * same "reduce range" onnxruntime's own quantiser offers for this). The query side (done in
+ * TypeScript, see `quantiseQuery`) multiplies each component by its dimension's scale and
+ * appends `alpha · prior scale`, so one integer product gives the whole
  * blended score up to one positive factor per query row, which TopK ignores: no float pass over
  * the N scores, no Cast, no Mul, no Add. uint8 × int8 is the pair onnxruntime's CPU provider runs
  * on its fast (VNNI) integer kernels; int8 × int8 measured 8× slower.
@@ -42,8 +43,8 @@ export const ITEM_CODE_MAX = 63;
 
 /**
  * Symmetric 7-bit codes per dimension: scale = largest |value| of the dimension / ITEM_CODE_MAX,
- * so no value is clipped and each rounding error is at most scale / 2. `rows` picks the films coded (column i
- * is film rows[i]); all films by default.
+ * so no value is clipped and each rounding error is at most scale / 2. `rows` picks the films
+ * coded (column i is film rows[i]); all films by default.
  */
 export function quantiseItems(dims: number, vectors: Float32Array, prior: Float32Array, rows?: Int32Array): QuantisedItems {
   if (vectors.length !== prior.length * dims) throw new Error(`vectors hold ${vectors.length} values, expected ${prior.length} × ${dims}`);
